@@ -1,0 +1,1 @@
+"""Outcomes analysis: MOUD episodes, delivery cohorts, survival and competing risks."""

@@ -1,0 +1,1 @@
+"""Qualitative coding: transcripts, codebook, coding store, reliability, exploration."""

@@ -1,0 +1,1 @@
+"""Studies: a folder with a study.yaml, its datasets, and the reports made from them."""

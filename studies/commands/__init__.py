@@ -1,0 +1,1 @@
+"""One module per ``dyadlab`` command; each defines ``register(cli)``. See :mod:`studies.cli`."""

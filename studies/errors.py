@@ -1,0 +1,7 @@
+"""Errors of the `studies` package: study.yaml, study data files, report parameters."""
+
+from data_dictionary.errors import DyadlabError
+
+
+class StudyError(DyadlabError):
+    """A study.yaml, one of its data files, or a report parameter is wrong."""
