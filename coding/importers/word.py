@@ -1,0 +1,90 @@
+"""Word ``.docx`` transcripts (python-docx).
+
+Paragraphs are read in document order, normalised, and joined with a blank line between them,
+so the text has the same shape as a plain-text transcript and speaker labels are found the
+same way (:func:`coding.importers.text.parse_turns`). Empty paragraphs are dropped.
+
+Transcripts laid out as a table — one row per turn, cells ``speaker | words`` or
+``time | speaker | words`` — are read row by row instead: each row becomes a turn
+(consecutive rows of one speaker are kept as separate turns, as in the document).
+Old binary ``.doc`` files cannot be read: save them as ``.docx`` first.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from coding.importers.base import ImportedText, render_turns
+from coding.importers.text import DEFAULT_MAX_BYTES, normalize_text, parse_turns, read_bytes
+from coding.transcripts_errors import EmptyTranscriptError, TranscriptError
+
+_TIME = re.compile(r"^\[?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?$")
+
+
+def read_docx(
+    path: str | Path,
+    *,
+    speaker_patterns: Iterable[str | re.Pattern[str]] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportedText:
+    """Read a ``.docx`` transcript; see the module docstring for the layout rules."""
+    import io
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    data = read_bytes(path, max_bytes=max_bytes)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise TranscriptError(
+            f"not a readable Word .docx file ({error}); save it again from Word as .docx",
+            file=path,
+        ) from None
+
+    paragraphs: list[str] = []
+    rows: list[tuple[str, str, dict[str, str]]] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                turn = _row_turn([normalize_text(cell.text).strip() for cell in row.cells])
+                if turn is not None:
+                    rows.append(turn)
+        else:
+            text = normalize_text(block.text).strip()
+            if text:
+                paragraphs.append(text)
+
+    warnings: list[str] = []
+    if rows:
+        if paragraphs:
+            warnings.append(
+                f"{len(paragraphs)} paragraph(s) outside the transcript table were left out"
+            )
+        text, turns = render_turns(rows)
+        return ImportedText(text, turns, warnings, format="docx-table")
+    text = "\n\n".join(paragraphs)
+    if not text.strip():
+        raise EmptyTranscriptError("the Word document has no text", file=path)
+    turns, turn_warnings = parse_turns(text, speaker_patterns)
+    return ImportedText(text, turns, warnings + turn_warnings, format="docx")
+
+
+def _row_turn(cells: list[str]) -> tuple[str, str, dict[str, str]] | None:
+    """``speaker | words`` or ``time | speaker | words`` → a turn; anything else → None."""
+    # python-docx repeats a merged cell's text; drop consecutive duplicates.
+    cells = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
+    metadata: dict[str, str] = {}
+    if len(cells) >= 3 and _TIME.match(cells[0]):
+        metadata["time"] = cells[0].strip("[]")
+        cells = cells[1:]
+    if len(cells) < 2:
+        return None
+    speaker, words = cells[0].rstrip(":").strip(), " ".join(c for c in cells[1:] if c)
+    if not speaker or not words or len(speaker) > 40 or speaker.lower() in {"speaker", "name"}:
+        return None
+    return speaker, words, metadata
