@@ -1,9 +1,21 @@
 """Inter-coder reliability: coefficients, agreement tables, disagreements for reconciliation.
 
 The public names other parts of dyadlab (and checks outside the project) call live here; the
-work is split by job: :mod:`coding.reliability_stats` (the coefficients).
+work is split by job:
+
+* :mod:`coding.reliability_stats` — the coefficients (percent agreement, Cohen's and Fleiss'
+  kappa, Krippendorff's alpha, Gwet's AC1);
+* :mod:`coding.reliability_units` — coded spans to turn units (who applied what where);
+* :mod:`coding.reliability_table` — :func:`agreement_table` with bootstrap intervals;
+* :mod:`coding.reliability_character` — NVivo-style character-level agreement;
+* :mod:`coding.reconcile` — :func:`disagreements` and :func:`reconcile` (coder ``consensus``).
+
+>>> from coding.reliability import agreement_table
+>>> agreement_table(study.codings(), study.transcripts(), coders=["coder_a", "coder_b"])
 """
 
+from coding.reconcile import disagreements, reconcile
+from coding.reliability_character import character_agreement
 from coding.reliability_stats import (
     cohen_kappa,
     fleiss_kappa,
@@ -11,11 +23,18 @@ from coding.reliability_stats import (
     krippendorff_alpha,
     percent_agreement,
 )
+from coding.reliability_table import agreement_table
+from coding.reliability_units import turn_units
 
 __all__ = [
+    "agreement_table",
+    "character_agreement",
     "cohen_kappa",
+    "disagreements",
     "fleiss_kappa",
     "gwet_ac1",
     "krippendorff_alpha",
     "percent_agreement",
+    "reconcile",
+    "turn_units",
 ]

@@ -1,0 +1,218 @@
+"""From coded spans to reliability units: which coder applied which code to which turn.
+
+The reliability unit is a turn (docs/architecture.md): coder X applied code C to turn T when one
+of X's spans for C overlaps T (``start < turn_end and end > turn_start``). A coder *rated* every
+turn of each transcript in which they made at least one coding; turns of transcripts a coder
+never opened are missing for that coder (NaN in Krippendorff's terms), not "absent".
+
+The mapping is vectorised: all turns are laid end to end on one axis (each transcript shifted
+past the previous one) so one :func:`numpy.searchsorted` finds the turns every span touches.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coding.errors import CodingError
+
+log = logging.getLogger(__name__)
+
+CONSENSUS = "consensus"
+CODING_COLUMNS = ("transcript_id", "coder", "code_id", "start", "end")
+
+
+@dataclass
+class TurnUnits:
+    """Presence of each code, per coder and turn.
+
+    ``units`` has one row per turn (``transcript_id``, ``turn``, ``start``, ``end`` and
+    ``text`` when known); ``applied[c, x, u]`` is True when coder ``coders[x]`` applied
+    ``codes[c]`` to unit ``u``; ``rated[x, u]`` when that coder coded the unit's transcript;
+    ``cluster[u]`` numbers the unit's transcript (0-based, for cluster bootstrap);
+    ``hits`` lists every (coding row, unit) overlap with the span's ``start``/``end``.
+    """
+
+    units: pd.DataFrame
+    coders: list[str]
+    codes: list[str]
+    applied: np.ndarray
+    rated: np.ndarray
+    cluster: np.ndarray
+    hits: pd.DataFrame
+
+
+def clean_codings(codings: pd.DataFrame, name: str = "codings") -> pd.DataFrame:
+    """Check the coding columns and drop soft-deleted rows (``deleted``/``deleted_at``).
+
+    Raises :class:`CodingError` naming the row and field of the first bad value.
+    """
+    if not isinstance(codings, pd.DataFrame):
+        raise CodingError(f"{name} must be a pandas DataFrame", field=name)
+    missing = [c for c in CODING_COLUMNS if c not in codings.columns]
+    if missing:
+        raise CodingError(
+            f"missing column(s) {missing}; expected {list(CODING_COLUMNS)}", file=name
+        )
+    frame = codings.reset_index(drop=True)
+    keep = np.ones(len(frame), dtype=bool)
+    if "deleted_at" in frame.columns:
+        keep &= frame["deleted_at"].isna().to_numpy()
+    if "deleted" in frame.columns:
+        keep &= ~frame["deleted"].fillna(False).astype(bool).to_numpy()
+    for field in ("start", "end"):
+        values = pd.to_numeric(frame[field], errors="coerce")
+        bad = values.isna() | (values < 0) | (values != values.round())
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
+            raise CodingError(
+                f"expected a whole number ≥ 0, got {frame[field].iloc[row - 1]!r}",
+                file=name,
+                row=row,
+                field=field,
+            )
+    bad = (frame["end"].astype(int) <= frame["start"].astype(int)).to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 1
+        raise CodingError("end must be greater than start", file=name, row=row, field="end")
+    frame = frame.loc[keep].copy()
+    frame["start"] = frame["start"].astype(np.int64)
+    frame["end"] = frame["end"].astype(np.int64)
+    for field in ("transcript_id", "coder", "code_id"):
+        frame[field] = frame[field].astype(str)
+    frame["_row"] = frame.index + 1
+    return frame
+
+
+def corpus_turns(corpus: Any) -> pd.DataFrame:
+    """The turns of a corpus as a DataFrame ``transcript_id, turn, start, end[, text]``.
+
+    ``corpus`` is a :class:`coding.transcripts.Corpus` (its ``turns()``) or a turns DataFrame.
+    """
+    if isinstance(corpus, pd.DataFrame):
+        turns = corpus.copy()
+    elif hasattr(corpus, "turns"):
+        turns = corpus.turns()
+        turns = turns.copy() if isinstance(turns, pd.DataFrame) else pd.DataFrame(turns)
+    else:
+        raise CodingError("corpus must be a Corpus or a turns DataFrame", field="corpus")
+    if "turn" not in turns.columns and "index" in turns.columns:
+        turns = turns.rename(columns={"index": "turn"})
+    missing = [c for c in ("transcript_id", "start", "end") if c not in turns.columns]
+    if missing:
+        raise CodingError(f"turns lack column(s) {missing}", field="corpus")
+    turns["transcript_id"] = turns["transcript_id"].astype(str)
+    if "turn" not in turns.columns:
+        turns["turn"] = turns.groupby("transcript_id").cumcount()
+    if "text" not in turns.columns and hasattr(corpus, "text"):
+        turns["text"] = [
+            corpus.text(t)[s:e]
+            for t, s, e in zip(turns["transcript_id"], turns["start"], turns["end"], strict=True)
+        ]
+    turns = turns.sort_values(["transcript_id", "start"], kind="stable").reset_index(drop=True)
+    turns["start"] = turns["start"].astype(np.int64)
+    turns["end"] = turns["end"].astype(np.int64)
+    return turns
+
+
+def _choose(values: Sequence[str] | None, present: Sequence[str], what: str) -> list[str]:
+    if values is None:
+        return sorted(present)
+    chosen = [str(v) for v in values]
+    unknown = sorted(set(chosen) - set(present))
+    if unknown:
+        raise CodingError(f"no codings by {what} {unknown}; present: {sorted(present)}", field=what)
+    return chosen
+
+
+def locate_spans(codings: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
+    """Every (coding, turn) overlap: the coding's columns plus ``unit`` (row of ``turns``).
+
+    Spans in transcripts that are not in ``turns`` raise :class:`CodingError`; spans that
+    overlap no turn (e.g. a header before the first turn) are logged and skipped.
+    """
+    ids = pd.Index(turns["transcript_id"].unique())
+    position = ids.get_indexer(codings["transcript_id"])
+    if (position < 0).any():
+        bad = int(np.flatnonzero(position < 0)[0])
+        raise CodingError(
+            f"transcript {codings['transcript_id'].iloc[bad]!r} is not in the corpus",
+            file="codings",
+            row=int(codings["_row"].iloc[bad]) if "_row" in codings else bad + 1,
+            field="transcript_id",
+        )
+    span = max(int(turns["end"].max()), int(codings["end"].max()) if len(codings) else 0) + 1
+    turn_offset = ids.get_indexer(turns["transcript_id"]).astype(np.int64) * span
+    turn_start = turn_offset + turns["start"].to_numpy()
+    turn_end = turn_offset + turns["end"].to_numpy()
+    start = position.astype(np.int64) * span + codings["start"].to_numpy()
+    end = position.astype(np.int64) * span + codings["end"].to_numpy()
+    first = np.searchsorted(turn_end, start, side="right")
+    stop = np.searchsorted(turn_start, end, side="left")
+    count = np.maximum(stop - first, 0)
+    if (count == 0).any():
+        log.warning("%d coded span(s) overlap no turn and are ignored", int((count == 0).sum()))
+    rows = np.repeat(np.arange(len(codings)), count)
+    within = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    hits = codings.iloc[rows].reset_index(drop=True)
+    hits["unit"] = np.repeat(first, count) + within
+    return hits
+
+
+def turn_units(
+    codings: pd.DataFrame,
+    corpus: Any,
+    coders: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
+) -> TurnUnits:
+    """Build the :class:`TurnUnits` presence arrays for the chosen coders and codes.
+
+    Default coders: everyone in ``codings`` except ``consensus``; default codes: every code
+    used by those coders.
+    """
+    frame = clean_codings(codings)
+    turns = corpus_turns(corpus)
+    present = sorted(set(frame["coder"]) - ({CONSENSUS} if coders is None else set()))
+    chosen_coders = _choose(coders, present, "coders")
+    frame = frame[frame["coder"].isin(chosen_coders)]
+    chosen_codes = _choose(codes, sorted(set(frame["code_id"])), "codes")
+    hits = locate_spans(frame, turns)
+    coder_index = pd.Index(chosen_coders)
+    code_index = pd.Index(chosen_codes)
+    cluster = pd.Index(turns["transcript_id"].unique()).get_indexer(turns["transcript_id"])
+    rated = np.zeros((len(chosen_coders), len(turns)), dtype=bool)
+    seen = frame[["coder", "transcript_id"]].drop_duplicates()
+    transcript_index = pd.Index(turns["transcript_id"].unique())
+    by_transcript = transcript_index.get_indexer(seen["transcript_id"])
+    coded = np.zeros((len(chosen_coders), len(transcript_index)), dtype=bool)
+    coded[coder_index.get_indexer(seen["coder"]), by_transcript] = True
+    rated[:] = coded[:, cluster]
+    applied = np.zeros((len(chosen_codes), len(chosen_coders), len(turns)), dtype=bool)
+    hits = hits[hits["code_id"].isin(chosen_codes)].reset_index(drop=True)
+    applied[
+        code_index.get_indexer(hits["code_id"]),
+        coder_index.get_indexer(hits["coder"]),
+        hits["unit"].to_numpy(),
+    ] = True
+    return TurnUnits(turns, chosen_coders, chosen_codes, applied, rated, cluster, hits)
+
+
+def transcript_texts(corpus: Any) -> dict[str, str]:
+    """``{transcript_id: text}`` from a Corpus, a mapping, or an iterable of transcripts."""
+    if isinstance(corpus, Mapping):
+        return {str(k): str(v) for k, v in corpus.items()}
+    items = getattr(corpus, "transcripts", corpus)
+    if isinstance(items, Mapping):
+        items = items.values()
+    try:
+        return {str(t.id): t.text for t in items}
+    except (TypeError, AttributeError) as error:
+        raise CodingError(
+            "corpus must be a Corpus, a {transcript_id: text} mapping or a list of transcripts",
+            field="corpus",
+        ) from error
