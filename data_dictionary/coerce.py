@@ -1,0 +1,144 @@
+"""Turn a column of text (as read from CSV) into its data-dictionary type, vectorised.
+
+Each ``coerce_*`` function returns ``(values, bad)``: the typed column and a boolean mask of
+rows whose value is present but cannot be read as that type. Missing-value codes (from the
+dictionary's ``missingValues``) become missing first. Columns that already have the right
+dtype (a DataFrame built in a notebook, a Parquet file) pass through without re-parsing.
+
+Why not let pandera coerce: pandera reports a failed coercion as one failure per column with
+the dtype name; researchers need to know *which* value in *which* row, and whether
+``2023-02-30`` is a malformed date or an impossible one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from data_dictionary.schema import Field
+
+ISO_DATE = "%Y-%m-%d"
+_ISO_SHAPE = r"\d{4}-\d{2}-\d{2}"
+_INTEGER_SHAPE = r"\s*[+-]?\d+\s*"
+
+
+def missing_mask(values: pd.Series, field: Field) -> pd.Series:
+    """Rows whose value is missing: NA/None or one of the field's missing-value codes."""
+    mask = values.isna()
+    codes = field.missing_codes
+    if codes and (ptypes.is_object_dtype(values) or ptypes.is_string_dtype(values)):
+        stripped = values.str.strip() if ptypes.is_string_dtype(values) else values
+        mask = mask | stripped.isin(codes)
+    return mask.fillna(True).astype(bool)
+
+
+def coerce(values: pd.Series, field: Field) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``(typed, bad, missing)`` for one column; see the module docstring."""
+    missing = missing_mask(values, field)
+    kind = field.type
+    if kind == "integer":
+        typed, bad = _integer(values, missing, field)
+    elif kind == "number":
+        typed, bad = _number(values, missing)
+    elif kind == "boolean":
+        typed, bad = _boolean(values, missing, field)
+    elif kind == "date":
+        typed, bad = _date(values, missing, field)
+    else:
+        typed, bad = _string(values, missing)
+    return typed, bad & ~missing, missing
+
+
+def _string(values: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if ptypes.is_object_dtype(values) and not missing.any():
+        typed = values.copy()
+    elif ptypes.is_object_dtype(values):
+        typed = values.where(~missing, np.nan)
+    else:  # numbers or pandas strings (e.g. from Parquet): text, missing as NaN
+        typed = values.astype(str).astype(object).where(~missing, np.nan)
+    return typed, pd.Series(False, index=values.index)
+
+
+def _integer(
+    values: pd.Series, missing: pd.Series, field: Field
+) -> tuple[pd.Series, pd.Series]:
+    if ptypes.is_integer_dtype(values) or ptypes.is_bool_dtype(values):
+        typed = values.astype("Int64")
+        bad = pd.Series(False, index=values.index)
+    elif ptypes.is_float_dtype(values):
+        whole = values.isna() | (values % 1 == 0)
+        bad = ~whole
+        typed = values.where(whole).astype("Int64")
+    else:
+        text = values.astype(object).where(~missing, None)
+        shaped = text.astype("string").str.fullmatch(_INTEGER_SHAPE).fillna(False).astype(bool)
+        bad = ~shaped & ~missing
+        typed = pd.to_numeric(text.where(shaped, None), errors="coerce").astype("Int64")
+    typed = typed.where(~missing, pd.NA)
+    if field.required and not typed.isna().any():
+        typed = typed.astype("int64")
+    return typed, bad
+
+
+def _number(values: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if ptypes.is_numeric_dtype(values) and not ptypes.is_bool_dtype(values):
+        typed = values.astype("float64")
+        return typed.where(~missing, np.nan), pd.Series(False, index=values.index)
+    text = values.astype(object).where(~missing, None)
+    typed = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = typed.isna() & ~missing
+    return typed, bad
+
+
+def _boolean(
+    values: pd.Series, missing: pd.Series, field: Field
+) -> tuple[pd.Series, pd.Series]:
+    if ptypes.is_bool_dtype(values):
+        typed = values.astype("boolean")
+        bad = pd.Series(False, index=values.index)
+    else:
+        lookup: dict[object, bool] = {v: True for v in field.true_values}
+        lookup.update({v: False for v in field.false_values})
+        lookup.update({True: True, False: False})  # also 1 and 0, which hash alike
+        text = values.astype(object).where(~missing, None)
+        if ptypes.is_string_dtype(values):
+            text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
+        typed = text.map(lookup).astype("boolean")
+        bad = typed.isna() & ~missing
+    typed = typed.where(~missing, pd.NA)
+    if field.required and not typed.isna().any():
+        typed = typed.astype(bool)
+    return typed, bad
+
+
+def _date(values: pd.Series, missing: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
+    if ptypes.is_datetime64_any_dtype(values):
+        typed = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        typed = typed.astype("datetime64[ns]").dt.normalize()
+        return typed.where(~missing), pd.Series(False, index=values.index)
+    fmt = field.format if field.format and field.format not in ("default", "any") else ISO_DATE
+    text = values.astype(object).where(~missing, None)
+    typed = pd.to_datetime(text, format=fmt, errors="coerce")
+    failed = typed.isna() & ~missing
+    if failed.any():
+        # Python date/datetime objects (a frame built in a notebook) are dates too.
+        objects = text[failed]
+        is_date = objects.map(lambda v: isinstance(v, dt.date))
+        if is_date.any():
+            typed.loc[is_date[is_date].index] = pd.to_datetime(objects[is_date].map(str).str[:10])
+            failed = typed.isna() & ~missing
+    return typed.astype("datetime64[ns]"), failed
+
+
+def impossible_dates(values: pd.Series, bad: pd.Series) -> pd.Series:
+    """Among ``bad`` date rows, those shaped like YYYY-MM-DD (so the day does not exist)."""
+    if not bad.any():
+        return bad
+    text = values[bad].astype("string").str.strip()
+    shaped = text.str.fullmatch(_ISO_SHAPE).fillna(False).astype(bool)
+    out = pd.Series(False, index=values.index)
+    out[shaped[shaped].index] = True
+    return out

@@ -1,0 +1,178 @@
+"""``dyadlab validate STUDY``: check study.yaml, every table, and the relations between them.
+
+Exit 0 when everything is clean; 1 when anything is wrong, with the problems on stderr
+grouped by table (the first 20 of each, then "... and N more") and a one-line summary last.
+``--json`` prints the same as JSON on stdout (up to 100 problems per table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from studies.cli import add_json_flag, print_json
+
+log = logging.getLogger(__name__)
+
+SHOWN_PER_TABLE = 20
+JSON_PER_TABLE = 100
+
+
+@dataclass
+class TableReport:
+    """What validation found for one table (or for the cross-table relations)."""
+
+    name: str
+    file: str | None
+    rows: int | None = None
+    problems: pd.DataFrame = field(default_factory=pd.DataFrame)
+    error: str | None = None
+
+    @property
+    def n_problems(self) -> int:
+        return len(self.problems) + (1 if self.error else 0)
+
+
+def register(cli) -> None:
+    parser = cli.command(
+        "validate",
+        "check a study: study.yaml, every table against the data dictionary, and the "
+        "relations between tables",
+        run,
+    )
+    parser.add_argument("study", metavar="STUDY", help="study id (e.g. demo) or path")
+    add_json_flag(parser)
+
+
+def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
+    """Load the study (raising on a bad study.yaml) and check every table; no printing."""
+    from data_dictionary import DyadlabError, check_table, read_raw, relation_problems
+    from studies import load_study
+    from studies.study_config import TABLE_KEYS
+
+    study = load_study(study_ref, check_files=False)
+    reports: list[TableReport] = []
+    typed: dict[str, pd.DataFrame] = {}
+    for name in TABLE_KEYS:
+        if not study.has_table(name):
+            continue
+        try:
+            path = study.data_path(name)
+        except DyadlabError as error:
+            reports.append(TableReport(name, None, error=str(error)))
+            continue
+        report = TableReport(name, str(path))
+        reports.append(report)
+        if not path.is_file():
+            report.error = f"'data.{name}' file not found: {path}"
+            continue
+        try:
+            raw = read_raw(path)
+        except DyadlabError as error:
+            report.error = str(error)
+            continue
+        frame, problems = check_table(raw, name)
+        report.rows = len(frame)
+        if name == "transcripts" and "file" in frame.columns:
+            problems = pd.concat([problems, _missing_transcripts(frame, path)], ignore_index=True)
+        report.problems = problems
+        typed[name] = frame
+    relations = TableReport("relations", None, problems=relation_problems(typed))
+    reports.append(relations)
+    return study, reports
+
+
+def _missing_transcripts(manifest: pd.DataFrame, path: Path) -> pd.DataFrame:
+    from data_dictionary.exceptions import problems_frame
+
+    rows = []
+    for i, name in enumerate(manifest["file"]):
+        if isinstance(name, str) and not (path.parent / name).is_file():
+            rows.append(
+                {
+                    "table": "transcripts",
+                    "row": i + 1,
+                    "column": "file",
+                    "check": "file_exists",
+                    "value": name,
+                    "message": f"transcript file not found: {path.parent / name}",
+                }
+            )
+    return problems_frame(rows)
+
+
+def run(args: argparse.Namespace) -> int:
+    from data_dictionary.exceptions import problem_line
+
+    study, reports = validate_study(args.study)
+    total = sum(r.n_problems for r in reports)
+    bad = [r for r in reports if r.n_problems]
+    checked = [r for r in reports if r.name != "relations"]
+    rows = sum(r.rows or 0 for r in checked)
+    summary = (
+        f"{study.id}: {len(checked)} tables, {rows:,} rows, no problems"
+        if not total
+        else f"{study.id}: {total:,} problem{'s' if total != 1 else ''} in "
+        f"{', '.join(r.name for r in bad)} ({len(checked)} tables, {rows:,} rows)"
+    )
+    if args.json:
+        print_json(
+            {
+                "study": study.id,
+                "path": str(study.path),
+                "ok": total == 0,
+                "problems": total,
+                "tables": {
+                    r.name: {
+                        "file": r.file,
+                        "rows": r.rows,
+                        "problems": r.n_problems,
+                        "error": r.error,
+                        "first": _records(r.problems.head(JSON_PER_TABLE)),
+                    }
+                    for r in reports
+                },
+                "summary": summary,
+            }
+        )
+        return 0 if total == 0 else 1
+
+    print(f"{study.name} ({study.path})")
+    for r in reports:
+        state = "ok" if not r.n_problems else f"{r.n_problems:,} problems"
+        count = f"{r.rows:>10,} rows" if r.rows is not None else " " * 15
+        print(f"  {r.name:<13}{count}  {state}")
+    if total:
+        for r in bad:
+            where = f" ({r.file})" if r.file else ""
+            print(f"{r.name}{where}: {r.n_problems:,} problems", file=sys.stderr)
+            if r.error:
+                print(f"  {r.error}", file=sys.stderr)
+            for _, problem in r.problems.head(SHOWN_PER_TABLE).iterrows():
+                prefix = f"{problem['table']}: " if r.name == "relations" else ""
+                print(f"  {prefix}{problem_line(problem)}", file=sys.stderr)
+            if len(r.problems) > SHOWN_PER_TABLE:
+                print(f"  ... and {len(r.problems) - SHOWN_PER_TABLE:,} more", file=sys.stderr)
+        print(summary, file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
+def _records(problems: pd.DataFrame) -> list[dict]:
+    out = []
+    for record in problems.to_dict(orient="records"):
+        out.append({k: (None if _isna(v) else v) for k, v in record.items()})
+    return out
+
+
+def _isna(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
