@@ -117,9 +117,8 @@ def pooled_statistics(patterns: np.ndarray, n_coders: int) -> dict[str, np.ndarr
 def _cluster_counts(cell: np.ndarray, cluster: np.ndarray, n_cells: int, n_clusters: int):
     """Clusters × cells counts from each unit's cell number (−1 = unit not used)."""
     used = cell >= 0
-    out = np.zeros((n_clusters, n_cells))
-    np.add.at(out, (cluster[used], cell[used]), 1)
-    return out
+    flat = np.bincount(cluster[used] * n_cells + cell[used], minlength=n_clusters * n_cells)
+    return flat.reshape(n_clusters, n_cells).astype(float)
 
 
 class _Resampler:
@@ -222,7 +221,10 @@ def _table(units: TurnUnits, bootstrap: int, seed: int, cluster, level: float) -
     unit_weights = None
     if bootstrap and cluster is None:
         n = units.units.shape[0]
-        unit_weights = resampler.rng.multinomial(n, np.full(n, 1 / n), size=bootstrap)
+        draws = resampler.rng.integers(0, n, size=(bootstrap, n))
+        offsets = (np.arange(bootstrap) * n)[:, None]
+        unit_weights = np.bincount((draws + offsets).ravel(), minlength=bootstrap * n)
+        unit_weights = unit_weights.reshape(bootstrap, n).astype(float)
     rows = []
     k = len(units.coders)
     pairs = list(itertools.combinations(range(k), 2))
@@ -244,19 +246,31 @@ def _table(units: TurnUnits, bootstrap: int, seed: int, cluster, level: float) -
         rows.append(_pooled_row(code, k, per_cluster, resampler, level))
         used = cell >= 0
         overall_pooled[used, cell[used]] += 1
-    # All codes together: replicates must resample units (or transcripts), not unit × code.
-    for (i, j), per_unit in overall_pairs.items():
-        point = pair_statistics(per_unit.sum(axis=0))
-        reps = _replicates(per_unit, units.cluster, n_clusters, resampler, unit_weights)
+    # All codes together: replicates must resample units (or transcripts), not unit × code,
+    # so the per-unit cell counts of every overall row are stacked and resampled at once.
+    blocks = [overall_pairs[pair] for pair in pairs] + [overall_pooled]
+    stacked = np.hstack(blocks)
+    reps = _replicates(stacked, units.cluster, n_clusters, resampler, unit_weights)
+    offset = 0
+    for (i, j), block in zip(pairs, blocks, strict=False):
+        part = None if reps is None else reps[:, offset : offset + 4]
+        offset += 4
         rows.append(
             _label(POOLED, units.coders[i], units.coders[j], 2, "cohen")
-            | _row(point, None if reps is None else pair_statistics(reps), level)
+            | _row(
+                pair_statistics(block.sum(axis=0)),
+                None if part is None else pair_statistics(part),
+                level,
+            )
         )
-    point = pooled_statistics(overall_pooled.sum(axis=0), k)
-    reps = _replicates(overall_pooled, units.cluster, n_clusters, resampler, unit_weights)
+    part = None if reps is None else reps[:, offset:]
     rows.append(
         _label(POOLED, POOLED, POOLED, k, "fleiss")
-        | _row(point, None if reps is None else pooled_statistics(reps, k), level)
+        | _row(
+            pooled_statistics(overall_pooled.sum(axis=0), k),
+            None if part is None else pooled_statistics(part, k),
+            level,
+        )
     )
     columns = ["code_id", "coder_a", "coder_b", "n_coders", "n_units"]
     for name in STATS:
@@ -271,7 +285,7 @@ def _replicates(per_unit, cluster, n_clusters, resampler, unit_weights):
     if unit_weights is not None:
         return unit_weights @ per_unit
     per_cluster = np.zeros((n_clusters, per_unit.shape[1]))
-    np.add.at(per_cluster, cluster, per_unit)
+    np.add.at(per_cluster, cluster, per_unit)  # few clusters: cheap
     return resampler.weights @ per_cluster
 
 
