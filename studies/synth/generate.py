@@ -1,0 +1,172 @@
+"""One call that simulates a whole synthetic cohort, deterministically from a seed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from studies.synth.cohort import DRUGS, HORIZON_DAYS, simulate_deliveries
+from studies.synth.dispensing import SOURCE_OF_DRUG, simulate_fills
+from studies.synth.events import simulate_events
+from studies.synth.participants import simulate_participants
+
+log = logging.getLogger(__name__)
+
+DISPENSING_COLUMNS = ["claim_id", "person_id", "fill_date", "drug", "days_supply", "source"]
+#: Persons per dispensing chunk. Fixed (not a tuning knob) because each chunk has its own
+#: random stream: changing it would change the output for a given seed.
+CHUNK_PERSONS = 50_000
+# Independent random streams, by purpose (SeedSequence spawn keys).
+_STREAM_COHORT, _STREAM_EVENTS, _STREAM_PARTICIPANTS, _STREAM_DISPENSING = 1, 2, 3, 4
+
+
+def _rng(seed: int, *key: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+
+
+@dataclass(frozen=True)
+class SynthCohort:
+    """A simulated study: the tables, and the truth they were drawn from.
+
+    Attributes
+    ----------
+    deliveries, events, participants:
+        The study tables (columns as in docs/architecture.md).
+    spans:
+        True treatment spans (see :class:`studies.synth.cohort.CohortTruth`); ``start``/``end``
+        are days from the delivery in row ``delivery`` of ``deliveries``.
+    segments:
+        Follow-up segments with ``on_moud`` status used to draw events.
+    death_day, coverage_end_day:
+        Days from delivery (``HORIZON_DAYS + 1`` = none) per delivery row.
+    seed:
+        The seed everything was drawn from.
+    """
+
+    deliveries: pd.DataFrame
+    events: pd.DataFrame
+    participants: pd.DataFrame
+    spans: pd.DataFrame
+    segments: pd.DataFrame
+    person: np.ndarray
+    death_day: np.ndarray
+    coverage_end_day: np.ndarray
+    seed: int
+
+    def dispensing_chunks(self) -> Iterator[pa.Table]:
+        """Dispensing rows as Arrow tables, persons in order, rows sorted by person and date.
+
+        Fills stop the day before death and after the coverage end date (claims end).
+        ``claim_id`` numbers rows in file order.
+        """
+        spans = self.spans
+        order = np.argsort(spans["person"].to_numpy(), kind="stable")
+        s_person = spans["person"].to_numpy()[order]
+        s_delivery = spans["delivery"].to_numpy()[order]
+        s_drug = spans["drug"].to_numpy()[order]
+        s_start = spans["start"].to_numpy()[order]
+        s_end = spans["end"].to_numpy()[order]
+        stop = np.minimum.reduce(
+            [s_end, self.death_day[s_delivery], self.coverage_end_day[s_delivery] + 1]
+        )
+        delivery_day = (
+            self.deliveries["delivery_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        )
+        n_persons = int(self.person.max()) + 1 if self.person.size else 0
+        person_ids = np.empty(n_persons, dtype=object)
+        person_ids[self.person] = self.deliveries["person_id"].to_numpy()
+        person_ids = pa.array(person_ids, pa.string())
+        drug_names = pa.array(DRUGS, pa.string())
+        sources = pa.array([SOURCE_OF_DRUG.get(code, "") for code in range(len(DRUGS))])
+        width = 9
+        claim_offset = 0
+        for chunk, first in enumerate(range(0, n_persons, CHUNK_PERSONS)):
+            lo, hi = np.searchsorted(s_person, [first, first + CHUNK_PERSONS])
+            rng = _rng(self.seed, _STREAM_DISPENSING, chunk)
+            span, day, supply = simulate_fills(s_drug[lo:hi], s_start[lo:hi], stop[lo:hi], rng)
+            span += lo
+            absolute = delivery_day[s_delivery[span]] + day
+            rows = np.lexsort((absolute, s_person[span]))
+            span, absolute, supply = span[rows], absolute[rows], supply[rows]
+            n = span.size
+            if width < len(str(claim_offset + n)):
+                width = len(str(claim_offset + n))
+            claim = pc.binary_join_element_wise(
+                "C",
+                pc.utf8_lpad(
+                    pc.cast(pa.array(np.arange(claim_offset + 1, claim_offset + n + 1)),
+                            pa.string()),
+                    width,
+                    "0",
+                ),
+                "",
+            )
+            drug = pa.array(s_drug[span])
+            claim_offset += n
+            log.info("dispensing chunk %d: %d rows", chunk, n)
+            yield pa.table(
+                {
+                    "claim_id": claim,
+                    "person_id": pc.take(person_ids, pa.array(s_person[span])),
+                    "fill_date": pa.array(absolute.astype("datetime64[D]")),
+                    "drug": pc.take(drug_names, drug),
+                    "days_supply": pa.array(supply, pa.int64()),
+                    "source": pc.take(sources, drug),
+                }
+            )
+
+    def dispensing(self) -> pd.DataFrame:
+        """All dispensing rows as one DataFrame (for small cohorts and notebooks)."""
+        tables = list(self.dispensing_chunks())
+        if not tables:
+            return pd.DataFrame(columns=DISPENSING_COLUMNS)
+        frame = pa.concat_tables(tables).to_pandas()
+        frame["fill_date"] = pd.to_datetime(frame["fill_date"])
+        return frame
+
+
+def generate_cohort(
+    n_deliveries: int = 1500, seed: int = 0, n_participants: int = 30
+) -> SynthCohort:
+    """Simulate deliveries, treatment truth, events and interview participants.
+
+    The same ``seed`` and sizes give identical tables. Dispensing is generated lazily
+    (:meth:`SynthCohort.dispensing` or :meth:`SynthCohort.dispensing_chunks`) because at a
+    million deliveries it has tens of millions of rows.
+
+    >>> from studies.synth import generate_cohort
+    >>> cohort = generate_cohort(1500, seed=20261127)
+    >>> cohort.deliveries.moud.value_counts()          # doctest: +SKIP
+    >>> fills = cohort.dispensing()                     # doctest: +SKIP
+    """
+    if n_deliveries < 1:
+        raise ValueError(f"n_deliveries must be at least 1, got {n_deliveries}")
+    truth = simulate_deliveries(n_deliveries, _rng(seed, _STREAM_COHORT))
+    outcome = simulate_events(truth, _rng(seed, _STREAM_EVENTS))
+    deliveries = truth.deliveries.copy()
+    covered = outcome.coverage_end_day <= HORIZON_DAYS
+    deliveries["coverage_end_date"] = pd.NaT
+    deliveries.loc[covered, "coverage_end_date"] = deliveries.loc[
+        covered, "delivery_date"
+    ] + pd.to_timedelta(outcome.coverage_end_day[covered], unit="D")
+    deliveries["coverage_end_date"] = pd.to_datetime(deliveries["coverage_end_date"])
+    participants = simulate_participants(
+        deliveries, outcome.death_day, n_participants, _rng(seed, _STREAM_PARTICIPANTS)
+    )
+    return SynthCohort(
+        deliveries=deliveries,
+        events=outcome.events,
+        participants=participants,
+        spans=truth.spans,
+        segments=outcome.segments,
+        person=truth.person,
+        death_day=outcome.death_day,
+        coverage_end_day=outcome.coverage_end_day,
+        seed=seed,
+    )

@@ -1,0 +1,146 @@
+"""Write a synthetic cohort as a study folder (the layout of docs/architecture.md)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studies.errors import StudyError
+from studies.io import atomic_write
+from studies.synth.generate import DISPENSING_COLUMNS, SynthCohort
+from studies.synth.tables import write_csv, write_csv_gz
+
+log = logging.getLogger(__name__)
+
+STUDY_YAML = """\
+name: Synthetic study (seed {seed})
+description: >
+  Synthetic cohort made by `dyadlab synth --seed {seed} --deliveries {n}`: {n} deliveries,
+  MOUD dispensing, outcome events and interview participants. No real person is described.
+data:
+  deliveries: data/deliveries.csv
+  dispensing: data/dispensing.csv.gz
+  events: data/events.csv
+  participants: data/participants.csv
+{transcript_lines}codebook: default
+coders: [coder_a, coder_b]
+outcomes:
+  gap_days: 30
+  follow_up_days: 365
+  index_event: delivery
+  carryover: false
+  moud_window_days: 30
+  gap_sensitivity: [7, 14, 30, 60, 90]
+reports:
+  - {{template: study_report}}
+deid:
+  required_on_import: false
+"""
+TRANSCRIPT_LINES = "  transcripts: transcripts/manifest.csv\n  codings: codings.csv\n"
+
+
+@dataclass
+class WriteSummary:
+    """What :func:`write_study` wrote: row counts per table and the paths (for ``--json``)."""
+
+    directory: str
+    seed: int
+    rows: dict[str, int] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+    transcripts: int | None = None
+    study_yaml_written: bool = False
+
+
+def _prepare(directory: Path) -> None:
+    try:
+        (directory / "data").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StudyError(
+            f"cannot create the study folder: {error.strerror or error}", file=directory
+        ) from error
+
+
+def _load_interview_generator():
+    try:
+        from studies.synth.transcripts import generate_interviews
+    except ImportError as error:
+        log.warning("transcript generator not available (%s); writing no transcripts", error)
+        return None
+    return generate_interviews
+
+
+def write_study(
+    directory: str | Path, cohort: SynthCohort, transcripts: bool = True
+) -> WriteSummary:
+    """Write ``cohort`` into ``directory`` (tables in ``data/``, transcripts, codings).
+
+    Every file is written atomically. ``study.yaml`` is written only when the folder has
+    none. Transcripts and codings come from
+    :func:`studies.synth.transcripts.generate_interviews` when ``transcripts`` is true and that
+    module is available.
+
+    >>> from studies.synth import generate_cohort, write_study
+    >>> write_study("my_study", generate_cohort(500, seed=1), transcripts=False)  # doctest: +SKIP
+    """
+    root = Path(directory)
+    _prepare(root)
+    summary = WriteSummary(directory=str(root), seed=cohort.seed)
+    try:
+        _write_tables(root, cohort, summary)
+        if transcripts:
+            _write_transcripts(root, cohort, summary)
+        study_yaml = root / "study.yaml"
+        if not study_yaml.exists():
+            lines = TRANSCRIPT_LINES if summary.transcripts is not None else ""
+            with atomic_write(study_yaml) as handle:
+                handle.write(
+                    STUDY_YAML.format(
+                        seed=cohort.seed, n=len(cohort.deliveries), transcript_lines=lines
+                    )
+                )
+            summary.study_yaml_written = True
+        summary.paths["study_yaml"] = str(study_yaml)
+    except OSError as error:
+        where = getattr(error, "filename", None) or root
+        raise StudyError(f"cannot write: {error.strerror or error}", file=where) from error
+    return summary
+
+
+def _write_tables(root: Path, cohort: SynthCohort, summary: WriteSummary) -> None:
+    data = root / "data"
+    for name, frame in (
+        ("deliveries", cohort.deliveries),
+        ("events", cohort.events),
+        ("participants", cohort.participants),
+    ):
+        path = data / f"{name}.csv"
+        summary.rows[name] = write_csv(path, frame)
+        summary.paths[name] = str(path)
+    path = data / "dispensing.csv.gz"
+    summary.rows["dispensing"] = write_csv_gz(path, cohort.dispensing_chunks(), DISPENSING_COLUMNS)
+    summary.paths["dispensing"] = str(path)
+
+
+def _write_transcripts(root: Path, cohort: SynthCohort, summary: WriteSummary) -> None:
+    generate_interviews = _load_interview_generator()
+    if generate_interviews is None:
+        return
+    interviews = generate_interviews(cohort.participants, cohort.deliveries, cohort.seed)
+    folder = root / "transcripts"
+    manifest = interviews.manifest.copy()
+    if "file" not in manifest.columns:
+        manifest["file"] = manifest["transcript_id"].astype(str) + ".txt"
+    files = dict(zip(manifest["transcript_id"], manifest["file"], strict=True))
+    for transcript_id, text in sorted(interviews.texts.items()):
+        with atomic_write(folder / files.get(transcript_id, f"{transcript_id}.txt")) as handle:
+            handle.write(text)
+    for name, frame, path in (
+        ("transcripts", manifest, folder / "manifest.csv"),
+        ("codings", interviews.codings, root / "codings.csv"),
+    ):
+        with atomic_write(path) as handle:
+            frame.to_csv(handle, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        summary.rows[name] = len(frame)
+        summary.paths[name] = str(path)
+    summary.transcripts = len(interviews.texts)

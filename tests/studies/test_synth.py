@@ -1,0 +1,367 @@
+"""Tests of the synthetic cohort generator (`dyadlab synth`, `studies.synth`).
+
+The statistical checks recompute the quantities from the written tables with independent,
+plain-pandas code (a 30-day permissible-gap episode rule written here, person-time counted
+here), and compare them with the ranges the generator is meant to produce (documented in
+studies/synth/cohort.py and events.py: postpartum discontinuation of roughly a third to a half
+by 180 days, methadone retaining better than buprenorphine, housing instability harmful,
+overdose rates higher off MOUD and highest 7-12 months postpartum).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from studies.cli import main
+from studies.synth import generate_cohort, write_study
+from studies.synth.cohort import HORIZON_DAYS
+
+DELIVERY_COLUMNS = [
+    "delivery_id", "person_id", "delivery_date", "site", "age", "race_ethnicity", "insurance",
+    "parity", "pmad", "housing_instability", "moud_initiation_week", "moud_start", "moud",
+    "peer_recovery_coach", "home_visiting", "cps_report", "infant_nows", "plan_of_safe_care",
+    "coverage_end_date",
+]
+DISPENSING_COLUMNS = ["claim_id", "person_id", "fill_date", "drug", "days_supply", "source"]
+EVENT_COLUMNS = ["event_id", "person_id", "delivery_id", "event_date", "event_type"]
+PARTICIPANT_COLUMNS = [
+    "participant_id", "role", "site", "person_id", "provider_type", "interview_date"
+]
+
+
+@pytest.fixture(scope="module")
+def big():
+    """4,000 deliveries: enough for the covariate orderings to be clear (about 1 s)."""
+    cohort = generate_cohort(4000, seed=7)
+    return cohort, cohort.dispensing()
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synth") / "study"
+    write_study(folder, generate_cohort(1500, seed=20261127), transcripts=False)
+    return folder
+
+
+def _read(folder, name):
+    suffix = ".csv.gz" if name == "dispensing" else ".csv"
+    return pd.read_csv(folder / "data" / f"{name}{suffix}", keep_default_na=False, dtype=str)
+
+
+def _all_bytes(folder):
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+# --- determinism -------------------------------------------------------------------------
+
+
+def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path):
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        write_study(tmp_path / name, generate_cohort(300, seed=seed), transcripts=False)
+    a, b, c = (_all_bytes(tmp_path / n) for n in "abc")
+    assert set(a) == {
+        "study.yaml", "data/deliveries.csv", "data/dispensing.csv.gz", "data/events.csv",
+        "data/participants.csv",
+    }
+    assert a == b
+    for name in ("data/deliveries.csv", "data/dispensing.csv.gz", "data/events.csv"):
+        assert a[name] != c[name]
+    # gzip header: no file name, mtime 0 (RFC 1952: bytes 4-7 are MTIME, flag 0x08 = FNAME).
+    raw = a["data/dispensing.csv.gz"]
+    assert raw[:2] == b"\x1f\x8b" and raw[4:8] == b"\0\0\0\0" and not raw[3] & 0x08
+
+
+# --- shapes, columns, types --------------------------------------------------------------
+
+
+def test_columns_and_row_counts(written):
+    deliveries = _read(written, "deliveries")
+    fills = _read(written, "dispensing")
+    events = _read(written, "events")
+    participants = _read(written, "participants")
+    assert list(deliveries.columns) == DELIVERY_COLUMNS
+    assert list(fills.columns) == DISPENSING_COLUMNS
+    assert list(events.columns) == EVENT_COLUMNS
+    assert list(participants.columns) == PARTICIPANT_COLUMNS
+    assert len(deliveries) == 1500
+    persons = deliveries["person_id"].value_counts()
+    assert persons.max() == 2
+    assert 0.06 <= (persons == 2).mean() <= 0.10  # ~8 % of persons deliver twice
+    assert 40_000 <= len(fills) <= 200_000
+    assert 300 <= len(events) <= 3000
+    assert (participants["role"] == "patient").sum() == 20
+    assert (participants["role"] == "provider").sum() == 10
+    assert participants["participant_id"].str.fullmatch(r"P\d\d|V\d\d").all()
+
+
+def test_values_and_types(written):
+    d = _read(written, "deliveries")
+    dates = pd.to_datetime(d["delivery_date"], format="%Y-%m-%d")
+    assert dates.min() >= pd.Timestamp("2019-01-01") and dates.max() <= pd.Timestamp("2024-12-31")
+    assert set(d["site"]) == {"north", "central", "south"}
+    assert set(d["insurance"]) == {"medicaid", "private", "uninsured"}
+    for column in ("pmad", "housing_instability", "peer_recovery_coach", "home_visiting",
+                   "cps_report", "infant_nows", "plan_of_safe_care"):
+        assert set(d[column]) == {"true", "false"}, column
+    assert d["age"].astype(int).between(17, 60).all()
+    assert d["parity"].astype(int).between(0, 20).all()
+    mix = d["moud"].value_counts(normalize=True)
+    assert abs(mix["buprenorphine"] - 0.45) < 0.05
+    assert abs(mix["methadone"] - 0.35) < 0.05
+    assert abs(mix["naltrexone"] - 0.05) < 0.025
+    assert abs(mix["none"] - 0.15) < 0.04
+    on = d["moud"] != "none"
+    assert (d.loc[on, "moud_start"] != "").all() and (d.loc[~on, "moud_start"] == "").all()
+    assert (d.loc[~on, "moud_initiation_week"] == "").all()
+    weeks = d.loc[on, "moud_initiation_week"].astype(int)
+    assert weeks.between(4, 40).all()
+    start = pd.to_datetime(d.loc[on, "moud_start"])
+    assert (start < dates[on]).all()
+    # NOWS is more likely after in-utero methadone/buprenorphine than with naltrexone.
+    nows = (d["infant_nows"] == "true").groupby(d["moud"]).mean()
+    assert nows["methadone"] > nows["naltrexone"] and nows["buprenorphine"] > nows["naltrexone"]
+
+
+def test_dispensing_invariants(written):
+    f = _read(written, "dispensing")
+    d = _read(written, "deliveries")
+    supply = f["days_supply"].astype(int)
+    assert supply.between(1, 365).all()
+    assert f["claim_id"].is_unique and d["delivery_id"].is_unique
+    assert set(f["person_id"]) <= set(d["person_id"])
+    by_drug = supply.groupby(f["drug"])
+    assert by_drug.min()["buprenorphine"] == 7 and by_drug.max()["buprenorphine"] == 30
+    assert by_drug.min()["methadone"] == 1 and by_drug.max()["methadone"] == 14
+    assert set(supply[f["drug"] == "naltrexone"]) == {28, 30}
+    assert set(f.groupby("drug")["source"].unique().map(tuple)) == {
+        ("pharmacy",), ("otp",), ("clinic",)
+    }
+    # Early refills overlap the previous supply: some fills come before the last one runs out.
+    bup = f[f["drug"] == "buprenorphine"].assign(
+        fill_date=lambda x: pd.to_datetime(x["fill_date"]), days_supply=lambda x: x[
+            "days_supply"].astype(int))
+    prev_end = (bup["fill_date"] + pd.to_timedelta(bup["days_supply"], unit="D")).groupby(
+        bup["person_id"]).shift()
+    assert ((bup["fill_date"] < prev_end).mean()) > 0.1
+    # Sorted by person and date, as the claim ids number them.
+    assert f["claim_id"].is_monotonic_increasing
+    assert (f["person_id"] + f["fill_date"]).is_monotonic_increasing
+    with gzip.open(written / "data" / "dispensing.csv.gz", "rt") as handle:
+        assert handle.readline() == ",".join(DISPENSING_COLUMNS) + "\n"
+
+
+def test_events_never_before_delivery_and_ids_unique(written):
+    e = _read(written, "events")
+    d = _read(written, "deliveries")
+    assert e["event_id"].is_unique
+    joined = e.merge(d[["delivery_id", "person_id", "delivery_date", "coverage_end_date"]],
+                     on="delivery_id", suffixes=("", "_d"), validate="many_to_one")
+    assert (joined["person_id"] == joined["person_id_d"]).all()
+    day = (pd.to_datetime(joined["event_date"]) - pd.to_datetime(joined["delivery_date"])).dt.days
+    assert day.min() >= 1
+    assert day.max() > 365  # follow-up runs past a year; analyses censor
+    # One death at most per delivery, nothing after it.
+    deaths = joined[joined["event_type"].isin(["overdose_fatal", "death_other"])]
+    assert deaths["delivery_id"].is_unique
+    last = joined.assign(day=day).groupby("delivery_id")["day"].max()
+    assert (last[deaths["delivery_id"]].to_numpy() == day[deaths.index].to_numpy()).all()
+    # coverage_end_date is reflected by a coverage_loss event the day after.
+    loss = joined[joined["event_type"] == "coverage_loss"]
+    end = pd.to_datetime(loss["coverage_end_date"])
+    assert ((pd.to_datetime(loss["event_date"]) - end).dt.days == 1).all()
+    assert len(loss) == (d["coverage_end_date"] != "").sum()
+
+
+def test_no_dispensing_after_death(big):
+    cohort, fills = big
+    events = cohort.events
+    deaths = events[events["event_type"].isin(["overdose_fatal", "death_other"])]
+    last_fill = fills.groupby("person_id")["fill_date"].max()
+    died = deaths.set_index("person_id")["event_date"]
+    last = last_fill.reindex(died.index)
+    assert len(died) > 10
+    assert (last.dropna() < died[last.notna()]).all()
+
+
+# --- the hazard model, checked from the dispensing table -----------------------------------
+
+
+def _episodes(fills: pd.DataFrame, gap_days: int = 30) -> pd.DataFrame:
+    """Treatment episodes with a permissible gap, written independently of the generator."""
+    f = fills.sort_values(["person_id", "fill_date", "claim_id"]).reset_index(drop=True)
+    end = f["fill_date"] + pd.to_timedelta(f["days_supply"], unit="D")
+    running = end.groupby(f["person_id"]).cummax()
+    previous = running.groupby(f["person_id"]).shift()
+    new = previous.isna() | ((f["fill_date"] - previous).dt.days > gap_days)
+    episode = new.cumsum()
+    return pd.DataFrame({"person_id": f["person_id"], "start": f["fill_date"],
+                         "end": running, "episode": episode}).groupby("episode").agg(
+        person_id=("person_id", "first"), start=("start", "min"), end=("end", "max"))
+
+
+def _discontinued_180(cohort, fills) -> pd.DataFrame:
+    d = cohort.deliveries.copy()
+    d["death_day"] = cohort.death_day
+    d["coverage_day"] = cohort.coverage_end_day
+    d = d[(d["moud"] != "none") & (d["death_day"] > 210) & (d["coverage_day"] > 210)]
+    episodes = _episodes(fills)
+    m = pd.merge_asof(d.sort_values("delivery_date"), episodes.sort_values("start"),
+                      left_on="delivery_date", right_on="start", by="person_id")
+    # Every delivery on MOUD has an episode covering it, or ending at most 30 days before it
+    # (a short gap that the true course would have bridged had it not stopped at delivery).
+    assert (m["end"] >= m["delivery_date"] - pd.Timedelta(days=30)).all()
+    m["days_on_moud"] = (m["end"] - m["delivery_date"]).dt.days.clip(lower=0)
+    m["discontinued"] = m["days_on_moud"] < 180
+    return m
+
+
+def test_discontinuation_at_180_days_in_range_and_ordered(big):
+    m = _discontinued_180(*big)
+    overall = m["discontinued"].mean()
+    assert 0.30 <= overall <= 0.50, overall
+    by_drug = m.groupby("moud")["discontinued"].mean()
+    assert by_drug["methadone"] + 0.05 < by_drug["buprenorphine"] < by_drug["naltrexone"]
+    by_housing = m.groupby("housing_instability")["discontinued"].mean()
+    assert by_housing[True] > by_housing[False] + 0.05
+    by_coach = m.groupby("peer_recovery_coach")["discontinued"].mean()
+    assert by_coach[True] < by_coach[False]
+    by_pmad = m.groupby("pmad")["discontinued"].mean()
+    assert by_pmad[True] > by_pmad[False]
+
+
+def test_dispensing_agrees_with_the_treatment_truth(big):
+    cohort, fills = big
+    m = _discontinued_180(cohort, fills)
+    spans = cohort.spans
+    first = spans[(spans["episode"] == 1) & (spans["start"] < 0)].set_index("delivery")
+    position = pd.Series(np.arange(len(cohort.deliveries)), index=cohort.deliveries["delivery_id"])
+    rows = position[m["delivery_id"]].to_numpy()
+    # Dispensing stops at death and after the coverage end: the truth as claims can see it.
+    truth_end = np.minimum.reduce([first["end"].reindex(rows).to_numpy(),
+                                   cohort.death_day[rows], cohort.coverage_end_day[rows] + 1])
+    # The observed episode ends when the last supply runs out: after the true stop by at most
+    # one supply (30 days) plus a bridged gap (21 days), or before it by less than the gap
+    # rule when the true course stops inside an uncovered gap (at most 21 days).
+    lag = m["days_on_moud"].to_numpy() - truth_end
+    assert ((lag > -22) & (lag <= 51)).all(), (lag.min(), lag.max())
+    assert (lag >= 0).mean() > 0.85
+
+
+def test_short_gaps_need_bridging_and_restarts_exist(big):
+    _, fills = big
+    strict = _episodes(fills, gap_days=0)
+    bridged = _episodes(fills, gap_days=30)
+    assert len(strict) > 1.5 * len(bridged)  # many gaps of 1-30 days
+    per_person = bridged.groupby("person_id").size()
+    assert (per_person >= 2).mean() > 0.1  # restarts after > 30 uncovered days
+
+
+def test_overdose_rate_higher_off_moud_and_highest_7_to_12_months(big):
+    cohort, _ = big
+    spans = cohort.spans
+    n = len(cohort.deliveries)
+    keep = (cohort.death_day > 365) & (cohort.coverage_end_day > 365)
+    # Person-days on MOUD within days 1-365 from the true spans.
+    on_days = np.zeros(n)
+    lo = np.clip(spans["start"].to_numpy(), 0, 365)
+    hi = np.clip(spans["end"].to_numpy(), 0, 365)
+    np.add.at(on_days, spans["delivery"].to_numpy(), hi - lo)
+    position = pd.Series(np.arange(n), index=cohort.deliveries["delivery_id"])
+    e = cohort.events[cohort.events["event_type"] == "overdose_nonfatal"].copy()
+    e["row"] = position[e["delivery_id"]].to_numpy()
+    e["day"] = (e["event_date"] - cohort.deliveries["delivery_date"].to_numpy()[e["row"]]).dt.days
+    e = e[keep[e["row"]] & (e["day"] <= 365)]
+    s = spans.set_index("delivery")
+    covered = [
+        bool(((s.loc[[r], "start"] < day) & (day <= s.loc[[r], "end"])).any()) if r in s.index
+        else False
+        for r, day in zip(e["row"], e["day"], strict=True)
+    ]
+    on_rate = np.sum(covered) / on_days[keep].sum()
+    off_rate = (len(e) - np.sum(covered)) / (365 * keep.sum() - on_days[keep].sum())
+    assert off_rate > 2 * on_rate, (on_rate, off_rate)
+    periods = pd.cut(e["day"], [0, 90, 180, 365])
+    per_day = e.groupby(periods, observed=False).size() / np.array([90, 90, 185])
+    assert per_day.iloc[2] == per_day.max()
+
+
+def test_events_extend_to_the_horizon(big):
+    cohort, _ = big
+    day = (cohort.events["event_date"].to_numpy()
+           - cohort.deliveries.set_index("delivery_id").loc[
+               cohort.events["delivery_id"], "delivery_date"].to_numpy())
+    days = day.astype("timedelta64[D]").astype(int)
+    assert days.min() >= 1 and days.max() <= HORIZON_DAYS + 1
+
+
+# --- data dictionary ---------------------------------------------------------------------
+
+
+def test_output_passes_the_data_dictionary(written):
+    dd = pytest.importorskip("data_dictionary.read", reason="data dictionary not yet available")
+    from data_dictionary.relations import check_relations
+
+    tables = {}
+    for name in ("deliveries", "dispensing", "events", "participants"):
+        suffix = ".csv.gz" if name == "dispensing" else ".csv"
+        tables[name] = dd.read_table(written / "data" / f"{name}{suffix}", name)
+    check_relations(tables)
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def test_cli_writes_study_and_json_summary(tmp_path, capsys):
+    target = tmp_path / "s"
+    status = main(["synth", str(target), "--seed", "3", "--deliveries", "200",
+                   "--participants", "6", "--no-transcripts", "--json"])
+    assert status == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["rows"]["deliveries"] == 200
+    assert summary["rows"]["participants"] == 6
+    with gzip.open(target / "data" / "dispensing.csv.gz", "rt") as handle:
+        assert summary["rows"]["dispensing"] == sum(1 for _ in handle) - 1
+    assert (target / "study.yaml").exists() and summary["study_yaml_written"] is True
+
+
+def test_cli_keeps_an_existing_study_yaml(tmp_path):
+    (tmp_path / "study.yaml").write_text("name: mine\n")
+    assert main(["synth", str(tmp_path), "--seed", "1", "--deliveries", "50",
+                 "--no-transcripts"]) == 0
+    assert (tmp_path / "study.yaml").read_text() == "name: mine\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["synth", "X"],  # --seed is required
+        ["synth", "X", "--seed", "abc"],
+        ["synth", "X", "--seed", "1", "--deliveries", "0"],
+        ["synth", "X", "--seed", "1", "--participants", "-3"],
+        ["synth", "--seed", "1"],  # no folder
+    ],
+)
+def test_cli_bad_arguments_exit_2(args, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as excinfo:
+        main(args)
+    assert excinfo.value.code == 2
+    assert not (tmp_path / "X").exists()
+
+
+def test_cli_unwritable_folder_exits_1_with_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    status = main(["synth", str(blocker / "study"), "--seed", "1", "--deliveries", "20",
+                   "--no-transcripts"])
+    assert status == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("dyadlab synth: ") and "a_file" in err and "cannot" in err
