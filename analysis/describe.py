@@ -115,3 +115,36 @@ def table_one(
                     cells.append("–")
             rows.append((labels.get(variable, variable), "median [IQR]", *cells))
     return pd.DataFrame(rows, columns=["variable", "category", *group_order])
+
+
+#: The delivery-cohort variables of a standard Table 1, with their display labels.
+COHORT_CATEGORICAL = {
+    "site": "Site",
+    "race_ethnicity": "Race/ethnicity",
+    "insurance": "Insurance",
+    "pmad": "Perinatal mood/anxiety disorder",
+    "housing_instability": "Housing instability",
+    "peer_recovery_coach": "Peer recovery coach",
+    "home_visiting": "Home visiting",
+    "cps_report": "CPS report at delivery",
+    "infant_nows": "Infant NOWS diagnosis",
+    "plan_of_safe_care": "Plan of safe care",
+}
+COHORT_NUMERIC = {
+    "age": "Age (years)",
+    "parity": "Parity",
+    "moud_initiation_week": "MOUD start (gest. week)",
+}
+
+
+def cohort_table_one(cohort: pd.DataFrame, by: str = "moud_at_delivery") -> pd.DataFrame:
+    """Table 1 of a delivery cohort by MOUD at delivery, with the standard variables.
+
+    Variables missing from ``cohort`` are left out, so a study without, say, home visiting
+    data still gets its table.
+    """
+    categorical = [v for v in COHORT_CATEGORICAL if v in cohort.columns]
+    numeric = [v for v in COHORT_NUMERIC if v in cohort.columns]
+    return table_one(
+        cohort, by, categorical, numeric, labels={**COHORT_CATEGORICAL, **COHORT_NUMERIC}
+    )
