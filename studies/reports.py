@@ -194,6 +194,7 @@ def render_report(
         leaks = external_references(html)
         if leaks:
             raise ReportError(f"the HTML would load from the network: {leaks[:3]}", file=source)
+        _check_disclosure(html, checked, source)
         pdf_bytes = _print_pdf(html, Path(scratch)) if pdf else None
         with atomic_write(out_dir / f"{name}.ipynb") as handle:
             nbformat.write(notebook, handle)
@@ -209,6 +210,24 @@ def render_report(
     return ReportOutputs(
         name, out_dir / f"{name}.ipynb", out_dir / f"{name}.html", pdf_path, seconds
     )
+
+
+def _check_disclosure(html: str, parameters: Mapping[str, Any], source: Path) -> None:
+    """Refuse a funder report whose marked count tables show a count below ``min_cell``."""
+    if parameters.get("audience") != "funder":
+        return
+    from analysis.disclosure_check import scan_html
+
+    min_cell = int(parameters.get("min_cell") or 11)
+    problems = scan_html(html, min_cell)
+    if not problems.empty:
+        first = problems.iloc[0]
+        raise ReportError(
+            f"disclosure check failed: {len(problems)} count(s) below {min_cell} shown, e.g. "
+            f"table {first['table']}, row {first['row']!r}, column {first['column']!r}: "
+            f"{first['text']}; no report was written",
+            file=source,
+        )
 
 
 def _title(notebook: nbformat.NotebookNode) -> str | None:
