@@ -1,0 +1,92 @@
+"""Covariate lists → numeric design matrices, with R-like handling of categorical variables.
+
+``covariates`` is a list of column names or formula terms (``"age"``, ``"C(moud)"``,
+``"C(moud, Treatment('none'))"``, ``"np.log(bili)"``) or one formula string
+(``"age + C(moud)"``). Columns of type object, category or bool are treated as categorical
+automatically. Categorical variables use treatment (dummy) coding against the reference level:
+the first level in sorted order, as R's ``factor()`` does, unless given with
+``C(x, Treatment('level'))``. Dummy columns are named ``x[T.level]`` (``C(x)[T.level]`` when
+written with ``C()``). Formulas are expanded by formulaic (a lifelines dependency).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import AnalysisError
+
+
+def _is_plain_numeric(df: pd.DataFrame, term: str) -> bool:
+    return (
+        term in df.columns
+        and pd.api.types.is_numeric_dtype(df[term])
+        and not pd.api.types.is_bool_dtype(df[term])
+    )
+
+
+def terms_of(covariates: str | Sequence[str]) -> list[str]:
+    """The covariate terms as a list (a formula string is split on ``+``)."""
+    if isinstance(covariates, str):
+        return [t.strip() for t in covariates.split("+") if t.strip()]
+    return [str(t) for t in covariates]
+
+
+def design_matrix(df: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataFrame:
+    """Numeric covariate matrix (same index as ``df``, which must have no missing values).
+
+    >>> design_matrix(cohort, ["age", "C(moud)"]).columns
+    Index(['age', 'C(moud)[T.methadone]', 'C(moud)[T.naltrexone]', ...])
+    """
+    terms = terms_of(covariates)
+    if not terms:
+        return pd.DataFrame(index=df.index)
+    for term in terms:
+        if re.fullmatch(r"[A-Za-z_][\w.]*", term) and term not in df.columns:
+            raise AnalysisError("covariate column not found", field=term)
+    if all(_is_plain_numeric(df, t) for t in terms):
+        return df[terms].astype(float)
+    from formulaic import model_matrix
+
+    pieces = []
+    for term in terms:
+        if term in df.columns and not _is_plain_numeric(df, term):
+            pieces.append(f"C({term})")
+        else:
+            pieces.append(term)
+    try:
+        matrix = model_matrix("1 + " + " + ".join(pieces), df, na_action="raise")
+    except Exception as error:  # formulaic raises several types; say which term failed
+        raise AnalysisError(f"cannot build covariates from {terms}: {error}") from error
+    frame = pd.DataFrame(
+        np.asarray(matrix, dtype=float), columns=list(matrix.columns), index=df.index
+    ).drop(columns="Intercept")
+    rename = {}
+    for column in frame.columns:
+        # C(x)[T.a] written by us for a plain object column → x[T.a]
+        for term in terms:
+            if (
+                term in df.columns
+                and column.startswith(f"C({term})[")
+                and not _is_plain_numeric(df, term)
+            ):
+                rename[column] = term + column[len(f"C({term})") :]
+    return frame.rename(columns=rename)
+
+
+def variables_of(df: pd.DataFrame, covariates: str | Sequence[str]) -> list[str]:
+    """The data columns a covariate list uses (for dropping incomplete rows first)."""
+    used = []
+    for term in terms_of(covariates):
+        if term in df.columns:
+            used.append(term)
+            continue
+        used.extend(c for c in df.columns if _mentions(term, str(c)))
+    return list(dict.fromkeys(used))
+
+
+def _mentions(term: str, column: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(column)}(?![\w])", term) is not None
