@@ -48,6 +48,7 @@ __all__ = [
     "EpisodeRules",
     "continuity",
     "derive_episodes",
+    "episode_at",
     "gap_sensitivity",
 ]
 
@@ -228,7 +229,7 @@ def continuity(episodes: pd.DataFrame, deliveries: pd.DataFrame, days: int = 180
     base["person_id"] = base["person_id"].astype(str)
     eps = episodes[["person_id", "episode", "start", "end"]].copy()
     eps["person_id"] = eps["person_id"].astype(str)
-    covering = _covering(base, eps)
+    covering = episode_at(base, eps)
     out = base.merge(covering, on="delivery_id", how="left")
     remaining = (out["end"] - out["delivery_date"]).dt.days
     out["days_covered"] = remaining.clip(upper=days).fillna(0).astype(np.int64)
@@ -239,10 +240,19 @@ def continuity(episodes: pd.DataFrame, deliveries: pd.DataFrame, days: int = 180
     ]
 
 
-def _covering(base: pd.DataFrame, eps: pd.DataFrame, window_days: int = 0) -> pd.DataFrame:
-    """Per delivery, the episode covering the delivery date or ending at most
-    ``window_days`` uncovered days before it; the one with the latest end wins."""
-    pairs = base.merge(eps, on="person_id", how="inner")
+def episode_at(
+    deliveries: pd.DataFrame, episodes: pd.DataFrame, window_days: int = 0
+) -> pd.DataFrame:
+    """Per delivery, the episode covering the delivery date (``start <= delivery_date <
+    end``) or ending at most ``window_days`` uncovered days before it (``delivery_date - end
+    <= window_days``, the same count of uncovered days as ``gap_days``); when several
+    qualify, the one with the latest end wins.
+
+    ``deliveries`` needs ``delivery_id, person_id, delivery_date``; returns ``delivery_id``
+    plus the episode's columns, only for deliveries that have one.
+    """
+    base = deliveries[["delivery_id", "person_id", "delivery_date"]]
+    pairs = base.merge(episodes, on="person_id", how="inner")
     lag = (pairs["delivery_date"] - pairs["end"]).dt.days
     keep = (pairs["start"] <= pairs["delivery_date"]) & (lag <= window_days)
     pairs = pairs.loc[keep]
