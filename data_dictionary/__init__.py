@@ -15,7 +15,9 @@ from data_dictionary.exceptions import (
     ValidationError,
 )
 from data_dictionary.read import read_raw, read_table
+from data_dictionary.redcap import redcap_to_schema
 from data_dictionary.relations import check_relations, relation_problems
+from data_dictionary.render import render
 from data_dictionary.schema import Field, Schema, load_schema, tables
 from data_dictionary.validate import check_table, validate
 
@@ -32,7 +34,9 @@ __all__ = [
     "load_schema",
     "read_raw",
     "read_table",
+    "redcap_to_schema",
     "relation_problems",
+    "render",
     "tables",
     "validate",
 ]

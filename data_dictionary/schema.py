@@ -97,8 +97,8 @@ class Field:
     def missing_codes(self) -> list[str]:
         return [m.value for m in self.missing_values]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The field as Table Schema YAML/JSON (for writing a dictionary back out)."""
+    def to_dict(self, *, missing: bool = True) -> dict[str, Any]:
+        """The field as Table Schema YAML/JSON (``missing=False`` leaves out missingValues)."""
         out: dict[str, Any] = {"name": self.name}
         if self.title:
             out["title"] = self.title
@@ -118,7 +118,7 @@ class Field:
             out["constraints"] = dict(self.constraints)
         if self.categories:
             out["categories"] = [{"value": c.value, "label": c.label} for c in self.categories]
-        if self.missing_values:
+        if self.missing_values and missing:
             out["missingValues"] = [
                 {"value": m.value, "label": m.label} for m in self.missing_values
             ]
@@ -190,7 +190,14 @@ class Schema:
         if self.description:
             out["description"] = self.description
         out["fieldsMatch"] = "subset"
-        out["fields"] = [f.to_dict() for f in self.fields]
+        shared = {f.missing_values for f in self.fields}
+        if len(shared) == 1 and self.fields[0].missing_values:
+            out["missingValues"] = [
+                {"value": m.value, "label": m.label} for m in self.fields[0].missing_values
+            ]
+            out["fields"] = [f.to_dict(missing=False) for f in self.fields]
+        else:
+            out["fields"] = [f.to_dict() for f in self.fields]
         if self.primary_key:
             out["primaryKey"] = list(self.primary_key)
         if self.foreign_keys:

@@ -1,0 +1,355 @@
+"""Convert a REDCap data dictionary (the instrument designer's CSV) into a Table Schema.
+
+REDCap (https://projectredcap.org) describes a project's fields in a CSV with 18 standard
+columns ("Variable / Field Name", "Form Name", ..., "Field Annotation"). This module maps it to
+the Frictionless Table Schema dyadlab uses, following REDCap's own export conventions:
+
+* ``dropdown`` / ``radio``: choices ``1, Yes | 0, No`` become ``categories`` (value and label);
+  the field is ``integer`` when every code is a whole number, else ``string``.
+* ``checkbox``: one boolean field per choice, named ``field___code`` (REDCap's export name;
+  the code lower-cased, characters other than letters, digits and ``_`` as ``_``), 1/0.
+* ``yesno`` (1 = Yes, 0 = No) and ``truefalse`` (1 = True, 0 = False): boolean.
+* ``calc``: number. ``slider``: integer 0-100. ``text``, ``notes``, ``file``, ``sql``:
+  string, with the text validation type mapped to a type or pattern (``date_ymd``/``date_mdy``/
+  ``date_dmy`` → date — REDCap exports dates as YYYY-MM-DD whatever the entry format —,
+  ``integer`` → integer, ``number*`` → number, ``email``/``phone``/``zipcode``/``time``/
+  ``datetime_*`` → string with a pattern).
+* "Text Validation Min/Max" → ``minimum``/``maximum`` (``today``/``now`` are skipped);
+  "Required Field?" = y → ``required`` unless branching logic can hide the field;
+  "Identifier?" = y → ``pii: true``; ``descriptive`` fields are skipped (they hold no data).
+
+>>> from data_dictionary.redcap import redcap_to_schema
+>>> schema = redcap_to_schema("MyProject_DataDictionary.csv")  # doctest: +SKIP
+>>> schema.field("consent_date").type                          # doctest: +SKIP
+'date'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from data_dictionary.exceptions import DictionaryImportError
+from data_dictionary.schema import Category, Field, MissingValue, Schema
+
+log = logging.getLogger(__name__)
+
+COLUMNS = (
+    "Variable / Field Name",
+    "Form Name",
+    "Section Header",
+    "Field Type",
+    "Field Label",
+    "Choices, Calculations, OR Slider Labels",
+    "Field Note",
+    "Text Validation Type OR Show Slider Number",
+    "Text Validation Min",
+    "Text Validation Max",
+    "Identifier?",
+    "Branching Logic (Show field only if...)",
+    "Required Field?",
+    "Custom Alignment",
+    "Question Number (surveys only)",
+    "Matrix Group Name",
+    "Matrix Ranking?",
+    "Field Annotation",
+)
+FIELD_TYPES = {
+    "text", "notes", "dropdown", "radio", "checkbox", "yesno", "truefalse", "calc",
+    "descriptive", "file", "slider", "sql",
+}
+NOT_ENTERED = (MissingValue("", "not entered"),)
+
+#: text validation type → (Table Schema type, pattern or None)
+VALIDATION = {
+    "date_ymd": ("date", None),
+    "date_mdy": ("date", None),
+    "date_dmy": ("date", None),
+    "integer": ("integer", None),
+    "number": ("number", None),
+    "email": ("string", r"[^@\s]+@[^@\s]+\.[^@\s]+"),
+    "phone": ("string", r"\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}"),
+    "zipcode": ("string", r"\d{5}(-\d{4})?"),
+    "time": ("string", r"([01]\d|2[0-3]):[0-5]\d"),
+    "time_mm_ss": ("string", r"[0-5]\d:[0-5]\d"),
+    "datetime_ymd": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
+    "datetime_mdy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
+    "datetime_dmy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
+    "datetime_seconds_ymd": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
+    "datetime_seconds_mdy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
+    "datetime_seconds_dmy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
+    "alpha_only": ("string", r"[A-Za-z]+"),
+    "letters_only": ("string", r"[A-Za-z]+"),
+    "postalcode_canada": ("string", r"[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d"),
+    "ssn": ("string", r"\d{3}-\d{2}-\d{4}"),
+}
+_TAG = re.compile(r"<[^>]+>")
+_CODE = re.compile(r"[^a-z0-9_]")
+
+
+@dataclass(frozen=True)
+class RedcapRow:
+    """One row of the dictionary and the CSV line it starts on."""
+
+    line: int
+    cells: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+
+def read_redcap_dictionary(path: str | Path) -> list[RedcapRow]:
+    """The dictionary's rows with their line numbers; checks the 18 standard columns."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DictionaryImportError("REDCap data dictionary not found", file=path) from None
+    except UnicodeDecodeError as error:
+        raise DictionaryImportError(f"not UTF-8 text: {error}", file=path) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise DictionaryImportError("the file is empty", file=path, line=1) from None
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise DictionaryImportError(
+            f"not a REDCap data dictionary: missing column(s) {', '.join(repr(c) for c in missing)}"
+            f" (expected the 18 standard columns, first 'Variable / Field Name')",
+            file=path,
+            line=1,
+        )
+    rows = []
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                if len(cells) > len(header):
+                    raise DictionaryImportError(
+                        f"expected {len(header)} cells, got {len(cells)}", file=path, line=line
+                    )
+                rows.append(RedcapRow(line, dict(zip(header, cells, strict=False))))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise DictionaryImportError(f"malformed CSV: {error}", file=path, line=line) from None
+    return rows
+
+
+def parse_choices(text: str, *, file: str | Path | None = None, line: int | None = None,
+                  field: str | None = None) -> list[tuple[str, str]]:
+    """``"1, Yes | 0, No"`` → ``[("1", "Yes"), ("0", "No")]`` (a label may hold commas)."""
+    out = []
+    for part in text.split("|"):
+        part = part.strip()
+        if not part:
+            continue
+        code, comma, label = part.partition(",")
+        if not comma or not code.strip():
+            raise DictionaryImportError(
+                f"malformed choice {part!r}: expected 'code, label' separated by ' | ' "
+                "(e.g. '1, Yes | 0, No')",
+                file=file,
+                line=line,
+                field=field,
+            )
+        out.append((code.strip(), _plain(label)))
+    codes = [c for c, _ in out]
+    if len(set(codes)) != len(codes):
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        raise DictionaryImportError(
+            f"duplicate choice code(s) {dupes}", file=file, line=line, field=field
+        )
+    if not out:
+        raise DictionaryImportError(
+            "no choices given (expected 'code, label | code, label')",
+            file=file,
+            line=line,
+            field=field,
+        )
+    return out
+
+
+def redcap_to_schema(
+    path: str | Path, table: str | None = None, forms: list[str] | None = None
+) -> Schema:
+    """Convert the REDCap dictionary at ``path`` into a :class:`Schema` named ``table``.
+
+    ``forms`` keeps only fields of those instruments ("Form Name"). Raises
+    :class:`~data_dictionary.exceptions.DictionaryImportError` naming the file and line.
+    """
+    path = Path(path)
+    rows = read_redcap_dictionary(path)
+    if forms:
+        known = {r["Form Name"] for r in rows}
+        unknown = sorted(set(forms) - known)
+        if unknown:
+            raise DictionaryImportError(
+                f"no form(s) {unknown} in the dictionary; forms: {', '.join(sorted(known))}",
+                file=path,
+            )
+        rows = [r for r in rows if r["Form Name"] in forms]
+    fields: list[Field] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        for field in _convert_row(row, path):
+            if field.name in seen:
+                raise DictionaryImportError(
+                    f"field name {field.name!r} already defined on line {seen[field.name]}",
+                    file=path,
+                    line=row.line,
+                    field=field.name,
+                )
+            seen[field.name] = row.line
+            fields.append(field)
+    if not fields:
+        raise DictionaryImportError("the dictionary defines no data fields", file=path)
+    name = table or re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_") or "redcap"
+    return Schema(
+        name=name,
+        title=f"REDCap data dictionary {path.name}",
+        description=f"Converted from the REDCap data dictionary {path.name} by dyadlab.",
+        fields=tuple(fields),
+    )
+
+
+def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
+    name = row["Variable / Field Name"]
+    kind = row["Field Type"].lower()
+    where = {"file": path, "line": row.line, "field": name or None}
+    if not name:
+        raise DictionaryImportError("empty 'Variable / Field Name'", **where)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise DictionaryImportError(
+            f"field name {name!r} is not a REDCap variable name (lower-case letters, digits, _)",
+            **where,
+        )
+    if kind not in FIELD_TYPES:
+        raise DictionaryImportError(
+            f"unknown Field Type {kind!r}; expected one of {', '.join(sorted(FIELD_TYPES))}",
+            **where,
+        )
+    if kind == "descriptive":
+        return []
+    label = _plain(row["Field Label"])
+    note = _plain(row["Field Note"])
+    if note and note[-1] not in ".?!":
+        note += "."
+    branching = row["Branching Logic (Show field only if...)"]
+    description = " ".join(
+        part
+        for part in (
+            note,
+            f"Form: {row['Form Name']}." if row["Form Name"] else "",
+            f"Shown only if {branching}." if branching else "",
+        )
+        if part
+    )
+    required = row["Required Field?"].lower() in ("y", "yes", "1") and not branching
+    pii = row["Identifier?"].lower() in ("y", "yes", "1")
+    common = {"title": label, "description": description, "pii": pii}
+    choices_text = row["Choices, Calculations, OR Slider Labels"]
+
+    if kind == "checkbox":
+        choices = parse_choices(choices_text, **where)
+        return [
+            Field(
+                name=f"{name}___{_CODE.sub('_', code.lower())}",
+                type="boolean",
+                title=f"{label}: {choice_label}",
+                description=description,
+                pii=pii,
+                true_values=("1",),
+                false_values=("0",),
+                constraints={"required": True} if required else {},
+                missing_values=NOT_ENTERED,
+            )
+            for code, choice_label in choices
+        ]
+    constraints: dict = {"required": True} if required else {}
+    if kind in ("dropdown", "radio"):
+        choices = parse_choices(choices_text, **where)
+        numeric = all(re.fullmatch(r"-?\d+", code) for code, _ in choices)
+        categories = tuple(
+            Category(int(code) if numeric else code, choice_label) for code, choice_label in choices
+        )
+        constraints["enum"] = [c.value for c in categories]
+        return [
+            Field(name=name, type="integer" if numeric else "string", categories=categories,
+                  constraints=constraints, missing_values=NOT_ENTERED, **common)
+        ]
+    if kind in ("yesno", "truefalse"):
+        words = ("Yes", "No") if kind == "yesno" else ("True", "False")
+        return [
+            Field(name=name, type="boolean", true_values=("1",), false_values=("0",),
+                  constraints=constraints, missing_values=NOT_ENTERED,
+                  **{**common, "description": " ".join(
+                      p for p in (f"1 = {words[0]}, 0 = {words[1]}.", description) if p)})
+        ]
+    if kind == "calc":
+        common["description"] = " ".join(
+            p for p in (description, f"Calculated: {choices_text}." if choices_text else "") if p
+        )
+        return [Field(name=name, type="number", constraints=constraints,
+                      missing_values=NOT_ENTERED, **common)]
+    if kind == "slider":
+        constraints.update(minimum=0, maximum=100)
+        return [Field(name=name, type="integer", constraints=constraints,
+                      missing_values=NOT_ENTERED, **common)]
+
+    # text, notes, file, sql
+    validation = row["Text Validation Type OR Show Slider Number"].lower()
+    field_type, pattern = "string", None
+    if kind == "text" and validation:
+        if validation.startswith("number"):
+            field_type = "number"  # number, number_1dp, number_2dp_comma_decimal, ...
+        elif validation in VALIDATION:
+            field_type, pattern = VALIDATION[validation]
+        else:
+            log.warning("%s line %d: unknown validation %r; kept as text", path, row.line,
+                        validation)
+    if pattern:
+        constraints["pattern"] = pattern
+    for key, column in (("minimum", "Text Validation Min"), ("maximum", "Text Validation Max")):
+        bound = _bound(row[column], field_type, where, column)
+        if bound is not None:
+            constraints[key] = bound
+    return [Field(name=name, type=field_type, constraints=constraints,
+                  missing_values=NOT_ENTERED, **common)]
+
+
+def _bound(text: str, field_type: str, where: dict, column: str):
+    if not text or text.lower() in ("today", "now"):
+        return None
+    try:
+        if field_type == "integer":
+            return int(text)
+        if field_type == "number":
+            return float(text) if "." in text else int(text)
+    except ValueError:
+        raise DictionaryImportError(
+            f"'{column}' must be a number for a {field_type} field, got {text!r}", **where
+        ) from None
+    if field_type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise DictionaryImportError(
+                f"'{column}' must be a date YYYY-MM-DD, got {text!r}", **where
+            )
+        return text
+    return None  # REDCap bounds on datetimes/times are not carried over
+
+
+def _plain(text: str) -> str:
+    """A label without HTML tags or REDCap piping markup, on one line."""
+    return " ".join(_TAG.sub("", text).split())
+
+
+def schema_to_yaml(schema: Schema) -> str:
+    """The schema as Table Schema YAML (what ``dyadlab import redcap-dictionary`` writes)."""
+    import yaml
+
+    return yaml.safe_dump(schema.to_dict(), sort_keys=False, allow_unicode=True, width=100)
