@@ -183,9 +183,10 @@ def render_report(
                 log_output=False,
             )
         except PapermillExecutionError as failure:
+            first_line = (failure.source.strip().splitlines() or [""])[0][:60]
             raise ReportError(
-                f"cell {failure.exec_count or failure.cell_index} of {source.name} failed: "
-                f"{failure.ename}: {failure.evalue}",
+                f"cell {_template_cell_number(executed_path, failure.cell_index)} "
+                f"({first_line}) failed: {failure.ename}: {failure.evalue}",
                 file=source,
             ) from None
         notebook = nbformat.read(executed_path, as_version=4)
@@ -210,6 +211,20 @@ def render_report(
     return ReportOutputs(
         name, out_dir / f"{name}.ipynb", out_dir / f"{name}.html", pdf_path, seconds
     )
+
+
+def _template_cell_number(executed: Path, cell_index: int) -> int:
+    """1-based number of a cell in the template (papermill inserts a parameters cell)."""
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except (OSError, ValueError):
+        return cell_index + 1
+    injected = sum(
+        1
+        for cell in cells[:cell_index]
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+    )
+    return cell_index + 1 - injected
 
 
 def _check_disclosure(html: str, parameters: Mapping[str, Any], source: Path) -> None:
