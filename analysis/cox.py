@@ -59,6 +59,7 @@ class CoxResult:
     covariates: list = field(default_factory=list)
     conf_level: float = 0.95
     robust_variance: np.ndarray | None = field(default=None, repr=False)
+    term_columns: dict = field(default_factory=dict)
 
     @property
     def params(self) -> pd.Series:
@@ -244,6 +245,7 @@ def cox(
         covariates=list(covariates) if not isinstance(covariates, str) else [covariates],
         conf_level=conf_level,
         robust_variance=robust_var,
+        term_columns=design.attrs.get("term_columns") or {c: [c] for c in design.columns},
     )
 
 

@@ -48,7 +48,9 @@ def design_matrix(df: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataF
         if re.fullmatch(r"[A-Za-z_][\w.]*", term) and term not in df.columns:
             raise AnalysisError("covariate column not found", field=term)
     if all(_is_plain_numeric(df, t) for t in terms):
-        return df[terms].astype(float)
+        frame = df[terms].astype(float)
+        frame.attrs["term_columns"] = {t: [t] for t in terms}
+        return frame
     from formulaic import model_matrix
 
     pieces = []
@@ -74,7 +76,18 @@ def design_matrix(df: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataF
                 and not _is_plain_numeric(df, term)
             ):
                 rename[column] = term + column[len(f"C({term})") :]
-    return frame.rename(columns=rename)
+    frame = frame.rename(columns=rename)
+    columns = list(frame.columns)
+    groups: dict[str, list[str]] = {}
+    by_text = {str(k).replace(" ", ""): v for k, v in matrix.model_spec.term_slices.items()}
+    for term, piece in zip(terms, pieces, strict=True):
+        part = by_text.get(piece.replace(" ", ""))
+        if part is not None:
+            groups[term] = [columns[i - 1] for i in range(part.start, part.stop)]
+    if sum(len(v) for v in groups.values()) != len(columns):  # unusual formula: one per column
+        groups = {c: [c] for c in columns}
+    frame.attrs["term_columns"] = groups
+    return frame
 
 
 def variables_of(df: pd.DataFrame, covariates: str | Sequence[str]) -> list[str]:
