@@ -32,11 +32,23 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp_name, _permissions(target))
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
+
+
+def _permissions(target: Path) -> int:
+    """The replaced file's mode, or what a plain ``open()`` would give (0o666 less umask);
+    ``mkstemp`` alone would leave every output readable by its owner only."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
