@@ -1,0 +1,62 @@
+"""``dyadlab episodes``: summary, --json, --out (atomic CSV), study.yaml defaults, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from studies.cli import main
+
+DISPENSING = """claim_id,person_id,fill_date,drug,days_supply,source
+c1,a,2023-01-01,methadone,30,otp
+c2,a,2023-01-21,methadone,30,otp
+c3,a,2023-04-01,buprenorphine,7,pharmacy
+c4,b,2023-02-01,naltrexone,31,clinic
+"""
+
+
+@pytest.fixture
+def study(tmp_path):
+    (tmp_path / "study.yaml").write_text(
+        "name: tiny\ndata:\n  dispensing: dispensing.csv\noutcomes:\n  gap_days: 30\n"
+        "  carryover: true\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "dispensing.csv").write_text(DISPENSING, encoding="utf-8")
+    return tmp_path
+
+
+def test_json_uses_study_settings_and_options_override(study, capsys):
+    # carry-over from study.yaml: methadone 01-01 x30 + 01-21 x30 -> 03-02; buprenorphine on
+    # 04-01 is 30 uncovered days later -> one episode 01-01..04-08.
+    assert main(["episodes", str(study), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["settings"]["carryover"] is True
+    assert payload["n_episodes"] == 2
+    assert payload["episodes"][0]["end"] == "2023-04-08"
+    assert main(["episodes", str(study), "--no-carryover", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["n_episodes"] == 3
+    assert payload["by_drugs"] == {"buprenorphine": 1, "methadone": 1, "naltrexone": 1}
+
+
+def test_out_writes_csv(study, capsys):
+    out = study / "results" / "episodes.csv"
+    assert (
+        main(["episodes", str(study), "--gap", "7", "--backend", "pandas", "--out", str(out)]) == 0
+    )
+    assert "wrote" in capsys.readouterr().out
+    written = pd.read_csv(out)
+    assert list(written.columns) == ["person_id", "episode", "start", "end", "n_fills", "drugs"]
+    assert written["start"].tolist() == ["2023-01-01", "2023-04-01", "2023-02-01"]
+
+
+def test_bad_input_exits_1_with_one_line(study, capsys):
+    assert main(["episodes", str(study), "--gap", "-1"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("dyadlab episodes:") and "gap_days" in err and "\n" not in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["episodes", str(study), "--backend", "oracle"])
+    assert exit_info.value.code == 2
