@@ -1,0 +1,64 @@
+"""Plots for exploring codings; each returns the matplotlib Axes it drew on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def _axes(ax: Any | None, figsize: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_cooccurrence(
+    matrix: pd.DataFrame, ax: Any | None = None, annotate: bool = True, cmap: str = "viridis"
+) -> Any:
+    """Heat map of a :func:`coding.explore.cooccurrence` matrix (values written in cells).
+
+    >>> ax = plot_cooccurrence(cooccurrence(turn_codes(corpus, codings)))  # doctest: +SKIP
+    """
+    size = max(4.0, 0.45 * len(matrix) + 2)
+    ax = _axes(ax, (size + 1, size))
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=cmap, aspect="equal")
+    ax.set_xticks(range(len(matrix.columns)), labels=list(matrix.columns), rotation=60, ha="right")
+    ax.set_yticks(range(len(matrix.index)), labels=list(matrix.index))
+    if annotate and values.size:
+        threshold = np.nanmax(values) / 2 if np.nanmax(values) > 0 else 0
+        integer = np.allclose(values, np.round(values))
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                text = f"{values[i, j]:.0f}" if integer else f"{values[i, j]:.2f}"
+                ax.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="black" if values[i, j] > threshold else "white",
+                )
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title("Code co-occurrence (turns)")
+    return ax
+
+
+def plot_saturation(table: pd.DataFrame, ax: Any | None = None) -> Any:
+    """Cumulative distinct codes (line) and new codes (bars) per successive interview,
+    from :func:`coding.explore.saturation`."""
+    ax = _axes(ax, (7, 4))
+    positions = table["position"].to_numpy()
+    ax.bar(positions, table["n_new"], color="#88CCEE", label="new codes")
+    ax.plot(positions, table["cumulative"], color="#332288", marker="o", label="cumulative codes")
+    ax.set_xlabel("Interview (in order)")
+    ax.set_ylabel("Codes")
+    ax.set_title("Code saturation")
+    ax.legend(loc="center right")
+    return ax
