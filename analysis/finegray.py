@@ -1,0 +1,123 @@
+"""Fine–Gray regression for the subdistribution hazard of one cause (Fine & Gray 1999, JASA).
+
+lifelines has no Fine–Gray model, so it is built here the standard way (R's
+``survival::finegray`` + weighted ``coxph``): people who had a competing event stay in the risk
+set after their event with weight G(t−)/G(Tⱼ−), G being the Kaplan–Meier curve of censoring.
+The weights are those of ``cmprsk::crr`` (G evaluated just before each time; Breslow handling
+of tied failure times), so coefficients match ``crr`` to its own convergence tolerance; we
+expand each competing-event row into (start, stop] pieces between the cause's distinct event
+times and fit with the weighted counting-process engine :mod:`analysis.coxfit`.
+
+Standard errors: ``se`` is the model-based one; ``robust_se`` is the sandwich
+V (Σᵢ ηᵢ ηᵢᵀ) V with ηᵢ each person's score residual summed over their pieces (what
+``coxph(..., weights=fgwt, cluster=id)`` reports for finegray data). ``crr``'s variance adds a
+term ψᵢ for the estimated censoring distribution; on mgus2 our robust SE is within 0.7% of
+crr's (documented in docs/survival.md). z, p and the CI use ``robust_se``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis import _frame
+from analysis.errors import AnalysisError
+
+
+def censoring_left_limits(time: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """KM curve of censoring (censored rows are the 'events'): distinct times and G at each."""
+    censored = (status == 0).astype(float)
+    times, inverse = np.unique(time, return_inverse=True)
+    n_at = np.bincount(inverse, minlength=len(times)).astype(float)
+    n_cens = np.bincount(inverse, weights=censored, minlength=len(times))
+    n_risk = n_at[::-1].cumsum()[::-1]
+    return times, np.cumprod(1 - n_cens / n_risk)
+
+
+def _g_before(times: np.ndarray, g: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """G(t−): the censoring curve just before each time in ``at``."""
+    index = np.searchsorted(times, at, side="left") - 1
+    return np.where(index >= 0, g[np.maximum(index, 0)], 1.0)
+
+
+def expand(df: pd.DataFrame, time: np.ndarray, status: np.ndarray, cause) -> pd.DataFrame:
+    """The weighted counting-process data set of the Fine–Gray model (like ``finegray()``).
+
+    Columns ``_fg_row`` (original row position), ``_fg_start``, ``_fg_stop``, ``_fg_event``,
+    ``_fg_weight`` plus the columns of ``df``.
+    """
+    n = len(time)
+    g_times, g = censoring_left_limits(time, status)
+    event_times = np.unique(time[status == cause])
+    if len(event_times) == 0:
+        raise AnalysisError(f"no events of cause {cause!r}")
+    base = pd.DataFrame(
+        {
+            "_fg_row": np.arange(n),
+            "_fg_start": 0.0,
+            "_fg_stop": time,
+            "_fg_event": (status == cause).astype(np.int64),
+            "_fg_weight": 1.0,
+        }
+    )
+    competing = np.flatnonzero((status != 0) & (status != cause))
+    later_start = np.searchsorted(event_times, time[competing], side="right")
+    counts = len(event_times) - later_start
+    rows = np.repeat(competing, counts)
+    first = np.repeat(later_start, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    k = first + offsets
+    stops = event_times[k]
+    starts = np.where(offsets == 0, time[rows], event_times[np.maximum(k - 1, 0)])
+    weights = _g_before(g_times, g, stops) / _g_before(g_times, g, time[rows])
+    pieces = pd.DataFrame(
+        {
+            "_fg_row": rows,
+            "_fg_start": starts,
+            "_fg_stop": stops,
+            "_fg_event": 0,
+            "_fg_weight": weights,
+        }
+    )
+    expanded = pd.concat([base, pieces], ignore_index=True)
+    expanded = expanded[expanded["_fg_weight"] > 0]
+    covariates = df.reset_index(drop=True).iloc[expanded["_fg_row"].to_numpy()]
+    return pd.concat([expanded.reset_index(drop=True), covariates.reset_index(drop=True)], axis=1)
+
+
+def fine_gray(
+    df: pd.DataFrame,
+    duration: str,
+    status: str,
+    cause,
+    covariates: str | Sequence[str],
+    conf_level: float = 0.95,
+):
+    """Subdistribution-hazard regression of ``cause`` on ``covariates`` (``cmprsk::crr``).
+
+    Returns a :class:`analysis.cox.CoxResult`; ``summary`` has ``coef, se, robust_se, hr,
+    lower, upper, z, p`` indexed by covariate (hr = subdistribution hazard ratio).
+
+    >>> fine_gray(cohort, "days_to_overdose", "overdose_status", cause=1,
+    ...           covariates=["age", "C(moud)"]).summary
+    """
+    from analysis.cox import cox
+    from analysis.design import variables_of
+
+    data = _frame.complete_rows(df, [duration, status, *variables_of(df, covariates)])
+    time = _frame.durations(data, duration)
+    codes = _frame.status_codes(data, status)
+    expanded = expand(data, time, codes, cause)
+    return cox(
+        expanded,
+        "_fg_stop",
+        "_fg_event",
+        covariates,
+        ties="breslow",
+        start="_fg_start",
+        weights="_fg_weight",
+        cluster="_fg_row",
+        conf_level=conf_level,
+    )
