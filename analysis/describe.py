@@ -74,77 +74,106 @@ def numeric_summary(
     return pd.DataFrame(rows)
 
 
+def _is_boolean(values: pd.Series) -> bool:
+    present = set(values.dropna().unique())
+    return pd.api.types.is_bool_dtype(values) or (bool(present) and present <= {True, False})
+
+
+def _pretty(value: object) -> str:
+    return str(value).replace("_", " ").capitalize()
+
+
 def table_one(
     df: pd.DataFrame,
     by: str,
     categorical: Sequence[str],
     numeric: Sequence[str] = (),
     labels: dict[str, str] | None = None,
+    category_labels: dict[str, dict[str, str]] | None = None,
 ) -> pd.DataFrame:
-    """A display-ready Table 1: one row per category (or numeric variable), one column per group.
+    """A display-ready Table 1: one column per group of ``by`` (after ``All``).
 
-    Categorical cells read ``n (p%)``; numeric cells ``median [q1–q3]``. The header row
-    ``N`` gives the group sizes. Use :func:`category_counts` when the counts themselves are
-    needed (for example to apply small-cell suppression first).
+    Rows: ``N``; for a yes/no variable one row ``<label>, n (%)`` counting *yes*; for other
+    categorical variables a heading row and one indented row per category ``n (%)``
+    (``category_labels`` gives display names of category values; missing values are counted
+    as "Missing"); for numeric variables ``<label>, median [IQR]``. Use
+    :func:`category_counts` when the counts themselves are needed (for example to apply
+    small-cell suppression first).
     """
     labels = labels or {}
+    category_labels = category_labels or {}
     counts = category_counts(df, categorical, by)
     group_order = ["All", *[str(k) for k in sorted(df[by].dropna().unique(), key=str)]]
     sizes = {"All": len(df), **{str(k): len(g) for k, g in df.groupby(by, observed=True)}}
-    rows = [("N", "", *[f"{sizes.get(g, 0)}" for g in group_order])]
+    rows: list[tuple[str, ...]] = [("N", *[f"{sizes.get(g, 0):,}" for g in group_order])]
+
+    def cells(part: pd.DataFrame, category: str) -> list[str]:
+        out = []
+        for group in group_order:
+            hit = part[(part["category"] == category) & (part["group"] == group)]
+            n = int(hit["n"].iloc[0]) if len(hit) else 0
+            pct = 100 * n / sizes[group] if sizes.get(group) else 0.0
+            out.append(f"{n:,} ({pct:.1f}%)")
+        return out
+
     for variable in categorical:
         part = counts[counts["variable"] == variable]
-        for category in dict.fromkeys(part["category"]):
-            cells = []
-            for group in group_order:
-                hit = part[(part["category"] == category) & (part["group"] == group)]
-                n = int(hit["n"].iloc[0]) if len(hit) else 0
-                pct = float(hit["percent"].iloc[0]) if len(hit) else 0.0
-                cells.append(f"{n} ({pct:.1f}%)")
-            rows.append((labels.get(variable, variable), str(category), *cells))
+        label = labels.get(variable, _pretty(variable))
+        if _is_boolean(df[variable]):
+            rows.append((f"{label}, n (%)", *cells(part, "True")))
+            continue
+        rows.append((label, *[""] * len(group_order)))
+        names = category_labels.get(variable, {})
+        for category in sorted(dict.fromkeys(part["category"]), key=lambda c: (c == "missing", c)):
+            name = "Missing" if category == "missing" else names.get(category, _pretty(category))
+            rows.append((f"\u2003{name}", *cells(part, category)))
     if numeric:
         summary = numeric_summary(df, numeric, by)
         for variable in numeric:
-            cells = []
+            row = [f"{labels.get(variable, _pretty(variable))}, median [IQR]"]
             for group in group_order:
                 hit = summary[(summary["variable"] == variable) & (summary["group"] == group)]
                 if len(hit) and hit["n"].iloc[0] > 0:
                     r = hit.iloc[0]
-                    cells.append(f"{r['median']:.1f} [{r['q1']:.1f}–{r['q3']:.1f}]")
+                    row.append(f"{r['median']:.0f} [{r['q1']:.0f}–{r['q3']:.0f}]")
                 else:
-                    cells.append("–")
-            rows.append((labels.get(variable, variable), "median [IQR]", *cells))
-    return pd.DataFrame(rows, columns=["variable", "category", *group_order])
+                    row.append("–")
+            rows.append(tuple(row))
+    return pd.DataFrame(rows, columns=["Characteristic", *group_order])
 
 
-#: The delivery-cohort variables of a standard Table 1, with their display labels.
-COHORT_CATEGORICAL = {
-    "site": "Site",
-    "race_ethnicity": "Race/ethnicity",
-    "insurance": "Insurance",
-    "pmad": "Perinatal mood/anxiety disorder",
-    "housing_instability": "Housing instability",
-    "peer_recovery_coach": "Peer recovery coach",
-    "home_visiting": "Home visiting",
-    "cps_report": "CPS report at delivery",
-    "infant_nows": "Infant NOWS diagnosis",
-    "plan_of_safe_care": "Plan of safe care",
-}
-COHORT_NUMERIC = {
-    "age": "Age (years)",
-    "parity": "Parity",
-    "moud_initiation_week": "MOUD start (gest. week)",
-}
+#: The delivery-cohort variables of a standard Table 1 (labels come from the data dictionary).
+COHORT_CATEGORICAL = (
+    "site",
+    "race_ethnicity",
+    "insurance",
+    "pmad",
+    "housing_instability",
+    "peer_recovery_coach",
+    "home_visiting",
+    "cps_report",
+    "infant_nows",
+    "plan_of_safe_care",
+)
+COHORT_NUMERIC = ("age", "parity", "moud_initiation_week")
 
 
 def cohort_table_one(cohort: pd.DataFrame, by: str = "moud_at_delivery") -> pd.DataFrame:
     """Table 1 of a delivery cohort by MOUD at delivery, with the standard variables.
 
-    Variables missing from ``cohort`` are left out, so a study without, say, home visiting
-    data still gets its table.
+    Titles and category labels come from the deliveries data dictionary; variables missing
+    from ``cohort`` are left out, so a study without, say, home visiting data still gets its
+    table.
     """
+    from data_dictionary import load_schema
+
+    schema = load_schema("deliveries")
+    labels, category_labels = {}, {}
+    for name in schema.field_names:
+        field = schema.field(name)
+        labels[name] = field.title or _pretty(name)
+        if field.categories:
+            category_labels[name] = {str(c.value): c.label for c in field.categories}
     categorical = [v for v in COHORT_CATEGORICAL if v in cohort.columns]
     numeric = [v for v in COHORT_NUMERIC if v in cohort.columns]
-    return table_one(
-        cohort, by, categorical, numeric, labels={**COHORT_CATEGORICAL, **COHORT_NUMERIC}
-    )
+    return table_one(cohort, by, categorical, numeric, labels, category_labels)

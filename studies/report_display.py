@@ -7,6 +7,7 @@ shown as HTML without the DataFrame index clutter; count tables for funders go t
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 import pandas as pd
@@ -24,21 +25,44 @@ def heading(title: str, lead: str | None = None, level: int = 2) -> None:
 def table_html(
     table: pd.DataFrame, caption: str | None = None, *, index: bool | None = None, digits: int = 3
 ) -> str:
-    """HTML for a results table: numbers rounded to ``digits`` significant places, text escaped.
+    """HTML for a results table: numbers rounded to ``digits`` significant places and
+    right-aligned, text left-aligned, everything escaped.
 
     ``index`` defaults to showing the index only when it carries information (it is named or
     not a plain 0..n-1 range).
     """
     if index is None:
         index = table.index.name is not None or not table.index.equals(pd.RangeIndex(len(table)))
-    shown = table.copy()
+    shown = table.reset_index() if index else table.reset_index(drop=True)
+    shown.columns = [str(c) for c in shown.columns]
+    text_columns = []
     for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.{digits}g}")
-    body = shown.to_html(index=index, border=0, escape=True, na_rep="")
+        values = shown[column]
+        if pd.api.types.is_float_dtype(values):
+            shown[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.{digits}g}")
+        elif not pd.api.types.is_numeric_dtype(values) and not _looks_numeric(values):
+            text_columns.append(column)
+    # A stable id per table (same table, same HTML: reports are reproducible byte for byte).
+    table_id = hashlib.sha1(f"{caption}|{list(shown.columns)}".encode()).hexdigest()[:10]
+    left = [shown.columns.get_loc(c) for c in text_columns]
+    styler = (
+        shown.style.hide(axis="index")
+        .set_uuid(table_id)
+        .format(na_rep="", escape="html")
+        .set_table_styles(
+            [{"selector": f"td.col{i}, th.col{i}", "props": "text-align: left;"} for i in left]
+        )
+    )
     if caption:
-        body = body.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
-    return body
+        styler = styler.set_caption(html.escape(caption))
+    return styler.to_html()
+
+
+def _looks_numeric(values: pd.Series) -> bool:
+    """Text cells that hold numbers ("1,204 (80.3%)", "29 [26–32]") align like numbers."""
+    text = values.dropna().astype(str)
+    text = text[text != ""]
+    return bool(len(text)) and bool(text.str.match(r"^[<>]?[\d,.]+").all())
 
 
 def show_table(

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.describe import category_counts, numeric_summary, table_one
+from analysis.describe import category_counts, cohort_table_one, numeric_summary, table_one
 from analysis.errors import AnalysisError
 
 
@@ -49,21 +49,33 @@ def test_numeric_summary_by_hand(six):
 
 
 def test_table_one_cells(six):
-    table = table_one(six, by="moud", categorical=["insurance"], numeric=["age"])
-    assert list(table.columns) == [
-        "variable",
-        "category",
-        "All",
-        "buprenorphine",
-        "methadone",
-        "none",
-    ]
-    assert table.iloc[0].tolist() == ["N", "", "6", "3", "2", "1"]
-    medicaid = table[(table["variable"] == "insurance") & (table["category"] == "medicaid")].iloc[0]
-    assert medicaid["All"] == "4 (66.7%)"
-    assert medicaid["methadone"] == "1 (50.0%)"
-    age = table[table["variable"] == "age"].iloc[0]
-    assert age["All"] == "30.0 [25.0–35.0]"
+    six["pmad"] = [True, False, True, True, False, False]
+    table = table_one(
+        six,
+        by="moud",
+        categorical=["insurance", "pmad"],
+        numeric=["age"],
+        labels={"insurance": "Insurance", "pmad": "Mood disorder"},
+        category_labels={"insurance": {"medicaid": "Medicaid"}},
+    ).set_index("Characteristic")
+    assert list(table.columns) == ["All", "buprenorphine", "methadone", "none"]
+    assert table.loc["N"].tolist() == ["6", "3", "2", "1"]
+    assert table.loc["Insurance"].tolist() == ["", "", "", ""]  # heading row
+    assert table.loc["\u2003Medicaid", "All"] == "4 (66.7%)"
+    assert table.loc["\u2003Medicaid", "methadone"] == "1 (50.0%)"
+    assert table.loc["\u2003Private", "All"] == "1 (16.7%)"  # unlabelled: prettified
+    assert table.loc["\u2003Missing", "buprenorphine"] == "1 (33.3%)"
+    # A yes/no variable is one row counting "yes": 3 of 6 overall, 2 of 3 on buprenorphine.
+    assert table.loc["Mood disorder, n (%)", "All"] == "3 (50.0%)"
+    assert table.loc["Mood disorder, n (%)", "buprenorphine"] == "2 (66.7%)"
+    assert table.loc["Age, median [IQR]", "All"] == "30 [25–35]"
+
+
+def test_cohort_table_one_uses_the_dictionary_labels(six):
+    cohort = six.rename(columns={"moud": "moud_at_delivery"})
+    table = cohort_table_one(cohort)
+    assert "Insurance at delivery" in table["Characteristic"].tolist()
+    assert "\u2003Medicaid" in table["Characteristic"].tolist()
 
 
 def test_missing_column_is_named(six):
