@@ -7,10 +7,14 @@ crash or a silent NaN; :func:`data_dictionary.validate` then converts the types.
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 
 from data_dictionary.exceptions import TableReadError, ValidationError
 from data_dictionary.schema import Schema, load_schema
@@ -22,31 +26,56 @@ log = logging.getLogger(__name__)
 def read_raw(path: str | Path) -> pd.DataFrame:
     """The file's cells as text (CSV; empty cells are ``""``) or as stored (Parquet).
 
-    Suffixes: ``.csv``, ``.csv.gz`` (any compression pandas infers), ``.parquet``/``.pq``.
+    Suffixes: ``.csv``, ``.tsv``, either compressed (``.gz``, ``.bz2``, ``.zst``…), and
+    ``.parquet``/``.pq``. CSV is parsed by Arrow's multi-threaded reader (several times faster
+    than pandas' on millions of rows); when Arrow rejects a file, pandas re-reads it to name
+    the offending line.
     """
     path = Path(path)
     if not path.exists():
         raise TableReadError("file not found", file=path)
     name = path.name.lower()
-    try:
-        if name.endswith((".parquet", ".pq")):
+    if name.endswith((".parquet", ".pq")):
+        try:
             return pd.read_parquet(path)
-        if ".csv" in name or ".txt" in name or ".tsv" in name:
-            sep = "\t" if ".tsv" in name else ","
-            return pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[],
-                sep=sep,
-                compression="infer",
-                engine="c",
-            )
+        except (OSError, ValueError, pa.ArrowException) as error:
+            raise TableReadError(f"cannot read the Parquet file: {error}", file=path) from None
+    if not any(ext in name for ext in (".csv", ".tsv", ".txt")):
+        raise TableReadError(
+            "unknown table format; expected .csv, .csv.gz, .tsv or .parquet", file=path
+        )
+    sep = "\t" if ".tsv" in name else ","
+    try:
+        return _read_csv_arrow(path, sep)
+    except (pa.ArrowException, UnicodeDecodeError, csv.Error, OSError, ValueError) as error:
+        log.debug("Arrow could not read %s (%s); trying pandas for the line number", path, error)
+    try:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[], sep=sep, compression="infer"
+        )
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as error:
         raise TableReadError(f"cannot read the table: {error}", file=path) from None
-    raise TableReadError(
-        "unknown table format; expected .csv, .csv.gz, .tsv or .parquet", file=path
+
+
+def _read_csv_arrow(path: Path, sep: str) -> pd.DataFrame:
+    with pa.input_stream(str(path), compression="detect") as stream:
+        first = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="").readline()
+    header = next(csv.reader([first], delimiter=sep), [])
+    if not header or len(set(header)) != len(header):
+        raise ValueError("missing or duplicate column names in the header")
+    table = pcsv.read_csv(
+        str(path),
+        read_options=pcsv.ReadOptions(encoding="utf8"),
+        parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
+    frame = table.to_pandas()
+    frame.columns = [c.removeprefix("\ufeff") for c in frame.columns]
+    return frame
 
 
 def read_table(path: str | Path, table: str | Schema) -> pd.DataFrame:
