@@ -4,7 +4,8 @@ One import for notebooks; each method lives in its own module:
 
 * :func:`kaplan_meier` (:mod:`analysis.km`), :func:`logrank` (:mod:`analysis.logrank`);
 * :func:`cox` (:mod:`analysis.cox`, engine :mod:`analysis.coxfit`), ``CoxResult.ph_test()``
-  (:mod:`analysis.zph`).
+  (:mod:`analysis.zph`);
+* :func:`rmst` (:mod:`analysis.rmst`).
 
 Every estimate is checked against R survival 3.5 in ``tests/analysis`` (see docs/survival.md).
 """
@@ -12,6 +13,7 @@ Every estimate is checked against R survival 3.5 in ``tests/analysis`` (see docs
 from analysis.cox import CoxResult, cox
 from analysis.km import KaplanMeierResult, kaplan_meier
 from analysis.logrank import LogRankResult, logrank
+from analysis.rmst import rmst, rmst_contrasts
 
 __all__ = [
     "CoxResult",
@@ -20,4 +22,6 @@ __all__ = [
     "cox",
     "kaplan_meier",
     "logrank",
+    "rmst",
+    "rmst_contrasts",
 ]
