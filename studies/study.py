@@ -262,7 +262,8 @@ class Study:
         if store_path is None or store_path.exists():
             from coding.store import CodingStore
 
-            return CodingStore(self.store_url).codings()
+            with CodingStore(self.store_url) as store:
+                return store.codings()
         from data_dictionary import read_table
 
         return read_table(self.data_path("codings"), "codings")

@@ -197,3 +197,63 @@ def test_data_path_of_unset_table(tmp_path: Path) -> None:
     study = load_study(write_study(tmp_path, study_yaml=yaml_text))
     with pytest.raises(StudyError, match=r"no codings table \('data.codings' is not set\)"):
         study.data_path("codings")
+
+
+# -- accessors that call the other packages (imported lazily by the study model) ----------
+
+
+def test_codebook_default_and_path(tmp_path: Path) -> None:
+    study = load_study(write_study(tmp_path))
+    codebook = study.codebook()
+    assert codebook.get("maternal_bonding").parent == "recovery_promoters"
+    assert study.codebook() is codebook
+    missing = STUDY_YAML + "codebook: codebooks/mine.yaml\n"
+    with pytest.raises(StudyError, match=r"'codebook' file not found: .*codebooks/mine.yaml"):
+        load_study(write_study(tmp_path / "other", study_yaml=missing))
+
+
+def test_transcripts_corpus_uses_the_manifest_and_participants(tmp_path: Path) -> None:
+    study = load_study(write_study(tmp_path))
+    corpus = study.transcripts()
+    assert corpus.text("T01").startswith("INTERVIEWER: How was it after the birth?")
+    turns = corpus.turns()
+    assert set(turns["transcript_id"]) == {"T01", "T02"}
+    assert set(turns.loc[turns["transcript_id"] == "T02", "role"]) == {"provider"}
+
+
+def test_episodes_use_study_settings(tmp_path: Path) -> None:
+    """Hand-computed from the fixture and the episode rule in docs/architecture.md: p001 has
+    bup fills 2020-11-20 (+30 → 12-20) and 12-18 (+30 → 2021-01-17), then 2021-03-25 (+14)
+    after a 67-day gap, then methadone 2022-09-01 (+1) and 09-02 (+6 → 09-08); p003 one
+    naltrexone injection 2022-05-01 (+28 → 05-29)."""
+    study = load_study(write_study(tmp_path))
+    episodes = study.episodes()
+    ends = episodes.groupby("person_id")["end"].apply(lambda s: [d.date().isoformat() for d in s])
+    assert ends["p001"] == ["2021-01-17", "2021-04-08", "2022-09-08"]
+    assert ends["p003"] == ["2022-05-29"]
+    # a 90-day gap rule bridges the 67 uncovered days
+    assert len(study.episodes(gap_days=90).query("person_id == 'p001'")) == 2
+
+
+def test_cohort_passes_study_settings_and_overrides(tmp_path: Path) -> None:
+    """D001 (2021-03-10): with a 30-day gap p001's episode ended 2021-01-17, 52 days before
+    delivery (> moud_window_days 30) → no MOUD at delivery; with gap_days=90 the episode runs
+    2020-11-20..2021-04-08 → buprenorphine, 29 days on MOUD after delivery."""
+    study = load_study(write_study(tmp_path))
+    cohort = study.cohort().set_index("delivery_id")
+    assert len(cohort) == 4
+    assert cohort.loc["D001", "moud_at_delivery"] == "none"
+    wide = study.cohort(gap_days=90).set_index("delivery_id")
+    assert wide.loc["D001", "moud_at_delivery"] == "buprenorphine"
+    assert wide.loc["D001", "days_on_moud"] == 29
+
+
+def test_codings_come_from_the_store_once_it_exists(tmp_path: Path) -> None:
+    from coding.store import CodingStore
+
+    study = load_study(write_study(tmp_path))
+    assert len(study.codings()) == 3  # the CSV
+    with CodingStore(study.store_url):
+        pass  # creates coding.sqlite with empty tables
+    assert study.store_path.exists()
+    assert len(study.codings()) == 0  # now the (empty) store is the source
