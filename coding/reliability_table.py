@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from coding.errors import CodingError
-from coding.reliability_units import TurnUnits, turn_units
+from coding.reliability_units import TurnUnits, coded_segments, turn_units
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,9 @@ def agreement_table(
     with ``_lower``/``_upper`` bootstrap percentile limits, ``prevalence`` (share of ratings
     that applied the code) and ``kappa_type`` (``cohen`` | ``fleiss``).
 
-    ``corpus`` gives the turns (a Corpus or a turns DataFrame); ``coders`` defaults to every
+    ``corpus`` gives the turns (a Corpus or a turns DataFrame); without it the units are the
+    merged coded segments (:func:`coding.reliability_units.coded_segments`), a fallback for
+    codings whose texts are not at hand. ``coders`` defaults to every
     coder except ``consensus``; ``codes`` to every code used. ``unit="character"`` returns
     :func:`coding.reliability_character.character_agreement` instead (NVivo-style).
     ``bootstrap=0`` skips intervals; ``cluster="transcript"`` resamples transcripts.
@@ -199,9 +201,8 @@ def agreement_table(
     if unit != "turn":
         raise CodingError(f"unit must be 'turn' or 'character', got {unit!r}", field="unit")
     if corpus is None:
-        raise CodingError(
-            "agreement per turn needs the corpus (its turns are the units)", field="corpus"
-        )
+        log.warning("no corpus given: units are merged coded segments, not turns")
+        corpus = coded_segments(codings)
     if bootstrap < 0 or cluster not in (None, "transcript") or not 0 < level < 1:
         raise CodingError(
             "bootstrap must be ≥ 0, cluster None or 'transcript', level in (0, 1)",

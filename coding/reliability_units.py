@@ -120,6 +120,30 @@ def corpus_turns(corpus: Any) -> pd.DataFrame:
     return turns
 
 
+def coded_segments(codings: pd.DataFrame) -> pd.DataFrame:
+    """Units for when no corpus is given: merged coded segments, as a turns-like frame.
+
+    Per transcript, every span of every coder and code is laid on one line and overlapping
+    spans are merged; each merged stretch is one unit (``transcript_id, turn, start, end``).
+    Text nobody coded is not a unit, so agreement on "absent" is only counted inside
+    segments someone coded — prefer turns (pass the corpus) whenever the texts are at hand.
+    """
+    frame = clean_codings(codings)
+    frame = frame.sort_values(["transcript_id", "start", "end"], kind="stable")
+    previous_end = frame.groupby("transcript_id")["end"].transform(
+        lambda s: s.cummax().shift(fill_value=-1)
+    )
+    new = (frame["start"] >= previous_end).to_numpy()
+    number = pd.Series(np.cumsum(new), index=frame.index)
+    segments = (
+        frame.assign(segment=number)
+        .groupby("segment")
+        .agg(transcript_id=("transcript_id", "first"), start=("start", "min"), end=("end", "max"))
+    )
+    segments["turn"] = segments.groupby("transcript_id").cumcount()
+    return segments.reset_index(drop=True)[["transcript_id", "turn", "start", "end"]]
+
+
 def _choose(values: Sequence[str] | None, present: Sequence[str], what: str) -> list[str]:
     if values is None:
         return sorted(present)

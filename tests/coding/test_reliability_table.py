@@ -181,8 +181,6 @@ def test_three_coders_pooled_row_matches_fleiss():
 
 
 def test_agreement_table_errors():
-    with pytest.raises(CodingError, match="corpus"):
-        agreement_table(CODINGS)
     with pytest.raises(CodingError, match="'T9' is not in the corpus"):
         agreement_table(_codings([("T9", "ann", "x", 0, 1), ("T1", "bob", "x", 0, 1)]), TURNS)
     bad = CODINGS.copy()
@@ -193,6 +191,21 @@ def test_agreement_table_errors():
         agreement_table(CODINGS, TURNS, coders=["ann", "zed"])
     with pytest.raises(CodingError, match="two coders"):
         agreement_table(CODINGS, TURNS, coders=["ann"])
+
+
+def test_without_corpus_units_are_merged_segments():
+    codings = _codings(
+        [
+            ("T1", "ann", "x", 0, 5), ("T1", "bob", "y", 3, 8),  # one segment [0, 8)
+            ("T1", "ann", "x", 10, 12), ("T1", "bob", "x", 11, 14),  # one segment [10, 14)
+            ("T1", "bob", "y", 20, 25),  # one segment [20, 25)
+        ]
+    )  # fmt: skip
+    table = agreement_table(codings, bootstrap=0)
+    x = table.query("code_id == 'x' and coder_a == 'ann'").iloc[0]
+    # x: ann on segments 1, 2; bob on segment 2 only -> 2 of 3 agree.
+    assert x["n_units"] == 3
+    assert x["percent_agreement"] == pytest.approx(2 / 3)
 
 
 def test_soft_deleted_codings_are_ignored():
