@@ -133,6 +133,21 @@ ref$cox_heart_breslow <- cox_ref(coxph(Surv(start, stop, event) ~ age + year + s
 ref$cox_heart_cluster <- cox_ref(coxph(Surv(start, stop, event) ~ age + year + surgery + transplant,
                                        data = heart, cluster = id), zph = FALSE)
 
+# ---------------------------------------------------------------- adjusted survival curves
+# Direct standardisation: everyone in lung_cc set to sex = 1, then to sex = 2; mean of the
+# predicted curves (survfit.coxph, Efron hazard); read at chosen days.
+fit <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = lung_cc)
+adj <- list()
+for (sx in c(1, 2)) {
+  nd <- lung_cc
+  nd$sex <- sx
+  sf <- survfit(fit, newdata = nd)
+  m <- rowMeans(sf$surv)
+  idx <- findInterval(c(90, 180, 365, 500), sf$time)
+  adj[[paste0("sex", sx)]] <- list(time = c(90, 180, 365, 500), survival = m[idx])
+}
+ref$adjusted_lung_sex <- adj
+
 # ---------------------------------------------------------------- RMST
 rmst_ref <- function(fit, tau) {
   tab <- summary(fit, rmean = tau)$table
