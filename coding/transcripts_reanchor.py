@@ -2,8 +2,9 @@
 
 A transcript may be re-imported after corrections (a mis-heard word fixed, a name redacted).
 Codings point into the old text by ``[start, end)``; :func:`reanchor` maps them onto the new
-text with :class:`difflib.SequenceMatcher` opcodes — first over lines, then over characters
-inside each changed block, so that long transcripts stay fast — and sorts every span into:
+text with :class:`difflib.SequenceMatcher` opcodes — first over lines (each with the blank
+lines after it), then over characters inside each changed block, so that long transcripts
+stay fast — and sorts every span into:
 
 ``unchanged``
     same offsets, same text;
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -73,8 +75,8 @@ class OffsetMap:
     def __init__(self, old: str, new: str) -> None:
         self._old_starts: list[int] = []
         self._segments: list[tuple[int, int, int]] = []  # (old_start, old_end, new_start)
-        old_lines = old.splitlines(keepends=True)
-        new_lines = new.splitlines(keepends=True)
+        old_lines = _chunks(old)
+        new_lines = _chunks(new)
         old_pos = _line_starts(old_lines)
         new_pos = _line_starts(new_lines)
         matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
@@ -184,6 +186,15 @@ def reanchor(
         broken=broken,
     )
     return result, report
+
+
+_CHUNK = re.compile(r"[^\n]*\n*|[^\n]+")
+
+
+def _chunks(text: str) -> list[str]:
+    """Lines with the blank lines after them attached, so that the many identical blank
+    lines of a transcript do not make the line diff quadratic."""
+    return [chunk for chunk in _CHUNK.findall(text) if chunk]
 
 
 def _line_starts(lines: list[str]) -> list[int]:

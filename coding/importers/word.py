@@ -21,6 +21,20 @@ from coding.importers.base import ImportedText, render_turns
 from coding.importers.text import DEFAULT_MAX_BYTES, normalize_text, parse_turns, read_bytes
 from coding.transcripts_errors import EmptyTranscriptError, TranscriptError
 
+_HEADER_WORDS = {
+    "time",
+    "timestamp",
+    "speaker",
+    "name",
+    "text",
+    "utterance",
+    "transcript",
+    "words",
+    "start",
+    "end",
+    "who",
+    "said",
+}
 _TIME = re.compile(r"^\[?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]?$")
 
 
@@ -78,6 +92,8 @@ def _row_turn(cells: list[str]) -> tuple[str, str, dict[str, str]] | None:
     """``speaker | words`` or ``time | speaker | words`` → a turn; anything else → None."""
     # python-docx repeats a merged cell's text; drop consecutive duplicates.
     cells = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
+    if all(c.lower().strip(" :") in _HEADER_WORDS for c in cells if c):
+        return None  # a header row
     metadata: dict[str, str] = {}
     if len(cells) >= 3 and _TIME.match(cells[0]):
         metadata["time"] = cells[0].strip("[]")
@@ -85,6 +101,6 @@ def _row_turn(cells: list[str]) -> tuple[str, str, dict[str, str]] | None:
     if len(cells) < 2:
         return None
     speaker, words = cells[0].rstrip(":").strip(), " ".join(c for c in cells[1:] if c)
-    if not speaker or not words or len(speaker) > 40 or speaker.lower() in {"speaker", "name"}:
+    if not speaker or not words or len(speaker) > 40:
         return None
     return speaker, words, metadata
