@@ -50,12 +50,12 @@ class OutcomesConfig:
 
 @dataclass(frozen=True)
 class ReportConfig:
-    """One report built by ``dyadlab report``: a notebook template and its parameters."""
+    """One report built by ``dyadlab report``: a notebook template, its output name and the
+    papermill parameters (a free mapping; the report runner checks them)."""
 
     template: str
     name: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    formats: list[str] | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,6 @@ class StudyConfig:
     outcomes: OutcomesConfig = field(default_factory=OutcomesConfig)
     reports: list[ReportConfig] = field(default_factory=list)
     deid: DeidConfig = field(default_factory=DeidConfig)
-
-
-#: Keys whose values are free-form mappings (their inner keys are not checked).
-_FREE_MAPPINGS = {"params"}
 
 
 def load_config(path: Path) -> StudyConfig:

@@ -60,10 +60,23 @@ def test_unknown_top_level_key_suggests(tmp_path: Path) -> None:
 
 
 def test_unknown_key_inside_a_list_item(tmp_path: Path) -> None:
-    yaml_text = STUDY_YAML + "reports:\n  - {template: study_report, formt: html}\n"
+    yaml_text = STUDY_YAML + "reports:\n  - {template: study_report, parameter: {}}\n"
     write_study(tmp_path, study_yaml=yaml_text)
-    with pytest.raises(StudyError, match=r"unknown key 'reports\[0\]\.formt'.*'formats'"):
+    with pytest.raises(StudyError, match=r"unknown key 'reports\[0\]\.parameter'.*'parameters'"):
         load_study(tmp_path)
+
+
+def test_reports_and_free_parameters(tmp_path: Path) -> None:
+    yaml_text = STUDY_YAML + (
+        "reports:\n  - {template: study_report}\n"
+        "  - template: funder_report\n    name: funder_2026\n"
+        "    parameters: {site: north, min_cell: 11}\n"
+    )
+    study = load_study(write_study(tmp_path, study_yaml=yaml_text))
+    first, second = study.config.reports
+    assert (first.template, first.name, first.parameters) == ("study_report", None, {})
+    assert second.name == "funder_2026"
+    assert second.parameters == {"site": "north", "min_cell": 11}
 
 
 def test_unknown_data_table(tmp_path: Path) -> None:
