@@ -9,7 +9,7 @@ from pathlib import Path
 from studies.errors import StudyError
 from studies.io import atomic_write
 from studies.synth.generate import DISPENSING_COLUMNS, SynthCohort
-from studies.synth.tables import write_csv, write_csv_gz
+from studies.synth.tables import GZIP_LEVEL, GZIP_LEVEL_LARGE, write_csv, write_csv_gz
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ reports:
 deid:
   required_on_import: false
 """
+#: Above this many deliveries the dispensing file is compressed fast rather than small.
+LARGE_STUDY = 200_000
 TRANSCRIPT_LINES = "  transcripts: transcripts/manifest.csv\n  codings: codings.csv\n"
 
 
@@ -118,7 +120,10 @@ def _write_tables(root: Path, cohort: SynthCohort, summary: WriteSummary) -> Non
         summary.rows[name] = write_csv(path, frame)
         summary.paths[name] = str(path)
     path = data / "dispensing.csv.gz"
-    summary.rows["dispensing"] = write_csv_gz(path, cohort.dispensing_chunks(), DISPENSING_COLUMNS)
+    level = GZIP_LEVEL if len(cohort.deliveries) <= LARGE_STUDY else GZIP_LEVEL_LARGE
+    summary.rows["dispensing"] = write_csv_gz(
+        path, cohort.dispensing_chunks(), DISPENSING_COLUMNS, level=level
+    )
     summary.paths["dispensing"] = str(path)
 
 

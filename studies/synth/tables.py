@@ -17,7 +17,10 @@ import pyarrow.csv as pacsv
 
 from studies.io import atomic_write
 
+#: zlib level: 6 (the gzip default) for study-sized files, 1 for very large ones, where
+#: compression would otherwise take half of the run time (about 25 % larger files).
 GZIP_LEVEL = 6
+GZIP_LEVEL_LARGE = 1
 _OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="none")
 
 
@@ -48,11 +51,13 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> int:
         return _write(handle, [frame_to_arrow(frame)], list(frame.columns))
 
 
-def write_csv_gz(path: str | Path, tables: Iterable[pa.Table], columns: list[str]) -> int:
+def write_csv_gz(
+    path: str | Path, tables: Iterable[pa.Table], columns: list[str], level: int = GZIP_LEVEL
+) -> int:
     """Stream Arrow ``tables`` into a byte-stable gzip CSV at ``path``; returns the row count."""
     with (
         atomic_write(path, "wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=GZIP_LEVEL)
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=level)
         as handle,
     ):
         return _write(handle, tables, columns)
