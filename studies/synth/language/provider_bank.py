@@ -1,0 +1,146 @@
+# ruff: noqa: E501  (phrase banks: one proposition per line reads better than wrapped strings)
+"""What providers say, per code: nurses, physicians, social workers, counselors, peer coaches.
+
+Same template grammar as the patient bank; providers talk about the same themes from their
+side of the bed (hospital policies, rooming-in, Eat-Sleep-Console, plans of safe care,
+training, pharmacy barriers), paraphrasing the provider findings of Martin et al., Subst Abus
+2021. Invented speech; nothing is quoted.
+"""
+
+from __future__ import annotations
+
+PROVIDER: dict[str, list[str]] = {
+    "maternal_bonding": [
+        "[Since we moved to|Ever since we switched to|Now that we do] rooming-in, {moms} [bond with|connect with|attach to] [their babies|the baby] [so much faster|way better|much earlier], [you can see it|you can just see it on the unit|it's really visible].",
+        "[When mom is doing|If mom is right there doing|With mom doing] skin to skin, [the baby settles|that baby calms down|the infant organizes] [better than with|faster than with|more than with] [anything we could give|any medication we have|morphine, honestly].",
+        "[For|With] {moms}, the baby [is|becomes|really is] [the motivation|their biggest motivation|the reason] [to stay in recovery|to keep going to treatment|to keep going], [I hear that|they tell me that|you hear it] [all the time|constantly|every single week].",
+        "We [encourage|really push|support] [breastfeeding|nursing|chestfeeding] [for moms who are stable on {med}|when it's safe|whenever we can] [because it builds the bond|since it strengthens that attachment|because of the closeness] and [it eases|it helps with|it softens] [the withdrawal|the baby's symptoms|NOWS symptoms].",
+        "I've [watched|seen] [moms who came in|mothers who showed up|women who arrived] [really closed off|so guarded|scared to death] [just melt|open right up|completely change] [once|the minute|when] [the baby was on their chest|they had that baby in their arms|they held the baby].",
+        "[Keeping mom and baby together|Keeping the dyad together|Not separating them] is [our number one goal|the first priority|the whole philosophy] [now|these days|on our unit], because [separating them|pulling the baby to the NICU|a separation] [breaks|interrupts|really disrupts] [that early bonding|the attachment|those first days].",
+        "[You'll see|You see|I see] [moms|these mothers|our moms] [learn|pick up|figure out] every [cue|little sound|cry] [their baby makes|the baby makes] [within a day|in like two days|by the second night], they're [so tuned in|really attentive|incredibly attuned].",
+        "The [moms who are|mothers who are|women who stay] [engaged in|present for|hands-on with] [the baby's care|the feeds and diapers|their baby's care] [tend to|usually|generally] [do better|stay in treatment|have better outcomes] [after discharge|later on|in the long run], [in my experience|from what I've seen|honestly].",
+        "We [put in|set up|got] [recliners|pull-out beds|cots] [in the NICU|in every room|at the bedside] so [moms can sleep next to their babies|parents can stay overnight|mom never has to leave], and the [bonding|difference] is [huge|night and day|remarkable].",
+        "[When|If] [a mom|mom] [is the one soothing the baby|does the consoling herself|can calm her own baby], [she|that mom] [starts to see herself|sees herself|feels like] [as the parent|as a good mom|she's the expert], and that [carries over|sticks|lasts] [at home|after they leave|into the first year].",
+    ],
+    "parenting_support": [
+        "We [refer|connect|try to link] [every mom|all of our moms|every family] [to home visiting|to Nurse-Family Partnership|to Healthy Start] [before discharge|before they leave|while they're still here], [so somebody is checking in at home|so there's a nurse going to the house].",
+        "Our [lactation consultants|lactation team|IBCLCs] [spend extra time|put in a lot of time|really invest] with {moms}, because [feeding a baby in withdrawal|breastfeeding with NOWS|feeding a fussy, withdrawing baby] [is hard|can be tricky|takes patience].",
+        "I [always teach|show|model for] [the moms|parents|families] [how to swaddle|how to soothe|ways to calm the baby], [keep the lights low|keep the room dark and quiet], [feed on demand|small frequent feeds], [all the nonpharm stuff|that kind of thing|the Eat-Sleep-Console basics].",
+        "We [have|run|started] [a parenting group|a new moms group|a mommy-and-me group] [at {clinic}|on Thursdays|in the clinic] where [moms bring their babies|the women bring the kids] and [talk about feeding and sleep|learn about development|practice safe sleep], [it's pretty informal|it's low-key].",
+        "[Having|When there's] [a grandmother|a supportive partner|a family member] [who can take a shift|who can do a night|who can hold the baby] [makes a huge difference|changes everything|helps so much] for [these moms|our moms|a new mom].",
+        "We [have|got] [volunteer cuddlers|trained baby cuddlers|volunteer holders] for when [mom needs to sleep|mom has to go dose|mom needs a break], so [the baby is never just left crying|the baby always has somebody|nobody's alone].",
+        "[Before discharge|Before they go home|On the last day] we do [a lot of teaching|teach-back|a discharge class] on [feeding|safe sleep|what to expect at home], and we make sure [there's a pediatrician lined up|the follow-up visit is scheduled|they have a pediatric appointment].",
+        "Our [home visitors|community health workers|family support workers] [go out to the house|visit the home] and [model things|show them things] like [bath time|reading to the baby|tummy time], [that hands-on support|that practical stuff] [really sticks|makes the difference].",
+        "We [give them|send them home with] [a number they can call|a phone line] [day or night|any time|twenty-four seven] if [the baby is fussy|the baby's not eating|they're worried], so they're [not figuring it out alone|not on their own|never stuck].",
+    ],
+    "treatment_engagement": [
+        "[Our moms who|The mothers who|Patients who] [stay on|stick with|continue] {med} [after delivery|postpartum|through the first year] do [so much better|better on every measure|better overall], [it's really the postpartum year where we lose people|that first year is where people drop off].",
+        "We try [really hard|our best] to [get the postpartum visit with their prescriber booked|have the follow-up with their clinic scheduled|line up the next dose and visit] [before they leave the hospital|before discharge|while she's still here].",
+        "[A lot of|Most of|Many of] {moms} come in [already engaged|already established|doing well] at {clinic}, and [our job|the goal] is [not to disrupt that|to protect that continuity|just not to mess it up].",
+        "We have [a bridge clinic|a bridge program|an inpatient consult service], so if [someone isn't on medication yet|a mom isn't in treatment|she's not on anything], we can [start buprenorphine right here|induce her on the unit|start her before she leaves].",
+        "[Her dose|The dose] [often needs to be adjusted|usually has to come down|has to be watched closely] [postpartum|after delivery|in the weeks after birth] because [her metabolism changes|the body shifts|the pregnancy changes wear off], and if [nobody catches that|no one follows up], they [get sedated|get sick|feel off and stop].",
+        "Our [OB clinic|prenatal practice] is [integrated with|co-located with|in the same building as] [addiction care|the MOUD program|the treatment program], so [moms get prenatal care and their prescription in one visit|women do one trip instead of two|it's one stop].",
+        "[Keeping them in treatment|Retention|Treatment retention] [after the baby comes|postpartum] is [the hardest piece|our biggest challenge|where we struggle], they're [so motivated during pregnancy|really motivated while pregnant] and then [life happens|everything hits at once|the supports fall away].",
+        "We use [text reminders|phone calls|a patient navigator] to [check in with|reach out to|follow up with] [moms who miss a dose|anyone who misses an appointment|patients who no-show], [before it turns into a dropout|so they don't fall through the cracks].",
+        "[Counseling plus the medication|Behavioral health plus {med}|Medication and therapy together] is [what works|the evidence-based approach|what we know works], and we try to make [both|each piece] as [easy to get to as possible|low-barrier as we can].",
+        "[We don't|We no longer|We try not to] [kick people out|discharge people] for [a positive screen|a slip|a relapse], [we adjust the plan|we increase support|we see them more often], because [pushing her out of treatment|losing her from care] is [the real danger|how people die|the worst outcome].",
+    ],
+    "recovery_network": [
+        "Our [peer recovery coaches|peer coaches|peer specialists] are [honestly the secret sauce|the best thing we have|invaluable], they've [lived it|been there], so {moms} [trust them|open up to them] in a way they [don't trust us|never will with us|can't with clinicians].",
+        "[When a peer meets mom|If the peer connects with her|Once a peer coach meets her] [in the hospital|on the unit|before delivery], that [relationship|connection] [carries over after discharge|follows her home|continues afterwards], and that's [huge for retention|what keeps her engaged|often what keeps her alive].",
+        "We [encourage|nudge|help] moms to [go to meetings|find a women's group|get a sponsor], [especially ones that are MOUD-friendly|as long as they're okay with medication|the ones that don't shame medication].",
+        "The [moms|women] who do best [have somebody in their corner|are the ones with a network], [a sponsor, a peer, a sober friend|a peer or a sponsor or a sober friend], [anybody really|somebody who checks on them].",
+        "We [started|run|host] [a moms' recovery group|a women's recovery group] that meets [at {clinic}|on Wednesdays|on Friday mornings], and they [bring their babies|bring the kids] and [support each other|hold each other up|share what's working].",
+        "[A lot of|Many of] {moms} have to [rebuild their whole social network|find new people|start over socially], because [everyone they knew before|their old friends|their old circle] [was using|is still using|was part of it].",
+        "Our peer coach, {colleague}, will [literally drive a mom to her first meeting|go with her to her first group|sit with her at her first meeting], so she's [not walking in alone|not doing it alone|got a familiar face].",
+        "I think [recovery happens in relationships|recovery happens in community], not in [my exam room|my office|a fifteen-minute visit], so [connecting them to other moms in recovery|getting them connected to people] is [half the work|the real work|most of it].",
+    ],
+    "compassionate_care": [
+        "We [really|try to] use [person-first language|non-stigmatizing language], like ['person with a substance use disorder'|'mom in recovery'], not ['addict'|'user'|'abuser'], and it [changes how staff think|changes how people act|shifts the whole tone].",
+        "The first thing I [do|say] is [tell her|let her know] she's [doing the right thing|doing great|making a good choice] by [being in treatment|staying on {med}], because [nobody has ever told her that|she's never heard that from a provider|so few people do].",
+        "[Building trust takes time|Trust takes a while], so I [sit down|pull up a chair], [make eye contact|look at her], [explain everything before we do it|tell her what's coming], [ask what she needs|ask what would help].",
+        "When moms feel [respected|safe|listened to] they're [honest with us|open with us], and when they're honest we can [actually help them|keep them safe|do our jobs], it's [that simple|really that simple].",
+        "I tell [new nurses|new staff|our residents], [she's a mom first|treat her like any other mom on this unit], she is [doing her best for that baby|trying her hardest], and [your job is to support that|we meet her where she is].",
+        "We do [a prenatal consult|a prenatal tour|a meet-the-team visit] so [moms meet the team ahead of time|she knows the faces] and [know what to expect|aren't surprised], and that [alone|by itself] [takes so much fear out of it|calms a lot of nerves].",
+        "[Trauma-informed care|Being trauma informed] is [the big thing|what we emphasize], [almost all of|nearly every one of] {moms} [has some trauma history|have been through something], so [we go slow and ask permission|we explain and ask before touching|nothing happens without consent].",
+        "I've had [moms come back|mothers visit] [with their toddlers|a year later] just to [say thank you|tell us how they're doing], because [we were the first people who didn't judge them|we treated them like people|someone was kind to them here].",
+        "[It's|Honestly it's] the [small things|little things], [calling her by her name|knocking before you walk in|asking how she slept], that [tell her|show her] [she matters|she's a person here|we see her as a mom].",
+    ],
+    "nows_guilt": [
+        "The [guilt|self-blame] is [enormous|crushing|huge], moms [watch their baby withdraw|see the baby shaking] and [just say 'I did this'|keep apologizing to the baby|can't stop crying], [over and over|again and again].",
+        "I see [moms who can't even look at the baby|mothers who won't hold the baby] when [the baby is scoring high|the baby is really symptomatic], because they feel [so responsible|so guilty|like it's their fault].",
+        "We spend [a lot of time|so much time] telling moms [the withdrawal is expected and treatable|NOWS is treatable and it's not a moral failing], and that [staying on {med} was the right call|treatment was the right choice], because [that guilt|the self-blame] can [push them toward relapse|drive a relapse].",
+        "Some moms [want to taper off|ask to come off {med}] [during pregnancy|in the third trimester] because they feel [so guilty about|terrible about] [the baby withdrawing|the baby going through it], and we have to [explain why that's riskier|walk them through the risks].",
+        "[Every time|When] the [baby's score|score] [goes up|is high], [mom takes it personally|mom reads it as a grade on her], [like it's her fault|like she failed], and [that shame|the guilt] is [really hard to watch|heartbreaking].",
+    ],
+    "mental_health": [
+        "[Postpartum depression and anxiety|Perinatal mood disorders] are [really common|so common] in [this population|our moms], and [honestly|frankly] [underdiagnosed|missed], because [everyone focuses on the substance use|all the attention goes to the drug screen].",
+        "We screen [everybody|every mom] with [the Edinburgh|the EPDS|the PHQ-9], but [the referral to psychiatry|getting into behavioral health] can [take months|have a huge waitlist], and [that's when we see relapses|that gap is dangerous].",
+        "[A lot of|Most of] these women have [PTSD, trauma, depression|trauma and depression] [going way back|from childhood], the opioids [were how they coped|were self-medication], so if you [don't treat that too|only treat the addiction], [it doesn't hold|you're missing half of it].",
+        "[Sleep deprivation plus hormones plus a withdrawing baby|No sleep, hormones, and a fussy baby] is [a perfect storm for mood problems|a setup for depression], and we [watch for it closely|try to catch it early].",
+        "Moms [often hide|tend to hide|will downplay] [depression symptoms|how they're really feeling] because they're [afraid it means a report|scared we'll call CPS|worried about custody], so we have to [ask in a way that feels safe|normalize it first].",
+        "We [finally got|recently got] [a perinatal psychiatrist|a reproductive psychiatrist] [one day a week|a couple of afternoons a week] at {clinic}, and [the waitlist filled up in a week|she was booked solid immediately].",
+    ],
+    "delivery_pain": [
+        "Pain after a C-section is [real pain|real], and [these moms|patients on MOUD] [need more analgesia, not less|often need higher doses], because of [tolerance|their opioid tolerance].",
+        "I've seen moms on {med} [sitting in real pain for hours|in tears from pain] because [the order was just Tylenol and Motrin|all they had ordered was ibuprofen], and [nobody escalated it|no one called anesthesia].",
+        "[Undertreated pain|Untreated pain] is a [huge relapse risk|real relapse trigger], if she [goes home hurting|leaves in pain] she might [self-medicate|go back to what worked], so we have to [get that pain controlled|take it seriously].",
+        "Our [anesthesia team|anesthesiologists] now [make a plan ahead of delivery|do a pre-delivery consult] for [moms on buprenorphine or methadone|MOUD patients], because [before that pain control was all over the place|it used to depend on who was on call].",
+        "Moms [tell us|will say] [their pain isn't being taken seriously|nobody believes them about their pain], and [honestly|frankly] [sometimes they're right|I've seen it happen], [the pain scores get charted and nothing changes|they get labeled drug-seeking].",
+    ],
+    "pain_misinformation": [
+        "There's still staff who think [you can't give an epidural to someone on methadone|MOUD patients can't have epidurals], or that [the maintenance dose covers their pain|their dose handles the pain], which is [just wrong|flat-out wrong|outdated].",
+        "We had to do [a whole education push|a big in-service] because nurses were [telling moms to stop their buprenorphine before surgery|telling patients to hold their dose], which is [outdated advice|not the current guidance].",
+        "Moms [come in believing|show up convinced] that [any opioid for pain will get them kicked out of their program|taking pain meds means losing their spot], so they [refuse it|won't take anything], and [nobody corrects that|no one sets them straight].",
+        "The [myth|idea] that [breastfeeding on methadone or Suboxone is dangerous|you can't nurse on MOUD] is [still out there|still going around], even among [some providers|some of our staff], and it [gets passed on to the moms|trickles down to patients].",
+        "Different people on the team [tell moms different things|give conflicting advice] about [pain meds and MOUD|pain control and their medication], so we [wrote a protocol|made a one-page guide] [just so everyone says the same thing|so the message is consistent].",
+    ],
+    "parenting_stress": [
+        "Taking home [a baby who is still irritable from withdrawal|a fussy, withdrawing baby] is [exhausting|incredibly hard], and [a lot of these moms|many of our moms] are [doing it alone|single parents|without backup].",
+        "The stress of [a newborn on top of daily dosing, appointments, court dates|a new baby plus dosing plus appointments], it's [a lot for anybody|overwhelming for anyone], [let alone someone in early recovery|never mind early recovery].",
+        "I worry about [the moms with older kids at home|moms juggling other children] too, they're [juggling so much|stretched so thin], and there's [just no break|no respite|nowhere to hand off].",
+        "[Parenting stress|The stress of parenting] is [one of the biggest triggers|a big trigger] we hear about in [the first few months|the first year], more than [people expect|you'd think].",
+    ],
+    "stigma": [
+        "Honestly, some of [our own staff|our nurses] have [really negative attitudes|judgmental attitudes], I've heard [nurses call them 'those moms'|people say 'frequent flyer'], like they're [a different category|less deserving].",
+        "There's a lot of [stigma|judgment], even in [healthcare|medicine], people think [methadone is just another drug|Suboxone is just trading one drug for another], and that [comes through|shows] in [how they talk to patients|their tone].",
+        "Some of the [older nurses|long-time staff] were trained in [a different era|a punitive era], and you can [hear the judgment|hear it] in [report at shift change|the handoff].",
+        "[Pharmacies are a big one|Pharmacies are terrible], moms get [turned away|told it's out of stock] when they [try to fill buprenorphine|bring a Suboxone script], and they feel [it's because of who they are|judged at the counter].",
+        "Moms [pick up on it|notice it] [right away|immediately], a look, a tone, [a comment about the 'drug baby'|someone saying 'NAS baby'], and then they [shut down for the rest of the stay|stop talking to us].",
+        "Even [the chart language|the documentation], ['drug seeking'|'substance abuser'|'non-compliant'], [follows them everywhere|gets copied forward], every new provider [reads that first|sees that before they see her].",
+    ],
+    "nows_information_gap": [
+        "[A lot of moms show up|Many moms arrive] [to delivery|on labor and delivery] with [no idea what NOWS looks like|no clue what withdrawal looks like] or [how long the baby will stay|how long they'll be here], [nobody talked to them prenatally|it was never discussed prenatally].",
+        "We started [a prenatal NOWS education visit|a prenatal class on NAS] because moms kept [being blindsided by the scoring|getting surprised by the length of stay|being shocked by the symptoms].",
+        "Our [handouts|printed materials] were [awful|really clinical], so we [rewrote them|redid them] at [a sixth grade level|a plain-language level] with [what the baby might actually do|what symptoms look like] and [what mom can do about it|how mom can help].",
+        "Moms don't know that [they are the treatment|they're the best medicine], that [holding and feeding and a quiet room|skin to skin and a dark room] is what [Eat, Sleep, Console|ESC] is [all about|built on], unless someone [explains it|tells them].",
+        "The information moms get [depends completely on which nurse they get|varies by shift], there's [no consistent message|no standard script] about [what to expect with withdrawal|how long the baby stays|what the scores mean].",
+        "[I wish|We need] [the OB side|prenatal providers] would [talk about NOWS|prepare moms] [earlier|in the second trimester], because [hearing it for the first time after delivery|finding out after birth] is [so scary|terrifying for them].",
+    ],
+    "provider_mistrust": [
+        "These moms have been [burned by the system before|let down by providers], so they [don't trust us|keep us at arm's length], and honestly [I don't blame them|I get it].",
+        "They assume [anything they tell us goes straight to CPS|everything ends up in a report], so they [leave stuff out|hold back], and then we're [making decisions without the full picture|treating blind].",
+        "[Mistrust is the biggest barrier I see|The lack of trust is huge], a mom will [skip prenatal care entirely|avoid the hospital] because she thinks [the doctor is going to report her|we'll take the baby].",
+        "When we [drug test without consent|test without telling them], that [destroys trust|breaks the relationship], and it [takes months to rebuild|may never come back].",
+    ],
+    "social_needs": [
+        "[Transportation is huge|Rides are a massive issue], if she lives [out in {town}|way out in the county] there's [no bus|no public transit], and the [methadone clinic|OTP] is [forty minutes away|an hour each way], [every day|six days a week].",
+        "[Medicaid used to end at sixty days postpartum|Coverage used to drop at two months] and we [lost so many moms right there|saw people fall off treatment], the [extension to a year|twelve-month extension] has [helped|made a real difference].",
+        "[Housing is the thing I can't fix|I can't fix housing], I can [get her on medication today|start her on buprenorphine today], but I can't [get her an apartment|find her a safe place], and a lot of [sober living doesn't take babies|recovery housing won't take infants].",
+        "[Childcare is a barrier to everything|Without childcare nothing works], to [groups|counseling|work], most [programs|IOPs] don't let you [bring a baby|have the kids with you].",
+        "We have [a social worker who does nothing but resources|a resource navigator], [diapers, car seats, phones, bus passes|cribs, formula, gas cards], because without [the basics|those basics] [recovery just isn't possible|nothing else sticks].",
+        "[Food insecurity|Not having food], [phones getting shut off|no working phone], [no ID|missing documents], those are the things that [actually derail people|knock people out of care], more than [the medical stuff|the clinical stuff].",
+    ],
+    "cps_barrier": [
+        "In our state we [have to notify CPS|are required to report] for [every substance-exposed infant|every baby with exposure], and moms [hear 'CPS' and just shut down|panic the moment they hear it], they [stop talking to us|stop being honest].",
+        "The fear of [losing custody|losing the baby] keeps women [away from prenatal care|out of treatment], which is [the exact opposite of what we want|completely counterproductive].",
+        "Even moms who are [doing everything right on MOUD|stable in treatment] [get reported|get a CPS referral], and the [investigation itself is traumatic|investigation alone is terrifying], it [undermines|erodes] [everything we built with her|all the trust we built].",
+        "The system is set up so [being honest gets punished|honesty gets you reported], so moms learn [not to be honest about use|to hide things], and that makes it [harder to keep them safe|harder to help them].",
+    ],
+    "cps_promoter": [
+        "Honestly, [a good caseworker|the right caseworker] can be [a huge help|a real asset], they can [unlock housing, childcare, parenting classes|get her services], [things we can't get her|resources we don't have].",
+        "The plan of safe care, when [it's done right|it's done well], is [really a services plan|about services], [not a punishment|not punitive], it [connects the family to home visiting and treatment|links them to supports].",
+        "For some moms [CPS involvement|having an open case] is [actually the motivation|a real motivator], they [want that case closed|want to prove themselves], so they [show up to everything|never miss an appointment].",
+        "We've built [a really good relationship|a strong partnership] with [our local CPS office|the county caseworkers], so [the workers know MOUD is treatment|they understand medication is treatment] and they [support moms staying on it|don't push tapering].",
+    ],
+}

@@ -1,0 +1,275 @@
+"""Synthetic interview transcripts: format, offsets, codes, variety, prevalence, reliability.
+
+The turn parser here is written independently of the generator (straight from the contract
+in docs/architecture.md, "Transcript text and turns"), so offsets are checked against the
+contract, not against the generator's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from studies.errors import StudyError
+from studies.synth.transcripts import CODES, InterviewSet, generate_interviews
+
+N_PATIENTS, N_PROVIDERS = 20, 10
+TURN = re.compile(r"(?m)^([A-Z][A-Z0-9]*): ")
+
+
+def _inputs(seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """~30 participants like the demo study's: 20 patients with cohort deliveries, 10 providers."""
+    rng = np.random.default_rng(seed)
+    n = N_PATIENTS
+    people = [f"PER{i:05d}" for i in range(n)]
+    deliveries = pd.DataFrame(
+        {
+            "delivery_id": [f"D{i:05d}" for i in range(n)],
+            "person_id": people,
+            "delivery_date": pd.Timestamp("2023-01-01")
+            + pd.to_timedelta(rng.integers(0, 300, n), "D"),
+            "site": "north",
+            "moud": ["methadone", "buprenorphine", "naltrexone", "none"] * (n // 4),
+            "infant_nows": [True, False] * (n // 2),
+            "cps_report": [i % 3 == 0 for i in range(n)],
+            "peer_recovery_coach": rng.random(n) < 0.4,
+            "housing_instability": rng.random(n) < 0.3,
+            "pmad": rng.random(n) < 0.3,
+        }
+    )
+    types = ["nurse", "physician", "social_worker", "peer_coach", "counselor"]
+    participants = pd.DataFrame(
+        {
+            "participant_id": [f"P{i + 1:02d}" for i in range(n)]
+            + [f"V{i + 1:02d}" for i in range(N_PROVIDERS)],
+            "role": ["patient"] * n + ["provider"] * N_PROVIDERS,
+            "site": "north",
+            "person_id": people + [None] * N_PROVIDERS,
+            "provider_type": [None] * n + [types[i % 5] for i in range(N_PROVIDERS)],
+            "interview_date": pd.Timestamp("2024-03-01"),
+        }
+    )
+    return participants, deliveries
+
+
+@pytest.fixture(scope="module")
+def inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _inputs()
+
+
+@pytest.fixture(scope="module")
+def interviews(inputs) -> InterviewSet:
+    return generate_interviews(*inputs, seed=20261127)
+
+
+@pytest.fixture(scope="module")
+def turns(interviews) -> pd.DataFrame:
+    """One row per turn: transcript_id, turn, speaker, start, end (utterance offsets)."""
+    rows = []
+    for transcript_id, text in interviews.texts.items():
+        paragraphs = text.rstrip("\n").split("\n\n")
+        offset = 0
+        for number, paragraph in enumerate(paragraphs):
+            match = TURN.match(paragraph)
+            assert match, f"{transcript_id} paragraph {number} has no speaker label"
+            start = offset + match.end()
+            rows.append((transcript_id, number, match.group(1), start, offset + len(paragraph)))
+            offset += len(paragraph) + 2
+    return pd.DataFrame(rows, columns=["transcript_id", "turn", "speaker", "start", "end"])
+
+
+def _turn_codes(codings: pd.DataFrame, turns: pd.DataFrame, coder: str) -> dict:
+    """(transcript_id, turn) -> set of codes the coder applied (a span overlaps the turn)."""
+    applied: dict[tuple[str, int], set[str]] = {
+        (t, n): set() for t, n in zip(turns["transcript_id"], turns["turn"], strict=True)
+    }
+    mine = codings[codings["coder"] == coder]
+    for transcript_id, spans in mine.groupby("transcript_id"):
+        own = turns[turns["transcript_id"] == transcript_id]
+        starts, ends, numbers = (own[c].to_numpy() for c in ("start", "end", "turn"))
+        for code, start, end in zip(spans["code_id"], spans["start"], spans["end"], strict=True):
+            for number in numbers[(starts < end) & (ends > start)]:
+                applied[(transcript_id, int(number))].add(code)
+    return applied
+
+
+def test_same_seed_same_output_other_seed_other_text(inputs, interviews):
+    again = generate_interviews(*inputs, seed=20261127)
+    assert again.texts == interviews.texts
+    pd.testing.assert_frame_equal(again.codings, interviews.codings)
+    pd.testing.assert_frame_equal(again.manifest, interviews.manifest)
+    other = generate_interviews(*inputs, seed=1)
+    assert all(other.texts[t] != interviews.texts[t] for t in interviews.texts)
+
+
+def test_interview_depends_only_on_its_participant(inputs, interviews):
+    participants, deliveries = inputs
+    alone = generate_interviews(participants.iloc[[4]], deliveries, seed=20261127)
+    assert alone.texts["INT-P05"] == interviews.texts["INT-P05"]
+
+
+def test_manifest_and_text_format(inputs, interviews, turns):
+    participants, _ = inputs
+    manifest = interviews.manifest
+    assert list(manifest.columns) == [
+        "transcript_id",
+        "participant_id",
+        "file",
+        "interview_date",
+        "interviewer",
+    ]
+    assert sorted(manifest["participant_id"]) == sorted(participants["participant_id"])
+    assert set(manifest["transcript_id"]) == set(interviews.texts)
+    assert manifest["file"].str.endswith(".txt").all()
+    for row in manifest.itertuples():
+        text = interviews.texts[row.transcript_id]
+        assert "\r" not in text and unicodedata.normalize("NFC", text) == text
+        speakers = set(turns.loc[turns["transcript_id"] == row.transcript_id, "speaker"])
+        assert speakers == {"INTERVIEWER", row.participant_id}
+
+
+def test_word_counts_within_issue_range(interviews):
+    counts = {t: len(text.split()) for t, text in interviews.texts.items()}
+    assert all(1500 <= n <= 4000 for n in counts.values()), counts
+
+
+def test_spans_inside_one_utterance_and_not_padded(interviews, turns):
+    codings = interviews.codings
+    assert codings["coding_id"].is_unique
+    assert set(codings["coder"]) == {"consensus", "coder_a", "coder_b"}
+    assert set(codings["code_id"]) <= set(CODES)
+    by_transcript = dict(tuple(turns.groupby("transcript_id")))
+    for row in codings.itertuples():
+        text = interviews.texts[row.transcript_id]
+        piece = text[row.start : row.end]
+        assert piece and piece == piece.strip(), row
+        own = by_transcript[row.transcript_id]
+        inside = own[(own["start"] <= row.start) & (row.end <= own["end"])]
+        assert len(inside) == 1 and inside["speaker"].iloc[0] != "INTERVIEWER", row
+
+
+def test_every_code_used_and_a_realistic_share_of_turns_uncoded(interviews, turns):
+    consensus = interviews.codings[interviews.codings["coder"] == "consensus"]
+    assert set(consensus["code_id"]) == set(CODES)
+    applied = _turn_codes(interviews.codings, turns, "consensus")
+    participant_turns = turns[turns["speaker"] != "INTERVIEWER"]
+    sets = [
+        applied[(t, n)]
+        for t, n in zip(participant_turns["transcript_id"], participant_turns["turn"], strict=True)
+    ]
+    uncoded = np.mean([not s for s in sets])
+    double = np.mean([len(s) >= 2 for s in sets])
+    assert 0.20 <= uncoded <= 0.35, uncoded  # issue: ~20-35% of participant turns uncoded
+    assert double >= 0.08, double  # some turns carry two codes
+
+
+def _participant_sentences(interviews, turns) -> list[str]:
+    utterances = []
+    for row in turns[turns["speaker"] != "INTERVIEWER"].itertuples():
+        utterances.append(interviews.texts[row.transcript_id][row.start : row.end])
+    return utterances
+
+
+def test_text_is_varied(interviews, turns):
+    """Variety the automatic coder's evaluation needs (see the module docstring of the generator).
+
+    Distinct word 3-grams / all 3-grams over every participant turn: a corpus built from a
+    few dozen fixed sentences scores below 0.1 at this size (each sentence's ~20 trigrams
+    repeat hundreds of times); spontaneous speech corpora of ~50k words score ~0.6-0.7.
+    We require 0.45. And no sentence of 8+ words occurs more than 5 times in ~30 interviews.
+    """
+    utterances = _participant_sentences(interviews, turns)
+    words = [w.lower().strip(",.?!'—") for u in utterances for w in u.split()]
+    trigrams = list(zip(words, words[1:], words[2:], strict=False))
+    ratio = len(set(trigrams)) / len(trigrams)
+    assert ratio >= 0.45, ratio
+    sentences = Counter(
+        s.strip() for u in utterances for s in re.split(r"(?<=[.?!])\s+", u) if len(s.split()) >= 8
+    )
+    sentence, count = sentences.most_common(1)[0]
+    assert count <= 5, (sentence, count)
+
+
+def test_prevalence_differs_by_role(interviews, turns, inputs):
+    applied = _turn_codes(interviews.codings, turns, "consensus")
+    participant_turns = turns[turns["speaker"] != "INTERVIEWER"]
+    rate: dict[str, Counter] = {"P": Counter(), "V": Counter()}
+    n_turns = Counter()
+    for row in participant_turns.itertuples():
+        role = row.speaker[0]
+        n_turns[role] += 1
+        rate[role].update(applied[(row.transcript_id, row.turn)])
+    share = {r: {c: rate[r][c] / n_turns[r] for c in CODES} for r in rate}
+    # Martin et al. 2021: guilt over the baby's withdrawal is the mothers' theme,
+    # staff attitudes and information about NOWS come up more from providers.
+    assert share["P"]["nows_guilt"] > 3 * share["V"]["nows_guilt"]
+    assert share["P"]["parenting_stress"] > 1.5 * share["V"]["parenting_stress"]
+    assert share["V"]["compassionate_care"] > share["P"]["compassionate_care"]
+    assert share["V"]["nows_information_gap"] > share["P"]["nows_information_gap"]
+
+
+def test_stories_follow_the_delivery_record(inputs, interviews):
+    participants, deliveries = inputs
+    record = participants.merge(deliveries, on="person_id")
+    consensus = interviews.codings[interviews.codings["coder"] == "consensus"]
+    for row in record.itertuples():
+        transcript_id = f"INT-{row.participant_id}"
+        text = interviews.texts[transcript_id]
+        if row.moud == "methadone":
+            assert "methadone" in text.lower()
+            assert "Vivitrol" not in text
+        if row.moud == "naltrexone":
+            assert "methadone" not in text.lower()
+        mine = consensus[consensus["transcript_id"] == transcript_id]
+        if not row.cps_report:
+            assert "cps_promoter" not in set(mine["code_id"])
+
+
+def test_coders_agree_like_trained_humans(interviews, turns):
+    """Turn-level Cohen's kappa per code (sklearn) mostly 0.6-0.9, and not perfect."""
+    participant_turns = turns[turns["speaker"] != "INTERVIEWER"]
+    keys = list(zip(participant_turns["transcript_id"], participant_turns["turn"], strict=True))
+    a = _turn_codes(interviews.codings, participant_turns, "coder_a")
+    b = _turn_codes(interviews.codings, participant_turns, "coder_b")
+    kappas = {}
+    for code in CODES:
+        ya = [code in a[k] for k in keys]
+        yb = [code in b[k] for k in keys]
+        kappas[code] = cohen_kappa_score(ya, yb)
+    values = np.array(list(kappas.values()))
+    assert 0.6 <= np.median(values) <= 0.9, kappas
+    assert np.mean((values >= 0.55) & (values <= 0.95)) >= 0.75, kappas
+    assert values.max() < 0.99, kappas  # real coders never agree perfectly
+    # span boundaries differ sometimes, even where both applied the same code
+    spans = interviews.codings[interviews.codings["coder"] != "consensus"]
+    pairs = spans.pivot_table(
+        index=["transcript_id", "code_id", "start"], columns="coder", values="end", aggfunc="first"
+    ).dropna()
+    assert len(pairs) < len(spans[spans["coder"] == "coder_a"])
+
+
+def test_memos_are_occasional(interviews):
+    memos = interviews.codings["memo"].fillna("")
+    share = (memos != "").mean()
+    assert 0.01 <= share <= 0.15, share
+
+
+def test_bad_input_names_row_and_field(inputs):
+    participants, deliveries = inputs
+    with pytest.raises(StudyError, match="person_id"):
+        generate_interviews(participants.drop(columns=[]), deliveries.drop(columns="person_id"), 1)
+    broken = participants.copy()
+    broken.loc[2, "person_id"] = "NOBODY"
+    with pytest.raises(StudyError) as error:
+        generate_interviews(broken, deliveries, 1)
+    assert error.value.row == 3 and error.value.field == "person_id"
+    odd = participants.copy()
+    odd.loc[0, "role"] = "visitor"
+    with pytest.raises(StudyError, match="role"):
+        generate_interviews(odd, deliveries, 1)
