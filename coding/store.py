@@ -54,8 +54,7 @@ CODING_COLUMNS = [
     "created_at", "updated_at",
 ]
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+DEFAULT_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi default)
 
 
 class StoreError(CodingError):
@@ -126,10 +125,16 @@ class CodingStore:
     url:
         ``sqlite:///path/coding.sqlite`` (default kind) or
         ``postgresql+psycopg://user:password@host/database``.
+    password_hasher:
+        An ``argon2.PasswordHasher``; the default is argon2-cffi's (argon2id, t=3, 64 MiB).
+        Tests pass a cheaper one; stored hashes carry their parameters, and a login with a
+        hash made under other parameters re-hashes it with these.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, password_hasher: PasswordHasher | None = None) -> None:
         self.url = url
+        self._hasher = password_hasher or DEFAULT_HASHER
+        self._dummy_hash: str | None = None
         self._write, self._read = s.make_engines(url)
         s.create_schema(self._write)
 
@@ -185,7 +190,9 @@ class CodingStore:
             raise StoreError(f"user name {name!r} is reserved for a coding layer", field="user")
         if role not in ROLES:
             raise StoreError(f"role {role!r} is not one of {ROLES}", field="role")
-        password_hash = _hasher.hash(_check_password(password)) if password is not None else None
+        password_hash = None
+        if password is not None:
+            password_hash = self._hasher.hash(_check_password(password))
         try:
             with self._tx() as c:
                 c.execute(
@@ -201,7 +208,7 @@ class CodingStore:
 
     def set_password(self, name: str, password: str, *, actor: str = "cli") -> None:
         """Replace a user's password (argon2id hash) and end her sessions."""
-        hashed = _hasher.hash(_check_password(password))
+        hashed = self._hasher.hash(_check_password(password))
         with self._tx() as c:
             done = c.execute(
                 update(s.users).where(s.users.c.name == name).values(password_hash=hashed)
@@ -252,19 +259,21 @@ class CodingStore:
         """
         with self._read.connect() as c:
             row = c.execute(select(s.users).where(s.users.c.name == name)).first()
-        stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash("not the password of anyone")
+        stored = row.password_hash if row is not None and row.password_hash else self._dummy_hash
         try:
-            _hasher.verify(stored, password)
+            self._hasher.verify(stored, password)
             ok = row is not None and row.password_hash is not None
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok or row.disabled:
             return None
-        if _hasher.check_needs_rehash(stored):
+        if self._hasher.check_needs_rehash(stored):
             with self._tx() as c:
                 c.execute(
                     update(s.users).where(s.users.c.name == name)
-                    .values(password_hash=_hasher.hash(password))
+                    .values(password_hash=self._hasher.hash(password))
                 )
         return User(row.name, row.role, False)
 

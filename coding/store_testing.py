@@ -14,8 +14,12 @@ import contextlib
 import secrets
 from collections.abc import Iterator
 
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+"""argon2id with tiny costs, for tests only (the default takes ~0.3 s per hash here)."""
 
 
 @contextlib.contextmanager

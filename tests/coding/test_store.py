@@ -21,7 +21,7 @@ import sqlalchemy
 
 from coding.errors import CodingError
 from coding.store import CODING_COLUMNS, CodingStore, NotFoundError, StaleEditError, StoreError
-from coding.store_testing import temporary_postgres_database
+from coding.store_testing import FAST_HASHER, temporary_postgres_database
 from tests.conftest import require_service
 
 TEXT = "INTERVIEWER: How was the birth?\n\nP01: Hard. They judged me for the methadone."
@@ -42,7 +42,7 @@ def url(request, tmp_path):
 
 @pytest.fixture
 def store(url):
-    with CodingStore(url) as opened:
+    with CodingStore(url, password_hasher=FAST_HASHER) as opened:
         opened.register_transcripts({"T01": TEXT, "T02": "P02: Fine."})
         yield opened
 
@@ -259,7 +259,7 @@ _WRITER = textwrap.dedent("""
 @pytest.mark.slow
 def test_concurrent_writers_lose_nothing(store, url):
     shared = store.add_coding("T01", "lead1", "stigma", 44, 58, memo="0")
-    writers, n = 4, 15
+    writers, n = 4, 10
     procs = [
         subprocess.Popen([sys.executable, "-c", _WRITER, url, f"w{k}", str(shared.id), str(n)],
                          stderr=subprocess.PIPE, text=True)

@@ -1,0 +1,156 @@
+"""Server-rendered pages: login, the coder's list and transcript page, the lead's tools.
+
+Templates are Jinja2 with autoescaping on for every template, so transcript text, memos and
+code names are always escaped; page actions go through the JSON API (:mod:`coding.web.api`)
+via ``static/app.js``, so there is one authorisation path.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from coding.store import CONSENSUS
+from coding.web import agreement
+from coding.web.auth import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    LeadDep,
+    UserDep,
+    client_address,
+    context,
+    visible_transcript,
+)
+
+router = APIRouter(include_in_schema=False)
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """Render a page (autoescaped) with the common values every layout needs."""
+    values.setdefault("principal", None)
+    values.setdefault("csrf", values["principal"].csrf if values["principal"] else "")
+    values["study_name"] = context(request).data.name
+    return HTMLResponse(_env.get_template(template).render(**values), status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", login_csrf=token, message="")
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=context(request).secure_cookies, path="/login")
+    return response
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    ctx = context(request)
+    form = await request.form()
+    name = str(form.get("name", ""))[:64]
+    password = str(form.get("password", ""))[:1024]
+    sent = str(form.get("login_csrf", ""))
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    address = client_address(request)
+
+    def again(message: str, status: int) -> Response:
+        token = secrets.token_urlsafe(24)
+        response = render(request, "login.html", status=status, login_csrf=token,
+                          message=message)
+        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                            secure=ctx.secure_cookies, path="/login")
+        return response
+
+    if not cookie or not secrets.compare_digest(sent, cookie):
+        return again("Your login form expired; please try again.", 403)
+    if ctx.limiter.blocked(name, address):
+        return again("Too many failed attempts; wait five minutes and try again.", 429)
+    user = await run_in_threadpool(ctx.store.verify_password, name, password)
+    if user is None:
+        ctx.limiter.failed(name, address)
+        return again("Wrong name or password.", 401)
+    ctx.limiter.succeeded(name, address)
+    token, _ = await run_in_threadpool(ctx.store.create_session, user.name)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
+                        secure=ctx.secure_cookies, path="/")
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: UserDep) -> Response:
+    context(request).store.end_session(principal.token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def home(request: Request, principal: UserDep) -> Response:
+    ctx = context(request)
+    table = ctx.store.transcripts()
+    table = table[table["transcript_id"].isin(list(ctx.data.transcripts))]
+    counts = ctx.store.assignments()
+    if principal.is_lead:
+        coders = ctx.store.users()
+        coders = coders[(coders["role"] == "coder") & ~coders["disabled"]]["name"].tolist()
+        return render(request, "lead_home.html", principal=principal,
+                      transcripts=table.to_dict("records"), coders=coders,
+                      counts=counts.to_dict("records"))
+    mine = counts[counts["coder"] == principal.name]
+    rows = [
+        {**row, "length": len(ctx.data.transcripts[row["transcript_id"]].text),
+         "turns": len(ctx.data.transcripts[row["transcript_id"]].turns)}
+        for row in mine.to_dict("records") if row["transcript_id"] in ctx.data.transcripts
+    ]
+    return render(request, "coder_home.html", principal=principal, rows=rows)
+
+
+@router.get("/transcripts/{transcript_id}")
+def transcript_page(transcript_id: str, request: Request, principal: UserDep) -> Response:
+    ctx = context(request)
+    view, info = visible_transcript(ctx, principal, transcript_id)
+    palette = ctx.data.palette()
+    return render(request, "transcript.html", principal=principal, transcript=view,
+                  info=info, palette=palette, layer=principal.layer)
+
+
+@router.get("/lead/agreement")
+def agreement_page(request: Request, principal: LeadDep) -> Response:
+    result = agreement.summary(context(request))
+    return render(request, "agreement.html", principal=principal,
+                  codes=result["codes"].to_dict("records"),
+                  transcripts=result["transcripts"].to_dict("records"))
+
+
+@router.get("/lead/transcripts/{transcript_id}/reconcile")
+def reconcile_page(transcript_id: str, request: Request, principal: LeadDep,
+                   all: bool = False) -> Response:
+    ctx = context(request)
+    view, info = visible_transcript(ctx, principal, transcript_id)
+    rows = agreement.side_by_side(ctx, transcript_id, only_disagreements=not all)
+    coders = sorted({c for row in rows for c in row["coders"]} | set(info["coders"]))
+    return render(request, "reconcile.html", principal=principal, transcript=view, info=info,
+                  rows=rows, coders=coders, consensus=CONSENSUS, show_all=all)
+
+
+@router.get("/lead/audit")
+def audit_page(request: Request, principal: LeadDep) -> Response:
+    frame = context(request).store.audit_log(limit=500)
+    return render(request, "audit.html", principal=principal,
+                  entries=list(reversed(frame.to_dict("records"))))
