@@ -304,6 +304,10 @@ def read_qdpx(
             warnings.append(f"{what} are not imported")
     codings = pd.DataFrame(rows, columns=CODING_COLUMNS)
     codings = codings.astype({"start": "int64", "end": "int64"})
+    description = _text(_child(root, "Description"))
+    book_fields = _codebook_fields(description)
+    if book_fields:
+        codebook = Codebook(list(codebook), sources=codebook.sources, **book_fields)
     for warning in warnings:
         log.warning("%s: %s", path.name, warning)
     return QdpxProject(
@@ -317,8 +321,27 @@ def read_qdpx(
         warnings=warnings,
         name=root.get("name") or "",
         origin=root.get("origin") or "",
-        description=_text(_child(root, "Description")),
+        description=description,
     )
+
+
+def _codebook_fields(description: str) -> dict[str, str]:
+    """Codebook name/version/description from a dyadlab project Description (## sections)."""
+    keys = {
+        "codebook": "name",
+        "codebook version": "version",
+        "codebook description": "description",
+    }
+    fields: dict[str, list[str]] = {}
+    current = None
+    for line in description.replace("\r\n", "\n").split("\n"):
+        heading = re.match(r"^## (.+?)\s*$", line)
+        if heading and heading.group(1).lower() in keys:
+            current = keys[heading.group(1).lower()]
+            fields[current] = []
+        elif current is not None:
+            fields[current].append(line)
+    return {key: "\n".join(lines).strip("\n") for key, lines in fields.items()}
 
 
 def _read_users(root: etree._Element, warnings: list[str]) -> dict[str, str]:

@@ -237,6 +237,10 @@ def project_xml(
         for note_guid, memo in notes:
             note = _element(notes_element, "Note", guid=note_guid, name="memo")
             _element(note, "PlainTextContent").text = memo
+    cited = {key for code in codebook for key in code.sources}
+    uncited = sorted(set(codebook.sources) - cited)
+    if uncited:
+        warnings.append(f"codebook sources {uncited} are cited by no code and are not carried")
     description = _project_description(codebook)
     if description:
         _element(root, "Description").text = description

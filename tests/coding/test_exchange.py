@@ -101,7 +101,11 @@ def test_round_trip_is_lossless(tmp_path, schema):
         for key, value in book.sources.items()
         if any(key in code.sources for code in book)
     }
-    assert project.codebook.name == book.name or project.name == book.name
+    assert (project.codebook.name, project.codebook.version, project.codebook.description) == (
+        book.name,
+        book.version,
+        book.description,
+    )
     columns = ["transcript_id", "coder", "code_id", "start", "end", "memo"]
     got = project.codings[columns].sort_values(columns).reset_index(drop=True)
     want = codings[columns].sort_values(columns).reset_index(drop=True)
