@@ -11,7 +11,7 @@ import hashlib
 import html
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 
 def heading(title: str, lead: str | None = None, level: int = 2) -> None:
@@ -65,8 +65,28 @@ def _looks_numeric(values: pd.Series) -> bool:
     return bool(len(text)) and bool(text.str.match(r"^[<>]?[\d,.]+").all())
 
 
+#: MIME type under which each shown table's data travel beside its HTML; the report runner
+#: writes them to ``<report>_tables/*.csv`` (HTML viewers ignore it).
+TABLE_MIME = "text/csv"
+
+
 def show_table(
-    table: pd.DataFrame, caption: str | None = None, *, index: bool | None = None, digits: int = 3
+    table: pd.DataFrame,
+    caption: str | None = None,
+    *,
+    index: bool | None = None,
+    digits: int = 3,
+    data_output: bool = True,
 ) -> None:
-    """Display :func:`table_html` in the notebook."""
-    display(HTML(table_html(table, caption, index=index, digits=digits)))
+    """Display :func:`table_html` in the notebook, with the table's data as CSV beside it.
+
+    The CSV (full precision, index included when shown) becomes one of the report's data
+    outputs, which must be byte-identical for the same inputs and parameters; tables that
+    describe the run itself (provenance: times, versions) pass ``data_output=False``.
+    """
+    if index is None:
+        index = table.index.name is not None or not table.index.equals(pd.RangeIndex(len(table)))
+    bundle = {"text/html": table_html(table, caption, index=index, digits=digits)}
+    if data_output:
+        bundle[TABLE_MIME] = table.to_csv(index=index, lineterminator="\n")
+    display(bundle, raw=True, metadata={TABLE_MIME: {"caption": caption or ""}})

@@ -201,6 +201,7 @@ def render_report(
             nbformat.write(notebook, handle)
         with atomic_write(out_dir / f"{name}.html") as handle:
             handle.write(html)
+        _write_tables(notebook, out_dir / f"{name}_tables")
         pdf_path = None
         if pdf_bytes is not None:
             pdf_path = out_dir / f"{name}.pdf"
@@ -211,6 +212,34 @@ def render_report(
     return ReportOutputs(
         name, out_dir / f"{name}.ipynb", out_dir / f"{name}.html", pdf_path, seconds
     )
+
+
+def _write_tables(notebook: nbformat.NotebookNode, folder: Path) -> None:
+    """Write every table the report showed (``show_table``) as ``NN_caption.csv``.
+
+    These are the report's data outputs: the same inputs and parameters give the same bytes.
+    Files of an earlier run that this run did not write are removed.
+    """
+    from studies.report_display import TABLE_MIME
+
+    written = set()
+    number = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if TABLE_MIME not in data:
+                continue
+            number += 1
+            caption = output.get("metadata", {}).get(TABLE_MIME, {}).get("caption", "")
+            slug = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:60] or "table"
+            path = folder / f"{number:02d}_{slug}.csv"
+            with atomic_write(path) as handle:
+                handle.write(data[TABLE_MIME])
+            written.add(path.name)
+    if folder.is_dir():
+        for stale in folder.glob("*.csv"):
+            if stale.name not in written:
+                stale.unlink()
 
 
 def _template_cell_number(executed: Path, cell_index: int) -> int:
