@@ -365,3 +365,26 @@ def test_cli_unwritable_folder_exits_1_with_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert err.startswith("dyadlab synth: ") and "a_file" in err and "cannot" in err
+
+
+def test_transcripts_and_codings_written_and_deterministic(tmp_path):
+    pytest.importorskip("studies.synth.transcripts", reason="transcript generator not present")
+    for name in ("a", "b"):
+        summary = write_study(
+            tmp_path / name, generate_cohort(200, seed=11, n_participants=6), transcripts=True
+        )
+    assert summary.transcripts == 6
+    assert _all_bytes(tmp_path / "a") == _all_bytes(tmp_path / "b")
+    folder = tmp_path / "a"
+    manifest = pd.read_csv(folder / "transcripts" / "manifest.csv", dtype=str)
+    participants = _read(folder, "participants")
+    assert sorted(manifest["participant_id"]) == sorted(participants["participant_id"])
+    codings = pd.read_csv(folder / "codings.csv", dtype={"transcript_id": str})
+    lengths = {
+        row.transcript_id: len((folder / "transcripts" / row.file).read_text(encoding="utf-8"))
+        for row in manifest.itertuples()
+    }
+    assert set(codings["transcript_id"]) <= set(lengths)
+    assert (codings["start"] >= 0).all() and (codings["start"] < codings["end"]).all()
+    assert (codings["end"] <= codings["transcript_id"].map(lengths)).all()
+    assert "transcripts: transcripts/manifest.csv" in (folder / "study.yaml").read_text()
