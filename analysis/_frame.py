@@ -70,8 +70,8 @@ def durations(df: pd.DataFrame, column: str, *, allow_zero: bool = True) -> np.n
 def events(df: pd.DataFrame, column: str) -> np.ndarray:
     """``df[column]`` as 0/1 integers (booleans accepted); anything else is an error."""
     raw = df[column]
-    if raw.dtype == bool:
-        return raw.to_numpy(dtype=np.int8).astype(np.int64)
+    if pd.api.types.is_bool_dtype(raw) and not raw.isna().any():
+        return raw.astype(np.int64).to_numpy()
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isin(values, (0.0, 1.0))
     if bad.any():

@@ -2,9 +2,10 @@
 
 ``covariates`` is a list of column names or formula terms (``"age"``, ``"C(moud)"``,
 ``"C(moud, Treatment('none'))"``, ``"np.log(bili)"``) or one formula string
-(``"age + C(moud)"``). Columns of type object, category or bool are treated as categorical
-automatically. Categorical variables use treatment (dummy) coding against the reference level:
-the first level in sorted order, as R's ``factor()`` does, unless given with
+(``"age + C(moud)"``). Columns of type object or category are treated as categorical
+automatically; boolean columns (also pandas' nullable ``boolean``) enter as 0/1 under their
+own name. Categorical variables use treatment (dummy) coding against the reference level: the
+first level in sorted order, as R's ``factor()`` does, unless given with
 ``C(x, Treatment('level'))``. Dummy columns are named ``x[T.level]`` (``C(x)[T.level]`` when
 written with ``C()``). Formulas are expanded by formulaic (a lifelines dependency).
 """
@@ -21,10 +22,9 @@ from analysis.errors import AnalysisError
 
 
 def _is_plain_numeric(df: pd.DataFrame, term: str) -> bool:
-    return (
-        term in df.columns
-        and pd.api.types.is_numeric_dtype(df[term])
-        and not pd.api.types.is_bool_dtype(df[term])
+    """Numeric or boolean (incl. pandas nullable types): used as is, True = 1."""
+    return term in df.columns and (
+        pd.api.types.is_numeric_dtype(df[term]) or pd.api.types.is_bool_dtype(df[term])
     )
 
 
@@ -52,6 +52,8 @@ def design_matrix(df: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataF
         frame.attrs["term_columns"] = {t: [t] for t in terms}
         return frame
     from formulaic import model_matrix
+
+    df = df.assign(**{c: df[c].astype(float) for c in df.columns if _is_plain_numeric(df, c)})
 
     pieces = []
     for term in terms:

@@ -1,0 +1,74 @@
+"""``dyadlab survival STUDY`` end to end on a small synthetic study."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import survival
+from studies import load_study
+from studies.cli import main
+
+
+@pytest.fixture(scope="module")
+def study_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("survival_study") / "s"
+    code = main(
+        [
+            "synth",
+            str(folder),
+            "--seed",
+            "7",
+            "--deliveries",
+            "300",
+            "--participants",
+            "0",
+            "--no-transcripts",
+        ]
+    )
+    assert code == 0
+    return folder
+
+
+def test_json_has_km_by_moud_and_cox(study_dir, capsys):
+    capsys.readouterr()
+    assert main(["survival", str(study_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    cohort = load_study(study_dir).cohort()
+    treated = cohort[cohort["moud_at_delivery"] != "none"]
+    assert result["n"] == len(treated)
+    km = survival.kaplan_meier(treated, "days_on_moud", "discontinued", by="moud_at_delivery")
+    expected = km.at([30, 90, 180, 365])
+    first = result["km"][0]
+    rows = expected[expected["moud_at_delivery"] == first["group"]]
+    assert [r["survival"] for r in first["retention"]] == pytest.approx(list(rows["survival"]))
+    assert [r["day"] for r in first["retention"]] == [30, 90, 180, 365]
+    terms = {t["covariate"] for t in result["cox"]["terms"]}
+    assert any(t.startswith("moud_at_delivery[T.") for t in terms)
+    assert result["cox"]["cluster"] == "person_id"
+    assert all("robust_se" in t for t in result["cox"]["terms"])
+
+
+def test_cox_covariates_come_from_study_yaml(study_dir, capsys):
+    yaml_path = study_dir / "study.yaml"
+    text = yaml_path.read_text()
+    yaml_path.write_text(
+        text.replace("  gap_days: 30\n", "  gap_days: 30\n  cox_covariates: [age, pmad]\n")
+    )
+    try:
+        capsys.readouterr()
+        assert main(["survival", str(study_dir), "--json"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert [t["covariate"] for t in result["cox"]["terms"]] == ["age", "pmad"]
+    finally:
+        yaml_path.write_text(text)
+
+
+def test_text_output_and_bad_study(study_dir, capsys):
+    assert main(["survival", str(study_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "median (95% CI)" in out and "Cox model for discontinuation" in out
+    assert main(["survival", str(study_dir / "nope")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("dyadlab survival:")
