@@ -44,6 +44,12 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     return HTMLResponse(_env.get_template(template).render(**values), status_code=status)
 
 
+def _secure(request: Request) -> bool:
+    """Mark cookies Secure when configured, or when this request came over https (directly
+    or, with uvicorn's ``--proxy-headers``, through a TLS reverse proxy)."""
+    return context(request).secure_cookies or request.url.scheme == "https"
+
+
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status=status, status_code=status, message=message)
 
@@ -53,7 +59,7 @@ def login_page(request: Request) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", login_csrf=token, message="")
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                        secure=context(request).secure_cookies, path="/login")
+                        secure=_secure(request), path="/login")
     return response
 
 
@@ -72,7 +78,7 @@ async def login(request: Request) -> Response:
         response = render(request, "login.html", status=status, login_csrf=token,
                           message=message)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                            secure=ctx.secure_cookies, path="/login")
+                            secure=_secure(request), path="/login")
         return response
 
     if not cookie or not secrets.compare_digest(sent, cookie):
@@ -87,7 +93,7 @@ async def login(request: Request) -> Response:
     token, _ = await run_in_threadpool(ctx.store.create_session, user.name)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
-                        secure=ctx.secure_cookies, path="/")
+                        secure=_secure(request), path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
