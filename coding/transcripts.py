@@ -28,6 +28,7 @@ import pandas as pd
 
 from coding.corpus import TURN_COLUMNS, Corpus
 from coding.importers.base import ImportedText
+from coding.importers.sidecar import read_sidecar
 from coding.importers.text import (
     DEFAULT_MAX_BYTES,
     DEFAULT_SPEAKER_PATTERNS,
@@ -103,7 +104,10 @@ def read_transcript(
     """Read one transcript file, choosing the reader by the file's ending.
 
     ``.txt``/``.text``/``.md`` plain text, ``.docx`` Word, ``.vtt`` WebVTT, ``.srt`` SubRip,
-    ``.csv`` one turn a row. ``transcript_id`` defaults to the file name without its ending.
+    ``.csv`` one turn a row. A ``.txt`` with a matching ``<stem>.turns.json`` beside it (written
+    by ``dyadlab import transcripts``) takes its turns from there
+    (:mod:`coding.importers.sidecar`). ``transcript_id`` defaults to the file name without
+    its ending.
     ``speaker_patterns`` replaces :data:`DEFAULT_SPEAKER_PATTERNS` (regular expressions with
     a ``speaker`` group, matched at line starts). Files above ``max_bytes`` (100 MiB) are
     refused. What the reader accepted with reservations is in ``transcript.warnings`` (and
@@ -133,6 +137,10 @@ def read_transcript(
     imported: ImportedText
     if kind == "text":
         imported = read_text(path, speaker_patterns=speaker_patterns, max_bytes=max_bytes)
+        sidecar_turns, sidecar_warnings = read_sidecar(path, imported.text)
+        if sidecar_turns is not None:
+            imported = ImportedText(imported.text, sidecar_turns, [], format="text")
+        imported.warnings.extend(sidecar_warnings)
     elif kind == "docx":
         imported = read_docx(path, speaker_patterns=speaker_patterns, max_bytes=max_bytes)
     elif kind in ("vtt", "srt"):

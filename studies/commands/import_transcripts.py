@@ -1,0 +1,509 @@
+"""``dyadlab import transcripts STUDY FILES…`` — add or update interview transcripts.
+
+Each file (plain text, Word .docx, WebVTT/SRT captions, CSV) is read with
+:func:`coding.transcripts.read_transcript`, normalised, and stored in the study's transcripts
+folder as ``<transcript_id>.txt`` (UTF-8) plus a row of the manifest. Turns that the plain
+text alone cannot reproduce (captions with timings, CSV rows, custom speaker patterns) are
+kept in a ``<transcript_id>.turns.json`` sidecar.
+
+Safety rules:
+
+- every file is read and checked before anything is written; each output file is replaced
+  atomically and the manifest last;
+- re-importing a transcript whose text changed never moves its codings silently: the codings
+  are re-anchored (:func:`coding.transcripts.reanchor`) and the import refuses, listing the
+  spans whose text changed and how many would move, unless ``--reanchor`` is given; then the
+  codings CSV is rewritten and spans that could not be re-anchored are reported;
+- with ``deid: required_on_import: true`` in study.yaml the text is de-identified with
+  ``coding.deid.redact`` before it is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from studies.cli import add_json_flag, print_json
+from studies.errors import StudyError
+
+log = logging.getLogger(__name__)
+
+MANIFEST_COLUMNS = ["transcript_id", "participant_id", "file", "interview_date", "interviewer"]
+PARTICIPANT_COLUMNS = [
+    "participant_id",
+    "role",
+    "site",
+    "person_id",
+    "provider_type",
+    "interview_date",
+]
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def register(cli) -> None:
+    parser = cli.subcommand(
+        "import",
+        "transcripts",
+        "import interview transcripts (.txt, .docx, .vtt, .srt, .csv) into a study",
+        import_transcripts,
+    )
+    parser.add_argument("study", metavar="STUDY", help="study id (e.g. demo) or path")
+    parser.add_argument("files", metavar="FILES", nargs="+", help="transcript files")
+    parser.add_argument(
+        "--participant",
+        metavar="ID",
+        help="the interviewee (default: a known participant id among the speakers, "
+        "or the file name)",
+    )
+    parser.add_argument(
+        "--role",
+        choices=["patient", "provider"],
+        help="the participant's role; needed to add a participant not yet in participants.csv",
+    )
+    parser.add_argument("--site", help="site of a participant added by this import")
+    parser.add_argument(
+        "--id", dest="transcript_id", metavar="ID", help="transcript id (one file only)"
+    )
+    parser.add_argument("--interview-date", metavar="YYYY-MM-DD", help="for the manifest")
+    parser.add_argument("--interviewer", help="for the manifest")
+    parser.add_argument(
+        "--speaker-pattern",
+        action="append",
+        metavar="REGEX",
+        help="speaker-label regular expression with a (?P<speaker>…) group; repeatable; "
+        "replaces the default patterns",
+    )
+    parser.add_argument(
+        "--max-mb", type=float, default=100.0, help="refuse files larger than this (100)"
+    )
+    parser.add_argument(
+        "--reanchor",
+        action="store_true",
+        help="allow a changed transcript to move its existing codings (reported)",
+    )
+    add_json_flag(parser)
+
+
+@dataclass
+class _Plan:
+    transcript_id: str
+    source: Path
+    participant_id: str
+    role: str
+    text: str
+    turns: list
+    fmt: str
+    warnings: list[str] = field(default_factory=list)
+    status: str = "new"
+    needs_sidecar: bool = False
+    new_participant: bool = False
+    reanchor: dict[str, Any] | None = None
+    codings_update: pd.DataFrame | None = None
+
+
+def import_transcripts(args: argparse.Namespace) -> int:
+    """Run the command (see the module docstring)."""
+    from studies import load_study
+
+    study = load_study(args.study, check_files=False)
+    if args.transcript_id and len(args.files) != 1:
+        raise StudyError("--id names one transcript; give exactly one file with it")
+    manifest_path = study.data_path("transcripts")
+    folder = manifest_path.parent
+    manifest = _read_csv(manifest_path, MANIFEST_COLUMNS)
+    participants_path = study.data_path("participants") if study.has_table("participants") else None
+    participants = _read_csv(participants_path, PARTICIPANT_COLUMNS) if participants_path else None
+    codings_path = study.data_path("codings") if study.has_table("codings") else None
+    codings = _read_csv(codings_path, None) if codings_path else None
+    store_codings = _store_codings(study)
+
+    plans: list[_Plan] = []
+    problems: list[str] = []
+    for name in args.files:
+        plan = _plan(args, study, Path(name), manifest, participants, plans)
+        _check_existing(args, plan, folder, manifest, codings, store_codings, problems)
+        plans.append(plan)
+    if problems:
+        raise StudyError(
+            "; ".join(problems)
+            + " — nothing was imported (use --reanchor to move the codings and review the "
+            "reported spans)"
+        )
+    _write(
+        args,
+        plans,
+        study,
+        folder,
+        manifest_path,
+        manifest,
+        participants_path,
+        participants,
+        codings_path,
+        codings,
+    )
+    _report(args, study, plans)
+    return 0
+
+
+# ------------------------------------------------------------------------------ planning
+def _plan(
+    args: argparse.Namespace,
+    study,
+    source: Path,
+    manifest: pd.DataFrame,
+    participants: pd.DataFrame | None,
+    earlier: list[_Plan],
+) -> _Plan:
+    from coding.importers.text import parse_turns
+    from coding.transcripts import read_transcript
+
+    transcript_id = args.transcript_id or source.stem
+    if not _ID.match(transcript_id):
+        raise StudyError(
+            f"transcript id {transcript_id!r} may hold only letters, digits, '_', '.', '-' "
+            "(give --id)",
+            file=source,
+        )
+    if any(plan.transcript_id == transcript_id for plan in earlier):
+        raise StudyError(f"two files would both be transcript {transcript_id!r}", file=source)
+    transcript = read_transcript(
+        source,
+        transcript_id=transcript_id,
+        speaker_patterns=args.speaker_pattern,
+        max_bytes=int(args.max_mb * 1024 * 1024),
+    )
+    known = set(participants["participant_id"]) if participants is not None else set()
+    participant_id = args.participant
+    if participant_id is None:
+        existing = manifest.loc[manifest["transcript_id"] == transcript_id, "participant_id"]
+        speakers = [s for s in transcript.speakers if s in known]
+        if len(existing):
+            participant_id = existing.iloc[0]
+        elif len(speakers) == 1:
+            participant_id = speakers[0]
+        elif source.stem in known:
+            participant_id = source.stem
+        else:
+            raise StudyError(
+                "cannot tell who was interviewed (no single known participant among the "
+                f"speakers {transcript.speakers[:5]}); give --participant",
+                file=source,
+            )
+    if not _ID.match(participant_id):
+        raise StudyError(f"participant id {participant_id!r} is not valid", field="participant")
+    new_participant = participant_id not in known
+    if new_participant:
+        if args.role is None:
+            raise StudyError(
+                f"participant {participant_id!r} is not in the participants table; "
+                "give --role patient|provider to add them",
+                file=source,
+                field="participant_id",
+            )
+        role = args.role
+    else:
+        row = participants[participants["participant_id"] == participant_id].iloc[0]
+        role = row["role"] or "other"
+        if args.role and args.role != role:
+            raise StudyError(
+                f"participant {participant_id!r} is a {role} in the participants table, "
+                f"not a {args.role}",
+                file=source,
+                field="role",
+            )
+    text, turns, warnings = transcript.text, transcript.turns, list(transcript.warnings)
+    if study.config.deid.required_on_import:
+        text, turns, deid_warnings = _deidentify(text, turns, source)
+        warnings += deid_warnings
+    reparsed, _ = parse_turns(text)
+    return _Plan(
+        transcript_id=transcript_id,
+        source=source,
+        participant_id=participant_id,
+        role=role,
+        text=text,
+        turns=turns,
+        fmt=transcript.metadata.get("format", "text"),
+        warnings=warnings,
+        needs_sidecar=reparsed != turns,
+        new_participant=new_participant
+        and participant_id not in {p.participant_id for p in earlier if p.new_participant},
+    )
+
+
+def _deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[str]]:
+    """Redact ``text`` with coding.deid; turns are mapped through the redaction."""
+    try:
+        from coding.deid import redact
+    except ImportError:
+        raise StudyError(
+            "study.yaml requires de-identification on import (deid.required_on_import) but "
+            "coding.deid is not available",
+            field="deid.required_on_import",
+        ) from None
+    from coding.transcripts import reanchor
+
+    result = redact(text)
+    spans = pd.DataFrame(
+        {"start": [t.start for t in turns], "end": [t.end for t in turns]}, dtype="int64"
+    )
+    mapped, _ = reanchor(text, result.text, spans)
+    from coding.transcripts_model import Turn
+
+    new_turns = [
+        Turn(t.index, t.speaker, int(s), int(e), dict(t.metadata))
+        for t, s, e in zip(turns, mapped["start"], mapped["end"], strict=True)
+    ]
+    n = len(getattr(result, "spans", []) or [])
+    return result.text, new_turns, [f"de-identified: {n} span(s) redacted"] if n else []
+
+
+def _check_existing(
+    args: argparse.Namespace,
+    plan: _Plan,
+    folder: Path,
+    manifest: pd.DataFrame,
+    codings: pd.DataFrame | None,
+    store_codings: pd.DataFrame | None,
+    problems: list[str],
+) -> None:
+    from coding.transcripts import read_transcript, reanchor
+
+    rows = manifest[manifest["transcript_id"] == plan.transcript_id]
+    if rows.empty:
+        return
+    if rows.iloc[0]["participant_id"] != plan.participant_id:
+        raise StudyError(
+            f"transcript {plan.transcript_id!r} belongs to participant "
+            f"{rows.iloc[0]['participant_id']!r}, not {plan.participant_id!r}",
+            file=plan.source,
+            field="participant_id",
+        )
+    old_path = folder / rows.iloc[0]["file"]
+    old_text = read_transcript(old_path).text if old_path.is_file() else None
+    if old_text == plan.text:
+        plan.status = "unchanged"
+        return
+    plan.status = "replaced"
+    if old_text is None:
+        return
+    if store_codings is not None and (store_codings["transcript_id"] == plan.transcript_id).any():
+        problems.append(
+            f"{plan.transcript_id}: its text changed and it has codings in the coding store; "
+            "re-anchoring store codings is not supported by this command (re-import under a "
+            "new id)"
+        )
+        return
+    if codings is None or codings.empty:
+        return
+    mask = codings["transcript_id"] == plan.transcript_id
+    if not mask.any():
+        return
+    subset = codings[mask].copy()
+    try:
+        subset["start"] = subset["start"].astype("int64")
+        subset["end"] = subset["end"].astype("int64")
+    except ValueError:
+        raise StudyError(
+            f"codings of {plan.transcript_id} have non-integer offsets", field="start"
+        ) from None
+    moved, report = reanchor(old_text, plan.text, subset)
+    plan.reanchor = report.to_dict()
+    if report.n_moved == 0 and report.n_broken == 0:
+        return
+    if not args.reanchor:
+        listed = ", ".join(
+            f"{row.get('coding_id', '?')} {row.get('code_id', '')} "
+            f"[{row['old_start']}:{row['old_end']}] {_short(row['old_text'])!r}"
+            for row in report.broken.to_dict("records")[:5]
+        )
+        more = f" and {report.n_broken - 5} more" if report.n_broken > 5 else ""
+        problems.append(
+            f"{plan.transcript_id}: text changed under {report.n_moved + report.n_broken} "
+            f"coded span(s) ({report.summary()})"
+            + (f"; changed spans: {listed}{more}" if report.n_broken else "")
+        )
+        return
+    plan.status = "reanchored"
+    plan.codings_update = moved
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _store_codings(study) -> pd.DataFrame | None:
+    path = study.store_path
+    if path is None or not path.exists():
+        return None
+    from coding.store import CodingStore
+
+    with CodingStore(study.store_url) as store:
+        return store.codings()
+
+
+# ------------------------------------------------------------------------------- writing
+def _write(
+    args: argparse.Namespace,
+    plans: list[_Plan],
+    study,
+    folder: Path,
+    manifest_path: Path,
+    manifest: pd.DataFrame,
+    participants_path: Path | None,
+    participants: pd.DataFrame | None,
+    codings_path: Path | None,
+    codings: pd.DataFrame | None,
+) -> None:
+    from coding.importers.sidecar import sidecar_path, sidecar_payload
+    from studies.io import atomic_write
+
+    new_people = [plan for plan in plans if plan.new_participant]
+    if new_people and participants_path is None:
+        raise StudyError(
+            "the study has no participants table (data.participants) to add "
+            f"{new_people[0].participant_id!r} to",
+            field="data.participants",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for plan in plans:
+        if plan.status == "unchanged":
+            continue
+        target = folder / f"{plan.transcript_id}.txt"
+        with atomic_write(target) as handle:
+            handle.write(plan.text)
+        sidecar = sidecar_path(target)
+        if plan.needs_sidecar:
+            with atomic_write(sidecar) as handle:
+                handle.write(sidecar_payload(plan.text, plan.turns))
+        elif sidecar.exists():
+            sidecar.unlink()
+    updates = [plan.codings_update for plan in plans if plan.codings_update is not None]
+    if updates and codings is not None and codings_path is not None:
+        updated = codings.copy()
+        for moved in updates:
+            updated.loc[moved.index, "start"] = moved["start"].astype(str)
+            updated.loc[moved.index, "end"] = moved["end"].astype(str)
+        with atomic_write(codings_path) as handle:
+            updated.to_csv(handle, index=False)
+    if new_people and participants is not None and participants_path is not None:
+        rows = pd.DataFrame(
+            [
+                {
+                    "participant_id": plan.participant_id,
+                    "role": plan.role,
+                    "site": args.site or "",
+                    "interview_date": args.interview_date or "",
+                }
+                for plan in new_people
+            ]
+        )
+        table = pd.concat([participants, rows], ignore_index=True).fillna("")
+        with atomic_write(participants_path) as handle:
+            table.to_csv(handle, index=False)
+    table = manifest.copy()
+    for plan in plans:
+        record = {
+            "transcript_id": plan.transcript_id,
+            "participant_id": plan.participant_id,
+            "file": f"{plan.transcript_id}.txt",
+        }
+        if args.interview_date:
+            record["interview_date"] = args.interview_date
+        if args.interviewer:
+            record["interviewer"] = args.interviewer
+        existing = table.index[table["transcript_id"] == plan.transcript_id]
+        if len(existing):
+            for key, value in record.items():
+                table.loc[existing[0], key] = value
+        else:
+            table = pd.concat([table, pd.DataFrame([record])], ignore_index=True)
+    with atomic_write(manifest_path) as handle:
+        table.fillna("").to_csv(handle, index=False)
+    _register_in_store(study, plans)
+
+
+def _register_in_store(study, plans: list[_Plan]) -> None:
+    """Tell an existing coding store about new transcripts (their text hashes)."""
+    path = study.store_path
+    if path is None or not path.exists():
+        return
+    from coding.errors import CodingError
+    from coding.store import CodingStore
+
+    texts = {plan.transcript_id: plan.text for plan in plans if plan.status == "new"}
+    if not texts:
+        return
+    try:
+        with CodingStore(study.store_url) as store:
+            store.register_transcripts(texts, actor="import")
+    except CodingError as error:
+        print(f"warning: the coding store was not updated: {error}", file=sys.stderr)
+
+
+def _read_csv(path: Path | None, columns: list[str] | None) -> pd.DataFrame:
+    """A CSV as strings ("" for empty cells); an empty frame with ``columns`` if absent."""
+    if path is None or not path.exists():
+        return pd.DataFrame(columns=columns or [], dtype=str)
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise StudyError(f"not a readable CSV file ({error})", file=path) from None
+
+
+def _report(args: argparse.Namespace, study, plans: list[_Plan]) -> None:
+    records = []
+    for plan in plans:
+        record = {
+            "transcript_id": plan.transcript_id,
+            "source": str(plan.source),
+            "format": plan.fmt,
+            "participant_id": plan.participant_id,
+            "role": plan.role,
+            "status": plan.status,
+            "turns": len(plan.turns),
+            "characters": len(plan.text),
+            "words": len(plan.text.split()),
+            "participant_added": plan.new_participant,
+            "turn_sidecar": plan.needs_sidecar,
+            "warnings": plan.warnings,
+        }
+        if plan.reanchor is not None:
+            record["codings"] = plan.reanchor
+        records.append(record)
+        for warning in plan.warnings:
+            print(f"warning: {plan.transcript_id}: {warning}", file=sys.stderr)
+        if plan.reanchor and plan.reanchor["broken"]:
+            for span in plan.reanchor["broken_spans"]:
+                print(
+                    f"warning: {plan.transcript_id}: coding {span.get('coding_id', '?')} "
+                    f"({span.get('code_id', '')}) could not be re-anchored: "
+                    f"{_short(span['old_text'])!r} is now {_short(span['new_text'])!r} "
+                    f"[{span['start']}:{span['end']}] — please review",
+                    file=sys.stderr,
+                )
+    if args.json:
+        print_json({"study": study.id, "transcripts": records})
+        return
+    for record in records:
+        line = (
+            f"{record['transcript_id']}: {record['status']} from {record['source']} "
+            f"({record['format']}, {record['turns']} turns, {record['words']:,} words; "
+            f"participant {record['participant_id']}, {record['role']}"
+            f"{', added' if record['participant_added'] else ''})"
+        )
+        if "codings" in record:
+            counts = record["codings"]
+            line += (
+                f"; codings: {counts['unchanged']} unchanged, {counts['moved']} moved, "
+                f"{counts['broken']} to review"
+            )
+        print(line)

@@ -1,0 +1,193 @@
+"""``dyadlab import transcripts``: files into a study folder, manifest, re-import safety."""
+
+from __future__ import annotations
+
+import json
+
+import docx
+import pandas as pd
+import pytest
+
+from studies.cli import main
+
+STUDY_YAML = """\
+name: Import test study
+data:
+  participants: data/participants.csv
+  transcripts: transcripts/manifest.csv
+  codings: codings.csv
+codebook: default
+coders: [coder_a]
+"""
+
+TEXT = (
+    "INTERVIEWER: How was the hospital?\n\n"
+    "P07: The nurse judged me. I felt so guilty about the baby.\n\n"
+    "INTERVIEWER: And after?\n\n"
+    "P07: My peer coach helped."
+)
+
+
+@pytest.fixture
+def study(tmp_path):
+    folder = tmp_path / "study"
+    (folder / "data").mkdir(parents=True)
+    (folder / "study.yaml").write_text(STUDY_YAML, encoding="utf-8")
+    (folder / "data" / "participants.csv").write_text(
+        "participant_id,role,site,person_id,provider_type,interview_date\n"
+        "P07,patient,A,X7,,2024-03-01\n",
+        encoding="utf-8",
+    )
+    (folder / "codings.csv").write_text(
+        "coding_id,transcript_id,coder,code_id,start,end,memo\n", encoding="utf-8"
+    )
+    return folder
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(["import", "transcripts", *argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_import_text_infers_participant_and_loads_back(study, tmp_path, capsys):
+    source = tmp_path / "interview7.txt"
+    source.write_bytes(TEXT.replace("\n", "\r\n").encode("utf-8"))
+    status, out, err = _run(
+        capsys, str(study), str(source), "--id", "T07", "--interview-date", "2024-03-01", "--json"
+    )
+    assert status == 0, err
+    result = json.loads(out)["transcripts"][0]
+    assert result["status"] == "new" and result["participant_id"] == "P07"
+    assert result["role"] == "patient" and result["turns"] == 4
+    stored = (study / "transcripts" / "T07.txt").read_text(encoding="utf-8")
+    assert stored == TEXT  # normalised CRLF -> LF
+    manifest = pd.read_csv(study / "transcripts" / "manifest.csv", dtype=str)
+    assert manifest.iloc[0].tolist()[:4] == ["T07", "P07", "T07.txt", "2024-03-01"]
+
+    from studies import load_study
+
+    corpus = load_study(study, check_files=False).transcripts()
+    assert corpus.ids == ["T07"] and corpus["T07"].role == "patient"
+    assert corpus["T07"].turn_text(1).startswith("The nurse judged me.")
+
+
+def test_import_captions_keeps_turns_and_times_in_sidecar(study, tmp_path, capsys):
+    source = tmp_path / "call.vtt"
+    source.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v interviewer>hello?\n\n"
+        "00:00:02.500 --> 00:00:04.000\n<v V02>Hi, I'm a nurse.\n",
+        encoding="utf-8",
+    )
+    status, out, err = _run(
+        capsys, str(study), str(source), "--participant", "V02", "--role", "provider", "--site", "B"
+    )
+    assert status == 0, err
+    assert "new from" in out and "added" in out
+    assert (study / "transcripts" / "call.turns.json").exists()  # lower-case label needs it
+    people = pd.read_csv(study / "data" / "participants.csv", dtype=str, keep_default_na=False)
+    assert people.loc[people.participant_id == "V02", ["role", "site"]].values.tolist() == [
+        ["provider", "B"]
+    ]
+    from coding.transcripts import load_corpus
+
+    corpus = load_corpus(study / "transcripts" / "manifest.csv", people)
+    transcript = corpus["call"]
+    assert [t.speaker for t in transcript.turns] == ["interviewer", "V02"]
+    assert transcript.turns[1].metadata["start_time"] == 2.5
+    assert transcript.turn_text(1) == "Hi, I'm a nurse."
+
+
+def test_import_docx(study, tmp_path, capsys):
+    document = docx.Document()
+    document.add_paragraph("INTERVIEWER: What helped?")
+    document.add_paragraph("P07: My sister.")
+    source = tmp_path / "P07.docx"
+    document.save(source)
+    status, out, err = _run(capsys, str(study), str(source))
+    assert status == 0, err
+    assert (study / "transcripts" / "P07.txt").read_text(encoding="utf-8") == (
+        "INTERVIEWER: What helped?\n\nP07: My sister."
+    )
+    assert not (study / "transcripts" / "P07.turns.json").exists()
+
+
+def _import_with_codings(study, tmp_path, capsys):
+    source = tmp_path / "T07.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    assert _run(capsys, str(study), str(source))[0] == 0
+    judged = TEXT.index("The nurse judged me.")
+    coach = TEXT.index("My peer coach helped.")
+    (study / "codings.csv").write_text(
+        "coding_id,transcript_id,coder,code_id,start,end,memo\n"
+        f"1,T07,coder_a,stigma,{judged},{judged + 20},first\n"
+        f"2,T07,coder_a,recovery_network,{coach},{coach + 21},\n",
+        encoding="utf-8",
+    )
+    return source
+
+
+def test_changed_transcript_is_refused_without_reanchor(study, tmp_path, capsys):
+    source = _import_with_codings(study, tmp_path, capsys)
+    before = (study / "codings.csv").read_text(encoding="utf-8")
+    source.write_text(
+        TEXT.replace("The nurse judged me.", "The night nurse judged me."), encoding="utf-8"
+    )
+    status, out, err = _run(capsys, str(study), str(source))
+    assert status == 1
+    assert err.count("\n") == 1  # one line, no traceback
+    assert "T07: text changed under 2 coded span(s) (0 unchanged, 1 moved, 1 broken)" in err
+    assert "1 stigma" in err and "'The nurse judged me.'" in err
+    assert "--reanchor" in err
+    assert (study / "codings.csv").read_text(encoding="utf-8") == before
+    assert (study / "transcripts" / "T07.txt").read_text(encoding="utf-8") == TEXT
+
+
+def test_reanchor_moves_codings_and_reports_broken(study, tmp_path, capsys):
+    source = _import_with_codings(study, tmp_path, capsys)
+    new_text = TEXT.replace("The nurse judged me.", "The night nurse judged me.")
+    source.write_text(new_text, encoding="utf-8")
+    status, out, err = _run(capsys, str(study), str(source), "--reanchor", "--json")
+    assert status == 0, err
+    record = json.loads(out)["transcripts"][0]
+    assert record["status"] == "reanchored"
+    assert (record["codings"]["moved"], record["codings"]["broken"]) == (1, 1)
+    assert "could not be re-anchored" in err and "please review" in err
+    codings = pd.read_csv(study / "codings.csv", keep_default_na=False)
+    coach = codings[codings.coding_id == 2].iloc[0]
+    assert new_text[coach.start : coach.end] == "My peer coach helped."
+    assert codings.loc[codings.coding_id == 1, "memo"].item() == "first"
+    assert (study / "transcripts" / "T07.txt").read_text(encoding="utf-8") == new_text
+
+
+def test_reimport_same_text_is_unchanged(study, tmp_path, capsys):
+    source = _import_with_codings(study, tmp_path, capsys)
+    status, out, _ = _run(capsys, str(study), str(source))
+    assert status == 0 and "T07: unchanged" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "needle"),
+    [
+        (b"\x00\x01binary", [], "NUL bytes"),
+        (b"", [], "empty"),
+        (TEXT.encode(), ["--participant", "P99"], "give --role"),
+        (TEXT.encode(), ["--participant", "P07", "--role", "provider"], "is a patient"),
+        (b"no labels at all here", [], "cannot tell who was interviewed"),
+        (TEXT.encode(), ["--id", "../escape"], "may hold only letters"),
+    ],
+)
+def test_bad_input_exits_1_with_one_line(study, tmp_path, capsys, content, extra, needle):
+    source = tmp_path / "bad.txt"
+    source.write_bytes(content)
+    status, out, err = _run(capsys, str(study), str(source), *extra)
+    assert status == 1
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (study / "transcripts" / "manifest.csv").exists()
+
+
+def test_size_limit_option(study, tmp_path, capsys):
+    source = tmp_path / "P07.txt"
+    source.write_text("P07: " + "words " * 50_000, encoding="utf-8")
+    status, _, err = _run(capsys, str(study), str(source), "--max-mb", "0.1")
+    assert status == 1 and "over the limit" in err
