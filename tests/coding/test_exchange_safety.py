@@ -147,3 +147,18 @@ def test_unknown_code_and_missing_text_are_warned(tmp_path):
     assert "PDF source 'scan.pdf' is not imported" in text
     assert "sets are not imported" in text
     assert project.corpus.ids == ["T1"]
+
+
+def test_capitalised_sources_folder_and_relative_path(tmp_path):
+    # Known interop pitfall (REFI README): some tools write "Sources/" and bare file names.
+    good = TEXT.index(b"judged")
+    source = (
+        '<TextSource guid="11111111-1111-1111-1111-111111111111" plainTextPath="interview.txt">'
+        f"{_selection(good, good + 6)}</TextSource>"
+    )
+    path = _archive(tmp_path / "caps.qdpx", _project(source), {"Sources/interview.txt": TEXT})
+    project = read_qdpx(path)
+    assert project.corpus.ids == ["interview"]  # named after its file when unnamed
+    row = project.codings.iloc[0]
+    assert project.corpus.text("interview")[row.start : row.end] == "judged"
+    assert (row.coder, row.code_id) == ("ann", "stigma")

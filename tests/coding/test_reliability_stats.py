@@ -165,3 +165,21 @@ def test_gwet_ac1_hand_computed_binary():
 def test_percent_agreement_multi_coder_fleiss_pbar():
     # Fleiss (1971): mean pairwise agreement P-bar of the diagnoses data is 0.5556.
     assert percent_agreement(DIAGNOSES.T) == pytest.approx(0.5556, abs=5e-5)
+
+
+def test_weighted_kappa_uses_value_distances():
+    # Cohen (1968): kappa_w = 1 - sum(w * observed) / sum(w * expected), with disagreement
+    # weights w_ij = |v_i - v_j| (linear) or (v_i - v_j)^2 (quadratic) of the category VALUES.
+    # Categories 1, 2, 5: a 1-vs-5 disagreement weighs 4 times a 1-vs-2 one.
+    a = [1, 1, 2, 2, 5, 5, 1, 2, 5, 1]
+    b = [1, 2, 2, 5, 5, 1, 1, 2, 5, 2]
+    values = np.array([1, 2, 5])
+    observed = np.zeros((3, 3))
+    for x, y in zip(a, b, strict=True):
+        observed[list(values).index(x), list(values).index(y)] += 1
+    observed /= observed.sum()
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0))
+    for power, name in ((1, "linear"), (2, "quadratic")):
+        w = np.abs(values[:, None] - values[None, :]) ** power
+        hand = 1 - (w * observed).sum() / (w * expected).sum()
+        assert cohen_kappa(a, b, weights=name) == pytest.approx(hand, abs=1e-12)
