@@ -388,3 +388,16 @@ def test_transcripts_and_codings_written_and_deterministic(tmp_path):
     assert (codings["start"] >= 0).all() and (codings["start"] < codings["end"]).all()
     assert (codings["end"] <= codings["transcript_id"].map(lengths)).all()
     assert "transcripts: transcripts/manifest.csv" in (folder / "study.yaml").read_text()
+
+
+def test_analysis_cohort_recovers_moud_at_delivery(big):
+    """End to end with analysis.cohort (DuckDB episodes): the drug at delivery it derives from
+    the dispensing rows is the recorded one for every delivery, and 180-day discontinuation
+    lands in the intended range."""
+    cohort_module = pytest.importorskip("analysis.cohort")
+    cohort, fills = big
+    out = cohort_module.build_cohort(cohort.deliveries, fills, cohort.events,
+                                     follow_up_days=180)
+    assert (out["moud_at_delivery"] == out["moud"]).all()
+    on = out[out["moud"] != "none"]
+    assert 0.30 <= on["discontinued"].mean() <= 0.50
