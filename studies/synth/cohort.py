@@ -165,8 +165,7 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
     race_p = _choice(rng, RACE_ETHNICITY, n_persons)
     age_first_p = np.clip(np.round(rng.normal(28.5, 5.0, n_persons)), 17, 44).astype(np.int64)
     parity_first_p = np.minimum(rng.poisson(1.3, n_persons), 8)
-    first_offset_p = first_offset
-    years_since_first = (offset - first_offset_p[person]) // 365
+    years_since_first = (offset - first_offset[person]) // 365
     site = site_p[person]
     age = age_first_p[person] + years_since_first
     parity = parity_first_p[person] + is_second.astype(np.int64)

@@ -8,8 +8,9 @@ rows that a claims or programme database would hold:
   uncovered gap of 10-21 days;
 * methadone — opioid treatment programme (OTP) dosing records: daily on-site doses
   (``days_supply`` 1, with a Sunday take-home) in the first four weeks, then take-home
-  records of 2-3, 2-7 and finally 6-14 days as the person stabilises (following the take-home
-  steps of 42 CFR 8.12), with missed doses and occasional short gaps;
+  records of 2-3, 2-7 and finally 6-14 days as the person stabilises (a pace between the
+  traditional take-home steps of 42 CFR 8.12 and the faster ones of the 2024 revised rule),
+  with missed doses and occasional short gaps;
 * naltrexone — monthly extended-release injections in a clinic (``days_supply`` 28 or 30),
   sometimes a few days to three weeks late.
 
