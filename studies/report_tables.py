@@ -56,3 +56,91 @@ def survival_at_table(
         for lo, hi in zip(at["lower"], at["upper"], strict=True)
     ]
     return out
+
+
+def agreement_summary(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
+    """Coder agreement per code, for reading: kappa with its 95% CI, Krippendorff's alpha,
+    Gwet's AC1, percent agreement and prevalence, from
+    :func:`coding.reliability.agreement_table` output.
+
+    With two coders the rows are that pair's; with more, the pooled rows (Fleiss' kappa).
+    Codes come in codebook order; ``All codes`` (every unit × code decision) comes last.
+    """
+    pairs = agreement[agreement["coder_a"] != "(all)"]
+    rows = (
+        pairs
+        if pairs[["coder_a", "coder_b"]].drop_duplicates().shape[0] == 1
+        else (agreement[agreement["coder_a"] == "(all)"])
+    )
+    order = {code_id: i for i, code_id in enumerate(codebook.ids)}
+    rows = rows.assign(_order=rows["code_id"].map(order).fillna(len(order))).sort_values("_order")
+
+    def name(code_id: str) -> str:
+        if code_id == "(all)":
+            return "All codes"
+        return codebook.get(code_id).name if code_id in codebook else code_id
+
+    def interval(row: pd.Series, column: str) -> str:
+        low, high = row.get(f"{column}_lower"), row.get(f"{column}_upper")
+        if low is None or pd.isna(low):
+            return f"{row[column]:.2f}"
+        return f"{row[column]:.2f} ({low:.2f} to {high:.2f})"
+
+    return pd.DataFrame(
+        {
+            "Code": [name(c) for c in rows["code_id"]],
+            "Kappa (95% CI)": [interval(r, "kappa") for _, r in rows.iterrows()],
+            "Krippendorff's alpha": rows["alpha"].round(2).to_numpy(),
+            "Gwet's AC1": rows["ac1"].round(2).to_numpy(),
+            "Agreement": [f"{100 * v:.1f}%" for v in rows["percent_agreement"]],
+            "Prevalence": [f"{100 * v:.1f}%" for v in rows["prevalence"]],
+            "Turns": rows["n_units"].astype(int).to_numpy(),
+        }
+    )
+
+
+def exemplar_quotes(
+    corpus,
+    codings: pd.DataFrame,
+    codebook,
+    *,
+    per_code: int = 2,
+    coder: str = "consensus",
+    redact=None,
+    roles: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Quotes that show what each code means (:func:`coding.explore.exemplars`), one row per
+    quote: ``Theme``, ``Code``, ``Quote``, ``Who`` (role and participant id).
+
+    ``redact`` (text → text, e.g. ``lambda t: coding.deid.redact(t).text``) de-identifies
+    each quote before it is shown; quotes are shown exactly as coded otherwise.
+    """
+    from coding.explore import exemplars
+
+    roles = roles or {"patient": "mother", "provider": "provider"}
+    rows = []
+    for theme in codebook.themes():
+        for code in codebook.children(theme.id):
+            for _, quote in exemplars(corpus, codings, code.id, n=per_code, coder=coder).iterrows():
+                text = " ".join(str(quote["quote"]).split())
+                who = roles.get(quote["role"], quote["role"])
+                rows.append(
+                    {
+                        "Theme": theme.name,
+                        "Code": code.name,
+                        "Quote": f"“{redact(text) if redact else text}”",
+                        "Who": f"{who} {quote['participant_id']}",
+                    }
+                )
+    return pd.DataFrame(rows, columns=["Theme", "Code", "Quote", "Who"])
+
+
+def codebook_table(codebook) -> pd.DataFrame:
+    """The codebook at a glance: ``Theme``, ``Code``, ``Definition`` (the full entries, with
+    include/exclude criteria and examples, are ``codebook.to_html()``)."""
+    rows = [
+        {"Theme": theme.name, "Code": code.name, "Definition": code.definition}
+        for theme in codebook.themes()
+        for code in codebook.children(theme.id)
+    ]
+    return pd.DataFrame(rows, columns=["Theme", "Code", "Definition"])
