@@ -212,7 +212,7 @@ def project_xml(
                     field="end",
                 )
             key = getattr(row, "coding_id", None)
-            key = key if isinstance(key, str) and key else (
+            key = str(key) if key is not None and not pd.isna(key) and str(key) else (
                 transcript.id, row.coder, row.code_id, row.start, row.end, row.source_row
             )  # fmt: skip
             selection = _element(

@@ -158,7 +158,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
         memo=fresh["memo"].fillna(""),
     )[CODING_COLUMNS]
     _write_transcripts(study, manifest_path, new_transcripts, existing)
-    _write_codings(study, fresh, new_transcripts)
+    _write_codings(study, fresh, list(project.corpus))
     _warn(warnings)
     summary = {
         "study": study.id,
@@ -220,7 +220,7 @@ def _write_transcripts(study, manifest_path: Path, transcripts: list, existing) 
         manifest.to_csv(handle, index=False)
 
 
-def _write_codings(study, fresh: pd.DataFrame, new_transcripts: list) -> None:
+def _write_codings(study, fresh: pd.DataFrame, transcripts: list) -> None:
     from studies.io import atomic_write
 
     if fresh.empty:
@@ -230,7 +230,7 @@ def _write_codings(study, fresh: pd.DataFrame, new_transcripts: list) -> None:
         from coding.store import CodingStore
 
         coding_store = CodingStore(study.store_url)
-        coding_store.register_transcripts({t.id: t.text for t in new_transcripts})
+        coding_store.register_transcripts({t.id: t.text for t in transcripts})
         coding_store.import_codings(fresh, source="qdpx import")
         return
     path = study.data_path("codings")

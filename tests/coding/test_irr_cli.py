@@ -158,3 +158,30 @@ def test_import_refuses_changed_text(study, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "'T02' already exists with a different text" in err
     assert (study / "codings.csv").read_text() == before
+
+
+def test_import_into_a_study_with_a_coding_store(study, tmp_path, capsys):
+    from coding.store import CodingStore
+    from studies import load_study
+
+    out = tmp_path / "mini.qdpx"
+    assert main(["export", "qdpx", str(study), str(out)]) == 0
+    target = tmp_path / "stored"
+    shutil.copytree(study, target)
+    (target / "transcripts" / "T02.txt").unlink()
+    manifest = pd.read_csv(target / "transcripts" / "manifest.csv")
+    manifest[manifest.transcript_id == "T01"].to_csv(
+        target / "transcripts" / "manifest.csv", index=False
+    )
+    (target / "codings.csv").unlink()
+    s = load_study(target, check_files=False)
+    store = CodingStore(s.store_url)
+    store.register_transcripts({"T01": T1})
+    capsys.readouterr()
+    assert main(["import", "qdpx", str(target), str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["transcripts_added"] == ["T02"] and summary["codings_added"] == 6
+    codings = load_study(target, check_files=False).codings()
+    assert len(codings) == 6
+    row = codings.query("code_id == 'cps_barrier' and coder == 'coder_b'").iloc[0]
+    assert T2[int(row.start) : int(row.end)] == "fear the report"
