@@ -6,7 +6,7 @@ from coding import Corpus
 from coding.codebook import default_codebook
 from coding.transcripts import Transcript
 from studies.report_display import table_html
-from studies.report_tables import survival_at_table, theme_table
+from studies.report_tables import agreement_summary, codebook_table, survival_at_table, theme_table
 
 
 def test_table_html_escapes_and_aligns():
@@ -69,3 +69,31 @@ def test_survival_at_table_percentages():
     )
     row = survival_at_table(at, "moud").iloc[0].tolist()
     assert row == ["methadone", 90, 399, "82.1%", "78.5–85.2%"]
+
+
+def test_agreement_summary_orders_codes_and_formats_intervals():
+    agreement = pd.DataFrame(
+        {
+            "code_id": ["stigma", "maternal_bonding", "(all)", "stigma"],
+            "coder_a": ["coder_a", "coder_a", "coder_a", "(all)"],
+            "coder_b": ["coder_b", "coder_b", "coder_b", "(all)"],
+            "n_units": [100, 100, 200, 100],
+            "percent_agreement": [0.95, 0.9, 0.925, 0.95],
+            "kappa": [0.8, 0.61234, 0.7, 0.8],
+            "kappa_lower": [0.7, 0.5, 0.6, 0.7],
+            "kappa_upper": [0.9, 0.7, 0.8, 0.9],
+            "alpha": [0.8, 0.61, 0.7, 0.8],
+            "ac1": [0.93, 0.88, 0.9, 0.93],
+            "prevalence": [0.1, 0.2, 0.15, 0.1],
+        }
+    )
+    summary = agreement_summary(agreement, default_codebook())
+    # Codebook order (maternal bonding before stigma), pooled row last, pair rows only.
+    assert summary["Code"].tolist() == ["Maternal bonding", "Stigma", "All codes"]
+    assert summary.iloc[0]["Kappa (95% CI)"] == "0.61 (0.50 to 0.70)"
+    assert summary.iloc[1]["Agreement"] == "95.0%"
+
+
+def test_codebook_table_has_every_code():
+    table = codebook_table(default_codebook())
+    assert len(table) == 16 and table["Definition"].str.len().min() > 20
