@@ -22,10 +22,12 @@ comma-joined set of drugs of the episode's fills.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import numpy as np
@@ -162,7 +164,12 @@ def connect(engine: str) -> Any:
     """An ibis connection for ``engine``: a fresh in-memory DuckDB, or the active Spark
     session (a local one, UTC, UI off, is started when there is none)."""
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        connection = ibis.duckdb.connect()
+        # Inside a Jupyter kernel DuckDB refuses to touch this setting without ipywidgets
+        # (and shows no terminal bar there anyway), so report notebooks skip it.
+        with contextlib.suppress(duckdb.Error):
+            connection.raw_sql("SET enable_progress_bar = false")
+        return connection
     if engine == "spark":
         from pyspark.sql import SparkSession
 

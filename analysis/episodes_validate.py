@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 REQUIRED = ("person_id", "fill_date", "drug", "days_supply")
 MAX_SUPPLY = 365
 ON_INVALID = ("raise", "drop_with_warning")
+DUPLICATE_KEYS = ("person_id", "fill_date", "drug", "days_supply", "claim_id")
 
 
 class InvalidFillsWarning(UserWarning):
@@ -159,9 +160,12 @@ def validate_fills_frame(
             "fill_date",
             rows[outside.to_numpy()],
         )
-    duplicated = frame.duplicated(
-        ["person_id", "fill_date", "drug", "days_supply", "claim_id"], keep="first"
-    ).to_numpy()
+    # duplicates share a claim id, so only rows with a repeated claim id need the full check
+    duplicated = np.zeros(len(frame), dtype=bool)
+    repeated_claim = frame["claim_id"].duplicated(keep=False).to_numpy()
+    if repeated_claim.any():
+        subset = frame.loc[repeated_claim, list(DUPLICATE_KEYS)]
+        duplicated[repeated_claim] = subset.duplicated(keep="first").to_numpy()
     problems.add(
         "duplicate fill(s) (same person, date, drug, days supply and claim)",
         "claim_id",
@@ -257,18 +261,16 @@ def validate_fills_table(
             "fill_date",
             (t.fill_date < low) | (t.fill_date > high),
         )
-    keys = ["person_id", "fill_date", "drug", "days_supply", "claim_id"]
-    same_fill = ibis.window(group_by=[t[k] for k in keys], order_by=t.claim_id)
-    t = t.mutate(ep_copy=ibis.row_number().over(same_fill))
-    checks["duplicate fill(s) (same person, date, drug, days supply and claim)"] = (
-        "claim_id",
-        t.ep_copy > 0,
-    )
+    duplicate_kind = "duplicate fill(s) (same person, date, drug, days supply and claim)"
     flags = {f"ep_bad_{i}": cond.fill_null(False) for i, (_, cond) in enumerate(checks.values())}
     flagged = t.mutate(**flags)
     counts = flagged.aggregate(
         **{name: flagged[name].cast("int64").sum() for name in flags}
     ).to_pandas()
+    copies = t.group_by(list(DUPLICATE_KEYS)).aggregate(ep_n=t.count()).filter(lambda g: g.ep_n > 1)
+    n_copies = int(
+        copies.aggregate(extra=(copies.ep_n - 1).sum()).to_pandas()["extra"].iloc[0] or 0
+    )
     problems = FillProblems()
     for (kind, (column, _)), name in zip(checks.items(), flags, strict=True):
         count = int(counts[name].iloc[0] or 0)
@@ -277,14 +279,18 @@ def validate_fills_table(
                 flagged.filter(flagged[name]).order_by("claim_id").limit(5).claim_id.to_pandas()
             )
             problems.add(kind, column, [repr(c) for c in examples], count=count)
+    if n_copies:
+        examples = copies.order_by("claim_id").limit(5).claim_id.to_pandas()
+        problems.add(duplicate_kind, "claim_id", [repr(c) for c in examples], count=n_copies)
     if problems:
-        any_bad = ibis.or_(*[flagged[name] for name in flags])
         _report(problems, on_invalid, source, claim=True)
-        flagged = flagged.filter(~any_bad)
-    return flagged.select(
+        t = flagged.filter(~ibis.or_(*[flagged[name] for name in flags])).select(t.columns)
+        if n_copies:
+            t = t.distinct()
+    return t.select(
         "person_id",
         "fill_date",
         "drug",
-        flagged.days_supply.cast("int64").name("days_supply"),
+        t.days_supply.cast("int64").name("days_supply"),
         "claim_id",
     )

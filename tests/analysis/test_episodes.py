@@ -283,13 +283,22 @@ def test_ibis_table_in_gives_ibis_table_out_with_the_same_episodes():
 
 def test_ibis_table_validation_names_claims():
     data = fills(
-        [("a", "2023-01-01", "methadone", 7, "ok"), ("a", "2023-01-02", "heroin", 0, "bad")]
+        [
+            ("a", "2023-01-01", "methadone", 7, "ok"),
+            ("a", "2023-01-02", "heroin", 0, "bad"),
+            ("a", "2023-01-20", "methadone", 7, "twice"),
+            ("a", "2023-01-20", "methadone", 7, "twice"),
+        ]
     )
-    with pytest.raises(AnalysisError, match=r"days_supply.*claims 'bad'"):
+    with pytest.raises(AnalysisError, match=r"days_supply.*claims 'bad'") as error:
         derive_episodes(ibis.memtable(data))
+    assert (
+        "1 duplicate fill(s) (same person, date, drug, days supply and claim) (claims "
+        "'twice')" in str(error.value)
+    )
     with pytest.warns(InvalidFillsWarning):
         result = derive_episodes(ibis.memtable(data), on_invalid="drop_with_warning").to_pandas()
-    assert len(result) == 1
+    assert result["n_fills"].tolist() == [2]  # ok + one copy of twice (12-day gap joins)
 
 
 RULESETS = [

@@ -1,0 +1,215 @@
+"""Episode derivation and cohort build at 10^4, 10^5 (quick) and 10^6 deliveries.
+
+Data: ``studies.synth.generate_cohort(n, seed=7)`` (engineer A's generator; about 51 fills per
+delivery because OTP methadone is dosed daily), written to Parquet once per size. Each
+measurement runs in its own subprocess so that its peak memory (max RSS from ``wait4``) is
+its own; the timings are taken inside the subprocess, after reading the input.
+
+* ``pandas``: ``derive_episodes(frame, engine="pandas")`` — the plain-Python reference, the
+  baseline of every ratio (run up to 10^5 deliveries; at 10^6 the frame alone needs > 4 GB);
+* ``duckdb-frame``: ``derive_episodes(frame, engine="duckdb")`` from a pandas DataFrame;
+* ``duckdb``: ``derive_episodes(con.read_parquet(path))`` — the ibis table path, validation
+  queries included, result fetched to pandas;
+* ``spark``: the same ibis expression on a local Spark session (``local[2]``); session start
+  is reported separately (JVM memory is not in the RSS of the Python process);
+* ``cohort``: DuckDB episodes plus ``build_cohort`` and ``counting_process``.
+
+Results of every engine are compared row for row with the reference where it ran.
+
+    python -m benchmarks episodes [--quick]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SIZES_QUICK = (10_000, 100_000)
+SIZES_FULL = (10_000, 100_000, 1_000_000)
+PANDAS_MAX = 100_000
+ENGINES = ("pandas", "duckdb-frame", "duckdb", "spark", "cohort")
+WORKER_TIMEOUT = 1800
+
+
+def main(quick: bool) -> None:
+    sizes = SIZES_QUICK if quick else SIZES_FULL
+    print(
+        "| deliveries | fills | engine | seconds | ratio vs pandas | peak RSS MB | episodes "
+        "| equal to reference |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="bench_episodes_") as tmp:
+        for n in sizes:
+            folder = Path(tmp) / str(n)
+            started = time.perf_counter()
+            n_fills = prepare(n, folder)
+            print(
+                f"<!-- generated {n} deliveries / {n_fills} fills in "
+                f"{time.perf_counter() - started:.1f} s -->",
+                flush=True,
+            )
+            baseline = None
+            for engine in ENGINES:
+                if engine in ("pandas", "duckdb-frame") and n > PANDAS_MAX:
+                    continue
+                result = run_worker(engine, folder)
+                if engine == "pandas":
+                    baseline = result.get("seconds")
+                ratio = (
+                    f"{baseline / result['seconds']:.1f}×"
+                    if baseline and result.get("seconds") and engine != "pandas"
+                    else ("1×" if engine == "pandas" else "–")
+                )
+                same = compare(folder, engine) if engine != "pandas" else "reference"
+                extra = result.get("note", "")
+                print(
+                    f"| {n:,} | {n_fills:,} | {engine} | {result.get('seconds', 'n/a')} | "
+                    f"{ratio} | {result.get('rss_mb', 'n/a')} | {result.get('episodes', '')} | "
+                    f"{same} | {extra}",
+                    flush=True,
+                )
+
+
+def prepare(n: int, folder: Path) -> int:
+    """Write fills/deliveries/events Parquet files for ``n`` deliveries; return #fills."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from studies.synth import generate_cohort
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cohort = generate_cohort(n, seed=7)
+    total = 0
+    writer = None
+    for chunk in cohort.dispensing_chunks():
+        chunk = chunk.select(["person_id", "fill_date", "drug", "days_supply", "claim_id"])
+        if writer is None:
+            writer = pq.ParquetWriter(folder / "fills.parquet", chunk.schema)
+        writer.write_table(chunk)
+        total += chunk.num_rows
+    if writer is not None:
+        writer.close()
+    pq.write_table(
+        pa.Table.from_pandas(cohort.deliveries, preserve_index=False), folder / "deliveries.parquet"
+    )
+    pq.write_table(
+        pa.Table.from_pandas(cohort.events, preserve_index=False), folder / "events.parquet"
+    )
+    return total
+
+
+def run_worker(engine: str, folder: Path) -> dict:
+    """Run one measurement in a subprocess; add its peak RSS (MB) from ``wait4``."""
+    command = [sys.executable, "-m", "benchmarks.bench_episodes", "worker", engine, str(folder)]
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        timer = threading.Timer(WORKER_TIMEOUT, process.kill)
+        timer.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    lines = [line for line in text.splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines:
+        return {"note": f"failed or timed out (exit {process.returncode})"}
+    result = json.loads(lines[-1])
+    result["rss_mb"] = round(usage.ru_maxrss / 1024)
+    return result
+
+
+def compare(folder: Path, engine: str) -> str:
+    import pandas as pd
+
+    reference = folder / "episodes_pandas.parquet"
+    mine = folder / f"episodes_{engine}.parquet"
+    if not reference.exists() or not mine.exists():
+        return "–"
+    want = pd.read_parquet(reference)
+    got = pd.read_parquet(mine)
+    try:
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+    except AssertionError:
+        return "NO"
+    return "yes"
+
+
+def worker(engine: str, folder: Path) -> None:
+    """Inside the subprocess: time one engine, save its episodes, print a JSON line."""
+    import ibis
+    import pandas as pd
+
+    from analysis.episodes import connect, derive_episodes, normalise_episodes
+
+    fills_path = str(folder / "fills.parquet")
+    result: dict = {}
+    if engine in ("pandas", "duckdb-frame"):
+        frame = pd.read_parquet(fills_path)
+        started = time.perf_counter()
+        episodes = derive_episodes(frame, engine="duckdb" if engine == "duckdb-frame" else engine)
+        result["seconds"] = round(time.perf_counter() - started, 2)
+    elif engine == "duckdb":
+        started = time.perf_counter()
+        con = connect("duckdb")
+        episodes = normalise_episodes(derive_episodes(con.read_parquet(fills_path)).to_pandas())
+        result["seconds"] = round(time.perf_counter() - started, 2)
+    elif engine == "spark":
+        from pyspark.sql import SparkSession
+
+        started = time.perf_counter()
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("bench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", "3g")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.warehouse.dir", str(folder / "spark-warehouse"))
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        startup = time.perf_counter() - started
+        started = time.perf_counter()
+        con = ibis.pyspark.connect(session)
+        table = con.read_parquet(fills_path)
+        episodes = normalise_episodes(derive_episodes(table).to_pandas())
+        result["seconds"] = round(time.perf_counter() - started, 2)
+        result["note"] = f"session start {startup:.1f} s"
+        session.stop()
+    elif engine == "cohort":
+        from analysis.cohort import build_cohort, counting_process
+
+        deliveries = pd.read_parquet(folder / "deliveries.parquet")
+        events = pd.read_parquet(folder / "events.parquet")
+        started = time.perf_counter()
+        episodes = normalise_episodes(
+            derive_episodes(connect("duckdb").read_parquet(fills_path)).to_pandas()
+        )
+        derived = time.perf_counter() - started
+        cohort = build_cohort(deliveries, None, events, episodes=episodes)
+        built = time.perf_counter() - started - derived
+        rows = counting_process(cohort, episodes)
+        split = time.perf_counter() - started - derived - built
+        result["seconds"] = round(time.perf_counter() - started, 2)
+        result["note"] = (
+            f"episodes {derived:.1f} s + build_cohort {built:.1f} s + "
+            f"counting_process {split:.1f} s ({len(rows):,} rows)"
+        )
+    else:
+        raise SystemExit(f"unknown engine {engine}")
+    result["episodes"] = len(episodes)
+    episodes.to_parquet(folder / f"episodes_{engine}.parquet", index=False)
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "worker":
+        worker(sys.argv[2], Path(sys.argv[3]))
+    else:
+        main(quick="--quick" in sys.argv)
