@@ -183,3 +183,27 @@ def test_weighted_kappa_uses_value_distances():
         w = np.abs(values[:, None] - values[None, :]) ** power
         hand = 1 - (w * observed).sum() / (w * expected).sum()
         assert cohen_kappa(a, b, weights=name) == pytest.approx(hand, abs=1e-12)
+
+
+def test_gwet_ac1_more_handbook_datasets():
+    # Gwet (2014) Handbook, as shipped with R irrCAC (raw_5observers: 15 units, 5 observers,
+    # scores 0-3 with missing; raw_gender: 15 units, 4 raters, a/b/c): irrCAC gwet.ac1.raw
+    # gives pa 0.616 / pe 0.236 / AC1 0.497 and pa 0.456 / pe 0.312 / AC1 0.208.
+    n = None
+    observers = [
+        [1, 1, 2, n, 0, 0, 1, 1, 2, 2, n, 0, 1, 3, 1],
+        [1, 1, 3, 0, 0, 0, 0, n, 2, 1, 1, 0, 2, 3, 1],
+        [2, 0, 3, 0, 0, 0, 2, 2, 2, 1, 0, 0, 2, 2, 1],
+        [n, 1, 3, n, n, n, n, 0, n, 1, 0, 0, 2, 2, n],
+        [2, n, n, 0, 0, 0, 1, n, 2, n, n, n, n, 3, 1],
+    ]
+    assert percent_agreement(observers) == pytest.approx(0.616, abs=5e-4)
+    assert gwet_ac1(observers) == pytest.approx(0.497, abs=5e-4)
+    gender = [
+        list("a a a a a b b b c a a a a a b".replace(" ", "")),
+        list("a a a a b a b c c a a a a b a".replace(" ", "")),
+        list("a b b c a a b b c a b b c a a".replace(" ", "")),
+        list("c c c c a a b b c c c c c a a".replace(" ", "")),
+    ]
+    assert percent_agreement(gender) == pytest.approx(0.456, abs=5e-4)
+    assert gwet_ac1(gender) == pytest.approx(0.208, abs=5e-4)
