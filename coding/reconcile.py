@@ -44,6 +44,7 @@ def disagreements(
     corpus: Any,
     coders: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
+    exclude_speakers: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Turns and codes on which the coders who rated the turn did not all agree.
 
@@ -51,7 +52,9 @@ def disagreements(
     coder names), ``start, end`` (the proposed consensus span: the hull of the applying coders'
     spans within the turn) and ``text`` (the turn's text). Sorted by transcript, turn, code.
     """
-    units = turn_units(codings, corpus, coders=coders, codes=codes)
+    units = turn_units(
+        codings, corpus, coders=coders, codes=codes, exclude_speakers=exclude_speakers
+    )
     hull = _hull(units).set_index(["code_id", "unit"])
     rows = []
     for c, code in enumerate(units.codes):

@@ -174,6 +174,7 @@ def agreement_table(
     seed: int = 0,
     cluster: Literal["transcript"] | None = None,
     level: float = 0.95,
+    exclude_speakers: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Inter-coder agreement per code and coder pair, plus pooled rows.
 
@@ -189,7 +190,9 @@ def agreement_table(
     codings whose texts are not at hand. ``coders`` defaults to every
     coder except ``consensus``; ``codes`` to every code used. ``unit="character"`` returns
     :func:`coding.reliability_character.character_agreement` instead (NVivo-style).
-    ``bootstrap=0`` skips intervals; ``cluster="transcript"`` resamples transcripts.
+    ``bootstrap=0`` skips intervals; ``cluster="transcript"`` resamples transcripts;
+    ``exclude_speakers=["INTERVIEWER"]`` leaves the interviewer's turns out of the units
+    (they are rarely coded and would inflate agreement on "absent").
 
     >>> table = agreement_table(study.codings(), study.transcripts(), bootstrap=200)
     >>> table.query("coder_a != '(all)'")[["code_id", "kappa", "kappa_lower", "kappa_upper"]]
@@ -208,7 +211,9 @@ def agreement_table(
             "bootstrap must be ≥ 0, cluster None or 'transcript', level in (0, 1)",
             field="bootstrap",
         )
-    units = turn_units(codings, corpus, coders=coders, codes=codes)
+    units = turn_units(
+        codings, corpus, coders=coders, codes=codes, exclude_speakers=exclude_speakers
+    )
     if len(units.coders) < 2:
         raise CodingError(
             f"agreement needs at least two coders, got {units.coders}", field="coders"

@@ -193,11 +193,13 @@ def turn_units(
     corpus: Any,
     coders: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
+    exclude_speakers: Sequence[str] | None = None,
 ) -> TurnUnits:
     """Build the :class:`TurnUnits` presence arrays for the chosen coders and codes.
 
     Default coders: everyone in ``codings`` except ``consensus``; default codes: every code
-    used by those coders.
+    used by those coders. ``exclude_speakers`` (e.g. ``["INTERVIEWER"]``, matched without
+    regard to case) drops those speakers' turns from the units; spans in them are ignored.
     """
     frame = clean_codings(codings)
     turns = corpus_turns(corpus)
@@ -223,6 +225,18 @@ def turn_units(
         coder_index.get_indexer(hits["coder"]),
         hits["unit"].to_numpy(),
     ] = True
+    if exclude_speakers:
+        if "speaker" not in turns.columns:
+            raise CodingError("turns have no speaker column to exclude by", field="corpus")
+        dropped = {str(s).casefold() for s in exclude_speakers}
+        keep = ~turns["speaker"].astype(str).str.casefold().isin(dropped).to_numpy()
+        new_index = np.cumsum(keep) - 1
+        hits = hits[keep[hits["unit"].to_numpy()]].copy()
+        hits["unit"] = new_index[hits["unit"].to_numpy()]
+        hits = hits.reset_index(drop=True)
+        turns = turns.loc[keep].reset_index(drop=True)
+        applied, rated = applied[:, :, keep], rated[:, keep]
+        cluster = pd.factorize(cluster[keep])[0]
     return TurnUnits(turns, chosen_coders, chosen_codes, applied, rated, cluster, hits)
 
 

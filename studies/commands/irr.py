@@ -27,6 +27,10 @@ def register(cli) -> None:
     parser.add_argument("--codes", help="comma-separated code ids (default: every code used)")
     parser.add_argument("--unit", choices=["turn", "character"], default="turn")
     parser.add_argument(
+        "--exclude-speakers",
+        help="comma-separated speaker labels whose turns are not units (e.g. INTERVIEWER)",
+    )
+    parser.add_argument(
         "--bootstrap", type=int, default=1000, help="bootstrap replicates (0: no intervals)"
     )
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
@@ -59,6 +63,7 @@ def _fmt(value: float, digits: int = 3) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from coding.errors import CodingError
     from coding.reliability import agreement_table
     from studies import load_study
 
@@ -68,6 +73,13 @@ def run(args: argparse.Namespace) -> int:
         coders = list(study.config.coders)
     codings = study.codings()
     corpus = study.transcripts()
+    options = {}
+    if args.exclude_speakers:
+        if args.unit == "character":
+            raise CodingError(
+                "--exclude-speakers applies to turn units only", field="exclude_speakers"
+            )
+        options["exclude_speakers"] = _split(args.exclude_speakers)
     table = agreement_table(
         codings,
         corpus,
@@ -77,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         bootstrap=args.bootstrap,
         seed=args.seed,
         cluster="transcript" if args.cluster else None,
+        **options,
     )
     if args.json:
         print_json(

@@ -185,3 +185,12 @@ def test_import_into_a_study_with_a_coding_store(study, tmp_path, capsys):
     assert len(codings) == 6
     row = codings.query("code_id == 'cps_barrier' and coder == 'coder_b'").iloc[0]
     assert T2[int(row.start) : int(row.end)] == "fear the report"
+
+
+def test_irr_exclude_speakers(study, capsys):
+    args = ["irr", str(study), "--json", "--bootstrap", "0", "--exclude-speakers", "INTERVIEWER"]
+    assert main(args) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    stigma = [r for r in rows if r["code_id"] == "stigma" and r["coder_a"] == "coder_a"][0]
+    assert stigma["n_units"] == 3  # the three participant turns
+    assert main([*args[:-2], "--unit", "character", "--exclude-speakers", "X"]) == 1

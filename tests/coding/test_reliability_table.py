@@ -265,3 +265,22 @@ def test_disagreements_and_reconcile():
     ]  # fmt: skip
     with pytest.raises(CodingError, match="row 1, field 'decision'"):
         reconcile(CODINGS, decisions.assign(decision="maybe"))
+
+
+def test_exclude_speakers_drops_their_turns():
+    turns = TURNS.assign(speaker=["INTERVIEWER", "P01"] * 2 + ["INTERVIEWER"] + ["V01"] * 3)
+    table = agreement_table(CODINGS, turns, bootstrap=0, exclude_speakers=["interviewer"])
+    row = table.query("code_id == 'stigma' and coder_a == 'ann'").iloc[0]
+    # Units left: T1 turns 1, 3 and T2 turns 0-2. stigma: ann on T1 t1, T2 t0; bob on T1 t1,
+    # T1 t3 -> both 1, ann only 1, bob only 1, neither 2: agreement 3/5.
+    assert row["n_units"] == 5
+    assert row["percent_agreement"] == pytest.approx(3 / 5)
+    todo = disagreements(CODINGS, turns, exclude_speakers=["INTERVIEWER"])
+    assert set(todo["turn"]) <= {1, 3, 0, 2}
+    assert "INTERVIEWER" not in set(
+        turns.set_index(["transcript_id", "turn"]).loc[
+            list(map(tuple, todo[["transcript_id", "turn"]].to_numpy()))
+        ]["speaker"]
+    )
+    with pytest.raises(CodingError, match="speaker"):
+        agreement_table(CODINGS, TURNS, exclude_speakers=["INTERVIEWER"])
