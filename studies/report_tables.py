@@ -7,6 +7,8 @@ notebooks stay free of logic and the shaping is tested.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 ROLE_LABELS = {"patient": "Mothers", "provider": "Providers"}
@@ -144,3 +146,91 @@ def codebook_table(codebook) -> pd.DataFrame:
         for code in codebook.children(theme.id)
     ]
     return pd.DataFrame(rows, columns=["Theme", "Code", "Definition"])
+
+
+def _p_value(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def covariate_label(term: str) -> str:
+    """``C(moud_at_delivery)[T.methadone]`` → ``moud at delivery: methadone``."""
+    match = re.fullmatch(r"C\((\w+)\)\[T\.(.+)\]", term)
+    if match:
+        return f"{match.group(1).replace('_', ' ')}: {match.group(2)}"
+    return term.replace("_", " ")
+
+
+def cox_table(result) -> pd.DataFrame:
+    """A Cox model's hazard ratios as read in a paper: ``Covariate``, ``HR (95% CI)``, ``p``
+    (robust, clustered SEs when the model was clustered)."""
+    summary = result.summary
+    return pd.DataFrame(
+        {
+            "Covariate": [covariate_label(str(t)) for t in summary.index],
+            "HR (95% CI)": [
+                f"{r.hr:.2f} ({r.lower:.2f} to {r.upper:.2f})" for r in summary.itertuples()
+            ],
+            "p": [_p_value(p) for p in summary["p"]],
+        }
+    )
+
+
+def ph_table(test: pd.DataFrame) -> pd.DataFrame:
+    """Scaled-Schoenfeld proportional-hazards tests (``cox.zph``) for reading."""
+    return pd.DataFrame(
+        {
+            "Term": [
+                ("All terms (global)" if t == "GLOBAL" else covariate_label(str(t)))
+                for t in test.index
+            ],
+            "Chi-square": test["chisq"].round(2).to_numpy(),
+            "df": test["df"].astype(int).to_numpy(),
+            "p": [_p_value(p) for p in test["p"]],
+        }
+    )
+
+
+def incidence_at(cif: pd.DataFrame, times, by: str | None = None) -> pd.DataFrame:
+    """Cumulative incidence (:func:`analysis.competing.cumulative_incidence`) read at chosen
+    days, as percentages with 95% CIs: the step function's value at the last event time on
+    or before each day (0 before the first event)."""
+    groups = cif.groupby(by, sort=False) if by else [("All", cif)]
+    rows = []
+    for group, part in groups:
+        part = part.sort_values("time")
+        for day in times:
+            before = part[part["time"] <= day]
+            if before.empty:
+                value, low, high = 0.0, 0.0, 0.0
+            else:
+                last = before.iloc[-1]
+                value, low, high = last["cif"], last["lower"], last["upper"]
+            rows.append(
+                {
+                    "Group": str(group),
+                    "Day": int(day),
+                    "Cumulative incidence": f"{100 * value:.1f}%",
+                    "95% CI": f"{100 * low:.1f}–{100 * high:.1f}%",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def rmst_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Restricted mean time on MOUD (:func:`analysis.survival.rmst`) with its contrasts."""
+    tau = int(table["tau"].iloc[0])
+    column = f"Mean days on MOUD in the first {tau}"
+    rows = [
+        {"Group": str(group), column: f"{r.rmst:.1f} ({r.lower:.1f} to {r.upper:.1f})"}
+        for group, r in zip(table.index, table.itertuples(), strict=True)
+    ]
+    for c in table.attrs.get("contrasts", pd.DataFrame()).itertuples():
+        if c.measure == "difference":
+            rows.append(
+                {
+                    "Group": f"Difference: {c.contrast}",
+                    column: f"{c.estimate:+.1f} ({c.lower:+.1f} to {c.upper:+.1f}), "
+                    f"p {_p_value(c.p)}",
+                }
+            )
+    return pd.DataFrame(rows)
