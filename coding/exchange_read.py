@@ -450,6 +450,8 @@ def _read_source(
     transcript = Transcript.from_text(
         transcript_id, text, participant_id=participant, role=role, metadata=metadata
     )
+    if text.strip():
+        warnings.extend(f"{where}: {warning}" for warning in transcript.warnings)
     rows = []
     limit = len(to_codepoint) - 1 if to_codepoint is not None else len(raw)
     for selection in _children(source, "PlainTextSelection"):
