@@ -1,0 +1,287 @@
+"""A REDCap records export → deliveries, dispensing and events.
+
+REDCap exports one row per record (here: one delivery), plus one row per instance of each
+*repeating instrument* (``redcap_repeat_instrument``, ``redcap_repeat_instance``), which is how
+a study typically records fills/dosing and outcome events. Values come either **raw** (choice
+codes ``1``, checkbox cells ``0/1``) or **labelled** (``Methadone``, ``Checked/Unchecked``); a
+checkbox question ``moud_type`` becomes one column per choice, ``moud_type___1``,
+``moud_type___2``… (a negative code ``-1`` is written ``moud_type____1``).
+
+The mapping says where each dyadlab column comes from::
+
+    mapping = {
+        "record_id": "record_id",            # default
+        "person_id": "mother_id",            # default: the record id
+        "deliveries": {"delivery_date": "delivery_dt", "site": "site"},
+        "dispensing": {"instrument": "dispensing", "fill_date": "disp_date",
+                       "drug": "disp_drug", "days_supply": "disp_days"},
+        "events": {"instrument": "outcomes", "event_date": "ev_date", "event_type": "ev_type"},
+        "choices": {"disp_drug": {"1": "methadone", "2": "buprenorphine", "3": "naltrexone"},
+                    "ev_type": {"1": "return_to_use", "2": "overdose_nonfatal",
+                                "3": "overdose_fatal", "4": "death_other"}},
+        "checkboxes": {"moud": {"field": "moud_type", "choices": {"1": "methadone",
+                                "2": "buprenorphine", "3": "naltrexone"}}},
+    }
+    tables = from_redcap(records, mapping, choice_labels=redcap_dictionary)
+
+``choices`` maps raw codes to dyadlab values. For a labelled export pass ``choice_labels``:
+the REDCap data dictionary (a DataFrame of its CSV, or ``{field: "1, Methadone | 2, …"}``),
+so that a label is turned back into its code first. A checkbox question becomes one text
+column holding the checked choices' values, sorted and comma-joined (``"none"`` when none).
+Any value that is neither a known code nor a known label is an error naming the export row
+(1-based, header not counted) and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.adapters.tables import StudyTables
+from analysis.errors import AnalysisError
+
+SOURCE = "REDCap export"
+_CHECKED = {"1", "1.0", "checked", "true", "yes"}
+_UNCHECKED = {"0", "0.0", "unchecked", "false", "no", ""}
+
+
+def from_redcap(
+    records: pd.DataFrame,
+    mapping: Mapping[str, Any],
+    *,
+    choice_labels: pd.DataFrame | Mapping[str, str] | None = None,
+    source: str = SOURCE,
+) -> StudyTables:
+    """Build dyadlab tables from a REDCap records export (see the module docstring).
+
+    >>> tables = from_redcap(pd.read_csv("export.csv", dtype=str), mapping)
+    >>> cohort = tables.cohort()
+    """
+    records = records.reset_index(drop=True)
+    record_id = mapping.get("record_id", "record_id")
+    person_field = mapping.get("person_id", record_id)
+    _need(records, [record_id], source)
+    labels = _labels(choice_labels)
+    choices = {k: {str(c): v for c, v in m.items()} for k, m in mapping.get("choices", {}).items()}
+    rows = pd.Series(np.arange(1, len(records) + 1), index=records.index)
+    instrument = (
+        records["redcap_repeat_instrument"].fillna("").astype(str)
+        if "redcap_repeat_instrument" in records.columns
+        else pd.Series("", index=records.index)
+    )
+    base = records.loc[instrument == ""]
+
+    delivery_fields = dict(mapping.get("deliveries", {}))
+    if "delivery_date" not in delivery_fields:
+        raise AnalysisError("mapping['deliveries'] needs 'delivery_date'", field="mapping")
+    _need(base, list(delivery_fields.values()) + [person_field], source)
+    deliveries = pd.DataFrame(
+        {
+            "delivery_id": base[record_id].astype(str).to_numpy(),
+            "person_id": base[person_field].astype(str).to_numpy(),
+        }
+    )
+    for target, name in delivery_fields.items():
+        values = _decode(base[name], name, choices, labels, rows, source)
+        deliveries[target] = (
+            _as_date(values, name, rows.loc[base.index], source)
+            if (target.endswith("_date"))
+            else values.to_numpy()
+        )
+    for target, spec in mapping.get("checkboxes", {}).items():
+        deliveries[target] = _checkbox(base, spec, rows, source)
+    repeated = deliveries["delivery_id"].duplicated()
+    if repeated.any():
+        row = int(rows.loc[base.index[np.flatnonzero(repeated)[0]]])
+        raise AnalysisError(
+            "record appears twice outside repeating instruments",
+            file=source,
+            row=row,
+            field=record_id,
+        )
+    person_of = dict(zip(deliveries["delivery_id"], deliveries["person_id"], strict=True))
+
+    dispensing = _instrument(
+        records,
+        instrument,
+        mapping.get("dispensing"),
+        ["fill_date", "drug", "days_supply"],
+        record_id,
+        person_of,
+        choices,
+        labels,
+        rows,
+        source,
+        id_column="claim_id",
+    )
+    if not dispensing.empty:
+        dispensing["days_supply"] = pd.to_numeric(dispensing["days_supply"], errors="coerce")
+        dispensing["source"] = mapping.get("dispensing", {}).get("source", "redcap")
+    events = _instrument(
+        records,
+        instrument,
+        mapping.get("events"),
+        ["event_date", "event_type"],
+        record_id,
+        person_of,
+        choices,
+        labels,
+        rows,
+        source,
+        id_column="event_id",
+    )
+    if not events.empty:
+        events = events.rename(columns={"_record": "delivery_id"})
+    dispensing = dispensing.drop(columns=["_record"], errors="ignore")
+    return StudyTables(deliveries=deliveries, dispensing=dispensing, events=events)
+
+
+def _instrument(
+    records,
+    instrument,
+    spec,
+    targets,
+    record_id,
+    person_of,
+    choices,
+    labels,
+    rows,
+    source,
+    *,
+    id_column,
+) -> pd.DataFrame:
+    if not spec:
+        return pd.DataFrame(columns=[id_column, "person_id", *targets])
+    name = spec.get("instrument")
+    part = records.loc[instrument == name] if name else records
+    fields = {t: spec[t] for t in targets if t in spec}
+    missing = [t for t in targets if t not in fields]
+    if missing:
+        raise AnalysisError(
+            f"mapping for instrument {name!r} lacks {', '.join(missing)}", field="mapping"
+        )
+    _need(part, list(fields.values()), source)
+    instance = (
+        part["redcap_repeat_instance"].astype(str).str.replace(r"\.0$", "", regex=True)
+        if "redcap_repeat_instance" in part.columns
+        else pd.Series(np.arange(1, len(part) + 1).astype(str), index=part.index)
+    )
+    record = part[record_id].astype(str)
+    out = pd.DataFrame(
+        {
+            id_column: (record + "-" + (name or "row") + "-" + instance).to_numpy(),
+            "person_id": record.map(person_of).to_numpy(),
+            "_record": record.to_numpy(),
+        }
+    )
+    orphan = out["person_id"].isna().to_numpy()
+    if orphan.any():
+        row = int(rows.loc[part.index[np.flatnonzero(orphan)[0]]])
+        raise AnalysisError(
+            f"{name or 'row'} for a record without its main (non-repeating) row",
+            file=source,
+            row=row,
+            field=record_id,
+        )
+    for target, field_name in fields.items():
+        values = _decode(part[field_name], field_name, choices, labels, rows, source)
+        if target.endswith("_date"):
+            out[target] = _as_date(values, field_name, rows.loc[part.index], source)
+        else:
+            out[target] = values.to_numpy()
+    return out
+
+
+def _decode(values, field_name, choices, labels, rows, source) -> pd.Series:
+    """Raw code or label → the mapped dyadlab value (fields without choices pass through)."""
+    if field_name not in choices:
+        return values
+    mapped = choices[field_name]
+    from_label = {label.casefold(): code for code, label in labels.get(field_name, {}).items()}
+    text = values.astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    codes = text.where(text.isin(mapped.keys()), text.str.casefold().map(from_label))
+    result = codes.map(mapped)
+    bad = result.isna() & values.notna() & (text != "")
+    if bad.any():
+        first = bad.to_numpy().nonzero()[0][0]
+        raise AnalysisError(
+            f"value {values.iloc[first]!r} is neither a mapped choice code "
+            f"({', '.join(mapped)}) nor a known label",
+            file=source,
+            row=int(rows.loc[values.index[first]]),
+            field=field_name,
+        )
+    return result
+
+
+def _as_date(values: pd.Series, field_name: str, rows: pd.Series, source: str) -> np.ndarray:
+    parsed = pd.to_datetime(values, errors="coerce")
+    bad = parsed.isna() & values.notna() & (values.astype(str).str.strip() != "")
+    if bad.any():
+        first = bad.to_numpy().nonzero()[0][0]
+        raise AnalysisError(
+            f"{values.iloc[first]!r} is not a date (expected YYYY-MM-DD)",
+            file=source,
+            row=int(rows.iloc[first]),
+            field=field_name,
+        )
+    return parsed.astype("datetime64[ns]").to_numpy()
+
+
+def _checkbox(base: pd.DataFrame, spec: Mapping[str, Any], rows, source) -> np.ndarray:
+    field_name = spec["field"]
+    picked = [[] for _ in range(len(base))]
+    for code, value in spec["choices"].items():
+        column = f"{field_name}___{str(code).replace('-', '_')}"
+        _need(base, [column], source)
+        cells = base[column].fillna("").astype(str).str.strip().str.casefold()
+        unknown = ~cells.isin(_CHECKED | _UNCHECKED)
+        if unknown.any():
+            first = unknown.to_numpy().nonzero()[0][0]
+            raise AnalysisError(
+                f"checkbox cell {base[column].iloc[first]!r}; expected 0/1 or Checked/Unchecked",
+                file=source,
+                row=int(rows.loc[base.index[first]]),
+                field=column,
+            )
+        for i in np.flatnonzero(cells.isin(_CHECKED).to_numpy()):
+            picked[i].append(value)
+    return np.array([",".join(sorted(p)) if p else "none" for p in picked], dtype=object)
+
+
+def _labels(choice_labels) -> dict[str, dict[str, str]]:
+    """``{field: {code: label}}`` from a REDCap data dictionary frame or a dict of strings."""
+    from data_dictionary.redcap import parse_choices
+
+    if choice_labels is None:
+        return {}
+    if isinstance(choice_labels, pd.DataFrame):
+        name_col = next(
+            c for c in ("Variable / Field Name", "field_name") if c in choice_labels.columns
+        )
+        choice_col = next(
+            c
+            for c in ("Choices, Calculations, OR Slider Labels", "select_choices_or_calculations")
+            if c in choice_labels.columns
+        )
+        pairs = {
+            str(n): str(c)
+            for n, c in zip(choice_labels[name_col], choice_labels[choice_col], strict=True)
+            if isinstance(c, str) and "," in c
+        }
+    else:
+        pairs = dict(choice_labels)
+    return {name: dict(parse_choices(text, field=name)) for name, text in pairs.items()}
+
+
+def _need(frame: pd.DataFrame, columns: list[str], source: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AnalysisError(
+            f"the export has no column(s) {', '.join(missing)} named in the mapping",
+            file=source,
+            field=missing[0],
+        )
