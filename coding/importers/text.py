@@ -31,6 +31,7 @@ Speaker turns (:func:`parse_turns`)
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import re
 import unicodedata
@@ -55,7 +56,7 @@ _NAME = r"[A-Z][\w.'’-]*(?:[ ][A-Z0-9][\w.'’-]*){0,2}"
 DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
     r"\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t]*"
     r"(?P<speaker>[^\s:\[\]][^:\n\[\]]{0,39}?)[ \t]*:[ \t]*",
-    rf"(?P<speaker>{_NAME})[ \t]+(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[ \t]*(?:\n|$)",
+    rf"(?P<speaker>{_NAME})[ \t]+(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[ \t]*(?=\n|\Z)",
     rf"(?P<speaker>{_NAME})[ \t]*\((?P<abbrev>[\w.]{{1,6}})\)[ \t]*:[ \t]*",
     rf"(?P<speaker>{_NAME})[ \t]*:[ \t]*",
 )
@@ -182,29 +183,24 @@ def parse_turns(
     without any label becomes one turn by speaker ``UNKNOWN`` (warned); labels with no words
     after them make no turn (warned).
 
-    >>> turns, _ = parse_turns("INTERVIEWER: How was it?\\n\\nP07: Hard.\\nReally hard.")
+    >>> turns, _ = parse_turns("INTERVIEWER: How was it?\n\nP07: Hard.\nReally hard.")
     >>> [(t.speaker, t.start, t.end) for t in turns]
     [('INTERVIEWER', 13, 24), ('P07', 31, 49)]
     """
     warnings: list[str] = []
-    labels: dict[int, re.Match[str]] = {}
-    for regex in compile_patterns(speaker_patterns):
-        for match in regex.finditer(text):
-            if match.end() > match.start() and match.group("speaker"):
-                labels.setdefault(match.start(), match)
-    ordered: list[re.Match[str]] = []
-    for position in sorted(labels):
-        if ordered and position < ordered[-1].end():
-            continue
-        ordered.append(labels[position])
-    if not ordered:
+    sources = tuple(
+        p.pattern if isinstance(p, re.Pattern) else str(p)
+        for p in (DEFAULT_SPEAKER_PATTERNS if speaker_patterns is None else speaker_patterns)
+    )
+    labels = _finder(sources).labels(text)
+    if not labels:
         start, end = _strip_bounds(text, 0, len(text))
         warnings.append(
             "no speaker labels found: the whole text is one turn by speaker UNKNOWN "
             "(give speaker_patterns if the labels look different)"
         )
         return [Turn(0, UNKNOWN_SPEAKER, start, end)], warnings
-    preamble = text[: ordered[0].start()]
+    preamble = text[: labels[0][0]]
     if preamble.strip():
         warnings.append(
             f"{len(preamble.strip())} characters before the first speaker label "
@@ -212,21 +208,94 @@ def parse_turns(
         )
     turns: list[Turn] = []
     empty = 0
-    for position, match in enumerate(ordered):
-        limit = ordered[position + 1].start() if position + 1 < len(ordered) else len(text)
-        start, end = _strip_bounds(text, match.end(), limit)
+    for position, (_, label_end, speaker, metadata) in enumerate(labels):
+        limit = labels[position + 1][0] if position + 1 < len(labels) else len(text)
+        start, end = _strip_bounds(text, label_end, limit)
         if start == end:
             empty += 1
             continue
-        metadata = {
-            key: value
-            for key, value in match.groupdict().items()
-            if key != "speaker" and value is not None
-        }
-        turns.append(Turn(len(turns), match.group("speaker").strip(), start, end, metadata))
+        turns.append(Turn(len(turns), speaker, start, end, metadata))
     if empty:
         warnings.append(f"{empty} speaker label(s) with no words after them made no turn")
     return turns, warnings
+
+
+class _LabelFinder:
+    """All speaker labels of a text in one pass.
+
+    The patterns are joined into one alternation (first pattern wins at a line start, as
+    listed) behind a literal newline, so the regular-expression engine jumps from newline to
+    newline instead of trying every character; the first line is matched separately.
+    Patterns that cannot be joined (e.g. global inline flags) are tried one by one.
+    """
+
+    def __init__(self, sources: tuple[str, ...]) -> None:
+        self.single = compile_patterns(sources)  # validates each pattern
+        self.names: list[list[tuple[str, str]]] = []
+        parts = []
+        for i, regex in enumerate(self.single):
+            source = regex.pattern[len("^(?:") : -1]
+            renamed = re.sub(r"\(\?P<([A-Za-z_]\w*)>", rf"(?P<\1__{i}>", source)
+            renamed = re.sub(r"\(\?P=([A-Za-z_]\w*)\)", rf"(?P=\1__{i})", renamed)
+            parts.append(f"(?P<alt__{i}>{renamed})")
+            self.names.append([(name, f"{name}__{i}") for name in regex.groupindex])
+        alternation = "|".join(parts)
+        try:
+            self.first = re.compile(f"(?:{alternation})")
+            self.rest = re.compile(f"\n(?:{alternation})")
+        except re.error:
+            self.first = self.rest = None
+
+    def labels(self, text: str) -> list[tuple[int, int, str, dict[str, str]]]:
+        """``(label_start, label_end, speaker, metadata)`` in text order, not overlapping."""
+        if self.first is None or self.rest is None:
+            return self._labels_one_by_one(text)
+        found = []
+        match = self.first.match(text, 0)
+        if match is not None:
+            self._add(found, match, 0)
+        position = found[-1][1] if found else 0
+        while True:
+            match = self.rest.search(text, max(position - 1, 0))
+            if match is None:
+                break
+            start = match.start() + 1
+            if start >= position or not found:
+                self._add(found, match, start)
+            position = max(match.end(), start + 1)
+        return found
+
+    def _add(self, found: list, match: re.Match[str], start: int) -> None:
+        which = int(match.lastgroup.rsplit("__", 1)[1])  # type: ignore[union-attr]
+        values = {name: match.group(combined) for name, combined in self.names[which]}
+        speaker = (values.pop("speaker") or "").strip()
+        if speaker and match.end() > start:
+            metadata = {key: value for key, value in values.items() if value is not None}
+            found.append((start, match.end(), speaker, metadata))
+
+    def _labels_one_by_one(self, text: str) -> list[tuple[int, int, str, dict[str, str]]]:
+        by_start: dict[int, re.Match[str]] = {}
+        for regex in self.single:
+            for match in regex.finditer(text):
+                if match.end() > match.start() and match.group("speaker"):
+                    by_start.setdefault(match.start(), match)
+        found: list[tuple[int, int, str, dict[str, str]]] = []
+        for start in sorted(by_start):
+            if found and start < found[-1][1]:
+                continue
+            match = by_start[start]
+            metadata = {
+                key: value
+                for key, value in match.groupdict().items()
+                if key != "speaker" and value is not None
+            }
+            found.append((start, match.end(), match.group("speaker").strip(), metadata))
+        return found
+
+
+@functools.lru_cache(maxsize=32)
+def _finder(sources: tuple[str, ...]) -> _LabelFinder:
+    return _LabelFinder(sources)
 
 
 def _strip_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -222,7 +222,12 @@ def _plan(
     if study.config.deid.required_on_import:
         text, turns, deid_warnings = _deidentify(text, turns, source)
         warnings += deid_warnings
-    reparsed, _ = parse_turns(text)
+    fmt = transcript.metadata.get("format", "text")
+    deidentified = bool(study.config.deid.required_on_import)
+    if fmt == "text" and args.speaker_pattern is None and not deidentified:
+        needs_sidecar = False  # the stored text is parsed exactly as it was just now
+    else:
+        needs_sidecar = parse_turns(text)[0] != turns
     return _Plan(
         transcript_id=transcript_id,
         source=source,
@@ -230,9 +235,9 @@ def _plan(
         role=role,
         text=text,
         turns=turns,
-        fmt=transcript.metadata.get("format", "text"),
+        fmt=fmt,
         warnings=warnings,
-        needs_sidecar=reparsed != turns,
+        needs_sidecar=needs_sidecar,
         new_participant=new_participant
         and participant_id not in {p.participant_id for p in earlier if p.new_participant},
     )
