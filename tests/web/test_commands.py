@@ -1,0 +1,112 @@
+"""``dyadlab users …`` and the seeding done by ``dyadlab serve`` on a synthetic study."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from coding.store import CodingStore, StoreError
+from studies import load_study
+from studies.cli import main
+from studies.commands.serve import build_app
+
+
+@pytest.fixture(scope="module")
+def synthetic_study(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synth") / "study"
+    assert main(["synth", str(folder), "--seed", "7", "--deliveries", "20",
+                 "--participants", "4"]) == 0
+    return folder
+
+
+@pytest.fixture
+def study(synthetic_study, tmp_path):
+    folder = tmp_path / "study"
+    shutil.copytree(synthetic_study, folder)
+    return folder
+
+
+def _stdin(monkeypatch, text: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+
+def test_users_add_list_reset_disable(study, monkeypatch, capsys):
+    _stdin(monkeypatch, "a long lead password\n")
+    assert main(["users", "add", str(study), "lead1", "--role", "lead", "--password-stdin"]) == 0
+    _stdin(monkeypatch, "coder password 123\n")
+    assert main(["users", "add", str(study), "coder_a", "--password-stdin"]) == 0
+    capsys.readouterr()
+    assert main(["users", "list", str(study), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(u["name"], u["role"], u["disabled"]) for u in listed] == [
+        ("coder_a", "coder", False), ("lead1", "lead", False)]
+
+    _stdin(monkeypatch, "a new coder password\n")
+    assert main(["users", "reset-password", str(study), "coder_a", "--password-stdin"]) == 0
+    assert main(["users", "disable", str(study), "coder_a"]) == 0
+    with CodingStore(load_study(study, check_files=False).store_url) as store:
+        assert store.verify_password("coder_a", "a new coder password") is None  # disabled
+        assert store.users().set_index("name").loc["coder_a", "disabled"]
+    assert main(["users", "enable", str(study), "coder_a"]) == 0
+    with CodingStore(load_study(study, check_files=False).store_url) as store:
+        assert store.verify_password("coder_a", "a new coder password").name == "coder_a"
+
+
+def test_users_refuses_bad_input_with_one_line(study, monkeypatch, capsys):
+    _stdin(monkeypatch, "")  # not a terminal and no --password-stdin
+    assert main(["users", "add", str(study), "coder_b"]) == 1
+    _stdin(monkeypatch, "short\n")
+    assert main(["users", "add", str(study), "coder_b", "--password-stdin"]) == 1
+    assert main(["users", "disable", str(study), "nobody"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "dyadlab users: field 'password': standard input is not a terminal: use "
+        "--password-stdin",
+        "dyadlab users: field 'password': password must have at least 10 characters",
+        "dyadlab users: field 'user': no user 'nobody'",
+    ]
+
+
+def test_serve_seeds_the_store_once(study):
+    loaded = load_study(study, check_files=False)
+    csv = pd.read_csv(study / "codings.csv")
+    manifest = pd.read_csv(study / "transcripts" / "manifest.csv")
+    app, store = build_app(loaded)
+    try:
+        assert len(store.transcripts()) == len(manifest)
+        assert len(store.codings()) == len(csv)
+        coders = set(csv["coder"]) - {"consensus", "auto"}
+        assigned = store.assignments()
+        assert set(assigned["coder"]) == coders
+        # one assignment per (transcript, coder) pair present in the CSV
+        expected = csv[csv["coder"].isin(coders)][["transcript_id", "coder"]].drop_duplicates()
+        assert len(assigned) == len(expected)
+        assert TestClient(app).get("/login").status_code == 200
+    finally:
+        store.close()
+    app, store = build_app(loaded)  # second start: nothing imported twice
+    try:
+        assert len(store.codings()) == len(csv)
+    finally:
+        store.close()
+
+
+def test_serve_refuses_a_transcript_whose_text_changed(study):
+    loaded = load_study(study, check_files=False)
+    _, store = build_app(loaded)
+    store.close()
+    manifest = pd.read_csv(study / "transcripts" / "manifest.csv")
+    path = study / "transcripts" / manifest["file"].iloc[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nP99: added later.", encoding="utf-8")
+    with pytest.raises(StoreError, match="text changed"):
+        build_app(load_study(study, check_files=False))
+
+
+def test_serve_rejects_a_bad_port(study, capsys):
+    assert main(["serve", str(study), "--port", "70000"]) == 1
+    assert "--port must be 1-65535" in capsys.readouterr().err
