@@ -134,9 +134,12 @@ def _read_codes(
         )
         guid = _guid(element.get("guid"))
         by_guid[guid] = code_id
-        color = element.get("color")
-        if color and len(color) == 4:  # #RGB → #RRGGBB
+        color = (element.get("color") or "").strip() or None
+        if color and re.fullmatch(r"#[0-9A-Fa-f]{3}", color):  # #RGB → #RRGGBB
             color = "#" + "".join(c * 2 for c in color[1:])
+        if color and not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
+            warnings.append(f"{where}: code {name!r} has colour {color!r}, not #RRGGBB; dropped")
+            color = None
         records.append(
             {"id": code_id, "name": name or code_id, "parent": parent, "color": color} | fields
         )
@@ -391,7 +394,10 @@ def _read_cases(root: etree._Element, warnings: list[str]) -> tuple[pd.DataFrame
                 if name is None:
                     warnings.append(f"case {raw!r}: a value of an undeclared variable is skipped")
                     continue
-                row[name] = _variable_value(value)
+                try:
+                    row[name] = _variable_value(value)
+                except ValueError:
+                    warnings.append(f"case {raw!r}: value of {name!r} is malformed; skipped")
             for ref in _children(case, "SourceRef"):
                 source_case[_guid(ref.get("targetGUID"))] = row
             if _children(case, "CodeRef") or _children(case, "SelectionRef"):

@@ -162,3 +162,23 @@ def test_capitalised_sources_folder_and_relative_path(tmp_path):
     row = project.codings.iloc[0]
     assert project.corpus.text("interview")[row.start : row.end] == "judged"
     assert (row.coder, row.code_id) == ("ann", "stigma")
+
+
+def test_bad_colour_and_malformed_variable_are_warned(tmp_path):
+    project = (
+        b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+        b'<CodeBook><Codes><Code guid="55555555-5555-5555-5555-555555555555" name="A" '
+        b'isCodable="true" color="red"/><Code guid="66666666-5555-5555-5555-555555555555" '
+        b'name="B" isCodable="true" color="#0f0"/></Codes></CodeBook>'
+        b'<Variables><Variable guid="77777777-5555-5555-5555-555555555555" name="age" '
+        b'typeOfVariable="Integer"/></Variables>'
+        b'<Cases><Case guid="88888888-5555-5555-5555-555555555555" name="P 01">'
+        b'<VariableValue><VariableRef targetGUID="77777777-5555-5555-5555-555555555555"/>'
+        b"<IntegerValue>thirty</IntegerValue></VariableValue></Case></Cases></Project>"
+    )
+    result = read_qdpx(_archive(tmp_path / "odd.qdpx", project))
+    assert result.codebook.get("a").color is None
+    assert result.codebook.get("b").color == "#00ff00"
+    assert result.participants["participant_id"].tolist() == ["P_01"]
+    text = " | ".join(result.warnings)
+    assert "colour 'red'" in text and "'age' is malformed" in text
