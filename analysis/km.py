@@ -193,11 +193,23 @@ class KaplanMeierResult:
             group = next(iter(self._curves))
         return self._curves[group][TABLE_COLUMNS]
 
-    def plot(self, ax=None, at_risk_times: Sequence[float] | None = None, ci: bool = True):
-        """Step curves, confidence bands, numbers at risk under the axis; returns the Axes."""
+    def plot(
+        self,
+        ax=None,
+        at_risk_times: Sequence[float] | None = None,
+        ci: bool = True,
+        at_risk_counts=None,
+    ):
+        """Step curves, confidence bands, numbers at risk under the axis; returns the Axes.
+
+        ``at_risk_counts`` transforms the numbers at risk before drawing (e.g.
+        :func:`analysis.disclosure.coarsen_counts` for funder reports).
+        """
         from analysis.plots import plot_survival
 
-        return plot_survival(self, ax=ax, at_risk_times=at_risk_times, ci=ci)
+        return plot_survival(
+            self, ax=ax, at_risk_times=at_risk_times, ci=ci, at_risk_counts=at_risk_counts
+        )
 
 
 def _read_curve(curve: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:

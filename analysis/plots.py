@@ -6,7 +6,7 @@ as journals expect under a Kaplan–Meier figure. Functions return the matplotli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -27,14 +27,27 @@ def add_at_risk_table(ax, counts, times: Sequence[float], labels: Sequence[str])
     )
     for row, (label, values) in enumerate(zip(labels, counts, strict=True)):
         y = -0.27 - 0.07 * row
-        ax.text(-0.02, y, str(label), transform=ax.transAxes, ha="right", fontsize=8)
+        # Labels end left of the axis so they never run into the counts under day 0.
+        ax.text(-0.07, y, str(label), transform=ax.transAxes, ha="right", fontsize=8)
         for t, n in zip(times, values, strict=True):
-            ax.text(t, y, f"{int(n)}", transform=transform, ha="center", fontsize=8)
+            shown = "–" if n is None or n != n else f"{int(n)}"  # n != n: NaN / <NA>
+            ax.text(t, y, shown, transform=transform, ha="center", fontsize=8)
     ax.figure.subplots_adjust(bottom=0.22 + 0.07 * len(labels))
 
 
-def plot_survival(result, ax=None, at_risk_times: Sequence[float] | None = None, ci: bool = True):
-    """Draw a :class:`analysis.km.KaplanMeierResult`; numbers at risk at ``at_risk_times``."""
+def plot_survival(
+    result,
+    ax=None,
+    at_risk_times: Sequence[float] | None = None,
+    ci: bool = True,
+    at_risk_counts: Callable | None = None,
+):
+    """Draw a :class:`analysis.km.KaplanMeierResult`; numbers at risk at ``at_risk_times``.
+
+    ``at_risk_counts`` transforms the numbers at risk before they are drawn, e.g.
+    :func:`analysis.disclosure.coarsen_counts` for reports that leave the team (a missing
+    value is drawn as "–").
+    """
     ax = _axes(ax)
     for group, curve in result._curves.items():
         t = np.concatenate([[0.0], curve["time"].to_numpy()])
@@ -56,6 +69,10 @@ def plot_survival(result, ax=None, at_risk_times: Sequence[float] | None = None,
     if at_risk_times is None:
         at_risk_times = [t for t in ax.get_xticks() if 0 <= t <= ax.get_xlim()[1]]
     table = result.risk_table(at_risk_times)
+    if at_risk_counts is not None:
+        table = table.apply(
+            lambda row: at_risk_counts(row).to_numpy(), axis=1, result_type="broadcast"
+        )
     ax.set_xticks(list(at_risk_times))
     add_at_risk_table(ax, table.to_numpy(), list(at_risk_times), [str(i) for i in table.index])
     return ax
@@ -69,7 +86,8 @@ def plot_cumulative_incidence(frame, ax=None, by: str | None = None, ci: bool = 
     for key, part in groups:
         t = np.concatenate([[0.0], part["time"].to_numpy()])
         f = np.concatenate([[0.0], part["cif"].to_numpy()])
-        (line,) = ax.step(t, f, where="post", label=str(key))
+        label = key[0] if isinstance(key, tuple) and len(key) == 1 else key
+        (line,) = ax.step(t, f, where="post", label=str(label))
         if ci and "lower" in part:
             lo = np.concatenate([[0.0], part["lower"].to_numpy()])
             hi = np.concatenate([[0.0], part["upper"].to_numpy()])
