@@ -8,6 +8,8 @@ participants join), ``corpus.turns()``, and ``dyadlab import transcripts`` into 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import random
 import shutil
 import tempfile
@@ -74,9 +76,10 @@ def main(quick: bool = False) -> None:
             + "".join(f"{p.stem},patient,A,,,\n" for p in paths),
             encoding="utf-8",
         )
-        imported, status = _timed(
-            lambda: dyadlab(["import", "transcripts", str(study), *map(str, paths)])
-        )
+        with contextlib.redirect_stdout(io.StringIO()):  # one line per transcript
+            imported, status = _timed(
+                lambda: dyadlab(["import", "transcripts", str(study), *map(str, paths)])
+            )
         assert status == 0
         import pandas as pd
 
