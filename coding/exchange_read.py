@@ -169,7 +169,7 @@ def read_qdc(path: str | Path) -> Codebook:
     warnings: list[str] = []
     book, _ = _read_codes(_child(root, "Codes"), warnings, str(path))
     for warning in warnings:
-        log.warning(warning)
+        log.warning("%s", warning)
     return book
 
 
@@ -312,7 +312,9 @@ def read_qdpx(
     if book_fields:
         codebook = Codebook(list(codebook), sources=codebook.sources, **book_fields)
     for warning in warnings:
-        log.warning("%s: %s", path.name, warning)
+        log.info("%s: %s", path.name, warning)
+    if warnings:
+        log.debug("%s: %d warnings, listed in .warnings", path.name, len(warnings))
     return QdpxProject(
         corpus=Corpus(transcripts),
         codebook=codebook,
