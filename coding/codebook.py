@@ -164,6 +164,11 @@ class Codebook:
         return f"Codebook({self.name!r}, {len(self.themes())} themes, {len(self)} codes)"
 
     @property
+    def codes(self) -> list[Code]:
+        """Every code, themes included, in file order."""
+        return list(self._codes.values())
+
+    @property
     def ids(self) -> list[str]:
         """Every code id, themes included, in file order."""
         return list(self._codes)

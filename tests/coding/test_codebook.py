@@ -49,7 +49,7 @@ def test_default_codebook_has_the_contract_ids():
     assert [t.id for t in book.themes()] == list(THEMES)
     for theme, codes in THEMES.items():
         assert [c.id for c in book.children(theme)] == codes
-    assert len(book) == 19
+    assert len(book) == 19 and book.codes[0].id == "recovery_promoters"
 
 
 def test_default_codebook_content_is_complete():
