@@ -1,0 +1,316 @@
+"""An OMOP CDM extract → deliveries, dispensing and events.
+
+Tables are pandas DataFrames with the CDM v5.3/5.4 column names (pull them with SQL or ibis
+from the CDM database first).
+
+* **Dispensing** — ``drug_exposure`` rows whose ``drug_concept_id`` is a MOUD ingredient or,
+  when ``concept_ancestor`` is given, any descendant of one (clinical drugs, branded packs:
+  real records are rarely coded at the ingredient level, so pass ``concept_ancestor``).
+  Standard RxNorm ingredient concepts: buprenorphine 1133201 (RxNorm 1819), methadone
+  1103640 (RxNorm 6813), naltrexone 1714319 (RxNorm 7243). ``days_supply`` is taken as is;
+  when missing, from ``drug_exposure_end_date - drug_exposure_start_date + 1`` (CDM end dates
+  are inclusive); when both are missing it stays empty (give ``default_days_supply`` to
+  :func:`analysis.episodes.derive_episodes`, e.g. 31 days for an XR-naltrexone injection).
+* **Deliveries** — ``condition_occurrence`` / ``procedure_occurrence`` records whose concept
+  is in ``delivery_concepts`` (and descendants). Records of one person less than
+  ``min_days_between_deliveries`` (168 days, the live-birth to live-birth minimum of the HIPPS
+  pregnancy algorithm, Smith et al. 2024, JAMIA, doi:10.1093/jamia/ocae195) after a
+  delivery's first record belong to that delivery; the delivery date is its first record.
+  ``age`` comes from ``person.year_of_birth``; ``coverage_end_date`` is the end of the
+  ``observation_period`` that contains the delivery.
+* **Events** — ``death`` (``overdose_fatal`` when ``cause_concept_id`` is in
+  ``overdose_concepts``, else ``death_other``); ``condition_occurrence`` records in
+  ``overdose_concepts`` (``overdose_nonfatal``) and ``return_to_use_concepts``. Each event
+  belongs to the person's latest delivery on or before it; earlier events are dropped (noted).
+
+The default ``delivery_concepts`` is deliberately small: 4014295 "Single live birth"
+(SNOMED 169826009, a standard Condition concept, as used in OHDSI ATLAS live-birth concept
+sets). Sites code deliveries in many ways (procedures, outcome observations): build your
+concept set in ATLAS, check it against your vocabulary, and pass it. Overdose and
+return-to-use concept sets have no default for the same reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.adapters.tables import StudyTables, assign_deliveries
+from analysis.errors import AnalysisError
+
+log = logging.getLogger(__name__)
+
+MOUD_INGREDIENTS: dict[int, str] = {
+    1133201: "buprenorphine",
+    1103640: "methadone",
+    1714319: "naltrexone",
+}
+DELIVERY_CONCEPTS: dict[int, str] = {4014295: "Single live birth (SNOMED 169826009)"}
+MIN_DAYS_BETWEEN_DELIVERIES = 168
+
+
+def from_omop(
+    person: pd.DataFrame,
+    drug_exposure: pd.DataFrame,
+    *,
+    condition_occurrence: pd.DataFrame | None = None,
+    procedure_occurrence: pd.DataFrame | None = None,
+    observation_period: pd.DataFrame | None = None,
+    death: pd.DataFrame | None = None,
+    concept_ancestor: pd.DataFrame | None = None,
+    moud_ingredients: Mapping[int, str] = MOUD_INGREDIENTS,
+    delivery_concepts: Iterable[int] = tuple(DELIVERY_CONCEPTS),
+    overdose_concepts: Iterable[int] = (),
+    return_to_use_concepts: Iterable[int] = (),
+    min_days_between_deliveries: int = MIN_DAYS_BETWEEN_DELIVERIES,
+) -> StudyTables:
+    """Build dyadlab tables from OMOP CDM tables (see the module docstring for the rules).
+
+    >>> tables = from_omop(person, drug_exposure, condition_occurrence=conditions,
+    ...                    observation_period=periods, death=death,
+    ...                    concept_ancestor=concept_ancestor)
+    >>> cohort = tables.cohort(default_days_supply={"naltrexone": 31})
+    """
+    notes: list[str] = []
+    drug_of = _drug_map(moud_ingredients, concept_ancestor)
+    dispensing = _dispensing(drug_exposure, drug_of, notes)
+    deliveries = _deliveries(
+        person,
+        condition_occurrence,
+        procedure_occurrence,
+        observation_period,
+        _expand(delivery_concepts, concept_ancestor),
+        min_days_between_deliveries,
+        notes,
+    )
+    events = _events(
+        condition_occurrence,
+        death,
+        deliveries,
+        _expand(overdose_concepts, concept_ancestor),
+        _expand(return_to_use_concepts, concept_ancestor),
+        notes,
+    )
+    for note in notes:
+        log.info("OMOP: %s", note)
+    return StudyTables(deliveries=deliveries, dispensing=dispensing, events=events, notes=notes)
+
+
+def _expand(concepts: Iterable[int], concept_ancestor: pd.DataFrame | None) -> set[int]:
+    ids = {int(c) for c in concepts}
+    if concept_ancestor is None or not ids:
+        return ids
+    _need(concept_ancestor, ["ancestor_concept_id", "descendant_concept_id"], "concept_ancestor")
+    below = concept_ancestor["ancestor_concept_id"].isin(ids)
+    return ids | set(concept_ancestor.loc[below, "descendant_concept_id"].astype(int))
+
+
+def _drug_map(ingredients: Mapping[int, str], ancestor: pd.DataFrame | None) -> dict[int, str]:
+    drug_of: dict[int, str] = {}
+    for ingredient, name in sorted(ingredients.items()):
+        for concept in sorted(_expand([ingredient], ancestor)):
+            if concept in drug_of and drug_of[concept] != name:
+                raise AnalysisError(
+                    f"concept {concept} descends from two MOUD ingredients "
+                    f"({drug_of[concept]}, {name}); map it explicitly",
+                    file="concept_ancestor",
+                    field="descendant_concept_id",
+                )
+            drug_of[concept] = name
+    return drug_of
+
+
+def _dispensing(exposure: pd.DataFrame, drug_of: dict[int, str], notes: list[str]):
+    columns = ["drug_exposure_id", "person_id", "drug_concept_id", "drug_exposure_start_date"]
+    _need(exposure, columns, "drug_exposure")
+    concept = pd.to_numeric(exposure["drug_concept_id"], errors="coerce")
+    keep = concept.isin(drug_of.keys()).to_numpy()
+    rows = exposure.loc[keep]
+    start = pd.to_datetime(rows["drug_exposure_start_date"]).astype("datetime64[ns]")
+    supply = (
+        pd.to_numeric(rows["days_supply"], errors="coerce")
+        if "days_supply" in rows.columns
+        else pd.Series(np.nan, index=rows.index)
+    )
+    supply = supply.where(supply > 0)
+    if "drug_exposure_end_date" in rows.columns:
+        end = pd.to_datetime(rows["drug_exposure_end_date"])
+        from_end = (end - start).dt.days + 1
+        filled = supply.isna() & from_end.notna() & (from_end > 0)
+        if filled.any():
+            notes.append(
+                f"{int(filled.sum())} drug exposures without days_supply: taken from "
+                "the end date (end - start + 1)"
+            )
+        supply = supply.where(~filled, from_end)
+    if supply.isna().any():
+        notes.append(
+            f"{int(supply.isna().sum())} MOUD drug exposures have neither days_supply "
+            "nor an end date (pass default_days_supply to derive_episodes)"
+        )
+    notes.append(f"{int(keep.sum())} of {len(exposure)} drug exposures are MOUD")
+    return pd.DataFrame(
+        {
+            "claim_id": "de" + rows["drug_exposure_id"].astype(str),
+            "person_id": rows["person_id"].astype(str),
+            "fill_date": start,
+            "drug": concept[keep].astype(int).map(drug_of),
+            "days_supply": supply.astype("Int64"),
+            "source": "omop",
+        }
+    ).reset_index(drop=True)
+
+
+def _deliveries(person, conditions, procedures, periods, concepts, min_days, notes):
+    records = []
+    if conditions is not None:
+        _need(
+            conditions,
+            ["person_id", "condition_concept_id", "condition_start_date"],
+            "condition_occurrence",
+        )
+        hit = conditions["condition_concept_id"].isin(concepts)
+        records.append(
+            conditions.loc[hit, ["person_id", "condition_start_date"]].set_axis(
+                ["person_id", "date"], axis=1
+            )
+        )
+    if procedures is not None:
+        _need(
+            procedures,
+            ["person_id", "procedure_concept_id", "procedure_date"],
+            "procedure_occurrence",
+        )
+        hit = procedures["procedure_concept_id"].isin(concepts)
+        records.append(
+            procedures.loc[hit, ["person_id", "procedure_date"]].set_axis(
+                ["person_id", "date"], axis=1
+            )
+        )
+    if not records:
+        raise AnalysisError(
+            "deliveries need condition_occurrence or procedure_occurrence",
+            field="condition_occurrence",
+        )
+    found = pd.concat(records, ignore_index=True)
+    found["person_id"] = found["person_id"].astype(str)
+    found["date"] = pd.to_datetime(found["date"]).astype("datetime64[ns]")
+    found = found.sort_values(["person_id", "date"], kind="mergesort")
+    kept: list[tuple[str, pd.Timestamp]] = []
+    for person_id, date in zip(found["person_id"], found["date"], strict=True):
+        if kept and kept[-1][0] == person_id and (date - kept[-1][1]).days < min_days:
+            continue
+        kept.append((person_id, date))
+    notes.append(f"{len(found)} delivery records -> {len(kept)} deliveries")
+    out = pd.DataFrame(kept, columns=["person_id", "delivery_date"])
+    out.insert(
+        0, "delivery_id", out["person_id"] + "-" + out["delivery_date"].dt.strftime("%Y%m%d")
+    )
+    out["delivery_date"] = out["delivery_date"].astype("datetime64[ns]")
+    if "year_of_birth" in person.columns:
+        born = person.assign(person_id=person["person_id"].astype(str)).set_index("person_id")
+        out["age"] = (
+            out["delivery_date"].dt.year - out["person_id"].map(born["year_of_birth"])
+        ).astype("Int64")
+    out["coverage_end_date"] = _coverage_end(out, periods, notes)
+    return out
+
+
+def _coverage_end(deliveries, periods, notes) -> pd.Series:
+    if periods is None:
+        return pd.Series(pd.NaT, index=deliveries.index, dtype="datetime64[ns]")
+    _need(
+        periods,
+        ["person_id", "observation_period_start_date", "observation_period_end_date"],
+        "observation_period",
+    )
+    p = pd.DataFrame(
+        {
+            "person_id": periods["person_id"].astype(str),
+            "start": pd.to_datetime(periods["observation_period_start_date"]),
+            "end": pd.to_datetime(periods["observation_period_end_date"]),
+        }
+    )
+    pairs = deliveries[["delivery_id", "person_id", "delivery_date"]].merge(p, on="person_id")
+    inside = pairs[
+        (pairs["start"] <= pairs["delivery_date"]) & (pairs["delivery_date"] <= pairs["end"])
+    ]
+    end = deliveries["delivery_id"].map(inside.groupby("delivery_id")["end"].max())
+    outside = int(end.isna().sum())
+    if outside:
+        notes.append(
+            f"{outside} deliveries lie outside every observation period "
+            "(coverage_end_date left empty)"
+        )
+    return end.astype("datetime64[ns]")
+
+
+def _events(conditions, death, deliveries, overdose, relapse, notes) -> pd.DataFrame:
+    parts = []
+    if conditions is not None and (overdose or relapse):
+        c = conditions
+        for concepts, kind in ((overdose, "overdose_nonfatal"), (relapse, "return_to_use")):
+            hit = c["condition_concept_id"].isin(concepts)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "event_id": "co" + c.loc[hit, "condition_occurrence_id"].astype(str)
+                        if "condition_occurrence_id" in c.columns
+                        else None,
+                        "person_id": c.loc[hit, "person_id"].astype(str),
+                        "event_date": pd.to_datetime(c.loc[hit, "condition_start_date"]),
+                        "event_type": kind,
+                    }
+                )
+            )
+    if death is not None:
+        _need(death, ["person_id", "death_date"], "death")
+        cause = death["cause_concept_id"] if "cause_concept_id" in death.columns else None
+        fatal = cause.isin(overdose) if cause is not None else pd.Series(False, index=death.index)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "event_id": "death-" + death["person_id"].astype(str),
+                    "person_id": death["person_id"].astype(str),
+                    "event_date": pd.to_datetime(death["death_date"]),
+                    "event_type": np.where(fatal, "overdose_fatal", "death_other"),
+                }
+            )
+        )
+    columns = ["event_id", "person_id", "delivery_id", "event_date", "event_type"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    events = pd.concat(parts, ignore_index=True)
+    if death is not None:
+        # a non-fatal overdose record on the day of a fatal one is the same event
+        fatal_days = set(
+            zip(
+                events.loc[events["event_type"] == "overdose_fatal", "person_id"],
+                events.loc[events["event_type"] == "overdose_fatal", "event_date"],
+                strict=True,
+            )
+        )
+        same = [
+            (p, d) in fatal_days and t == "overdose_nonfatal"
+            for p, d, t in zip(
+                events["person_id"], events["event_date"], events["event_type"], strict=True
+            )
+        ]
+        events = events.loc[~np.array(same, dtype=bool)]
+    placed = assign_deliveries(events, deliveries)
+    dropped = len(events) - len(placed)
+    if dropped:
+        notes.append(f"{dropped} events before the person's first delivery were dropped")
+    placed["event_date"] = placed["event_date"].astype("datetime64[ns]")
+    return placed[columns].reset_index(drop=True)
+
+
+def _need(frame: pd.DataFrame, columns: list[str], name: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AnalysisError(
+            f"{name} lacks column(s) {', '.join(missing)}", file=name, field=missing[0]
+        )
