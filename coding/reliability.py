@@ -8,6 +8,7 @@ work is split by job:
 * :mod:`coding.reliability_units` — coded spans to turn units (who applied what where);
 * :mod:`coding.reliability_table` — :func:`agreement_table` with bootstrap intervals;
 * :mod:`coding.reliability_character` — NVivo-style character-level agreement;
+* :mod:`coding.reliability_plot` — :func:`plot_agreement`, a forest plot of the table;
 * :mod:`coding.reconcile` — :func:`disagreements` and :func:`reconcile` (coder ``consensus``).
 
 >>> from coding.reliability import agreement_table
@@ -16,6 +17,7 @@ work is split by job:
 
 from coding.reconcile import disagreements, reconcile
 from coding.reliability_character import character_agreement
+from coding.reliability_plot import plot_agreement
 from coding.reliability_stats import (
     cohen_kappa,
     fleiss_kappa,
@@ -35,6 +37,7 @@ __all__ = [
     "gwet_ac1",
     "krippendorff_alpha",
     "percent_agreement",
+    "plot_agreement",
     "reconcile",
     "turn_units",
 ]

@@ -284,3 +284,18 @@ def test_exclude_speakers_drops_their_turns():
     )
     with pytest.raises(CodingError, match="speaker"):
         agreement_table(CODINGS, TURNS, exclude_speakers=["INTERVIEWER"])
+
+
+def test_plot_agreement_returns_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coding.reliability import plot_agreement
+
+    table = agreement_table(CODINGS, TURNS, bootstrap=50)
+    ax = plot_agreement(table, "ac1", coder_a="ann", coder_b="bob")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert sorted(labels) == ["mental_health", "stigma"]
+    assert "ann × bob" in ax.get_title()
+    with pytest.raises(CodingError, match="statistic"):
+        plot_agreement(table, "rho")
