@@ -41,7 +41,8 @@ import pandas as pd
 
 from studies.errors import StudyError
 from studies.synth.language import background as bg
-from studies.synth.language.grammar import expand, speechify, template_flags
+from studies.synth.language.details import DETAILS
+from studies.synth.language.grammar import OPENERS, Idiolect, expand, speechify, template_flags
 from studies.synth.language.patient_bank import PATIENT
 from studies.synth.language.provider_bank import PROVIDER
 
@@ -100,7 +101,7 @@ ROLE_PREVALENCE: dict[str, dict[str, float]] = {
         "treatment_engagement": 1.0,
         "recovery_network": 0.9,
         "compassionate_care": 0.8,
-        "nows_guilt": 1.4,
+        "nows_guilt": 1.6,
         "mental_health": 1.0,
         "delivery_pain": 1.1,
         "pain_misinformation": 0.8,
@@ -118,7 +119,7 @@ ROLE_PREVALENCE: dict[str, dict[str, float]] = {
         "treatment_engagement": 1.2,
         "recovery_network": 1.0,
         "compassionate_care": 1.5,
-        "nows_guilt": 0.25,
+        "nows_guilt": 0.15,
         "mental_health": 0.8,
         "delivery_pain": 0.7,
         "pain_misinformation": 1.2,
@@ -255,6 +256,8 @@ def _patient_persona(delivery: pd.Series, rng: random.Random) -> _Persona:
         "cps" if _truthy(delivery.get("cps_report")) else "nocps",
         moud,
     }
+    if moud in ("methadone", "buprenorphine"):
+        flags.add("daily")
     for column, flag in (
         ("housing_instability", "housing"),
         ("pmad", "pmad"),
@@ -309,6 +312,7 @@ def _patient_persona(delivery: pd.Series, rng: random.Random) -> _Persona:
         ],
         "carewho": ["the hospital", "the clinic", "the nurses", "CPS"],
     }
+    slots.update({name: list(items) for name, items in DETAILS.items()})
     names = frozenset([baby, partner, *women, clinic.split()[0], *towns, "Ms."])
     return _Persona("patient", frozenset(flags), slots, names, rng.uniform(0.6, 1.5))
 
@@ -339,6 +343,7 @@ def _provider_persona(ptype: str, rng: random.Random) -> _Persona:
         "echo": ["rooming-in", "the plan of safe care", "the scoring", "the pharmacy", clinic],
         "carewho": ["the hospital", "the system"],
     }
+    slots.update({name: list(items) for name, items in DETAILS.items()})
     names = frozenset([*women, clinic.split()[0], *towns])
     return _Persona("provider", frozenset({ptype}), slots, names, rng.uniform(0.4, 1.0))
 
@@ -379,6 +384,7 @@ class _Composer:
         patient = self.role == "patient"
         self.background = bg.PATIENT_BACKGROUND if patient else bg.PROVIDER_BACKGROUND
         self.background_bank = _Bank(self.background, persona.flags, rng)
+        self.idiolect = Idiolect(rng, patient)
         self.turns: list[_Turn] = []
         self.words = 0
 
@@ -386,7 +392,14 @@ class _Composer:
     def say(self, template: str, spoken: bool = True) -> str:
         text = expand(template, self.persona.slots, self.rng)
         if spoken:
-            text = speechify(text, self.rng, self.persona.disfluency, self.persona.names)
+            text = self.idiolect.apply(text)
+            text = speechify(
+                text,
+                self.rng,
+                self.persona.disfluency,
+                self.persona.names,
+                self.idiolect.palette,
+            )
         return unicodedata.normalize("NFC", text)
 
     def background_sentence(self, kind: str) -> str:
@@ -408,7 +421,11 @@ class _Composer:
         for index, (text, _code) in enumerate(pieces):
             if index:
                 previous = parts[-1]
-                if previous.endswith(".") and self.rng.random() < 0.14 * self.persona.disfluency:
+                if (
+                    previous.endswith(".")
+                    and not text.startswith(OPENERS)
+                    and self.rng.random() < 0.14 * self.persona.disfluency
+                ):
                     joiner = self.rng.choice(JOINERS)
                     parts[-1] = previous[:-1]
                     start, _ = bounds[-1]
@@ -448,7 +465,7 @@ class _Composer:
             )
             return
         if rng.random() < (0.22 if probe else 0.08):
-            if probe and rng.random() < 0.12:
+            if probe and self._yes_no_question() and rng.random() < 0.4:
                 self.participant([(self.backchannel(), None)], topic)
                 return
             n = rng.choice((1, 2, 2, 3))
@@ -464,7 +481,7 @@ class _Composer:
             return
         pieces: list[tuple[str, str | None]] = []
         if probe and rng.random() < 0.2:
-            pieces.append((self.backchannel(), None))
+            pieces.append((self.say(rng.choice(bg.PREFACES), spoken=False), None))
         if rng.random() < 0.15:
             pieces.append((self.background_sentence("elaboration"), None))
         for n_code, code in enumerate(codes):
@@ -476,6 +493,10 @@ class _Composer:
         if rng.random() < 0.25:
             pieces.append((self.background_sentence("elaboration"), None))
         self.participant(pieces, topic)
+
+    def _yes_no_question(self) -> bool:
+        last = self.turns[-1].utterance if self.turns else ""
+        return last.split(". ")[-1].startswith(("Was ", "Is ", "Has ", "Anything", "Did "))
 
     def backchannel(self) -> str:
         return self.say(self.rng.choice(self.background["backchannel"]), spoken=False)
@@ -521,13 +542,13 @@ def _decapitalise(text: str, names: frozenset[str]) -> str:
 def _interview(participant_id: str, persona: _Persona, rng: random.Random) -> list[_Turn]:
     """The sequence of turns: opening, topic questions with probes, revisits, closing.
 
-    The interview aims at a random length of 1,900-3,500 words and never passes ~3,300
+    The interview aims at a random length of 1,700-3,100 words and never passes ~3,300
     before the closing, which keeps every transcript within 1,500-4,000 words.
     """
     composer = _Composer(participant_id, persona, rng)
     topics = bg.PATIENT_TOPICS if persona.role == "patient" else bg.PROVIDER_TOPICS
     probes = bg.PROBES if persona.role == "patient" else bg.PROVIDER_PROBES
-    target = rng.randint(1900, 3500)
+    target = rng.randint(1700, 3100)
     limit = MAX_WORDS - 700
     composer.interviewer(rng.choice(bg.OPENING), "opening")
     composer.answer("opening", {}, probe=False)

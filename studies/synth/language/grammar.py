@@ -25,6 +25,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 _CHOICE = re.compile(r"\[([^\[\]]*)\]")
 _SLOT = re.compile(r"\{([A-Za-z_0-9]+)\}")
@@ -142,6 +143,29 @@ CLOSERS = (
     ", yeah.",
     ", for real.",
 )
+STUBS = (
+    "I was gonna say —",
+    "It's like —",
+    "I don't know how —",
+    "What was I —",
+    "I felt — no, wait,",
+    "They — well,",
+    "It was — okay so",
+    "The thing — the thing is,",
+    "How do I say this —",
+    "We were — anyway,",
+)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The fillers one speaker uses: openers, sentence-internal markers, end hedges."""
+
+    openers: tuple[str, ...]
+    middles: tuple[str, ...]
+    closers: tuple[str, ...]
+
+
 _KEEP_CAPITAL = re.compile(r"^(I\b|I'|[A-Z][a-z]+[A-Z]|[A-Z]{2,})")
 
 
@@ -152,17 +176,65 @@ def _lower_first(sentence: str, names: frozenset[str]) -> str:
     return sentence[:1].lower() + sentence[1:]
 
 
+#: Words a discourse marker can go in front of without splitting a phrase.
+_PHRASE_STARTS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "to",
+        "and",
+        "but",
+        "i",
+        "it",
+        "that",
+        "like",
+        "with",
+        "about",
+        "because",
+        "so",
+        "when",
+        "my",
+        "he",
+        "she",
+        "they",
+        "we",
+        "in",
+        "on",
+        "at",
+        "for",
+        "after",
+        "before",
+        "then",
+        "there",
+        "this",
+        "his",
+        "her",
+        "their",
+        "our",
+        "you",
+        "was",
+    }
+)
+
+
 def speechify(
-    sentence: str, rng: random.Random, level: float = 1.0, names: frozenset[str] = frozenset()
+    sentence: str,
+    rng: random.Random,
+    level: float = 1.0,
+    names: frozenset[str] = frozenset(),
+    palette: Palette | None = None,
 ) -> str:
     """Make one written sentence sound transcribed (hesitations, markers, false starts).
 
     ``level`` scales how disfluent the speaker is (0 = reads like prose, 1 = typical,
     1.5 = very). ``names`` are proper names that must keep their capital when a discourse
-    marker is put before them.
+    marker is put before them. ``palette`` is the speaker's own set of fillers (see
+    :class:`Idiolect`); by default all of them.
     """
     if not sentence:
         return sentence
+    palette = palette or Palette(OPENERS, MIDDLES, CLOSERS)
     words = sentence.split(" ")
     # false start: repeat the first one or two words with a dash, or abandon a clause
     if len(words) > 5 and rng.random() < 0.10 * level:
@@ -171,29 +243,102 @@ def speechify(
         sentence = f"{head} — {_lower_first(sentence, names)}"
         words = sentence.split(" ")
     elif len(words) > 6 and rng.random() < 0.05 * level:
-        stub = rng.choice(
-            (
-                "I was gonna say —",
-                "It's like —",
-                "I don't know how —",
-                "What was I —",
-                "I felt — no, wait,",
-                "They — well,",
-                "It was — okay so",
-            )
-        )
+        stub = rng.choice(STUBS)
         sentence = f"{stub} {_lower_first(sentence, names)}"
         words = sentence.split(" ")
-    # a discourse marker inside the sentence, after a word that does not end a clause
+    # a discourse marker inside the sentence, at a phrase boundary
     if len(words) > 7 and rng.random() < 0.30 * level:
-        pos = rng.randint(2, len(words) - 3)
-        if not words[pos - 1].endswith((",", "—", ".", "?", "!")):
-            words.insert(pos, rng.choice(MIDDLES))
+        spots = [
+            i
+            for i in range(2, len(words) - 2)
+            if words[i].lower().strip(",") in _PHRASE_STARTS
+            and not words[i - 1].endswith(("—", ".", "?", "!"))
+        ]
+        if spots:
+            pos = rng.choice(spots)
+            marker = rng.choice(palette.middles)
+            if not words[pos - 1].endswith(","):
+                marker = marker.rstrip(",")
+                words[pos - 1] += ","
+            words.insert(pos, marker if marker.endswith(",") else marker + ",")
             sentence = " ".join(words)
     # an opener
     if rng.random() < 0.28 * level:
-        sentence = rng.choice(OPENERS) + _lower_first(sentence, names)
+        sentence = rng.choice(palette.openers) + _lower_first(sentence, names)
     # a hedge at the end
     if sentence.endswith(".") and len(words) > 5 and rng.random() < 0.12 * level:
-        sentence = sentence[:-1] + rng.choice(CLOSERS)
+        sentence = sentence[:-1] + rng.choice(palette.closers)
     return tidy(sentence)
+
+
+#: Words and phrases people say differently: each speaker prefers one variant (an idiolect).
+#: Patterns are chosen so that every variant fits every context the pattern matches.
+LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\ba lot of\b", ("a lot of", "a ton of", "lots of", "plenty of")),
+    (r"\bscared\b", ("scared", "afraid", "terrified", "frightened")),
+    (r"\bhonestly\b", ("honestly", "truthfully", "to be honest", "seriously")),
+    (r"\bI think(?! about| of| so)\b", ("I think", "I feel like", "I'd say", "I believe")),
+    (r"\bkids\b", ("kids", "children", "little ones")),
+    (r"\bexhausted\b", ("exhausted", "wiped out", "drained", "worn out")),
+    (r"\b(?<=is |as |so )hard\b", ("hard", "tough", "rough", "difficult")),
+    (r"\bgonna\b", ("gonna", "going to")),
+    (r"\bbecause(?! of)\b", ("because", "'cause", "since")),
+    (
+        r"\breally(?= (?:good|bad|hard|nice|kind|scared|tired|supportive|helpful|tight|low))",
+        ("really", "so", "super", "real", "pretty"),
+    ),
+    (r"\bevery day\b", ("every day", "every single day", "each day", "daily")),
+    (r"\ball the time\b", ("all the time", "constantly", "twenty-four seven", "nonstop")),
+    (r"\bright away\b", ("right away", "immediately", "right off the bat", "straight away")),
+    (r"\ba few\b", ("a few", "a couple", "a handful of")),
+    (r"\bpretty much\b", ("pretty much", "basically", "more or less")),
+    (r"\bI don't know\b", ("I don't know", "I dunno", "I don't even know")),
+    (r"\bkind of\b", ("kind of", "kinda", "sort of", "sorta")),
+    (r"\bwant to\b", ("want to", "wanna")),
+    (r"\bterrible\b", ("terrible", "awful", "horrible")),
+    (r"\bstuff\b", ("stuff", "things")),
+    (r"\bokay\b", ("okay", "alright", "all right")),
+    (r"\bthe nurses\b", ("the nurses", "the nursing staff", "the nurses there")),
+    (r"\bthe doctor\b", ("the doctor", "the doc", "the physician")),
+    (r"\bfreaking out\b", ("freaking out", "panicking", "losing it")),
+    (r"\bfor real\b", ("for real", "no lie", "seriously")),
+    (r"\bsuper\b(?= \w)", ("super", "really", "so")),
+    (r"\bthe baby\b", ("the baby", "the little one", "my baby")),
+    (r"\bbig\b(?= (?:deal|help|difference|thing))", ("big", "huge", "major")),
+    (r"\bat first\b", ("at first", "in the beginning", "early on")),
+    (r"\bthese days\b", ("these days", "nowadays", "lately")),
+)
+_LEXICON = tuple((re.compile(p, re.IGNORECASE), v) for p, v in LEXICON)
+
+
+class Idiolect:
+    """A speaker's habits: preferred variants of common words and a favourite filler.
+
+    Built once per persona, so one mother always says "kinda" and "wiped out" while
+    another says "sort of" and "exhausted" — variety across interviews, consistency within.
+    """
+
+    def __init__(self, rng: random.Random, patient: bool = True):
+        self.rng = rng
+        self.prefer = [rng.randrange(len(variants)) for _, variants in _LEXICON]
+        self.patient = patient
+        self.palette = Palette(
+            tuple(rng.sample(OPENERS, 9)),
+            tuple(rng.sample(MIDDLES, 6)),
+            tuple(rng.sample(CLOSERS, 6)),
+        )
+
+    def apply(self, text: str) -> str:
+        for (pattern, variants), preferred in zip(_LEXICON, self.prefer, strict=True):
+            if not self.patient and variants[0] == "the baby":
+                continue
+
+            def swap(match: re.Match[str], variants=variants, preferred=preferred) -> str:
+                pick = preferred if self.rng.random() < 0.7 else self.rng.randrange(len(variants))
+                word = variants[pick]
+                if match.group(0)[:1].isupper():
+                    word = word[:1].upper() + word[1:]
+                return word
+
+            text = pattern.sub(swap, text)
+        return text

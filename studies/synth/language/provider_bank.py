@@ -11,6 +11,7 @@ from __future__ import annotations
 
 PROVIDER: dict[str, list[str]] = {
     "maternal_bonding": [
+        "[Since we started|With] {unit_change}, [moms and babies|the dyad] [stay together|bond] [so much more|way better], [it's the biggest change I've seen|you can see the attachment].",
         "[Since we moved to|Ever since we switched to|Now that we do] rooming-in, {moms} [bond with|connect with|attach to] [their babies|the baby] [so much faster|way better|much earlier], [you can see it|you can just see it on the unit|it's really visible].",
         "[When mom is doing|If mom is right there doing|With mom doing] skin to skin, [the baby settles|that baby calms down|the infant organizes] [better than with|faster than with|more than with] [anything we could give|any medication we have|morphine, honestly].",
         "[For|With] {moms}, the baby [is|becomes|really is] [the motivation|their biggest motivation|the reason] [to stay in recovery|to keep going to treatment|to keep going], [I hear that|they tell me that|you hear it] [all the time|constantly|every single week].",
@@ -23,6 +24,7 @@ PROVIDER: dict[str, list[str]] = {
         "[When|If] [a mom|mom] [is the one soothing the baby|does the consoling herself|can calm her own baby], [she|that mom] [starts to see herself|sees herself|feels like] [as the parent|as a good mom|she's the expert], and that [carries over|sticks|lasts] [at home|after they leave|into the first year].",
     ],
     "parenting_support": [
+        "[We connect|We link] [families|moms] [with|to] {parent_help_p} [before discharge|early on], [because|since] [that practical support|that kind of help] [keeps the baby safe|keeps mom going].",
         "We [refer|connect|try to link] [every mom|all of our moms|every family] [to home visiting|to Nurse-Family Partnership|to Healthy Start] [before discharge|before they leave|while they're still here], [so somebody is checking in at home|so there's a nurse going to the house].",
         "Our [lactation consultants|lactation team|IBCLCs] [spend extra time|put in a lot of time|really invest] with {moms}, because [feeding a baby in withdrawal|breastfeeding with NOWS|feeding a fussy, withdrawing baby] [is hard|can be tricky|takes patience].",
         "I [always teach|show|model for] [the moms|parents|families] [how to swaddle|how to soothe|ways to calm the baby], [keep the lights low|keep the room dark and quiet], [feed on demand|small frequent feeds], [all the nonpharm stuff|that kind of thing|the Eat-Sleep-Console basics].",
@@ -34,6 +36,7 @@ PROVIDER: dict[str, list[str]] = {
         "We [give them|send them home with] [a number they can call|a phone line] [day or night|any time|twenty-four seven] if [the baby is fussy|the baby's not eating|they're worried], so they're [not figuring it out alone|not on their own|never stuck].",
     ],
     "treatment_engagement": [
+        "[We added|We built in] {unit_change} [partly|mainly] [to keep moms in treatment|for retention], and [our follow-up rates went up|more moms make it to their next dose].",
         "[Our moms who|The mothers who|Patients who] [stay on|stick with|continue] {med} [after delivery|postpartum|through the first year] do [so much better|better on every measure|better overall], [it's really the postpartum year where we lose people|that first year is where people drop off].",
         "We try [really hard|our best] to [get the postpartum visit with their prescriber booked|have the follow-up with their clinic scheduled|line up the next dose and visit] [before they leave the hospital|before discharge|while she's still here].",
         "[A lot of|Most of|Many of] {moms} come in [already engaged|already established|doing well] at {clinic}, and [our job|the goal] is [not to disrupt that|to protect that continuity|just not to mess it up].",
@@ -56,6 +59,7 @@ PROVIDER: dict[str, list[str]] = {
         "I think [recovery happens in relationships|recovery happens in community], not in [my exam room|my office|a fifteen-minute visit], so [connecting them to other moms in recovery|getting them connected to people] is [half the work|the real work|most of it].",
     ],
     "compassionate_care": [
+        "[Honestly|I think] {unit_change} [changed|shifted] [the culture|how staff treat moms], [it signals|it tells everybody] that [these moms deserve respect|we're here to help, not judge].",
         "We [really|try to] use [person-first language|non-stigmatizing language], like ['person with a substance use disorder'|'mom in recovery'], not ['addict'|'user'|'abuser'], and it [changes how staff think|changes how people act|shifts the whole tone].",
         "The first thing I [do|say] is [tell her|let her know] she's [doing the right thing|doing great|making a good choice] by [being in treatment|staying on {med}], because [nobody has ever told her that|she's never heard that from a provider|so few people do].",
         "[Building trust takes time|Trust takes a while], so I [sit down|pull up a chair], [make eye contact|look at her], [explain everything before we do it|tell her what's coming], [ask what she needs|ask what would help].",
@@ -67,6 +71,8 @@ PROVIDER: dict[str, list[str]] = {
         "[It's|Honestly it's] the [small things|little things], [calling her by her name|knocking before you walk in|asking how she slept], that [tell her|show her] [she matters|she's a person here|we see her as a mom].",
     ],
     "nows_guilt": [
+        "[I always|We always] [tell moms|remind moms] [the withdrawal isn't a punishment|it's not their fault], [because|but] [you can see|you can tell] [they don't believe it|they're carrying it], [the guilt is written all over them|they keep apologizing].",
+        "[A lot of|Many] [moms|mothers] [ask me|want to know] ['did I hurt my baby?'|'is my baby going to be okay?'] [over and over|every single shift], [it's the guilt talking|that's the guilt].",
         "The [guilt|self-blame] is [enormous|crushing|huge], moms [watch their baby withdraw|see the baby shaking] and [just say 'I did this'|keep apologizing to the baby|can't stop crying], [over and over|again and again].",
         "I see [moms who can't even look at the baby|mothers who won't hold the baby] when [the baby is scoring high|the baby is really symptomatic], because they feel [so responsible|so guilty|like it's their fault].",
         "We spend [a lot of time|so much time] telling moms [the withdrawal is expected and treatable|NOWS is treatable and it's not a moral failing], and that [staying on {med} was the right call|treatment was the right choice], because [that guilt|the self-blame] can [push them toward relapse|drive a relapse].",
@@ -82,6 +88,7 @@ PROVIDER: dict[str, list[str]] = {
         "We [finally got|recently got] [a perinatal psychiatrist|a reproductive psychiatrist] [one day a week|a couple of afternoons a week] at {clinic}, and [the waitlist filled up in a week|she was booked solid immediately].",
     ],
     "delivery_pain": [
+        "[I've had|We've had] [moms|patients] [crying|in tears] [from pain|in pain] [on postpartum day one|after their section], [with a pain score of nine|rating it a nine], [and the order was just ibuprofen|and nothing ordered but Motrin].",
         "Pain after a C-section is [real pain|real], and [these moms|patients on MOUD] [need more analgesia, not less|often need higher doses], because of [tolerance|their opioid tolerance].",
         "I've seen moms on {med} [sitting in real pain for hours|in tears from pain] because [the order was just Tylenol and Motrin|all they had ordered was ibuprofen], and [nobody escalated it|no one called anesthesia].",
         "[Undertreated pain|Untreated pain] is a [huge relapse risk|real relapse trigger], if she [goes home hurting|leaves in pain] she might [self-medicate|go back to what worked], so we have to [get that pain controlled|take it seriously].",
@@ -89,6 +96,7 @@ PROVIDER: dict[str, list[str]] = {
         "Moms [tell us|will say] [their pain isn't being taken seriously|nobody believes them about their pain], and [honestly|frankly] [sometimes they're right|I've seen it happen], [the pain scores get charted and nothing changes|they get labeled drug-seeking].",
     ],
     "pain_misinformation": [
+        "[Moms|Patients] [have been told|hear] [they can't breastfeed|they have to pump and dump] [on {med}|because of MOUD], [which is wrong|which isn't the guidance], [and it comes from|and sometimes it comes from] [our own staff|other providers].",
         "There's still staff who think [you can't give an epidural to someone on methadone|MOUD patients can't have epidurals], or that [the maintenance dose covers their pain|their dose handles the pain], which is [just wrong|flat-out wrong|outdated].",
         "We had to do [a whole education push|a big in-service] because nurses were [telling moms to stop their buprenorphine before surgery|telling patients to hold their dose], which is [outdated advice|not the current guidance].",
         "Moms [come in believing|show up convinced] that [any opioid for pain will get them kicked out of their program|taking pain meds means losing their spot], so they [refuse it|won't take anything], and [nobody corrects that|no one sets them straight].",
@@ -96,12 +104,15 @@ PROVIDER: dict[str, list[str]] = {
         "Different people on the team [tell moms different things|give conflicting advice] about [pain meds and MOUD|pain control and their medication], so we [wrote a protocol|made a one-page guide] [just so everyone says the same thing|so the message is consistent].",
     ],
     "parenting_stress": [
+        "[Moms|Our moms] [call us|come back] [a week after discharge|at the first visit] [completely exhausted|in tears], [the baby isn't sleeping|the baby's still fussy], and [they're at the end of their rope|they don't know what to do].",
+        "[The|That] [constant crying|inconsolable crying] [of a baby with NOWS|from withdrawal] [is|can be] [really stressful|a real strain] [for any parent|on a new mom], [and stress|and that stress] [is a trigger|can trigger a relapse].",
         "Taking home [a baby who is still irritable from withdrawal|a fussy, withdrawing baby] is [exhausting|incredibly hard], and [a lot of these moms|many of our moms] are [doing it alone|single parents|without backup].",
         "The stress of [a newborn on top of daily dosing, appointments, court dates|a new baby plus dosing plus appointments], it's [a lot for anybody|overwhelming for anyone], [let alone someone in early recovery|never mind early recovery].",
         "I worry about [the moms with older kids at home|moms juggling other children] too, they're [juggling so much|stretched so thin], and there's [just no break|no respite|nowhere to hand off].",
         "[Parenting stress|The stress of parenting] is [one of the biggest triggers|a big trigger] we hear about in [the first few months|the first year], more than [people expect|you'd think].",
     ],
     "stigma": [
+        "[Before|Until] [we did|we introduced] {unit_change}, [staff|some nurses] [would|used to] [make comments|roll their eyes] [about these moms|in report], [and|and] [moms felt it|the moms noticed].",
         "Honestly, some of [our own staff|our nurses] have [really negative attitudes|judgmental attitudes], I've heard [nurses call them 'those moms'|people say 'frequent flyer'], like they're [a different category|less deserving].",
         "There's a lot of [stigma|judgment], even in [healthcare|medicine], people think [methadone is just another drug|Suboxone is just trading one drug for another], and that [comes through|shows] in [how they talk to patients|their tone].",
         "Some of the [older nurses|long-time staff] were trained in [a different era|a punitive era], and you can [hear the judgment|hear it] in [report at shift change|the handoff].",
@@ -110,6 +121,7 @@ PROVIDER: dict[str, list[str]] = {
         "Even [the chart language|the documentation], ['drug seeking'|'substance abuser'|'non-compliant'], [follows them everywhere|gets copied forward], every new provider [reads that first|sees that before they see her].",
     ],
     "nows_information_gap": [
+        "[Moms always ask|The first thing moms ask is] {nows_question_p}, and [half the time|too often] [nobody has told them|no one prepared them] [before delivery|prenatally].",
         "[A lot of moms show up|Many moms arrive] [to delivery|on labor and delivery] with [no idea what NOWS looks like|no clue what withdrawal looks like] or [how long the baby will stay|how long they'll be here], [nobody talked to them prenatally|it was never discussed prenatally].",
         "We started [a prenatal NOWS education visit|a prenatal class on NAS] because moms kept [being blindsided by the scoring|getting surprised by the length of stay|being shocked by the symptoms].",
         "Our [handouts|printed materials] were [awful|really clinical], so we [rewrote them|redid them] at [a sixth grade level|a plain-language level] with [what the baby might actually do|what symptoms look like] and [what mom can do about it|how mom can help].",
@@ -118,12 +130,15 @@ PROVIDER: dict[str, list[str]] = {
         "[I wish|We need] [the OB side|prenatal providers] would [talk about NOWS|prepare moms] [earlier|in the second trimester], because [hearing it for the first time after delivery|finding out after birth] is [so scary|terrifying for them].",
     ],
     "provider_mistrust": [
+        "[Moms|Patients] [have told me|tell me] [they lied|they weren't honest] [with their last doctor|with other providers] because [they got burned|it got reported], [so it takes time|it takes a while] [before they trust us|to earn that].",
+        "[They|Moms] [watch|are watching] [everything we write|what goes in the chart], [they read the portal notes|they read their notes], and [one wrong word|one judgmental note] and [the trust is gone|they're done with us].",
         "These moms have been [burned by the system before|let down by providers], so they [don't trust us|keep us at arm's length], and honestly [I don't blame them|I get it].",
         "They assume [anything they tell us goes straight to CPS|everything ends up in a report], so they [leave stuff out|hold back], and then we're [making decisions without the full picture|treating blind].",
         "[Mistrust is the biggest barrier I see|The lack of trust is huge], a mom will [skip prenatal care entirely|avoid the hospital] because she thinks [the doctor is going to report her|we'll take the baby].",
         "When we [drug test without consent|test without telling them], that [destroys trust|breaks the relationship], and it [takes months to rebuild|may never come back].",
     ],
     "social_needs": [
+        "[A lot of|Many of] {moms} [don't have|are missing] {need_p}, [and|and honestly] [that matters more|that's a bigger barrier] than [anything medical|the medicine].",
         "[Transportation is huge|Rides are a massive issue], if she lives [out in {town}|way out in the county] there's [no bus|no public transit], and the [methadone clinic|OTP] is [forty minutes away|an hour each way], [every day|six days a week].",
         "[Medicaid used to end at sixty days postpartum|Coverage used to drop at two months] and we [lost so many moms right there|saw people fall off treatment], the [extension to a year|twelve-month extension] has [helped|made a real difference].",
         "[Housing is the thing I can't fix|I can't fix housing], I can [get her on medication today|start her on buprenorphine today], but I can't [get her an apartment|find her a safe place], and a lot of [sober living doesn't take babies|recovery housing won't take infants].",
@@ -132,12 +147,24 @@ PROVIDER: dict[str, list[str]] = {
         "[Food insecurity|Not having food], [phones getting shut off|no working phone], [no ID|missing documents], those are the things that [actually derail people|knock people out of care], more than [the medical stuff|the clinical stuff].",
     ],
     "cps_barrier": [
+        "[Moms|Patients] [ask me|want to know], ['are you going to call CPS?'|'is this going to be reported?'], [before they'll answer anything|before they tell me anything else], and [the honest answer|my honest answer] [sometimes|often] [scares them off|ends the conversation].",
+        "[I've watched|We've had] [a mom|moms] [leave against medical advice|sign out AMA] [the day the caseworker was coming|when they heard CPS was coming], [because she was so scared|out of pure fear], [and we lost her|and we never saw her again].",
+        "The [plan of safe care|safe care process] [feels|comes across] [punitive|like surveillance] to [a lot of moms|families], [no matter how we frame it|however we explain it], [because it's attached to CPS|because CPS is in the room].",
+        "[Caseworkers|Some workers] [still push|pressure] moms to [taper off {med}|come off MOUD] [to close the case|as a condition], [which goes against every guideline|which is dangerous], and [moms feel trapped|moms don't know who to listen to].",
+        "[Separating|Removing] [the baby|infants] [at birth|from the hospital] [when mom is in treatment|for MOUD alone] [just devastates|destroys] [the mom|moms], and [honestly|frankly] [that's when we see overdoses|that's a huge overdose risk].",
+        "[The home visits|All the CPS requirements] [on top of|plus] [daily dosing|treatment] [are|is] [just unmanageable|too much] [for a lot of moms|for someone without a car], [and then they get written up|then they're labeled noncompliant].",
         "In our state we [have to notify CPS|are required to report] for [every substance-exposed infant|every baby with exposure], and moms [hear 'CPS' and just shut down|panic the moment they hear it], they [stop talking to us|stop being honest].",
         "The fear of [losing custody|losing the baby] keeps women [away from prenatal care|out of treatment], which is [the exact opposite of what we want|completely counterproductive].",
         "Even moms who are [doing everything right on MOUD|stable in treatment] [get reported|get a CPS referral], and the [investigation itself is traumatic|investigation alone is terrifying], it [undermines|erodes] [everything we built with her|all the trust we built].",
         "The system is set up so [being honest gets punished|honesty gets you reported], so moms learn [not to be honest about use|to hide things], and that makes it [harder to keep them safe|harder to help them].",
     ],
     "cps_promoter": [
+        "[When|If] [the caseworker|CPS] [comes to|joins] [our discharge meeting|the team meeting], [everyone is on the same page|the plan is coordinated], and [moms get services faster|things move so much faster].",
+        "[I've seen|We've had] [moms|families] [tell us later|say afterwards] that [CPS involvement|the case] [was the turning point|got them into treatment|forced them to get help], [even though they hated it at the time|as much as they hated it].",
+        "[A caseworker|The county worker] [can get|can fast-track] [a family|a mom] into [housing vouchers|childcare subsidies|home visiting] [way faster|much faster] than [we can|any referral I make], [so I see that as a resource|that part really helps].",
+        "[Our local workers|The CPS workers here] [are trained on MOUD now|went through our training], and [they tell moms|they actually say], ['stay on your medication'|'keep going to the clinic'], [which is huge|and moms hear it from them].",
+        "[The plan of safe care|Safe care planning] [gives us|gives the team] [a reason to|a structure to] [connect mom to|line up] [peer support, home visiting and pediatrics|all the services] [before discharge|before she leaves], [it's a real safety net|it's actually useful].",
+        "[For a mom|For moms] [with no support at all|who have nobody], [the caseworker|CPS] [is sometimes the only person|may be the one person] [checking in|following up] [after discharge|at home], [and that can be protective|that can honestly help].",
         "Honestly, [a good caseworker|the right caseworker] can be [a huge help|a real asset], they can [unlock housing, childcare, parenting classes|get her services], [things we can't get her|resources we don't have].",
         "The plan of safe care, when [it's done right|it's done well], is [really a services plan|about services], [not a punishment|not punitive], it [connects the family to home visiting and treatment|links them to supports].",
         "For some moms [CPS involvement|having an open case] is [actually the motivation|a real motivator], they [want that case closed|want to prove themselves], so they [show up to everything|never miss an appointment].",
