@@ -217,7 +217,30 @@ def parse_turns(
         turns.append(Turn(len(turns), speaker, start, end, metadata))
     if empty:
         warnings.append(f"{empty} speaker label(s) with no words after them made no turn")
+    warnings.extend(_rare_speaker_warnings(turns))
     return turns, warnings
+
+
+def _rare_speaker_warnings(turns: list[Turn]) -> list[str]:
+    """Warn about one-off "speakers" in a conversation between regular ones.
+
+    A line inside an utterance that happens to start like a label (``Note: …``, ``Mom: …``)
+    would silently split a turn; when two or more speakers have at least three turns each, a
+    speaker seen once is reported so that a person can check it.
+    """
+    counts: dict[str, int] = {}
+    for turn in turns:
+        counts[turn.speaker] = counts.get(turn.speaker, 0) + 1
+    regular = [speaker for speaker, n in counts.items() if n >= 3]
+    once = [speaker for speaker, n in counts.items() if n == 1]
+    if len(regular) < 2 or not once:
+        return []
+    where = {turn.speaker: turn.start for turn in turns if turn.speaker in once}
+    listed = ", ".join(f"{speaker!r} (offset {where[speaker]})" for speaker in once[:5])
+    return [
+        f"speaker label(s) used only once: {listed} — a line inside an utterance that looks "
+        "like a label? (give speaker_patterns to be stricter)"
+    ]
 
 
 class _LabelFinder:

@@ -120,6 +120,32 @@ def test_no_labels_is_one_unknown_turn_with_warning(tmp_path, caplog):
     assert "no speaker labels" in caplog.text
 
 
+def test_one_off_label_inside_a_conversation_is_warned():
+    text = "\n\n".join(
+        [
+            "INTERVIEWER: q?",
+            "P01: a.",
+            "INTERVIEWER: q?",
+            "P01: a.",
+            "INTERVIEWER: q?",
+            "P01: it said\nNote: take twice daily",
+            "P01: ok",
+        ]
+    )
+    turns, warnings = parse_turns(text)
+    assert [t.speaker for t in turns].count("Note") == 1
+    assert len(warnings) == 1 and "'Note'" in warnings[0] and "only once" in warnings[0]
+    turns, warnings = parse_turns(text, [r"(?P<speaker>INTERVIEWER|P01):\s*"])
+    assert "Note" not in [t.speaker for t in turns] and warnings == []
+
+
+def test_undefined_windows_1252_byte_is_binary(tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"P01: caf\xe9 \x81 here")  # 0x81 is undefined in cp1252 and not UTF-8
+    with pytest.raises(BinaryFileError, match="neither UTF-8 nor Windows-1252"):
+        read_transcript(path)
+
+
 def test_preamble_and_empty_label_are_warned():
     turns, warnings = parse_turns("Interview 3, site A\nINTERVIEWER:\nP01: yes")
     assert [t.speaker for t in turns] == ["P01"]
