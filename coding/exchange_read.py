@@ -16,6 +16,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -372,7 +373,11 @@ def _variable_value(value: etree._Element) -> Any:
             return int(text)
         if kind == "FloatValue":
             return float(text)
-        if kind in ("TextValue", "DateValue", "DateTimeValue"):
+        if kind == "DateValue":
+            return date.fromisoformat(text.strip()[:10])
+        if kind == "DateTimeValue":
+            return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        if kind == "TextValue":
             return text
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -116,7 +117,7 @@ def test_round_trip_is_lossless(tmp_path, schema):
     assert people.loc["P01", "site"] == "north"
     assert people.loc["V01", "age"] == 41
     assert bool(people.loc["P01", "pmad"]) is True
-    assert people.loc["V01", "interview_date"] == "2025-03-09"
+    assert people.loc["V01", "interview_date"] == date(2025, 3, 9)
 
 
 def test_export_is_deterministic_and_names_sources(tmp_path):
