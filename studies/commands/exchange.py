@@ -132,6 +132,18 @@ def import_qdpx(args: argparse.Namespace) -> int:
                 )
             continue
         new_transcripts.append(transcript)
+    known_people = set()
+    if study.has_table("participants") and study.data_path("participants").is_file():
+        known_people = set(study.participants()["participant_id"].astype(str))
+    missing_people = sorted(
+        {t.participant_id for t in new_transcripts if t.participant_id} - known_people
+    )
+    if missing_people:
+        warnings.append(
+            f"participants {missing_people} are not in the study's participants table; add "
+            "them (their case variables are in the project) or `dyadlab validate` will flag "
+            "the manifest"
+        )
     codings = project.codings
     book = study.codebook()
     unknown = sorted(set(codings["code_id"]) - set(book.ids))

@@ -194,3 +194,22 @@ def test_irr_exclude_speakers(study, capsys):
     stigma = [r for r in rows if r["code_id"] == "stigma" and r["coder_a"] == "coder_a"][0]
     assert stigma["n_units"] == 3  # the three participant turns
     assert main([*args[:-2], "--unit", "character", "--exclude-speakers", "X"]) == 1
+
+
+def test_import_warns_about_unknown_participants(study, tmp_path, capsys):
+    out = tmp_path / "mini.qdpx"
+    assert main(["export", "qdpx", str(study), str(out)]) == 0
+    target = tmp_path / "other"
+    shutil.copytree(study, target)
+    (target / "transcripts" / "T02.txt").unlink()
+    manifest = pd.read_csv(target / "transcripts" / "manifest.csv")
+    manifest[manifest.transcript_id == "T01"].to_csv(
+        target / "transcripts" / "manifest.csv", index=False
+    )
+    people = pd.read_csv(target / "data" / "participants.csv")
+    people[people.participant_id == "P01"].to_csv(target / "data" / "participants.csv", index=False)
+    capsys.readouterr()
+    assert main(["import", "qdpx", str(target), str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "1 new transcripts" in captured.out
+    assert "participants ['V01'] are not in the study's participants table" in captured.err
