@@ -145,11 +145,15 @@ def coded_segments(codings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _choose(values: Sequence[str] | None, present: Sequence[str], what: str) -> list[str]:
+    """The requested coders/codes; an unknown coder is an error, an unused code a warning
+    (nobody applied it: agreement on absence only, kappa undefined)."""
     if values is None:
         return sorted(present)
-    chosen = [str(v) for v in values]
+    chosen = list(dict.fromkeys(str(v) for v in values))
     unknown = sorted(set(chosen) - set(present))
-    if unknown:
+    if unknown and what == "codes":
+        log.warning("codes %s were applied by none of the chosen coders", unknown)
+    elif unknown:
         raise CodingError(f"no codings by {what} {unknown}; present: {sorted(present)}", field=what)
     return chosen
 

@@ -299,3 +299,10 @@ def test_plot_agreement_returns_axes():
     assert "ann × bob" in ax.get_title()
     with pytest.raises(CodingError, match="statistic"):
         plot_agreement(table, "rho")
+
+
+def test_unused_code_gives_undefined_kappa_not_an_error():
+    table = agreement_table(CODINGS, TURNS, codes=["stigma", "delivery_pain"], bootstrap=0)
+    row = table.query("code_id == 'delivery_pain' and coder_a == 'ann'").iloc[0]
+    assert row["percent_agreement"] == 1.0 and np.isnan(row["kappa"])
+    assert row["ac1"] == pytest.approx(1.0)
