@@ -73,6 +73,7 @@ class OffsetMap:
     """
 
     def __init__(self, old: str, new: str) -> None:
+        self._new_length = len(new)
         self._old_starts: list[int] = []
         self._segments: list[tuple[int, int, int]] = []  # (old_start, old_end, new_start)
         old_lines = _chunks(old)
@@ -117,6 +118,29 @@ class OffsetMap:
             return 0
         start, end, new_start = self._segments[index]
         return new_start + min(offset, end) - start
+
+    def nearest_after(self, offset: int) -> int:
+        """Like :meth:`exact`, else the start of the nearest unchanged stretch after it
+        (the new text's length when none follows) — for end offsets."""
+        index = bisect.bisect_right(self._old_starts, offset) - 1
+        if index >= 0:
+            start, end, new_start = self._segments[index]
+            if offset < end:
+                return new_start + offset - start
+        following = index + 1
+        if following < len(self._segments):
+            return self._segments[following][2]
+        return self._new_length
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` of the old text mapped onto the new one, widened over changed
+        text at either edge (a turn starting or ending with a redacted name keeps it)."""
+        new_start = self.exact(start)
+        if new_start is None:
+            new_start = self.nearest(start)
+        last = self.exact(end - 1) if end > start else None
+        new_end = last + 1 if last is not None else self.nearest_after(end)
+        return new_start, max(new_start, new_end)
 
 
 def reanchor(

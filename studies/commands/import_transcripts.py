@@ -253,19 +253,17 @@ def _deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[s
             "coding.deid is not available",
             field="deid.required_on_import",
         ) from None
-    from coding.transcripts import reanchor
+    from coding.transcripts_model import Turn
+    from coding.transcripts_reanchor import OffsetMap
 
     result = redact(text)
-    spans = pd.DataFrame(
-        {"start": [t.start for t in turns], "end": [t.end for t in turns]}, dtype="int64"
-    )
-    mapped, _ = reanchor(text, result.text, spans)
-    from coding.transcripts_model import Turn
-
-    new_turns = [
-        Turn(t.index, t.speaker, int(s), int(e), dict(t.metadata))
-        for t, s, e in zip(turns, mapped["start"], mapped["end"], strict=True)
-    ]
+    offsets = OffsetMap(text, result.text)
+    # speaker names can be names too: redact them the same way (they go into sidecars)
+    speakers = {turn.speaker: redact(turn.speaker).text for turn in turns}
+    new_turns = []
+    for turn in turns:
+        start, end = offsets.span(turn.start, turn.end)
+        new_turns.append(Turn(turn.index, speakers[turn.speaker], start, end, dict(turn.metadata)))
     n = len(getattr(result, "spans", []) or [])
     return result.text, new_turns, [f"de-identified: {n} span(s) redacted"] if n else []
 

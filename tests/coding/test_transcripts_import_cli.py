@@ -191,3 +191,43 @@ def test_size_limit_option(study, tmp_path, capsys):
     source.write_text("P07: " + "words " * 50_000, encoding="utf-8")
     status, _, err = _run(capsys, str(study), str(source), "--max-mb", "0.1")
     assert status == 1 and "over the limit" in err
+
+
+def test_deid_required_on_import_redacts_text_and_speakers(study, tmp_path, capsys, monkeypatch):
+    import re
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class Redacted:
+        text: str
+        spans: list
+
+    def redact(text, roster=None):  # stands in for coding.deid: names -> [NAME]
+        spans = [(m.start(), m.end(), "name", m.group()) for m in re.finditer("Jane Doe", text)]
+        return Redacted(text.replace("Jane Doe", "[NAME]"), spans)
+
+    monkeypatch.setitem(sys.modules, "coding.deid", types.SimpleNamespace(redact=redact))
+    (study / "study.yaml").write_text(
+        STUDY_YAML + "deid:\n  required_on_import: true\n", encoding="utf-8"
+    )
+    source = tmp_path / "call.vtt"
+    source.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Jane Doe>Is Jane Doe your name?\n\n"
+        "00:00:02.500 --> 00:00:04.000\n<v P07>Yes, I told Jane Doe.\n",
+        encoding="utf-8",
+    )
+    status, out, err = _run(capsys, str(study), str(source), "--participant", "P07")
+    assert status == 0, err
+    stored = (study / "transcripts" / "call.txt").read_text(encoding="utf-8")
+    sidecar = (study / "transcripts" / "call.turns.json").read_text(encoding="utf-8")
+    assert "Jane" not in stored and "Jane" not in sidecar
+    from coding.transcripts import read_transcript
+
+    transcript = read_transcript(study / "transcripts" / "call.txt")
+    assert [(t.speaker, transcript.turn_text(t.index)) for t in transcript.turns] == [
+        ("[NAME]", "Is [NAME] your name?"),
+        ("P07", "Yes, I told [NAME]."),
+    ]
+    assert "de-identified: 3 span(s) redacted" in err

@@ -115,3 +115,15 @@ def test_long_transcript_is_fast():
     assert report.n_unchanged == 3  # spans before the edit on line 100 (lines 0, 40, 80)
     for row, quote in zip(moved.itertuples(), quotes, strict=True):
         assert new[row.start : row.end] == quote
+
+
+def test_offset_map_span_widens_over_changed_edges():
+    from coding.transcripts_reanchor import OffsetMap
+
+    old = "A: Jane Doe said hi to Jane Doe"
+    new = "A: [NAME] said hi to [NAME]"
+    offsets = OffsetMap(old, new)
+    start, end = offsets.span(3, len(old))  # the turn starts and ends with a redacted name
+    assert new[start:end] == "[NAME] said hi to [NAME]"
+    assert offsets.exact(old.index("said")) == new.index("said")
+    assert offsets.exact(old.index("Jane")) is None
