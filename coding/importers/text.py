@@ -63,7 +63,7 @@ DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
 """Speaker-label regular expressions tried at the start of each line (first match wins)."""
 
 # Bytes that Windows-1252 leaves undefined; Python's cp1252 codec rejects them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

@@ -203,6 +203,12 @@ def test_binary_file_is_refused(tmp_path):
     assert str(path) in str(info.value)
 
 
+def test_word_line_break_and_form_feed_are_text(tmp_path):
+    path = tmp_path / "word.txt"
+    path.write_bytes(b"P01: first\x0bsecond\x0cthird")  # Word's manual line break, page break
+    assert read_transcript(path).turn_text(0) == "first\x0bsecond\x0cthird"
+
+
 def test_control_characters_are_refused(tmp_path):
     path = tmp_path / "odd.txt"
     path.write_bytes(b"P01: hello\n\x1b[31mred\x07")
