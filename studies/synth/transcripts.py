@@ -42,7 +42,14 @@ import pandas as pd
 from studies.errors import StudyError
 from studies.synth.language import background as bg
 from studies.synth.language.details import DETAILS
-from studies.synth.language.grammar import OPENERS, Idiolect, expand, speechify, template_flags
+from studies.synth.language.grammar import (
+    OPENERS,
+    Idiolect,
+    expand,
+    shuffle_clauses,
+    speechify,
+    template_flags,
+)
 from studies.synth.language.patient_bank import PATIENT
 from studies.synth.language.provider_bank import PROVIDER
 
@@ -393,6 +400,8 @@ class _Composer:
         text = expand(template, self.persona.slots, self.rng)
         if spoken:
             text = self.idiolect.apply(text)
+            if self.rng.random() < 0.4:
+                text = shuffle_clauses(text, self.rng, self.persona.names)
             text = speechify(
                 text,
                 self.rng,
@@ -460,6 +469,12 @@ class _Composer:
         if not weights:
             kinds = ("demographics", "demographics", "logistics")
             n = rng.choice((1, 2, 2, 3))
+            if not probe and "history" in self.background:
+                # her treatment history comes up when she introduces herself
+                pieces = [(self.background_sentence(rng.choice(kinds)), None) for _ in range(n)]
+                pieces.insert(rng.randint(0, n), (self.background_sentence("history"), None))
+                self.participant(pieces, topic)
+                return
             self.participant(
                 [(self.background_sentence(rng.choice(kinds)), None) for _ in range(n)], topic
             )

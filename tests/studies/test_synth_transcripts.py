@@ -176,24 +176,63 @@ def _participant_sentences(interviews, turns) -> list[str]:
     return utterances
 
 
-def test_text_is_varied(interviews, turns):
-    """Variety the automatic coder's evaluation needs (see the module docstring of the generator).
+def _sentences(utterance: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", utterance) if len(s.split()) >= 8]
 
-    Distinct word 3-grams / all 3-grams over every participant turn: a corpus built from a
-    few dozen fixed sentences scores below 0.1 at this size (each sentence's ~20 trigrams
-    repeat hundreds of times); spontaneous speech corpora of ~50k words score ~0.6-0.7.
-    We require 0.45. And no sentence of 8+ words occurs more than 5 times in ~30 interviews.
-    """
-    utterances = _participant_sentences(interviews, turns)
+
+def _trigram_ratio(utterances: list[str]) -> float:
     words = [w.lower().strip(",.?!'—") for u in utterances for w in u.split()]
     trigrams = list(zip(words, words[1:], words[2:], strict=False))
-    ratio = len(set(trigrams)) / len(trigrams)
-    assert ratio >= 0.45, ratio
-    sentences = Counter(
-        s.strip() for u in utterances for s in re.split(r"(?<=[.?!])\s+", u) if len(s.split()) >= 8
-    )
+    return len(set(trigrams)) / len(trigrams)
+
+
+def test_text_is_varied(interviews, turns):
+    """Variety an automatic coder's grouped cross-validation needs.
+
+    1. Distinct word 3-grams / all 3-grams over every participant turn (~65k words). The
+       same corpus rebuilt from a few dozen fixed sentences (the "templated" generator the
+       issue warns against; built below from 40 of our own sentences, same length) scores
+       ~0.01; we require 0.42 (measured 0.46-0.48 with these inputs), i.e. most 3-grams are
+       new while fillers and function-word 3-grams ("you know what", "a lot of") repeat.
+    2. No sentence of 8+ words occurs more than 5 times in the ~30 interviews.
+    3. Leakage across participants: on average under 10% (and for no participant over 25%)
+       of a participant's sentences occur verbatim in another participant's interview, so
+       a held-out participant's turns are not copies of the training turns.
+    """
+    utterances = _participant_sentences(interviews, turns)
+    ratio = _trigram_ratio(utterances)
+    fixed = sorted({s for u in utterances for s in _sentences(u)})[:40]
+    n_words = sum(len(u.split()) for u in utterances)
+    templated, size = [], 0
+    while size < n_words:
+        sentence = fixed[len(templated) % len(fixed)]
+        templated.append(sentence)
+        size += len(sentence.split())
+    assert _trigram_ratio(templated) < 0.05
+    assert ratio >= 0.42, ratio
+
+    sentences = Counter(s for u in utterances for s in _sentences(u))
     sentence, count = sentences.most_common(1)[0]
     assert count <= 5, (sentence, count)
+
+    per_participant: dict[str, set[str]] = {}
+    for row in turns[turns["speaker"] != "INTERVIEWER"].itertuples():
+        utterance = interviews.texts[row.transcript_id][row.start : row.end]
+        per_participant.setdefault(row.speaker, set()).update(_sentences(utterance))
+    owners = Counter(s for own in per_participant.values() for s in own)
+    shared = [np.mean([owners[s] > 1 for s in own]) for own in per_participant.values()]
+    assert np.mean(shared) < 0.10 and max(shared) < 0.25, (np.mean(shared), max(shared))
+
+
+def test_works_on_the_synthetic_cohort():
+    """The demo study's own participants and deliveries (engineer A's cohort generator)."""
+    synth = pytest.importorskip("studies.synth")
+    cohort = synth.generate_cohort(1500, seed=5)
+    interviews = generate_interviews(cohort.participants, cohort.deliveries, cohort.seed)
+    assert len(interviews.texts) == len(cohort.participants)
+    words = [len(text.split()) for text in interviews.texts.values()]
+    assert min(words) >= 1500 and max(words) <= 4000
+    assert set(interviews.codings["code_id"]) <= set(CODES)
 
 
 def test_prevalence_differs_by_role(interviews, turns, inputs):

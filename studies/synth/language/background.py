@@ -177,7 +177,7 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
         "The clinic is [on|over on] [Main|Fifth|Railroad|Church] Street, [right by|next to] the [Dollar General|gas station|library].",
         "I [go|try to go] [in|to the clinic] [at six|around seven|at six thirty] in the morning before [{partner} leaves for work|everybody's up], that's [our routine|the schedule].",
         "We just [did|had] {baby}'s [four-month|two-month|six-month] [shots|checkup] [last week|on {weekday}], {he}'s [almost|like] [twelve|fourteen|eleven] pounds [now|already].",
-        "[Wait|Hold on], was that in [{month}|the spring]? [No|No, sorry], it was [later|earlier], my dates are [all mixed up|a mess].",
+        "[Wait|Hold on|Hmm], was that [in {month}|in the spring|before Christmas|after {his} due date]? [No|No, sorry|Actually no], it was [later|earlier|the month after|a couple weeks before], [my dates are all mixed up|I'm terrible with dates|don't quote me on that|my brain is mush since the baby|I always mix that up].",
         "[My appointments are|Group is] [on|every] [Mondays and Thursdays|{weekday}s|Tuesday mornings], [and the pediatrician|and {baby}'s checkups] are [usually|mostly] [Fridays|{weekday}s].",
         "[We got home|They discharged us] [on a {weekday}|the {day}th], [around lunchtime|late at night|in the afternoon], [and|then] [{partner}|my mom] [picked us up|drove us home].",
         "[The NICU|The special care nursery] was [on the third floor|downstairs|in the other building], [so I'd walk back and forth|so I was up and down the elevator] [all day|like twenty times a day].",
@@ -226,6 +226,12 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
         "Yep.",
     ],
 }
+
+PATIENT_BACKGROUND["history"] = [
+    "I've been on {med} since [2019|2020|2021|my first pregnancy|before I got pregnant with {baby}], [through|at] {clinic}.",
+    "I [started|got on] {med} [back in|around] [2018|2021|{month} of last year], [after|when] [my last relapse|I got out of detox|I found out I was pregnant].",
+    "[Right now|Currently] I'm [on|doing] {med}, [through|at] {clinic}, [I've been going there|been there] [about|like] [two|three|four] years.",
+]
 
 PROVIDER_BACKGROUND: dict[str, list[str]] = {
     "smalltalk": [

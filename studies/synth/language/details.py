@@ -1,4 +1,3 @@
-
 """Pools of concrete details that the propositions combine with.
 
 A frame such as "what got me was {nows_symptom}" becomes a different proposition with each

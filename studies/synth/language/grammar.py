@@ -342,3 +342,33 @@ class Idiolect:
 
             text = pattern.sub(swap, text)
         return text
+
+
+_TRAILING_CLAUSE = re.compile(
+    r"^(?P<main>[^,—]{12,}), (?P<conj>because|since|when|once|after|if|'cause) (?P<sub>[^—]{8,})\.$"
+)
+_LEADING_CLAUSE = re.compile(
+    r"^(?P<conj>When|Once|After|If|Because|Since) (?P<sub>[^,—]{6,}), (?P<main>[^—]{8,})\.$"
+)
+
+
+def shuffle_clauses(sentence: str, rng: random.Random, names: frozenset[str] = frozenset()) -> str:
+    """Swap a main clause and its subordinate clause ("X, because Y." <-> "Because Y, X.").
+
+    Only sentences that are exactly "main, conj sub." (or the reverse) are touched, so the
+    meaning is kept; the speaker's word order just varies.
+
+    >>> shuffle_clauses("I cried a lot, because he was so sick.", random.Random(0))
+    'Because he was so sick, I cried a lot.'
+    """
+    match = _TRAILING_CLAUSE.match(sentence)
+    if match:
+        conj = "because" if match["conj"] == "'cause" else match["conj"]
+        main = _lower_first(match["main"], names)
+        return f"{conj.capitalize()} {match['sub']}, {main}."
+    match = _LEADING_CLAUSE.match(sentence)
+    if match:
+        main = match["main"]
+        main = main[:1].upper() + main[1:]
+        return f"{main} {match['conj'].lower()} {match['sub']}."
+    return sentence
