@@ -22,7 +22,7 @@ COLUMNS = ("Field", "Title", "Type", "Unit", "Allowed values", "Missing", "Rules
 def render(table: str | Schema, format: str = "markdown") -> str:
     """The codebook of ``table`` (a table name or a :class:`Schema`) as Markdown or HTML."""
     schema = table if isinstance(table, Schema) else load_schema(table)
-    rows = [_cells(f) for f in schema.fields]
+    rows = [_cells(f, schema) for f in schema.fields]
     if format == "markdown":
         return _markdown(schema, rows)
     if format == "html":
@@ -30,7 +30,7 @@ def render(table: str | Schema, format: str = "markdown") -> str:
     raise SchemaError(f"format must be 'markdown' or 'html', got {format!r}")
 
 
-def _cells(field: Field) -> list[list[str]]:
+def _cells(field: Field, schema: Schema) -> list[list[str]]:
     """Each cell as a list of lines (joined per output format)."""
     allowed = [f"{c.value} = {c.label}" for c in field.categories]
     if field.enum and not field.categories:
@@ -47,6 +47,10 @@ def _cells(field: Field) -> list[list[str]]:
         rules.append("required")
     if field.unique:
         rules.append("unique")
+    rules += [
+        f"required when {r.column} is {r.value}" for r in schema.required_when
+        if r.field == field.name
+    ]
     if "minimum" in c and "maximum" in c:
         rules.append(f"{c['minimum']} to {c['maximum']}")
     elif "minimum" in c:

@@ -8,7 +8,8 @@ Frictionless Table Schema (https://datapackage.org/standard/table-schema/): ``fi
 ``primaryKey`` and ``foreignKeys``. dyadlab adds a few properties the standard permits as
 custom ones: ``unit`` (years, days, weeks), ``optional`` (the column may be absent; it is then
 read as all missing), ``pii`` (an identifier), ``rowChecks`` (``{field, operator, other}``
-comparisons within a row) and ``dateOrder`` (a date that must not precede a date of the row
+comparisons within a row), ``requiredWhen`` (``{field, when: {column: value}}``: a value is
+required in those rows) and ``dateOrder`` (a date that must not precede a date of the row
 it refers to in another table).
 
 >>> from data_dictionary import load_schema
@@ -42,7 +43,7 @@ _FIELD_KEYS = {
 _CONSTRAINT_KEYS = {"required", "unique", "minimum", "maximum", "pattern", "enum"}
 _SCHEMA_KEYS = {
     "name", "title", "description", "fields", "fieldsMatch", "missingValues", "primaryKey",
-    "foreignKeys", "rowChecks", "dateOrder", "$schema",
+    "foreignKeys", "rowChecks", "dateOrder", "requiredWhen", "$schema",
 }
 
 
@@ -148,6 +149,15 @@ class RowCheck:
 
 
 @dataclass(frozen=True)
+class RequiredWhen:
+    """``field`` must have a value in rows where column ``column`` equals ``value``."""
+
+    field: str
+    column: str
+    value: Any
+
+
+@dataclass(frozen=True)
 class DateOrder:
     """``field`` must not precede ``reference_field`` of the ``resource`` row joined on ``via``."""
 
@@ -169,6 +179,7 @@ class Schema:
     foreign_keys: tuple[ForeignKey, ...] = ()
     row_checks: tuple[RowCheck, ...] = ()
     date_orders: tuple[DateOrder, ...] = ()
+    required_when: tuple[RequiredWhen, ...] = ()
     path: Path | None = None
 
     @property
@@ -286,6 +297,13 @@ def schema_from_dict(raw: Any, *, path: Path | None = None) -> Schema:
     for order in raw.get("dateOrder", []):
         ref = order["notBefore"]
         date_orders.append(DateOrder(order["field"], ref["resource"], ref["field"], ref["via"]))
+    required_when = []
+    for rule in raw.get("requiredWhen", []):
+        ((column, value),) = rule["when"].items()
+        for key in (rule["field"], column):
+            if key not in names:
+                raise SchemaError(f"requiredWhen names unknown field {key!r}", file=path)
+        required_when.append(RequiredWhen(rule["field"], column, value))
     return Schema(
         name=name,
         fields=fields,
@@ -295,6 +313,7 @@ def schema_from_dict(raw: Any, *, path: Path | None = None) -> Schema:
         foreign_keys=tuple(foreign_keys),
         row_checks=tuple(row_checks),
         date_orders=tuple(date_orders),
+        required_when=tuple(required_when),
         path=path,
     )
 

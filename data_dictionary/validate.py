@@ -109,6 +109,9 @@ def check_table(df: pd.DataFrame, table: str | Schema) -> tuple[pd.DataFrame, pd
     for check in schema.row_checks:
         if check.field in out.columns and check.other in out.columns:
             records.append(_row_check(schema.name, check, out, raw))
+    for rule in schema.required_when:
+        if rule.field in out.columns and rule.column in out.columns:
+            records.append(_required_when(schema.name, rule, out, bad_rows))
     problems = _combine(records)
     out.index = original_index
     return out, problems
@@ -263,6 +266,28 @@ def _row_check(table: str, check, typed: pd.DataFrame, raw: pd.DataFrame) -> pd.
                 for a, b in zip(lv, rv, strict=True)
             ],
         }
+    )
+
+
+def _required_when(
+    table: str, rule, typed: pd.DataFrame, bad_rows: dict[str, pd.Series]
+) -> pd.DataFrame:
+    applies = typed[rule.column].eq(rule.value).fillna(False).astype(bool)
+    missing = typed[rule.field].isna()
+    if rule.field in bad_rows:  # unparseable values are reported already
+        missing &= ~bad_rows[rule.field]
+    failing = (applies & missing)
+    rows = failing[failing].index.to_numpy()
+    return pd.DataFrame(
+        {
+            "table": table,
+            "row": rows + 1,
+            "column": rule.field,
+            "check": f"required_when:{rule.column}={rule.value}",
+            "value": None,
+            "message": f"a value is required when {rule.column} is {rule.value!r}, got nothing",
+        },
+        index=range(len(rows)),
     )
 
 

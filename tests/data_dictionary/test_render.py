@@ -64,3 +64,9 @@ def test_markdown_pipes_are_escaped() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(dd.SchemaError, match="format must be"):
         dd.render("events", format="pdf")
+
+
+def test_conditional_requirements_are_shown() -> None:
+    text = dd.render("participants")
+    assert "required when role is patient" in text
+    assert "required when role is provider" in text

@@ -335,3 +335,15 @@ def test_unknown_delivery_and_person() -> None:
 def test_relations_skip_tables_not_given() -> None:
     tables = typed_tables()
     assert len(dd.relation_problems({"events": tables["events"]})) == 0
+
+
+def test_required_when_patients_need_a_person_and_providers_a_type() -> None:
+    df = frame(PARTICIPANTS)
+    df.loc[1, "person_id"] = ""
+    df.loc[2, "provider_type"] = ""
+    problems = problems_of(df, "participants")
+    assert problems[["row", "column"]].values.tolist() == [[2, "person_id"], [3, "provider_type"]]
+    assert problems["message"].tolist() == [
+        "a value is required when role is 'patient', got nothing",
+        "a value is required when role is 'provider', got nothing",
+    ]
