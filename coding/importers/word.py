@@ -52,6 +52,7 @@ def read_docx(
     from docx.table import Table
 
     data = read_bytes(path, max_bytes=max_bytes)
+    _check_unpacked_size(data, path, limit=4 * max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -86,6 +87,26 @@ def read_docx(
         raise EmptyTranscriptError("the Word document has no text", file=path)
     turns, turn_warnings = parse_turns(text, speaker_patterns)
     return ImportedText(text, turns, warnings + turn_warnings, format="docx")
+
+
+def _check_unpacked_size(data: bytes, path: str | Path, *, limit: int) -> None:
+    """Refuse a .docx whose parts unpack to more than ``limit`` bytes (a zip bomb)."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise TranscriptError(
+            "not a readable Word .docx file (not a zip archive); save it again from Word as .docx",
+            file=path,
+        ) from None
+    if total > limit:
+        raise TranscriptError(
+            f"the Word file unpacks to {total / 1e6:.0f} MB, over the limit of "
+            f"{limit / 1e6:.0f} MB (4 × max_bytes): refused as a possible zip bomb",
+            file=path,
+        )
 
 
 def _row_turn(cells: list[str]) -> tuple[str, str, dict[str, str]] | None:

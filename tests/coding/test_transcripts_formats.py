@@ -67,10 +67,21 @@ def test_docx_table_layout(tmp_path):
     assert transcript.turns[1].metadata == {"time": "00:00:09"}
 
 
+def test_docx_zip_bomb_is_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * 5_000_000)  # 5 MB -> a few KB
+    assert path.stat().st_size < 100_000
+    with pytest.raises(TranscriptError, match="zip bomb"):
+        read_transcript(path, max_bytes=1_000_000)
+
+
 def test_docx_bad_and_empty(tmp_path):
     fake = tmp_path / "fake.docx"
     fake.write_bytes(b"this is not a zip file")
-    with pytest.raises(TranscriptError, match="not a readable Word .docx"):
+    with pytest.raises(TranscriptError, match="not a readable Word .docx"):  # not a zip
         read_transcript(fake)
     empty = tmp_path / "empty.docx"
     docx.Document().save(empty)

@@ -231,3 +231,24 @@ def test_deid_required_on_import_redacts_text_and_speakers(study, tmp_path, caps
         ("P07", "Yes, I told [NAME]."),
     ]
     assert "de-identified: 3 span(s) redacted" in err
+
+
+def test_store_backed_study_registers_new_and_protects_coded(study, tmp_path, capsys):
+    from coding.store import CodingStore
+
+    url = f"sqlite:///{study / 'coding.sqlite'}"
+    (study / "study.yaml").write_text(STUDY_YAML + f"store: {url}\n", encoding="utf-8")
+    with CodingStore(url):
+        pass  # an empty store: the web app has been started once
+    source = tmp_path / "T07.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    status, _, err = _run(capsys, str(study), str(source))
+    assert status == 0, err
+    with CodingStore(url) as store:
+        assert store.transcripts().transcript_id.tolist() == ["T07"]
+        store.add_coding("T07", "coder_a", "stigma", 41, 61)
+    source.write_text(TEXT.replace("The nurse", "The night nurse"), encoding="utf-8")
+    status, _, err = _run(capsys, str(study), str(source), "--reanchor")
+    assert status == 1
+    assert "codings in the coding store" in err
+    assert (study / "transcripts" / "T07.txt").read_text(encoding="utf-8") == TEXT
