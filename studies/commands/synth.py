@@ -33,7 +33,7 @@ def register(cli: CommandLine) -> None:
     parser.add_argument("directory", metavar="DIR", help="study folder to write into")
     parser.add_argument("--seed", type=_count(0, 2**63 - 1), required=True, help="random seed")
     parser.add_argument(
-        "--deliveries", type=_count(1, 10_000_000), default=1500,
+        "--deliveries", type=_count(1, 2_000_000), default=1500,
         help="number of deliveries (default 1500)",
     )
     parser.add_argument(
@@ -43,14 +43,22 @@ def register(cli: CommandLine) -> None:
     parser.add_argument(
         "--no-transcripts", action="store_true", help="skip interview transcripts and codings"
     )
+    parser.add_argument(
+        "--force", action="store_true",
+        help="replace data files in a folder that dyadlab synth did not write",
+    )
     add_json_flag(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from studies.synth import generate_cohort, write_study
+    """Generate the cohort and write the study folder; print a summary."""
+    from studies.synth import generate_cohort, prepare_folder, write_study
 
+    prepare_folder(args.directory, force=args.force)  # fail before minutes of generating
     cohort = generate_cohort(args.deliveries, seed=args.seed, n_participants=args.participants)
-    summary = write_study(args.directory, cohort, transcripts=not args.no_transcripts)
+    summary = write_study(
+        args.directory, cohort, transcripts=not args.no_transcripts, force=args.force
+    )
     if args.json:
         print_json(dataclasses.asdict(summary))
     else:

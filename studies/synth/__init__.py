@@ -9,6 +9,6 @@ The command line equivalent is ``dyadlab synth studies/my_demo --seed 20261127``
 """
 
 from studies.synth.generate import SynthCohort, generate_cohort
-from studies.synth.study_folder import WriteSummary, write_study
+from studies.synth.study_folder import WriteSummary, prepare_folder, write_study
 
-__all__ = ["SynthCohort", "WriteSummary", "generate_cohort", "write_study"]
+__all__ = ["SynthCohort", "WriteSummary", "generate_cohort", "prepare_folder", "write_study"]

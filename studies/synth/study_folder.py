@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,19 @@ LARGE_STUDY = 200_000
 TRANSCRIPT_LINES = "  transcripts: transcripts/manifest.csv\n  codings: codings.csv\n"
 
 
+#: Written into every synthetic study; its presence lets `dyadlab synth` overwrite the folder.
+MARKER = "data/SYNTHETIC.json"
+#: Files `write_study` replaces (relative to the study folder).
+OUTPUTS = (
+    "data/deliveries.csv",
+    "data/dispensing.csv.gz",
+    "data/events.csv",
+    "data/participants.csv",
+    "transcripts/manifest.csv",
+    "codings.csv",
+)
+
+
 @dataclass
 class WriteSummary:
     """What :func:`write_study` wrote: row counts per table and the paths (for ``--json``)."""
@@ -54,13 +68,34 @@ class WriteSummary:
     study_yaml_written: bool = False
 
 
-def _prepare(directory: Path) -> None:
+def prepare_folder(directory: str | Path, force: bool = False) -> Path:
+    """Check that ``directory`` may receive a synthetic study and create ``data/`` in it.
+
+    Raises :class:`~studies.errors.StudyError` when the folder holds data files that
+    ``dyadlab synth`` did not write (unless ``force``), or cannot be created.
+    """
+    directory = Path(directory)
+    _check_overwrite(directory, force)
     try:
         (directory / "data").mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StudyError(
             f"cannot create the study folder: {error.strerror or error}", file=directory
         ) from error
+    return directory
+
+
+def _check_overwrite(root: Path, force: bool) -> None:
+    """Refuse to replace study data that ``dyadlab synth`` did not write (it may be real)."""
+    if force or (root / MARKER).exists():
+        return
+    for relative in OUTPUTS:
+        if (root / relative).exists():
+            raise StudyError(
+                f"this study folder holds data that dyadlab synth did not write (no {MARKER}); "
+                "refusing to overwrite it (use --force to replace it with synthetic data)",
+                file=root / relative,
+            )
 
 
 def _load_interview_generator():
@@ -73,22 +108,32 @@ def _load_interview_generator():
 
 
 def write_study(
-    directory: str | Path, cohort: SynthCohort, transcripts: bool = True
+    directory: str | Path, cohort: SynthCohort, transcripts: bool = True, force: bool = False
 ) -> WriteSummary:
     """Write ``cohort`` into ``directory`` (tables in ``data/``, transcripts, codings).
 
     Every file is written atomically. ``study.yaml`` is written only when the folder has
-    none. Transcripts and codings come from
-    :func:`studies.synth.transcripts.generate_interviews` when ``transcripts`` is true and that
-    module is available.
+    none. ``data/SYNTHETIC.json`` marks the folder as synthetic (seed and sizes); data
+    files in a folder without that marker are never replaced unless ``force`` is true, so
+    a real study cannot be overwritten by mistake (:class:`~studies.errors.StudyError`).
+    Transcripts and codings come from :func:`studies.synth.transcripts.generate_interviews`
+    when ``transcripts`` is true and that module is available.
 
     >>> from studies.synth import generate_cohort, write_study
     >>> write_study("my_study", generate_cohort(500, seed=1), transcripts=False)  # doctest: +SKIP
     """
-    root = Path(directory)
-    _prepare(root)
+    root = prepare_folder(directory, force)
     summary = WriteSummary(directory=str(root), seed=cohort.seed)
     try:
+        marker = {
+            "generator": "dyadlab synth",
+            "note": "Synthetic data: no real person is described.",
+            "seed": cohort.seed,
+            "deliveries": len(cohort.deliveries),
+            "participants": len(cohort.participants),
+        }
+        with atomic_write(root / MARKER) as handle:
+            handle.write(json.dumps(marker, indent=2) + "\n")
         _write_tables(root, cohort, summary)
         if transcripts:
             _write_transcripts(root, cohort, summary)

@@ -68,7 +68,7 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path):
     a, b, c = (_all_bytes(tmp_path / n) for n in "abc")
     assert set(a) == {
         "study.yaml", "data/deliveries.csv", "data/dispensing.csv.gz", "data/events.csv",
-        "data/participants.csv",
+        "data/participants.csv", "data/SYNTHETIC.json",
     }
     assert a == b
     for name in ("data/deliveries.csv", "data/dispensing.csv.gz", "data/events.csv"):
@@ -336,6 +336,24 @@ def test_cli_keeps_an_existing_study_yaml(tmp_path):
     assert main(["synth", str(tmp_path), "--seed", "1", "--deliveries", "50",
                  "--no-transcripts"]) == 0
     assert (tmp_path / "study.yaml").read_text() == "name: mine\n"
+
+
+def test_cli_refuses_to_overwrite_data_it_did_not_write(tmp_path, capsys):
+    real = tmp_path / "data" / "deliveries.csv"
+    real.parent.mkdir()
+    real.write_text("delivery_id,person_id\nreal,data\n")
+    args = ["synth", str(tmp_path), "--seed", "1", "--deliveries", "30", "--no-transcripts"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "deliveries.csv" in err and "--force" in err and len(err.strip().splitlines()) == 1
+    assert real.read_text() == "delivery_id,person_id\nreal,data\n"
+    assert not (tmp_path / "data" / "events.csv").exists()
+    # A folder synth wrote (it has the marker) is regenerated without --force ...
+    assert main([*args, "--force"]) == 0
+    marker = json.loads((tmp_path / "data" / "SYNTHETIC.json").read_text())
+    assert marker["seed"] == 1 and marker["deliveries"] == 30
+    assert main(args) == 0
+    assert real.read_text().startswith("delivery_id,person_id,delivery_date,")
 
 
 @pytest.mark.parametrize(
