@@ -47,7 +47,7 @@ def study(tmp_path):
             "participant_id": ["P01", "V01"],
             "role": ["patient", "provider"],
             "site": ["north", "south"],
-            "person_id": ["", ""],
+            "person_id": ["M001", ""],
             "provider_type": ["", "nurse"],
             "interview_date": ["2025-03-01", "2025-03-09"],
         }
