@@ -338,6 +338,7 @@ def _provider_persona(ptype: str, rng: random.Random) -> _Persona:
             "our patients with OUD",
         ],
         "med": ["methadone", "buprenorphine", "Suboxone", "MOUD", "their medication"],
+        "medadj": ["methadone", "Suboxone", "MOUD"],
         "unit": rng.choice(PROVIDER_UNITS.get(ptype, ("the unit",))),
         "ptype": PROVIDER_TITLES.get(ptype, ptype.replace("_", " ")),
         "hospital": rng.choice(bg.HOSPITALS),

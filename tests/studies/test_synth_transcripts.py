@@ -7,6 +7,7 @@ contract, not against the generator's own bookkeeping.
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from collections import Counter
@@ -17,7 +18,17 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from studies.errors import StudyError
-from studies.synth.transcripts import CODES, InterviewSet, generate_interviews
+from studies.synth.language import background as bg
+from studies.synth.language.grammar import expand, shuffle_clauses, template_flags
+from studies.synth.language.patient_bank import PATIENT
+from studies.synth.language.provider_bank import PROVIDER
+from studies.synth.transcripts import (
+    CODES,
+    InterviewSet,
+    _patient_persona,
+    _provider_persona,
+    generate_interviews,
+)
 
 N_PATIENTS, N_PROVIDERS = 20, 10
 TURN = re.compile(r"(?m)^([A-Z][A-Z0-9]*): ")
@@ -312,3 +323,53 @@ def test_bad_input_names_row_and_field(inputs):
     odd.loc[0, "role"] = "visitor"
     with pytest.raises(StudyError, match="role"):
         generate_interviews(odd, deliveries, 1)
+
+
+def test_template_grammar():
+    rng = random.Random(3)
+    seen = {
+        expand("[I was|I'd been] on {med}[ for a while|]", {"med": ["methadone"]}, rng)
+        for _ in range(200)
+    }
+    assert seen == {
+        "I was on methadone",
+        "I'd been on methadone",
+        "I was on methadone for a while",
+        "I'd been on methadone for a while",
+    }
+    assert expand("{Baby} cried.", {"baby": "kaylee"}, rng) == "Kaylee cried."
+    assert template_flags("@nows,cps: text") == (frozenset({"nows", "cps"}), "text")
+    with pytest.raises(KeyError, match="partner"):
+        expand("{partner} came", {}, rng)
+    assert shuffle_clauses("I cried a lot, because he was so sick.", rng) == (
+        "Because he was so sick, I cried a lot."
+    )
+    assert shuffle_clauses("When he cried, I felt awful.", rng) == "I felt awful when he cried."
+    assert shuffle_clauses("Short one.", rng) == "Short one."
+
+
+@pytest.mark.parametrize("moud", ["methadone", "buprenorphine", "naltrexone", "none"])
+def test_every_proposition_expands_for_every_persona(moud):
+    """No template may reference a slot a persona lacks or leave markup behind."""
+    delivery = pd.Series(
+        {
+            "moud": moud,
+            "infant_nows": True,
+            "cps_report": True,
+            "housing_instability": True,
+            "pmad": True,
+            "peer_recovery_coach": True,
+        }
+    )
+    personas = [(_patient_persona(delivery, random.Random(1)), PATIENT, bg.PATIENT_BACKGROUND)]
+    personas += [
+        (_provider_persona(t, random.Random(2)), PROVIDER, bg.PROVIDER_BACKGROUND)
+        for t in ("nurse", "physician", "social_worker", "peer_coach", "counselor")
+    ]
+    rng = random.Random(0)
+    for persona, bank, background in personas:
+        templates = [t for items in [*bank.values(), *background.values()] for t in items]
+        for template in templates:
+            for _ in range(3):
+                text = expand(template, persona.slots, rng)
+                assert text and not re.search(r"[\[\]{}|@]", text), (template, text)

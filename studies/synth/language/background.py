@@ -296,41 +296,55 @@ PROVIDER_BACKGROUND: dict[str, list[str]] = {
 
 # Interviewer: opening, per-topic questions, probes, closing.
 OPENING = [
-    "[Okay|Alright], [the recorder|the recording] [is|is] [on|going] [now|]. [Thank you|Thanks] [so much|again] [for|for] [meeting|talking] [with|with] [me|me] [today|this morning|this afternoon]. [Like|As] [we|we] [went over|talked about] [in|in] [the|the] [consent|consent form], [you can|you can] [skip|pass on] [any question|anything], [and|and] [we|we] [can|can] [stop|pause] [any time|whenever you want].",
-    "[So|Okay], [just|just] [to|to] [start|start], [thank you|thanks] [for|for] [being|being] [willing|willing] [to|to] [do|do] [this|this]. [There|There] [are|are] [no|no] [right|right] [or|or] [wrong|wrong] [answers|answers], [I|I] [just|just] [want|want] [to|to] [hear|hear] [about|about] [your|your] [experience|experiences].",
+    "[Okay|Alright], the [recorder|recording] is [on|going] now. [Thank you|Thanks] [so much|again] for [meeting|talking] with me [today|this morning|this afternoon]. [Like|As] we [went over|talked about] in the consent, you can [skip|pass on] any question, and we can [stop|pause] [any time|whenever you want].",
+    "[So|Okay], just to start, [thank you|thanks] for being willing to do this. There are no right or wrong answers, I just want to hear about your [experience|experiences].",
+    "[Alright|Okay], we're recording. [Before we start|First], [is|does] [now still a good time|this time still work for you]? [Great|Good]. [Like I said|As I mentioned], this is [about an hour|around forty-five minutes to an hour], and [anything you say|what you tell me] [stays confidential|is kept private], [names get taken out|we take names out] [before anyone reads it|of the transcripts].",
+    "[Thanks for coming in|Thanks for making the time]. [I'm going to|I'll] [ask about|go through] [a few topics|some topics], but [this is really a conversation|it's really just a conversation], so [go wherever you want with it|feel free to tell me whatever feels important].",
 ]
 CLOSING_Q = [
-    "[Is there|Is there] [anything|anything else] [I|I] [didn't|haven't] [ask|asked] [about|about] [that|that] [you|you] [think|think] [is|is] [important|important] [for|for] [us|us] [to|to] [know|know]?",
-    "[If|If] [you|you] [could|could] [change|change] [one|one] [thing|thing] [about|about] [how|how] [{carewho}|the hospital] [handles|handles] [this|this], [what|what] [would|would] [it|it] [be|be]?",
+    "Is there anything [else|] I [didn't ask about|haven't asked] that you think is important for us to know?",
+    "If you could change one thing about how [{carewho}|the hospital] [handles|handled] this, what would it be?",
+    "[Before we wrap up|We're almost done], is there anything you'd want [other moms|other families|people like me] to [know|hear]?",
+    "[Last question|One last thing]: what [gives you hope|keeps you going] [right now|these days]?",
 ]
 CLOSING_THANKS = [
-    "[Okay|Alright], [that's|that's] [everything|all I have]. [Thank you|Thanks] [so much|so, so much], [this|this] [was|was] [really|really] [helpful|helpful]. [I'll|I'll] [stop|turn off] [the|the] [recording|recorder] [now|now].",
-    "[Great|Okay], [well|well], [thank you|thanks] [for|for] [your|your] [time|time] [and|and] [for|for] [being|being] [so|so] [open|honest]. [I'm|I'm] [going to|gonna] [stop|stop] [the|the] [recording|recording] [here|here].",
+    "[Okay|Alright], that's [everything|all I have]. [Thank you|Thanks] so much, this was [really helpful|so helpful]. I'll [stop|turn off] the [recording|recorder] now.",
+    "[Great|Okay], well, thank you for your time and for being so [open|honest]. I'm [going to|gonna] stop the recording here.",
+    "[Thank you|Thanks]. [Really|Truly], [I appreciate|we appreciate] [you sharing all of that|your honesty]. [Let me stop the recording|I'll turn this off now].",
 ]
 PROBES = [
-    "[Can|Could] [you|you] [tell|say] [me|] [more|a little more] [about|about] [that|that]?",
-    "[What|What] [was|was] [that|that] [like|like] [for|for] [you|you]?",
-    "[How|How] [did|did] [that|that] [make|make] [you|you] [feel|feel]?",
-    "[Mm-hm|Okay]. [And|And] [then|then] [what|what] [happened|happened]?",
-    "[When|When] [you|you] [say|say] [that|that], [what|what] [do|do] [you|you] [mean|mean]?",
-    "[Can|Can] [you|you] [give|give] [me|me] [an|an] [example|example]?",
-    "[Mm|Mm-hm]. [Say|Say] [more|more] [about|about] [that|that].",
-    "[How|How] [did|did] [you|you] [handle|deal with] [that|that]?",
-    "[Was|Was] [that|that] [different|different] [from|from] [what|what] [you|you] [expected|expected]?",
-    "[Wow|Okay]. [And|And] [how|how] [are|are] [things|things] [now|now]?",
-    "[What|What] [do|do] [you|you] [think|think] [would|would] [have|have] [helped|helped] [in|in] [that|that] [moment|moment]?",
-    "[Who|Who] [else|else] [was|was] [involved|around] [then|then]?",
-    "[You|You] [mentioned|mentioned] {echo} [earlier|a minute ago]. [Can|Can] [you|you] [say|say] [more|more] [about|about] [that|that]?",
+    "[Can|Could] you [tell me|say] [more|a little more] about that?",
+    "What was that like for you?",
+    "How did that make you feel?",
+    "[Mm-hm|Okay]. And then what happened?",
+    "When you say that, what do you mean?",
+    "Can you give me an example?",
+    "[Mm|Mm-hm]. Say more about that.",
+    "How did you [handle|deal with] that?",
+    "Was that different from what you expected?",
+    "[Wow|Okay]. And how are things now?",
+    "What do you think would have helped in that moment?",
+    "Who else was [involved|around] then?",
+    "You mentioned {echo} [earlier|a minute ago]. Can you say more about that?",
+    "[Mm-hm|Yeah]. Did anyone [help you with that|talk to you about that]?",
+    "[Okay|Right]. How did you get through that?",
+    "[Hm|Mm]. What was going through your mind [then|at that point]?",
+    "Is that still [the case|how it is] [now|today]?",
+    "[Okay|Mm-hm]. Anything else about that?",
 ]
 PROVIDER_PROBES = [
-    "[Can|Could] [you|you] [say|say] [more|more] [about|about] [that|that]?",
-    "[How|How] [does|does] [that|that] [play|play] [out|out] [day|day] [to|to] [day|day]?",
-    "[Is|Is] [that|that] [a|a] [unit|unit] [policy|policy], [or|or] [more|more] [individual|individual]?",
-    "[Can|Can] [you|you] [think|think] [of|of] [a|a] [specific|specific] [case|patient]?",
-    "[What|What] [would|would] [help|help] [with|with] [that|that]?",
-    "[How|How] [do|do] [the|the] [moms|moms] [react|react] [to|to] [that|that]?",
-    "[Has|Has] [that|that] [changed|changed] [over|over] [time|time]?",
-    "[Mm-hm|Okay]. [Anything|Anything] [else|else] [on|on] [that|that]?",
+    "[Can|Could] you say more about that?",
+    "How does that play out [day to day|on a typical shift]?",
+    "Is that a unit policy, or more [individual|up to each person]?",
+    "Can you think of a specific [case|patient]?",
+    "What would help with that?",
+    "How do the moms [react to|respond to] that?",
+    "Has that changed over time?",
+    "[Mm-hm|Okay]. Anything else on that?",
+    "Who [else|] is involved in that, [on the team|outside your unit]?",
+    "What gets in the way of doing that [more|consistently]?",
+    "[Interesting|Okay]. Why do you think that is?",
+    "Is that something [staff|your colleagues] agree on?",
 ]
 
 # (topic, question templates, code weights) for patients; weights multiply role prevalence.
@@ -338,16 +352,18 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "background",
         [
-            "[To|To] [start|start], [can|could] [you|you] [tell|tell] [me|me] [a little|a bit] [about|about] [yourself|yourself] [and|and] [your|your] [family|family]?",
-            "[So|So] [tell|tell] [me|me] [a little|a bit] [about|about] [yourself|you], [where|where] [you're|you're] [from|from], [who's|who's] [at|at] [home|home]?",
+            "To start, [can|could] you tell me a [little|bit] about yourself and your family?",
+            "So tell me a [little|bit] about [yourself|you], where you're from, who's at home?",
+            "[Let's start easy|First, an easy one]: [who's in your family|tell me about your household] [right now|these days]?",
         ],
         {},
     ),
     (
         "pregnancy",
         [
-            "[Can|Can] [you|you] [tell|tell] [me|me] [about|about] [your|your] [pregnancy|pregnancy] [with|with] {baby}, [and|and] [how|how] [your|your] [treatment|treatment] [was|was] [going|going] [then|then]?",
-            "[Let's|Let's] [go|go] [back|back] [to|to] [when|when] [you|you] [found|found] [out|out] [you|you] [were|were] [pregnant|pregnant]. [What|What] [was|was] [that|that] [like|like] [with|with] [your|your] [recovery|recovery]?",
+            "Can you tell me about your pregnancy with {baby}, and how your treatment was going [then|at that time]?",
+            "Let's go back to when you found out you were pregnant. What was that like [with your recovery|for you]?",
+            "[During the pregnancy|While you were pregnant], what was your [care|prenatal care] like?",
         ],
         {
             "treatment_engagement": 3,
@@ -364,8 +380,9 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "delivery",
         [
-            "[Tell|Tell] [me|me] [about|about] [the|the] [delivery|delivery|day {baby} was born]. [How|How] [did|did] [that|that] [go|go]?",
-            "[What|What] [do|do] [you|you] [remember|remember] [about|about] [labor|labor] [and|and] [delivery|delivery]?",
+            "Tell me about the delivery[| — the day {baby} was born]. How did that go?",
+            "What do you remember about labor and delivery?",
+            "[Walk me through|Take me back to] the day {baby} was born.",
         ],
         {
             "delivery_pain": 4,
@@ -379,8 +396,9 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "hospital_stay",
         [
-            "[After|After] {baby} [was|was] [born|born], [what|what] [was|was] [the|the] [hospital|hospital] [stay|stay] [like|like] [for|for] [you|you] [two|both]?",
-            "[How|How] [was|was] {baby} [doing|doing] [in|in] [those|those] [first|first] [days|days], [and|and] [how|how] [were|were] [you|you] [doing|doing]?",
+            "After {baby} was born, what was the hospital stay like for you [two|both]?",
+            "How was {baby} doing in those first days, and how were you doing?",
+            "[What was it like|How was it] [on the unit|in the hospital] [after the birth|those first few days]?",
         ],
         {
             "nows_guilt": 4,
@@ -395,8 +413,9 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "home",
         [
-            "[What|What] [has|has] [it|it] [been|been] [like|like] [since|since] [you|you] [brought|brought] {baby} [home|home]?",
-            "[How|How] [are|are] [things|things] [at|at] [home|home] [with|with] [the|the] [baby|baby] [these|these] [days|days]?",
+            "What has it been like since you brought {baby} home?",
+            "How are things at home with the baby these days?",
+            "[Tell me about|What's] a typical day [with {baby}|at home] [now|like now]?",
         ],
         {
             "parenting_stress": 4,
@@ -409,8 +428,9 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "recovery",
         [
-            "[How|How] [has|has] [your|your] [recovery|recovery] [been|been] [going|going] [since|since] [the|the] [baby|baby] [came|came]?",
-            "[What|What] [helps|helps] [you|you] [stay|stay] [in|in] [recovery|recovery] [right|right] [now|now]?",
+            "How has your recovery been going since the baby came?",
+            "What helps you stay in recovery right now?",
+            "[Who or what|What] [supports your recovery|keeps you on track] [these days|since the birth]?",
         ],
         {
             "treatment_engagement": 4,
@@ -424,24 +444,27 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "wellbeing",
         [
-            "[How|How] [have|have] [you|you] [been|been] [doing|doing] [emotionally|emotionally], [like|like] [with|with] [your|your] [mood|mood] [and|and] [stress|stress]?",
-            "[A lot|A lot] [of|of] [moms|moms] [talk|talk] [about|about] [stress|stress] [or|or] [feeling|feeling] [down|down] [after|after] [having|having] [a|a] [baby|baby]. [How|How] [has|has] [that|that] [been|been] [for|for] [you|you]?",
+            "How have you been doing emotionally, [like with your mood and stress|with stress and your mood]?",
+            "A lot of moms talk about stress or feeling down after having a baby. How has that been for you?",
+            "[How are you taking care of yourself|How's your mental health been] [these days|since the baby]?",
         ],
         {"mental_health": 4, "parenting_stress": 2, "nows_guilt": 1, "recovery_network": 1},
     ),
     (
         "cps",
         [
-            "[Some|Some] [moms|moms] [we've|we've] [talked|talked] [to|to] [have|have] [had|had] [CPS|child protective services] [involved|involved]. [Has|Has] [that|that] [been|been] [part|part] [of|of] [your|your] [experience|experience]?",
-            "[How|How] [do|do] [you|you] [feel|feel] [about|about] [CPS|child protective services] [and|and] [their|their] [role|role] [with|with] [moms|moms] [in|in] [recovery|recovery]?",
+            "Some moms we've talked to have had [CPS|child protective services] involved. Has that been part of your experience?",
+            "How do you feel about [CPS|child protective services] and their role with moms in recovery?",
+            "[Has CPS come up for you at all|Did child protective services come up], [during the pregnancy or after|at any point]?",
         ],
         {"cps_barrier": 4, "cps_promoter": 3, "provider_mistrust": 1.5, "social_needs": 0.8},
     ),
     (
         "services",
         [
-            "[What|What] [kinds|kinds] [of|of] [services|services] [or|or] [help|help] [have|have] [you|you] [gotten|gotten] [since|since] [the|the] [delivery|delivery]? [What|What] [was|was] [missing|missing]?",
-            "[Were|Were] [there|there] [things|things] [you|you] [needed|needed] [that|that] [were|were] [hard|hard] [to|to] [get|get]?",
+            "What kinds of services or help have you gotten since the delivery? What was missing?",
+            "Were there things you needed that were hard to get?",
+            "[If you think about|Thinking about] [practical stuff|everyday needs] — [rides, money, housing|housing, transportation, childcare] — how has that been?",
         ],
         {
             "social_needs": 4,
@@ -454,8 +477,9 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "advice",
         [
-            "[If|If] [you|you] [could|could] [give|give] [advice|advice] [to|to] [another|another] [mom|mom] [in|in] [your|your] [shoes|situation], [what|what] [would|would] [you|you] [tell|tell] [her|her]?",
-            "[What|What] [would|would] [you|you] [want|want] [nurses|nurses] [and|and] [doctors|doctors] [to|to] [know|know] [about|about] [moms|moms] [like|like] [you|you]?",
+            "If you could give advice to another mom in your [shoes|situation], what would you tell her?",
+            "What would you want nurses and doctors to know about moms like you?",
+            "[Looking back|Thinking back], what [made the biggest difference|helped the most], and what [got in the way|made it harder]?",
         ],
         {
             "compassionate_care": 2,
@@ -472,15 +496,17 @@ PROVIDER_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "background",
         [
-            "[To|To] [start|start], [can|could] [you|you] [tell|tell] [me|me] [about|about] [your|your] [role|role] [and|and] [how|how] [long|long] [you've|you've] [been|been] [doing|doing] [this|this] [work|work]?",
+            "To start, [can|could] you tell me about your role and how long you've been doing this work?",
+            "[First|To begin], [what's your role|tell me about your position] [here|at {hospital}]?",
         ],
         {},
     ),
     (
         "care_model",
         [
-            "[Can|Can] [you|you] [walk|walk] [me|me] [through|through] [how|how] [your|your] [unit|team] [cares|cares] [for|for] [moms|moms] [with|with] [OUD|opioid use disorder] [and|and] [their|their] [babies|babies]?",
-            "[What|What] [does|does] [care|care] [look|look] [like|like] [for|for] [a|a] [mom|mom] [on|on] [MOUD|methadone or buprenorphine] [who|who] [delivers|delivers] [here|here]?",
+            "Can you walk me through how your [unit|team] cares for moms with [OUD|opioid use disorder] and their babies?",
+            "What does care look like for a mom on [MOUD|methadone or buprenorphine] who delivers here?",
+            "[How is care organized|How does your team work] for [pregnant and postpartum|perinatal] patients with substance use?",
         ],
         {
             "maternal_bonding": 3,
@@ -493,15 +519,17 @@ PROVIDER_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "pain",
         [
-            "[How|How] [is|is] [pain|pain] [managed|handled] [for|for] [moms|moms] [on|on] [MOUD|methadone or buprenorphine] [after|after] [delivery|delivery]?",
+            "How is pain [managed|handled] for moms on [MOUD|methadone or buprenorphine] after delivery?",
+            "[What's your experience with|How do you approach] pain control for [patients|moms] on buprenorphine or methadone?",
         ],
         {"delivery_pain": 4, "pain_misinformation": 4, "stigma": 1},
     ),
     (
         "nows",
         [
-            "[How|How] [do|do] [you|you] [talk|talk] [with|with] [moms|families] [about|about] [neonatal|neonatal] [withdrawal|withdrawal], [NOWS|NAS]?",
-            "[What|What] [is|is] [the|the] [approach|approach] [to|to] [babies|babies] [with|with] [withdrawal|NOWS] [here|here], [Eat-Sleep-Console|ESC], [rooming-in|rooming-in]?",
+            "How do you talk with [moms|families] about neonatal withdrawal, [NOWS|NAS]?",
+            "What is the approach to babies with [withdrawal|NOWS] here, [Eat-Sleep-Console|ESC], rooming-in?",
+            "What do [moms|families] [know|understand] about NOWS [when they arrive|before delivery]?",
         ],
         {
             "nows_information_gap": 4,
@@ -513,8 +541,9 @@ PROVIDER_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "staff",
         [
-            "[How|How] [would|would] [you|you] [describe|describe] [staff|staff] [attitudes|attitudes] [toward|toward] [these|these] [moms|moms]?",
-            "[What|What] [kind|kind] [of|of] [training|training] [have|have] [staff|staff] [had|had] [around|around] [substance|substance] [use|use] [and|and] [MOUD|MOUD]?",
+            "How would you describe staff attitudes toward these moms?",
+            "What kind of training have staff had around substance use and MOUD?",
+            "[How do|Do] [your colleagues|people on your unit] talk about [these patients|moms with OUD]?",
         ],
         {
             "stigma": 4,
@@ -526,16 +555,18 @@ PROVIDER_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "cps",
         [
-            "[How|How] [does|does] [CPS|child protective services] [involvement|reporting] [work|work] [here|here], [and|and] [how|how] [do|do] [moms|moms] [experience|experience] [it|it]?",
-            "[Tell|Tell] [me|me] [about|about] [the|the] [plan|plan] [of|of] [safe|safe] [care|care] [process|process].",
+            "How does [CPS|child protective services] [involvement|reporting] work here, and how do moms experience it?",
+            "Tell me about the plan of safe care process.",
+            "[What's the relationship like|How do you work] with [CPS|the county caseworkers]?",
         ],
         {"cps_barrier": 4, "cps_promoter": 3.5, "provider_mistrust": 2},
     ),
     (
         "after_discharge",
         [
-            "[What|What] [happens|happens] [after|after] [discharge|discharge]? [What|What] [helps|helps] [moms|moms] [stay|stay] [in|in] [recovery|recovery]?",
-            "[What|What] [do|do] [you|you] [see|see] [as|as] [the|the] [biggest|biggest] [barriers|barriers] [for|for] [moms|moms] [after|after] [they|they] [go|go] [home|home]?",
+            "What happens after discharge? What helps moms stay in recovery?",
+            "What do you see as the biggest barriers for moms after they go home?",
+            "[Where|When] do you [lose|see] moms [drop out of care|fall through the cracks]?",
         ],
         {
             "treatment_engagement": 3,
@@ -549,7 +580,8 @@ PROVIDER_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
     (
         "improve",
         [
-            "[If|If] [you|you] [could|could] [change|change] [one|one] [thing|thing] [about|about] [how|how] [the|the] [system|system] [serves|serves] [these|these] [families|families], [what|what] [would|would] [it|it] [be|be]?",
+            "If you could change one thing about how the system serves these families, what would it be?",
+            "[What would you want|What should] [hospital leaders|policymakers] [to know|know] about this work?",
         ],
         {
             "social_needs": 2,
@@ -563,12 +595,14 @@ PROVIDER_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
         },
     ),
 ]
+
 REVISITS = [
     "[Going back to|Coming back to|I want to circle back to] something you said [earlier|before].",
     "[Let me|Can I] [go back|return] to [one thing|something] for a second.",
     "[Okay|Alright], [switching gears|one more thing on an earlier topic].",
     "[I'd like to|Let's] [revisit|go back over] [that a little|something].",
 ]
+
 GOODBYES = [
     "[Thank you|Thanks] [too|for having me|for listening].",
     "[No problem|Of course], [thank you|thanks].",

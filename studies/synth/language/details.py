@@ -111,7 +111,7 @@ DETAILS: dict[str, list[str]] = {
     ],
     # noun phrases: how judgment showed
     "judgment_sign": [
-        "the way they said 'methadone', like it was a dirty word",
+        "the way they said '{medadj}', like it was a dirty word",
         "the sticker on {his} crib",
         "how they counted my pills in front of everybody",
         "the look on the nurse's face when she read my chart",
