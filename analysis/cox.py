@@ -88,7 +88,9 @@ class CoxResult:
         from lifelines.utils.concordance import _concordance_summary_statistics
 
         d = self.data
-        eta = self.linear_predictor
+        # Rows with equal covariates must tie exactly; BLAS rounding can differ by row, so
+        # round the linear predictor (differences below 1e-10 are ties).
+        eta = np.round(self.linear_predictor, 10)
         groups = np.zeros(len(eta), dtype=int) if d.strata is None else d.strata
         correct = tied = pairs = 0.0
         for code in np.unique(groups):

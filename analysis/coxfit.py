@@ -42,6 +42,62 @@ class RiskSets:
     slot_time: np.ndarray  # event time of each slot (NaN for dummy slots)
     slot_stratum: np.ndarray  # stratum code of each slot
     d: np.ndarray  # events per slot (0 for dummy slots)
+    by_leave: Grouping | None = None
+    by_enter: Grouping | None = None  # None: right-censored (everyone enters at slot 0)
+    by_event: Grouping | None = None
+    stratum_offsets: np.ndarray | None = None
+
+
+@dataclass
+class Grouping:
+    """Rows sorted by a slot index, for chunked segment sums (np.add.reduceat)."""
+
+    order: np.ndarray  # row positions sorted by slot
+    slot: np.ndarray  # slot of each sorted row
+
+    @classmethod
+    def of(cls, slots: np.ndarray, rows: np.ndarray | None = None) -> Grouping:
+        order = np.argsort(slots, kind="stable")
+        return cls(order if rows is None else rows[order], slots[order])
+
+
+BLOCK_LOOP_MAX_SLOTS = 5000
+
+
+def _slot_sums(grouping: Grouping, risk: np.ndarray, x: np.ndarray, n_out: int, second: bool):
+    """Σ risk·[1, x, x xᵀ (lower triangle)] over the rows of each slot.
+
+    First moments use np.bincount. Second moments use one small matrix product per slot
+    (BLAS, O(n·p²) in all) when there are at most BLOCK_LOOP_MAX_SLOTS slots (days-scale data),
+    otherwise one bincount per covariate pair.
+    """
+    p = x.shape[1]
+    slots = grouping.slot
+    rows = grouping.order
+    r = risk[rows]
+    xs = x[rows]
+    out0 = np.bincount(slots, weights=r, minlength=n_out)
+    out1 = (
+        np.column_stack(
+            [np.bincount(slots, weights=r * xs[:, j], minlength=n_out) for j in range(p)]
+        )
+        if p
+        else np.zeros((n_out, 0))
+    )
+    iu, ju = np.tril_indices(p)
+    out2 = np.zeros((n_out, len(iu)))
+    if not second or not p:
+        return out0, out1, out2
+    if n_out <= BLOCK_LOOP_MAX_SLOTS:
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(slots)) + 1, [len(slots)]])
+        weighted = xs * r[:, None]
+        for lo, hi in zip(starts[:-1], starts[1:], strict=True):
+            block = weighted[lo:hi].T @ xs[lo:hi]
+            out2[slots[lo]] = block[iu, ju]
+    else:
+        for col, (i, j) in enumerate(zip(iu, ju, strict=True)):
+            out2[:, col] = np.bincount(slots, weights=r * xs[:, i] * xs[:, j], minlength=n_out)
+    return out0, out1, out2
 
 
 def risk_sets(
@@ -71,6 +127,7 @@ def risk_sets(
     event_rows = np.flatnonzero(event == 1)
     event_slot = leave[event_rows] - 1
     d = np.bincount(event_slot, minlength=offset).astype(float)
+    sizes = np.array([len(t) for t in slot_times])
     return RiskSets(
         n_slots=offset,
         enter=enter,
@@ -80,19 +137,73 @@ def risk_sets(
         slot_time=np.concatenate(slot_times),
         slot_stratum=np.concatenate(slot_strata),
         d=d,
+        by_leave=Grouping.of(leave),
+        by_enter=None if start is None else Grouping.of(enter),
+        by_event=Grouping.of(event_slot, event_rows),
+        stratum_offsets=np.cumsum(sizes) - sizes,
     )
 
 
-def _risk_sum(rs: RiskSets, values: np.ndarray) -> np.ndarray:
-    """Σ values over the rows at risk, for every slot (values: 1-D per row)."""
-    diff = np.bincount(rs.enter, weights=values, minlength=rs.n_slots + 1)
-    diff -= np.bincount(rs.leave, weights=values, minlength=rs.n_slots + 1)
-    return np.cumsum(diff)[: rs.n_slots]
+@dataclass
+class Moments:
+    """Per-slot risk-set sums S0, S1, S2 and event sums D0, D1, D2 (S2/D2 as pair columns)."""
+
+    s0: np.ndarray
+    s1: np.ndarray
+    s2: np.ndarray  # n_slots × p(p+1)/2, pairs in np.tril_indices order
+    d0: np.ndarray
+    d1: np.ndarray
+    d2: np.ndarray
+    wsum: np.ndarray
 
 
-def _event_sum(rs: RiskSets, values: np.ndarray) -> np.ndarray:
-    """Σ values over the event rows of each slot (values: per event row)."""
-    return np.bincount(rs.event_slot, weights=values, minlength=rs.n_slots)
+def moments(
+    x: np.ndarray, risk: np.ndarray, weights: np.ndarray, rs: RiskSets, second: bool = True
+) -> Moments:
+    """Risk-set and event sums of 1, x and x xᵀ weighted by ``risk`` for every slot.
+
+    Row sums go to the slot where the row leaves (and, for (start, stop] rows, are subtracted
+    where it enters); a cumulative sum over slots then gives the risk-set sums.
+    """
+    k = rs.n_slots
+    leaving = np.column_stack(
+        [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_leave, risk, x, k + 1, second)]
+    )
+    if rs.by_enter is None:  # everyone enters at their stratum's first slot
+        entering = np.zeros_like(leaving)
+        bounds = np.append(rs.stratum_offsets, k)  # a stratum's rows leave in [lo, hi)
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            entering[lo] = leaving[lo:hi].sum(axis=0)
+    else:
+        entering = np.column_stack(
+            [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_enter, risk, x, k + 1, second)]
+        )
+    at_risk = np.cumsum(entering - leaving, axis=0)[:k]
+    d0, d1, d2 = _slot_sums(rs.by_event, risk, x, k, second)
+    wsum = np.bincount(rs.event_slot, weights=weights[rs.event_rows], minlength=k)
+    p = x.shape[1]
+    return Moments(
+        s0=at_risk[:, 0],
+        s1=at_risk[:, 1 : 1 + p],
+        s2=at_risk[:, 1 + p :],
+        d0=d0,
+        d1=d1,
+        d2=d2,
+        wsum=wsum,
+    )
+
+
+def information_from(mo: Moments, a, b, c, dd, ff, p: int) -> np.ndarray:
+    """Σ_slots of the Efron/Breslow information, given the per-slot multipliers a…ff."""
+    info = np.zeros((p, p))
+    iu, ju = np.tril_indices(p)
+    info[iu, ju] = a @ mo.s2 - b @ mo.d2
+    info[ju, iu] = info[iu, ju]
+    info -= (mo.s1 * c[:, None]).T @ mo.s1
+    cross = (mo.s1 * dd[:, None]).T @ mo.d1
+    info += cross + cross.T
+    info -= (mo.d1 * ff[:, None]).T @ mo.d1
+    return info
 
 
 @dataclass
@@ -144,19 +255,8 @@ def terms(
         eta = eta + offset
     risk = weights * np.exp(eta)
     ev = rs.event_rows
-    s0 = _risk_sum(rs, risk)
-    d0 = _event_sum(rs, risk[ev])
-    wsum = _event_sum(rs, weights[ev])
-    s1 = (
-        np.column_stack([_risk_sum(rs, risk * x[:, j]) for j in range(p)])
-        if p
-        else np.zeros((rs.n_slots, 0))
-    )
-    d1 = (
-        np.column_stack([_event_sum(rs, risk[ev] * x[ev, j]) for j in range(p)])
-        if p
-        else np.zeros((rs.n_slots, 0))
-    )
+    mo = moments(x, risk, weights, rs, second=need_information)
+    s0, s1, d0, d1, wsum = mo.s0, mo.s1, mo.d0, mo.d1, mo.wsum
     slot, f, m = _efron_pieces(rs, wsum, ties)
     den = s0[slot] - f * d0[slot]
     if np.any(den <= 0):
@@ -169,17 +269,9 @@ def terms(
     dd = np.bincount(slot, weights=m * f / den**2, minlength=k)
     ff = np.bincount(slot, weights=m * f * f / den**2, minlength=k)
     score = (weights[ev, None] * x[ev]).sum(axis=0) - (s1 * a[:, None] - d1 * b[:, None]).sum(0)
-    information = np.zeros((p, p))
-    if need_information and p:
-        for i in range(p):
-            for j in range(i + 1):
-                s2 = _risk_sum(rs, risk * x[:, i] * x[:, j])
-                d2 = _event_sum(rs, risk[ev] * x[ev, i] * x[ev, j])
-                information[i, j] = information[j, i] = a @ s2 - b @ d2
-        information -= (s1 * c[:, None]).T @ s1
-        cross = (s1 * dd[:, None]).T @ d1
-        information += cross + cross.T
-        information -= (d1 * ff[:, None]).T @ d1
+    information = (
+        information_from(mo, a, b, c, dd, ff, p) if need_information and p else np.zeros((p, p))
+    )
     return Terms(loglik, score, information, s0, s1, d0, d1, a, b, c, dd, ff, wsum)
 
 

@@ -68,9 +68,10 @@ def cox_zph(result, transform: str = "km") -> pd.DataFrame:
     slot_score = wx - (t.s1 * t.a[:, None] - t.d1 * t.b[:, None])
     u = slot_g @ slot_score
     risk = w * np.exp(x @ fit.beta)
-    i00 = _information(x, rs, risk, t, np.ones(rs.n_slots))
-    i01 = _information(x, rs, risk, t, slot_g)
-    i11 = _information(x, rs, risk, t, slot_g**2)
+    mo = coxfit.moments(x, risk, w, rs)
+    i00 = _information(mo, t, np.ones(rs.n_slots))
+    i01 = _information(mo, t, slot_g)
+    i11 = _information(mo, t, slot_g**2)
     imat = np.block([[i00, i01], [i01, i11]])
     p = x.shape[1]
     names = list(result.summary.index)
@@ -90,19 +91,8 @@ def _score_statistic(imat, u, jj, p) -> float:
     return float(vector @ np.linalg.solve(imat[np.ix_(keep, keep)], vector))
 
 
-def _information(x, rs, risk, t, v) -> np.ndarray:
+def _information(mo, t, v) -> np.ndarray:
     """Σ_slots v_k · I_k: the Efron/Breslow information with per-slot weights v."""
-    ev = rs.event_rows
-    a, b, c, dd, ff = (v * t.a, v * t.b, v * t.c, v * t.dd, v * t.ff)
-    p = x.shape[1]
-    info = np.zeros((p, p))
-    for i in range(p):
-        for j in range(i + 1):
-            s2 = coxfit._risk_sum(rs, risk * x[:, i] * x[:, j])
-            d2 = coxfit._event_sum(rs, risk[ev] * x[ev, i] * x[ev, j])
-            info[i, j] = info[j, i] = a @ s2 - b @ d2
-    info -= (t.s1 * c[:, None]).T @ t.s1
-    cross = (t.s1 * dd[:, None]).T @ t.d1
-    info += cross + cross.T
-    info -= (t.d1 * ff[:, None]).T @ t.d1
-    return info
+    return coxfit.information_from(
+        mo, v * t.a, v * t.b, v * t.c, v * t.dd, v * t.ff, mo.s1.shape[1]
+    )
