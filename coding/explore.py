@@ -462,7 +462,7 @@ def saturation(
             f"order names transcripts not in the corpus: {unknown[:10]}", field="order"
         )
     by_transcript = spans.groupby("transcript_id")["code_id"].agg(lambda s: set(s))
-    total = len(set(spans["code_id"]))
+    total = len(set(spans.loc[spans["transcript_id"].isin(order), "code_id"]))
     seen: set[str] = set()
     rows = []
     for position, transcript_id in enumerate(order, start=1):

@@ -186,6 +186,8 @@ def test_saturation_hand_counted(corpus, codings):
     assert table.share.tolist() == pytest.approx([0.6, 1.0])
     table = saturation(corpus, codings, order=["T1", "T2"])
     assert table.n_new.tolist() == [4, 1] and table.cumulative.tolist() == [4, 5]
+    only_t1 = saturation(corpus, codings, order=["T1"])
+    assert only_t1.cumulative.tolist() == [4] and only_t1.share.tolist() == [1.0]
     with pytest.raises(CodingError, match="T7"):
         saturation(corpus, codings, order=["T7"])
 
