@@ -1,0 +1,147 @@
+"""Word lists for de-identification: given names, words that must never be redacted.
+
+Shipped in the code, not downloaded: de-identification must work offline, behind hospital
+firewalls. The given-name list is the most common US first names (a few hundred, broadly
+covering the birth cohorts of mothers, partners, children and staff in postpartum studies);
+it is used only together with context (a capital letter mid-sentence, a kinship word or
+title before it), so a common name that is also a word ("Hope", "Will", "Grace") is never
+redacted on the list alone.
+"""
+
+from __future__ import annotations
+
+GIVEN_NAMES = frozenset(
+    """
+    aaliyah aaron abby abigail adam addison adrian aiden alex alexa alexander alexis alice
+    alicia alison allison alyssa amanda amber amy andrea andrew angela angelica angie anna
+    annie anthony antonio april ariana ariel ashley aubrey audrey austin autumn ava bailey
+    barbara becky bella ben benjamin beth bethany betty beverly bianca blake bonnie brad
+    bradley brandi brandon brandy brenda brendan brian brianna brittany brittney brooke
+    brooklyn bryan caleb cameron camila candace carl carla carlos carmen carol caroline carrie
+    casey cassandra cassie catherine cathy chad charlene charles charlie charlotte chase chelsea
+    cheryl cheyenne chloe chris christian christina christine christopher cindy claire
+    clara cody colleen connor courtney craig crystal cynthia dakota dale dalton dana daniel
+    danielle darlene darnell darren dave david dawn dean deanna debbie deborah debra denise
+    derek desiree destiny devin diana diane dominic donald donna doris dorothy douglas dustin
+    dylan ebony eddie edward elena eli elijah elizabeth ella ellie emily emma eric erica erin
+    ethan eva evan evelyn faith felicia frank gabriel gabriella gabrielle gary gavin george
+    gina gloria grace greg gregory hailey haley hannah harper heather heidi helen henry holly
+    hope hunter ian isaac isabel isabella isaiah jack jackie jackson jacob jacqueline jada
+    jade jake james jamie jane janelle janet janice jasmine jason javier jayden jeff jeffrey
+    jenna jennifer jenny jeremiah jeremy jerry jesse jessica jill jillian jimmy joanna jocelyn
+    jodi joe joel john johnny jolene jon jonathan jordan jose joseph josh joshua joy joyce
+    juan judith judy julia julian julie justin kaitlyn kara karen kari kate katelyn katherine
+    kathleen kathryn kathy katie kay kayla kaylee keisha kelly kelsey ken kendra kenneth kerry
+    kevin kim kimberly kristen kristin kristina krystal kyle lacey laura lauren layla leah
+    lee leslie liam lillian lily linda lindsay lindsey lisa logan lori lucas lucy luis luke
+    lydia lynn mackenzie madeline madison makayla mandy marcus margaret maria mariah marie
+    marisa mark marsha martha martin mary mason matthew maya megan melanie melissa melody
+    mercedes mia michael michelle miguel mike mikayla miranda missy misty molly monica morgan
+    nancy naomi natalie natasha nathan nevaeh nicholas nichole nicole noah nora olivia owen
+    paige pam pamela patricia patrick paul paula peggy penny peter peyton rachel randy raven
+    rebecca regina renee rhonda ricky riley rita rob robert robin rochelle ronald rosa rose
+    ruby ruth ryan sabrina sadie samantha samuel sandra sandy sara sarah savannah scarlett
+    scott sean serenity shana shane shannon sharon shawn shawna shayla shelby sheila shelly
+    sherry shirley sierra skylar sofia sophia stacey stacy stella stephanie stephen steve
+    steven summer susan sydney tabitha tamara tammy tanya tara taylor teresa terri terry
+    theresa thomas tiffany timothy tina toni tonya tracy travis trevor trinity troy tyler
+    valerie vanessa veronica vicky victor victoria violet wanda wendy whitney william willow
+    wyatt xavier yolanda zachary zoe zoey
+    """.split()
+)
+
+#: Given names that are also everyday words: redacted only in a name context or on the roster.
+WORD_NAMES = frozenset(
+    """
+    hope will grace faith joy may june april summer autumn dawn rose violet crystal amber
+    destiny trinity serenity patience charity mercy precious heaven angel bill mark pat sue
+    art bob rich frank chase hunter cash sky skylar willow ruby jade lily holly ivy melody
+    harmony journey miracle genesis justice royal king prince major august jan lee kay
+    """.split()
+)
+
+#: Medications, clinical and programme terms that look like proper names but are what
+#: researchers need to keep (brand and generic names of MOUD, overdose reversal, pain relief).
+KEEP_TERMS = frozenset(
+    """
+    suboxone subutex zubsolv sublocade brixadi bunavail butrans buprenorphine methadone
+    methadose dolophine naltrexone vivitrol revia narcan naloxone kloxxado evzio lucemyra
+    lofexidine clonidine percocet percs vicodin norco oxycontin oxycodone oxy hydrocodone
+    dilaudid hydromorphone morphine fentanyl heroin tramadol ultram tylenol motrin advil
+    ibuprofen acetaminophen toradol ketorolac xanax klonopin ativan valium gabapentin
+    neurontin zoloft prozac lexapro wellbutrin celexa paxil seroquel adderall epidural
+    spinal pitocin nicu picu ob obgyn er icu l&d nows nas esc cps dcf dss dcs wic snap tanf
+    medicaid medicare chip ssi na aa smart otp oud sud moud mat iop php ppd pmad dsm hipaa
+    covid facetime zoom uber lyft google facebook instagram tiktok snapchat
+    """.split()
+)
+
+#: Kinship and role words after which a capitalised word is a person's name
+#: ("my daughter Kaylee", "her caseworker Denise", "Nurse Pam").
+NAME_CUES = frozenset(
+    """
+    son daughter baby babies kid kids child boy girl twins husband wife boyfriend girlfriend
+    fiance fiancé partner ex mom mommy mother dad daddy father sister brother aunt auntie
+    uncle cousin grandma grandmother granny nana grandpa grandfather niece nephew friend
+    roommate neighbor neighbour caseworker counselor counsellor therapist sponsor coach
+    nurse doctor midwife worker pastor landlord lawyer attorney judge officer teacher named
+    called
+    """.split()
+)
+
+#: Titles that start a name ("Dr. Patel", "Ms. Rivera").
+TITLES = ("dr", "doctor", "nurse", "mr", "mrs", "ms", "miss", "officer", "judge", "pastor")
+
+#: Words that end a facility name smaller than a state ("Riverside Clinic").
+FACILITY_WORDS = (
+    "Hospital",
+    "Medical Center",
+    "Medical Centre",
+    "Health Center",
+    "Health Centre",
+    "Health System",
+    "Clinic",
+    "Treatment Center",
+    "Recovery Center",
+    "Birth Center",
+    "Family Practice",
+    "Pediatrics",
+    "Women's Health",
+    "Behavioral Health",
+    "Methadone Clinic",
+    "Shelter",
+    "House",
+)
+
+#: Street types for street addresses ("1420 Elm Street", "Maple Ave").
+STREET_TYPES = (
+    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"
+    "|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Trail|Pike"
+)
+
+US_STATES = frozenset(
+    """
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+    hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon
+    pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming
+    """.split()
+) | frozenset(
+    {
+        "new hampshire",
+        "new jersey",
+        "new mexico",
+        "new york",
+        "north carolina",
+        "north dakota",
+        "rhode island",
+        "south carolina",
+        "south dakota",
+        "west virginia",
+    }
+)
+
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
