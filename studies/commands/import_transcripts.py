@@ -10,6 +10,7 @@ Safety rules:
 
 - every file is read and checked before anything is written; each output file is replaced
   atomically and the manifest last;
+- ``--dry-run`` reports what would happen (including re-anchoring) and writes nothing;
 - re-importing a transcript whose text changed never moves its codings silently: the codings
   are re-anchored (:func:`coding.transcripts.reanchor`) and the import refuses, listing the
   spans whose text changed and how many would move, unless ``--reanchor`` is given; then the
@@ -88,6 +89,12 @@ def register(cli) -> None:
         action="store_true",
         help="allow a changed transcript to move its existing codings (reported)",
     )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the files and report what would happen (codings moved, participants "
+        "added) without writing anything",
+    )
     add_json_flag(parser)
 
 
@@ -130,12 +137,17 @@ def import_transcripts(args: argparse.Namespace) -> int:
         plan = _plan(args, study, Path(name), manifest, participants, plans)
         _check_existing(args, plan, folder, manifest, codings, store_codings, problems)
         plans.append(plan)
-    if problems:
+    if problems and not args.dry_run:
         raise StudyError(
             "; ".join(problems)
             + " — nothing was imported (use --reanchor to move the codings and review the "
             "reported spans)"
         )
+    if args.dry_run:
+        for problem in problems:
+            print(f"would refuse: {problem}", file=sys.stderr)
+        _report(args, study, plans, dry_run=True)
+        return 1 if problems else 0
     _write(
         args,
         plans,
@@ -462,7 +474,7 @@ def _read_csv(path: Path | None, columns: list[str] | None) -> pd.DataFrame:
         raise StudyError(f"not a readable CSV file ({error})", file=path) from None
 
 
-def _report(args: argparse.Namespace, study, plans: list[_Plan]) -> None:
+def _report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool = False) -> None:
     records = []
     for plan in plans:
         record = {
@@ -494,10 +506,11 @@ def _report(args: argparse.Namespace, study, plans: list[_Plan]) -> None:
                     file=sys.stderr,
                 )
     if args.json:
-        print_json({"study": study.id, "transcripts": records})
+        print_json({"study": study.id, "dry_run": dry_run, "transcripts": records})
         return
     for record in records:
         line = (
+            f"{'(dry run) ' if dry_run else ''}"
             f"{record['transcript_id']}: {record['status']} from {record['source']} "
             f"({record['format']}, {record['turns']} turns, {record['words']:,} words; "
             f"participant {record['participant_id']}, {record['role']}"

@@ -252,3 +252,20 @@ def test_store_backed_study_registers_new_and_protects_coded(study, tmp_path, ca
     assert status == 1
     assert "codings in the coding store" in err
     assert (study / "transcripts" / "T07.txt").read_text(encoding="utf-8") == TEXT
+
+
+def test_dry_run_reports_and_writes_nothing(study, tmp_path, capsys):
+    source = _import_with_codings(study, tmp_path, capsys)
+    before = {p.name: p.read_bytes() for p in (study / "transcripts").iterdir()}
+    codings_before = (study / "codings.csv").read_bytes()
+    source.write_text(TEXT.replace("The nurse", "The night nurse"), encoding="utf-8")
+    status, out, err = _run(capsys, str(study), str(source), "--dry-run", "--json")
+    assert status == 1  # it would be refused without --reanchor
+    assert "would refuse: T07: text changed under 2 coded span(s)" in err
+    payload = json.loads(out)
+    assert payload["dry_run"] is True
+    assert payload["transcripts"][0]["codings"]["broken"] == 1
+    status, out, _ = _run(capsys, str(study), str(source), "--dry-run", "--reanchor")
+    assert status == 0 and out.startswith("(dry run) T07: reanchored")
+    assert {p.name: p.read_bytes() for p in (study / "transcripts").iterdir()} == before
+    assert (study / "codings.csv").read_bytes() == codings_before
