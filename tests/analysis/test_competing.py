@@ -103,3 +103,15 @@ def test_bad_status_names_row():
     df = pd.DataFrame({"t": [1, 2, 3], "s": [0, 1, -1]})
     with pytest.raises(AnalysisError, match=r"row 3, field 's'"):
         competing.cumulative_incidence(df, "t", "s", cause=1)
+
+
+def test_cumulative_incidence_plot_returns_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis.plots import plot_cumulative_incidence
+
+    table = competing.cumulative_incidence(mgus2(), "etime", "event", cause=1, by="sex")
+    ax = plot_cumulative_incidence(table, by="sex")
+    assert len(ax.get_lines()) == 2
+    assert ax.get_ylabel() == "Cumulative incidence"

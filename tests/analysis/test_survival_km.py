@@ -118,3 +118,20 @@ def test_plot_draws_curves_and_numbers_at_risk():
     assert len(ax.get_lines()) == 2
     texts = {t.get_text() for t in ax.texts}
     assert {"Number at risk", "138", "90"} <= texts  # 138 men at day 0, 90 women
+
+
+def test_trend_test_equals_cox_score_test_without_ties():
+    # With no tied times, the log-rank trend statistic is the Cox partial-likelihood score
+    # test of the numeric group score (Collett 2015, §3.4; the Cox engine is R-validated).
+    rng = np.random.default_rng(11)
+    n = 300
+    group = rng.integers(1, 4, size=n)
+    time = rng.exponential(1 / (0.1 * np.exp(0.3 * group)))
+    censor = rng.exponential(12, size=n)
+    df = pd.DataFrame(
+        {"t": np.minimum(time, censor), "e": (time <= censor).astype(int), "g": group}
+    )
+    trend = survival.logrank(df, "t", "e", by="g", trend=True)
+    fit = survival.cox(df, "t", "e", ["g"], ties="breslow")
+    assert trend.statistic == pytest.approx(fit.fit.score_test, rel=1e-10)
+    assert trend.dof == 1
