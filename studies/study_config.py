@@ -60,9 +60,19 @@ class ReportConfig:
 
 @dataclass(frozen=True)
 class DeidConfig:
-    """De-identification policy."""
+    """De-identification policy and where its files go (paths relative to ``data_root``).
+
+    ``roster``: CSV with a ``name`` column (participants, babies, family, staff) for
+    ``coding.deid``; ``output``: folder for the de-identified transcripts; ``log``: the
+    redaction log, which holds the *original* identifiers — keep it apart from everything
+    you share (by default under ``private/``, which git ignores).
+    """
 
     required_on_import: bool = False
+    roster: str | None = None
+    output: str = "transcripts_deidentified"
+    log: str = "private/redaction_log.csv"
+    pseudonyms: bool = False
 
 
 @dataclass(frozen=True)
