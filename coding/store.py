@@ -22,13 +22,13 @@ other). Deletion is soft (``deleted_at``), so the history stays reconstructible.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coding import store_schema as s
 from coding.errors import CodingError
+from coding.store_commit import GroupCommitter
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,10 @@ class CodingStore:
         self._hasher = password_hasher or DEFAULT_HASHER
         self._dummy_hash: str | None = None
         self._write, self._read = s.make_engines(url)
+        # SQLite: one writer at a time and one disk flush per commit, so this process's
+        # concurrent writes share commits (coding.store_commit); PostgreSQL does its own.
+        self._committer = (GroupCommitter(self._write) if self._write.dialect.name == "sqlite"
+                           else None)
         s.create_schema(self._write)
 
     def __repr__(self) -> str:
@@ -143,6 +148,8 @@ class CodingStore:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self._committer is not None:
+            self._committer.close()
         self._write.dispose()
         if self._read is not self._write:
             self._read.dispose()
@@ -155,10 +162,15 @@ class CodingStore:
 
     # -- plumbing --------------------------------------------------------------------------
 
-    @contextmanager
+    @contextlib.contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self._write.begin() as connection:
-            yield connection
+        """One write; committed (durably) when the ``with`` block is left without error."""
+        if self._committer is not None:
+            with self._committer.transaction() as connection:
+                yield connection
+        else:
+            with self._write.begin() as connection:
+                yield connection
 
     @staticmethod
     def _audit(

@@ -1,0 +1,192 @@
+"""Coding web app under load: 10 coders applying and deleting codes at once on loopback.
+
+A real uvicorn server (its own process, SQLite store with WAL + synchronous=FULL) and 10
+client threads (httpx, one logged-in session each). Measured:
+
+* apply-code latency (POST a coding, committed before the response) and delete latency,
+  p50/p95, against a trivial authenticated GET (``/api/me``) measured under the same load;
+* the time to serve a 20,000-word transcript page (HTML) and its JSON, against the same
+  trivial GET measured alone.
+
+Targets: apply-code p95 < 50 ms; 20,000-word page < 300 ms.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+N_CODERS = 10
+PASSWORD = "benchmark password"
+WORDS = ["the", "baby", "nurse", "methadone", "judged", "support", "pain", "home", "clinic",
+         "dose", "coach", "visit", "withdrawal", "mother", "felt", "guilty", "doctor", "asked",
+         "help", "program"]
+
+
+def _big_transcript(n_words: int = 20_000) -> SimpleNamespace:
+    parts, turns, at, k = [], [], 0, 0
+    while k < n_words:
+        speaker = "INTERVIEWER" if len(turns) % 2 == 0 else "P01"
+        said = " ".join(WORDS[(k + i * 7) % len(WORDS)] for i in range(100)) + "."
+        k += 100
+        label = f"{speaker}: "
+        turns.append({"speaker": speaker, "start": at + len(label),
+                      "end": at + len(label) + len(said)})
+        parts.append(label + said)
+        at += len(label) + len(said) + 2
+    return SimpleNamespace(id="BIG", text="\n\n".join(parts), turns=turns, participant_id="P01")
+
+
+def _codes() -> list[dict]:
+    return [{"id": f"code_{i}", "name": f"Code {i}", "color": "#0072B2"} for i in range(16)]
+
+
+def _serve(url: str, port: int) -> None:
+    """Child process: seed the store and serve the app until killed."""
+    import uvicorn
+
+    from coding.store import CodingStore
+    from coding.store_testing import FAST_HASHER
+    from coding.web.app import create_app
+    from coding.web.data import from_objects
+
+    big = _big_transcript()
+    store = CodingStore(url, password_hasher=FAST_HASHER)
+    store.register_transcripts({big.id: big.text})
+    store.add_user("lead1", "lead", PASSWORD)
+    for i in range(N_CODERS):
+        store.add_user(f"coder_{i}", "coder", PASSWORD)
+        store.assign("BIG", f"coder_{i}")
+    app = create_app(store, from_objects([big], _codes(), name="benchmark"))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error")
+
+
+def _login(base: str, name: str) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=base, timeout=30)
+    token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"name": name, "password": PASSWORD, "login_csrf": token})
+    return client, client.get("/api/me").json()["csrf_token"]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main(quick: bool = False) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    rounds = 10 if quick else 40
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.sqlite"
+        proc = subprocess.Popen(
+            [sys.executable, "-c",
+             f"from benchmarks.bench_web import _serve; _serve({url!r}, {port})"],
+            cwd=ROOT)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    httpx.get(base + "/login", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError("benchmark server did not start") from None
+                    time.sleep(0.2)
+            _run(base, rounds)
+        finally:
+            proc.kill()
+            proc.wait()
+
+
+def _run(base: str, rounds: int) -> None:
+    big = _big_transcript()
+    sessions = [_login(base, f"coder_{i}") for i in range(N_CODERS)]
+    apply_ms: list[float] = []
+    delete_ms: list[float] = []
+    baseline_ms: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(N_CODERS)
+
+    def coder(k: int) -> None:
+        client, csrf = sessions[k]
+        headers = {"X-CSRF-Token": csrf}
+        mine_a, mine_d, mine_b = [], [], []
+        barrier.wait()
+        for r in range(rounds):
+            start = (k * 997 + r * 131) % (len(big.turns) - 1)
+            turn = big.turns[start]
+            t0 = time.perf_counter()
+            made = client.post("/api/transcripts/BIG/codings", headers=headers, json={
+                "code_id": f"code_{r % 16}", "start": turn["start"], "end": turn["start"] + 40})
+            t1 = time.perf_counter()
+            assert made.status_code == 201, made.text
+            coding = made.json()
+            gone = client.delete(f"/api/codings/{coding['id']}?version={coding['version']}",
+                                 headers=headers)
+            t2 = time.perf_counter()
+            assert gone.status_code == 200, gone.text
+            client.get("/api/me")
+            t3 = time.perf_counter()
+            mine_a.append((t1 - t0) * 1000)
+            mine_d.append((t2 - t1) * 1000)
+            mine_b.append((t3 - t2) * 1000)
+        with lock:
+            apply_ms.extend(mine_a)
+            delete_ms.extend(mine_d)
+            baseline_ms.extend(mine_b)
+
+    threads = [threading.Thread(target=coder, args=(k,)) for k in range(N_CODERS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    n = len(apply_ms)
+    base_p50, base_p95 = _pct(baseline_ms, 0.5), _pct(baseline_ms, 0.95)
+    print(f"{N_CODERS} concurrent coders, {n} apply + {n} delete in {elapsed:.1f} s "
+          f"({2 * n / elapsed:.0f} writes/s)")
+    for name, values in (("apply-code", apply_ms), ("delete-code", delete_ms),
+                         ("baseline GET /api/me", baseline_ms)):
+        p50, p95 = _pct(values, 0.5), _pct(values, 0.95)
+        print(f"  {name:22s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+              f"(x{p50 / base_p50:.1f} / x{p95 / base_p95:.1f} baseline)")
+    print(f"  target apply-code p95 < 50 ms: {'met' if _pct(apply_ms, 0.95) < 50 else 'MISSED'}")
+
+    client, _ = sessions[0]
+    words = len(big.text.split())
+    timings = {}
+    for name, path in (("baseline GET /api/me", "/api/me"),
+                       (f"transcript page ({words} words)", "/transcripts/BIG"),
+                       ("transcript JSON", "/api/transcripts/BIG")):
+        runs = []
+        for _ in range(3 if rounds <= 10 else 10):
+            t0 = time.perf_counter()
+            response = client.get(path)
+            runs.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+        timings[name] = (statistics.median(runs), len(response.content))
+    base_ms = timings["baseline GET /api/me"][0]
+    for name, (ms, size) in timings.items():
+        print(f"  {name:32s} median {ms:7.1f} ms  {size / 1024:7.0f} KiB  (x{ms / base_ms:.0f})")
+    page_ms = timings[f"transcript page ({words} words)"][0]
+    print(f"  target page < 300 ms: {'met' if page_ms < 300 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
