@@ -24,6 +24,7 @@ PROVIDER: dict[str, list[str]] = {
         "[When|If] [a mom|mom] [is the one soothing the baby|does the consoling herself|can calm her own baby], [she|that mom] [starts to see herself|sees herself|feels like] [as the parent|as a good mom|she's the expert], and that [carries over|sticks|lasts] [at home|after they leave|into the first year].",
     ],
     "parenting_support": [
+        "[Our|The] [Eat-Sleep-Console|ESC] [teaching|coaching] [is really parenting support|doubles as parenting support], [we're teaching mom|moms learn] [to read the baby's cues|how to soothe], [which|and that] [carries over at home|lasts].",
         "[We connect|We link] [families|moms] [with|to] {parent_help_p} [before discharge|early on], [because|since] [that practical support|that kind of help] [keeps the baby safe|keeps mom going].",
         "We [refer|connect|try to link] [every mom|all of our moms|every family] [to home visiting|to Nurse-Family Partnership|to Healthy Start] [before discharge|before they leave|while they're still here], [so somebody is checking in at home|so there's a nurse going to the house].",
         "Our [lactation consultants|lactation team|IBCLCs] [spend extra time|put in a lot of time|really invest] with {moms}, because [feeding a baby in withdrawal|breastfeeding with NOWS|feeding a fussy, withdrawing baby] [is hard|can be tricky|takes patience].",
@@ -36,6 +37,7 @@ PROVIDER: dict[str, list[str]] = {
         "We [give them|send them home with] [a number they can call|a phone line] [day or night|any time|twenty-four seven] if [the baby is fussy|the baby's not eating|they're worried], so they're [not figuring it out alone|not on their own|never stuck].",
     ],
     "treatment_engagement": [
+        "[We|The team] [schedule|book] [the first postpartum visit|her next prescriber visit] [within a week|inside seven days] [of discharge|after she goes home], [because|since] [the first two weeks|that first month] [is|are] [the riskiest|when we lose people].",
         "[We added|We built in] {unit_change} [partly|mainly] [to keep moms in treatment|for retention], and [our follow-up rates went up|more moms make it to their next dose].",
         "[Our moms who|The mothers who|Patients who] [stay on|stick with|continue] {med} [after delivery|postpartum|through the first year] do [so much better|better on every measure|better overall], [it's really the postpartum year where we lose people|that first year is where people drop off].",
         "We try [really hard|our best] to [get the postpartum visit with their prescriber booked|have the follow-up with their clinic scheduled|line up the next dose and visit] [before they leave the hospital|before discharge|while she's still here].",
@@ -49,6 +51,11 @@ PROVIDER: dict[str, list[str]] = {
         "[We don't|We no longer|We try not to] [kick people out|discharge people] for [a positive screen|a slip|a relapse], [we adjust the plan|we increase support|we see them more often], because [pushing her out of treatment|losing her from care] is [the real danger|how people die|the worst outcome].",
     ],
     "recovery_network": [
+        "[Moms|Women] [who have|with] [a peer|a sponsor] [answering the phone at night|they can text at midnight] [get through|survive] [those first weeks|the first months] [so much better|in a way others don't], [I really believe that|I've seen it over and over].",
+        "Our [peer coaches|peers] [run|host] [a Sunday dinner|a monthly cookout|a holiday party] for [moms in recovery|families in the program], and [it's|honestly it's] [where a lot of the real support happens|where friendships form].",
+        "[I encourage|We push] moms to [bring a support person|name one sober person] [to the delivery|on the birth plan], [because|so] [they're not alone|someone's in their corner] [when it gets hard|in the hospital].",
+        "[Sometimes|A lot of times] [the partner|dad] is [also in recovery|in treatment too], and [connecting him|getting him connected] [to his own peer|to a fathers' group] [helps the whole family|makes a big difference for mom].",
+        "[The|A] [mutual-help group|twelve-step group] [that|which] [accepts medication|is MOUD-friendly] [is|can be] [hard to find|rare] [out in {town}|in rural areas], so we [started|host] [one here|a virtual one].",
         "Our [peer recovery coaches|peer coaches|peer specialists] are [honestly the secret sauce|the best thing we have|invaluable], they've [lived it|been there], so {moms} [trust them|open up to them] in a way they [don't trust us|never will with us|can't with clinicians].",
         "[When a peer meets mom|If the peer connects with her|Once a peer coach meets her] [in the hospital|on the unit|before delivery], that [relationship|connection] [carries over after discharge|follows her home|continues afterwards], and that's [huge for retention|what keeps her engaged|often what keeps her alive].",
         "We [encourage|nudge|help] moms to [go to meetings|find a women's group|get a sponsor], [especially ones that are MOUD-friendly|as long as they're okay with medication|the ones that don't shame medication].",
@@ -59,6 +66,8 @@ PROVIDER: dict[str, list[str]] = {
         "I think [recovery happens in relationships|recovery happens in community], not in [my exam room|my office|a fifteen-minute visit], so [connecting them to other moms in recovery|getting them connected to people] is [half the work|the real work|most of it].",
     ],
     "compassionate_care": [
+        "[We|I] [make a point of|always] [congratulating|saying congratulations to] [moms|every mom] [first|before anything else], [because|since] [that's what|it's what] [every other mom on the unit gets|everybody else hears].",
+        "[Our|The] [nurses|staff] [who do best|who are great] [with these families|with these moms] [are the ones who|just] [lead with curiosity|ask before assuming], [not judgment|instead of judging].",
         "[Honestly|I think] {unit_change} [changed|shifted] [the culture|how staff treat moms], [it signals|it tells everybody] that [these moms deserve respect|we're here to help, not judge].",
         "We [really|try to] use [person-first language|non-stigmatizing language], like ['person with a substance use disorder'|'mom in recovery'], not ['addict'|'user'|'abuser'], and it [changes how staff think|changes how people act|shifts the whole tone].",
         "The first thing I [do|say] is [tell her|let her know] she's [doing the right thing|doing great|making a good choice] by [being in treatment|staying on {med}], because [nobody has ever told her that|she's never heard that from a provider|so few people do].",
@@ -71,6 +80,7 @@ PROVIDER: dict[str, list[str]] = {
         "[It's|Honestly it's] the [small things|little things], [calling her by her name|knocking before you walk in|asking how she slept], that [tell her|show her] [she matters|she's a person here|we see her as a mom].",
     ],
     "nows_guilt": [
+        "[Moms|Mothers] [apologize to|say sorry to] [us|the nurses] [for|about] [the baby's symptoms|the baby withdrawing], [like it's their fault|as if they did something to us], [and you can see the guilt|and it's heartbreaking].",
         "[I always|We always] [tell moms|remind moms] [the withdrawal isn't a punishment|it's not their fault], [because|but] [you can see|you can tell] [they don't believe it|they're carrying it], [the guilt is written all over them|they keep apologizing].",
         "[A lot of|Many] [moms|mothers] [ask me|want to know] ['did I hurt my baby?'|'is my baby going to be okay?'] [over and over|every single shift], [it's the guilt talking|that's the guilt].",
         "The [guilt|self-blame] is [enormous|crushing|huge], moms [watch their baby withdraw|see the baby shaking] and [just say 'I did this'|keep apologizing to the baby|can't stop crying], [over and over|again and again].",
@@ -80,6 +90,10 @@ PROVIDER: dict[str, list[str]] = {
         "[Every time|When] the [baby's score|score] [goes up|is high], [mom takes it personally|mom reads it as a grade on her], [like it's her fault|like she failed], and [that shame|the guilt] is [really hard to watch|heartbreaking].",
     ],
     "mental_health": [
+        "[Anxiety|Postpartum anxiety] [shows up|comes out] [as|like] [not sleeping even when the baby sleeps|checking on the baby constantly], and [moms don't realize|they don't know] [that's treatable|it's a real condition].",
+        "We [co-locate|have] [a therapist|a behavioral health clinician] [in the OB clinic|on the unit] [now|two days a week], and [the difference in engagement|how many moms actually go] [is huge|is dramatic].",
+        "[Grief|Loss] [is|comes up] [a lot|all the time], [moms who lost custody of older kids|women who lost friends to overdose], and [that|it] [sits right under|feeds] [the depression|the substance use].",
+        "[Honestly|I'll be honest], [suicide risk|suicidal thoughts] [in the postpartum year|after delivery] [is something|is a thing] we [worry about|screen for] [more|a lot more] [with these moms|in this population].",
         "[Postpartum depression and anxiety|Perinatal mood disorders] are [really common|so common] in [this population|our moms], and [honestly|frankly] [underdiagnosed|missed], because [everyone focuses on the substance use|all the attention goes to the drug screen].",
         "We screen [everybody|every mom] with [the Edinburgh|the EPDS|the PHQ-9], but [the referral to psychiatry|getting into behavioral health] can [take months|have a huge waitlist], and [that's when we see relapses|that gap is dangerous].",
         "[A lot of|Most of] these women have [PTSD, trauma, depression|trauma and depression] [going way back|from childhood], the opioids [were how they coped|were self-medication], so if you [don't treat that too|only treat the addiction], [it doesn't hold|you're missing half of it].",
@@ -88,6 +102,9 @@ PROVIDER: dict[str, list[str]] = {
         "We [finally got|recently got] [a perinatal psychiatrist|a reproductive psychiatrist] [one day a week|a couple of afternoons a week] at {clinic}, and [the waitlist filled up in a week|she was booked solid immediately].",
     ],
     "delivery_pain": [
+        "[We|Our team] [keep|continue] [their buprenorphine|their maintenance dose] [through delivery|on the day of surgery] and [add|layer] [regular pain medicine|multimodal analgesia] [on top|with it], [that's the standard now|that works].",
+        "[If|When] [a mom's pain|her pain] [isn't controlled|is out of control], [she|mom] [can't|won't] [hold the baby|do skin to skin|breastfeed], so [pain control|treating pain] [is|really is] [part of bonding|a baby issue too].",
+        "[Nurses|Staff] [sometimes|still] [hesitate to give|hold back on] [the oxycodone|the PRN opioid] [for|to] [a mom on methadone|MOUD patients], [even when it's ordered|with an order in place], [and moms feel that|and she sits there hurting].",
         "[I've had|We've had] [moms|patients] [crying|in tears] [from pain|in pain] [on postpartum day one|after their section], [with a pain score of nine|rating it a nine], [and the order was just ibuprofen|and nothing ordered but Motrin].",
         "Pain after a C-section is [real pain|real], and [these moms|patients on MOUD] [need more analgesia, not less|often need higher doses], because of [tolerance|their opioid tolerance].",
         "I've seen moms on {med} [sitting in real pain for hours|in tears from pain] because [the order was just Tylenol and Motrin|all they had ordered was ibuprofen], and [nobody escalated it|no one called anesthesia].",
@@ -96,6 +113,9 @@ PROVIDER: dict[str, list[str]] = {
         "Moms [tell us|will say] [their pain isn't being taken seriously|nobody believes them about their pain], and [honestly|frankly] [sometimes they're right|I've seen it happen], [the pain scores get charted and nothing changes|they get labeled drug-seeking].",
     ],
     "pain_misinformation": [
+        "[I still hear|I've heard] [colleagues|staff] [say|claim] [buprenorphine blocks all pain medicine|Suboxone makes opioids useless], which [isn't accurate|is a misunderstanding], [you just need higher doses|it's about dosing].",
+        "[Moms|Patients] [are told|get told] [by family|by friends|online] [that an epidural is unsafe on methadone|to refuse pain medicine], and [they come in terrified|we spend the first hour undoing that].",
+        "[There's a belief|Some people believe] [that giving opioids for pain|that treating pain with opioids] [will trigger a relapse|will make them relapse], [so|and] [moms get undertreated|pain gets undertreated], [when actually|but really] [uncontrolled pain|the pain] [is the bigger risk|is what's dangerous].",
         "[Moms|Patients] [have been told|hear] [they can't breastfeed|they have to pump and dump] [on {med}|because of MOUD], [which is wrong|which isn't the guidance], [and it comes from|and sometimes it comes from] [our own staff|other providers].",
         "There's still staff who think [you can't give an epidural to someone on methadone|MOUD patients can't have epidurals], or that [the maintenance dose covers their pain|their dose handles the pain], which is [just wrong|flat-out wrong|outdated].",
         "We had to do [a whole education push|a big in-service] because nurses were [telling moms to stop their buprenorphine before surgery|telling patients to hold their dose], which is [outdated advice|not the current guidance].",
@@ -104,6 +124,9 @@ PROVIDER: dict[str, list[str]] = {
         "Different people on the team [tell moms different things|give conflicting advice] about [pain meds and MOUD|pain control and their medication], so we [wrote a protocol|made a one-page guide] [just so everyone says the same thing|so the message is consistent].",
     ],
     "parenting_stress": [
+        "[When we call|On the follow-up calls], [moms|a lot of moms] [say|tell us] [they haven't slept in days|they're barely holding on], and [the baby's still fussy|the baby's still crying], [it's just relentless|there's no let-up].",
+        "[Moms|Our moms] [worry constantly|are terrified] [about doing something wrong|about making a mistake], because [any mistake|one mistake] [could mean CPS|gets judged more harshly] [for them|than for other moms].",
+        "[Single moms|Moms without a partner] [carry|have] [all of it|everything], [the night feeds|nights], [the appointments|dosing], [the bills|work], [that's a lot of stress|it's crushing].",
         "[Moms|Our moms] [call us|come back] [a week after discharge|at the first visit] [completely exhausted|in tears], [the baby isn't sleeping|the baby's still fussy], and [they're at the end of their rope|they don't know what to do].",
         "[The|That] [constant crying|inconsolable crying] [of a baby with NOWS|from withdrawal] [is|can be] [really stressful|a real strain] [for any parent|on a new mom], [and stress|and that stress] [is a trigger|can trigger a relapse].",
         "Taking home [a baby who is still irritable from withdrawal|a fussy, withdrawing baby] is [exhausting|incredibly hard], and [a lot of these moms|many of our moms] are [doing it alone|single parents|without backup].",
@@ -112,6 +135,9 @@ PROVIDER: dict[str, list[str]] = {
         "[Parenting stress|The stress of parenting] is [one of the biggest triggers|a big trigger] we hear about in [the first few months|the first year], more than [people expect|you'd think].",
     ],
     "stigma": [
+        "[I've had|We've had] [nurses refuse|staff ask not] to [take|be assigned] [these patients|moms on MOUD], [which tells you|and that tells you] [everything|a lot] [about the culture|about where we were].",
+        "[The language|The way people talk] [in the chart|at handoff] [like|such as] ['addict'|'drug seeker'|'NAS mom'] [shapes|colors] [how|the way] [the next nurse|the next shift] [treats her|walks into the room].",
+        "[Moms tell me|Patients tell us] [they felt judged|they could feel the judgment] [from|by] [the front desk|registration] [before they even saw a provider|on the way in], [it starts at the door|it's everywhere].",
         "[Before|Until] [we did|we introduced] {unit_change}, [staff|some nurses] [would|used to] [make comments|roll their eyes] [about these moms|in report], [and|and] [moms felt it|the moms noticed].",
         "Honestly, some of [our own staff|our nurses] have [really negative attitudes|judgmental attitudes], I've heard [nurses call them 'those moms'|people say 'frequent flyer'], like they're [a different category|less deserving].",
         "There's a lot of [stigma|judgment], even in [healthcare|medicine], people think [methadone is just another drug|Suboxone is just trading one drug for another], and that [comes through|shows] in [how they talk to patients|their tone].",
@@ -121,6 +147,9 @@ PROVIDER: dict[str, list[str]] = {
         "Even [the chart language|the documentation], ['drug seeking'|'substance abuser'|'non-compliant'], [follows them everywhere|gets copied forward], every new provider [reads that first|sees that before they see her].",
     ],
     "nows_information_gap": [
+        "[We now|We've started to] [show moms|walk moms through] [the ESC tool|the Eat-Sleep-Console assessment] [before delivery|prenatally], [so they know what we're looking at|so the first feed isn't a mystery].",
+        "[Moms|Families] [hear|get] [horror stories|rumors] [about NICU stays|about withdrawal] [online|from friends], because [we|the system] [haven't|hasn't] [given them|provided] [good information|accurate information] [early|up front].",
+        "[A lot of|Many] [moms|families] [think|assume] [the dose decides|their dose decides] [how sick the baby will be|whether the baby withdraws], [and nobody corrects that|and no one has explained that it doesn't work that way].",
         "[Moms always ask|The first thing moms ask is] {nows_question_p}, and [half the time|too often] [nobody has told them|no one prepared them] [before delivery|prenatally].",
         "[A lot of moms show up|Many moms arrive] [to delivery|on labor and delivery] with [no idea what NOWS looks like|no clue what withdrawal looks like] or [how long the baby will stay|how long they'll be here], [nobody talked to them prenatally|it was never discussed prenatally].",
         "We started [a prenatal NOWS education visit|a prenatal class on NAS] because moms kept [being blindsided by the scoring|getting surprised by the length of stay|being shocked by the symptoms].",
@@ -130,6 +159,9 @@ PROVIDER: dict[str, list[str]] = {
         "[I wish|We need] [the OB side|prenatal providers] would [talk about NOWS|prepare moms] [earlier|in the second trimester], because [hearing it for the first time after delivery|finding out after birth] is [so scary|terrifying for them].",
     ],
     "provider_mistrust": [
+        "[A mom|One mom] [told me|said to me] [she recorded|she records] [every appointment|her visits] [on her phone|] [because|since] [she doesn't trust|she didn't trust] [what providers write|what gets said], [and honestly|and] [I understood|I get why].",
+        "[When|If] [we|a provider] [changes|changed] [her dose|the plan] [without explaining|without asking her], [moms read that as|she reads it as] [punishment|us not trusting her], and [the trust just|it] [breaks|evaporates].",
+        "[Moms|Patients] [ask|want to know] [who will see|who reads] [their records|their chart], [whether|if] [it goes to|it's shared with] [CPS|probation|the court], [they're|and they're] [right to ask|not wrong to worry].",
         "[Moms|Patients] [have told me|tell me] [they lied|they weren't honest] [with their last doctor|with other providers] because [they got burned|it got reported], [so it takes time|it takes a while] [before they trust us|to earn that].",
         "[They|Moms] [watch|are watching] [everything we write|what goes in the chart], [they read the portal notes|they read their notes], and [one wrong word|one judgmental note] and [the trust is gone|they're done with us].",
         "These moms have been [burned by the system before|let down by providers], so they [don't trust us|keep us at arm's length], and honestly [I don't blame them|I get it].",
@@ -138,6 +170,10 @@ PROVIDER: dict[str, list[str]] = {
         "When we [drug test without consent|test without telling them], that [destroys trust|breaks the relationship], and it [takes months to rebuild|may never come back].",
     ],
     "social_needs": [
+        "[We|Our social worker] [spends|spend] [hours|so much time] [on the phone|on hold] [trying to get|getting] [a mom|moms] [a ride|Medicaid transportation] [to her dose|to the OTP], [it's|that's] [absurd|a broken system].",
+        "[Without|If she doesn't have] [a phone|a working phone], [she can't|we can't] [do telehealth|reach her|get reminders], [so we hand out phones|so we've given out phones] [now|before discharge].",
+        "[The|Our] [OTP|methadone clinic] [opens at|closes by] [six|eleven] [in the morning|a.m.], [which doesn't work|and that doesn't work] [for a mom with a newborn and no car|when daycare opens at eight].",
+        "[Insurance|Coverage] [gaps|churn] [after delivery|postpartum] [mean|means] [prior authorizations|prescriptions] [lapse|get denied], and [a mom shows up|moms show up] [at the pharmacy|to fill] [and can't get her medication|with no medication].",
         "[A lot of|Many of] {moms} [don't have|are missing] {need_p}, [and|and honestly] [that matters more|that's a bigger barrier] than [anything medical|the medicine].",
         "[Transportation is huge|Rides are a massive issue], if she lives [out in {town}|way out in the county] there's [no bus|no public transit], and the [methadone clinic|OTP] is [forty minutes away|an hour each way], [every day|six days a week].",
         "[Medicaid used to end at sixty days postpartum|Coverage used to drop at two months] and we [lost so many moms right there|saw people fall off treatment], the [extension to a year|twelve-month extension] has [helped|made a real difference].",
