@@ -406,7 +406,13 @@ def load_codebook(path: str | Path = "default") -> Codebook:
     path = Path(path)
     if not path.is_file():
         raise CodebookError("codebook file not found", file=path)
-    return _parse(path.read_text(encoding="utf-8"), file=path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CodebookError(
+            f"not UTF-8 text (byte {error.start}); save the codebook as UTF-8", file=path
+        ) from None
+    return _parse(text, file=path)
 
 
 def default_codebook() -> Codebook:

@@ -161,6 +161,13 @@ def test_yaml_syntax_and_top_level_errors(tmp_path):
     assert "did you mean 'codes'" in str(error) and error.line == 2
     with pytest.raises(CodebookError, match="not found"):
         load_codebook(tmp_path / "missing.yaml")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("name: caf\u00e9\ncodes: []\n".encode("latin-1"))
+    with pytest.raises(CodebookError, match="not UTF-8"):
+        load_codebook(latin)
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes(b"\xef\xbb\xbfname: x\r\ncodes:\r\n  - id: a_code\r\n")
+    assert load_codebook(bom).ids == ["a_code"]
 
 
 CODINGS = pd.DataFrame(
