@@ -81,7 +81,10 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
             "(raise max_bytes / --max-mb if this is really one transcript)",
             file=path,
         )
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise TranscriptError(f"cannot read the file ({error.strerror})", file=path) from None
 
 
 def decode_bytes(data: bytes, *, file: str | Path | None = None) -> tuple[str, list[str]]:
