@@ -6,12 +6,15 @@ speaker is its WebVTT voice tag (``<v Jane Doe>``) or a label at the start of it
 continues the previous speaker's turn (captions split sentences across cues); before any
 speaker it is ``UNKNOWN``. Consecutive cues of one speaker are merged into one turn, the cue
 texts joined by a space (line breaks inside a cue are caption wrapping and become spaces).
+Styling tags (``<i>``, ``<c.x>``) are dropped and WebVTT character references (``&amp;``,
+``&lt;``) decoded.
 The turn keeps its timing in ``metadata``: ``start_time`` and ``end_time`` in seconds and
 ``cues`` (how many cues were merged). The text is laid out as ``Speaker: words`` paragraphs.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Iterable
@@ -68,7 +71,8 @@ def read_captions(
     merged: list[tuple[str, list[str], dict[str, Any]]] = []
     labelled = 0
     for cue in cues:
-        words = " ".join(line.strip() for line in normalize_text(cue.text).split("\n"))
+        cue_text = html.unescape(cue.text) if format == "vtt" else cue.text
+        words = " ".join(line.strip() for line in normalize_text(cue_text).split("\n"))
         speaker = (cue.voice or "").strip() or None
         if speaker is None:
             speaker, words = _label(words, patterns)

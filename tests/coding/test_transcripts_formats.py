@@ -125,6 +125,15 @@ def test_vtt_merges_consecutive_cues_and_keeps_times(tmp_path):
     assert transcript.warnings == []
 
 
+def test_vtt_tags_and_character_references(tmp_path):
+    path = tmp_path / "styled.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v.loud P03>Tom &amp; me, <i>really</i> &lt;3\n",
+        encoding="utf-8",
+    )
+    assert _check_offsets(read_transcript(path)) == [("P03", "Tom & me, really <3")]
+
+
 def test_vtt_without_speakers_warns(tmp_path):
     path = tmp_path / "plain.vtt"
     path.write_text(
