@@ -419,3 +419,35 @@ def test_analysis_cohort_recovers_moud_at_delivery(big):
     assert (out["moud_at_delivery"] == out["moud"]).all()
     on = out[out["moud"] != "none"]
     assert 0.30 <= on["discontinued"].mean() <= 0.50
+
+
+def test_cox_model_recovers_the_discontinuation_hazard_ratios(big):
+    """A Cox fit (lifelines) on the true postpartum stop times recovers every log hazard
+    ratio the generator was given, within 3 standard errors."""
+    from lifelines import CoxPHFitter
+
+    from studies.synth.cohort import DISCONTINUATION_LOG_HR
+
+    cohort, _ = big
+    spans = cohort.spans
+    first = spans[(spans["episode"] == 1) & (spans["start"] < 0)]
+    d = cohort.deliveries.iloc[first["delivery"].to_numpy()].reset_index(drop=True)
+    week = d["moud_initiation_week"].astype(int)
+    frame = pd.DataFrame({
+        "days": first["end"].to_numpy(),
+        "stopped": first["ended"].to_numpy().astype(int),
+        "methadone": (d["moud"] == "methadone").astype(int),
+        "naltrexone": (d["moud"] == "naltrexone").astype(int),
+        "peer_recovery_coach": d["peer_recovery_coach"].astype(int),
+        "housing_instability": d["housing_instability"].astype(int),
+        "pmad": d["pmad"].astype(int),
+        "early_initiation": (week < 14).astype(int),
+        "late_initiation": (week >= 28).astype(int),
+        "uninsured": (d["insurance"] == "uninsured").astype(int),
+        "age_under_25": (d["age"] < 25).astype(int),
+        "home_visiting": d["home_visiting"].astype(int),
+    })
+    fit = CoxPHFitter().fit(frame, duration_col="days", event_col="stopped")
+    for name, log_hr in DISCONTINUATION_LOG_HR.items():
+        coef, se = fit.params_[name], fit.standard_errors_[name]
+        assert abs(coef - log_hr) < 3 * se, (name, coef, log_hr, se)
