@@ -130,12 +130,18 @@ def import_transcripts(args: argparse.Namespace) -> int:
     codings_path = study.data_path("codings") if study.has_table("codings") else None
     codings = _read_csv(codings_path, None) if codings_path else None
     store_codings = _store_codings(study)
+    manifest_rows = {row["transcript_id"]: row for row in manifest.to_dict("records")}
+    people = (
+        {row["participant_id"]: row for row in participants.to_dict("records")}
+        if participants is not None
+        else {}
+    )
 
     plans: list[_Plan] = []
     problems: list[str] = []
     for name in args.files:
-        plan = _plan(args, study, Path(name), manifest, participants, plans)
-        _check_existing(args, plan, folder, manifest, codings, store_codings, problems)
+        plan = _plan(args, study, Path(name), manifest_rows, people, plans)
+        _check_existing(args, plan, folder, manifest_rows, codings, store_codings, problems)
         plans.append(plan)
     if problems and not args.dry_run:
         raise StudyError(
@@ -169,8 +175,8 @@ def _plan(
     args: argparse.Namespace,
     study,
     source: Path,
-    manifest: pd.DataFrame,
-    participants: pd.DataFrame | None,
+    manifest_rows: dict[str, dict[str, str]],
+    people: dict[str, dict[str, str]],
     earlier: list[_Plan],
 ) -> _Plan:
     from coding.importers.text import parse_turns
@@ -191,13 +197,13 @@ def _plan(
         speaker_patterns=args.speaker_pattern,
         max_bytes=int(args.max_mb * 1024 * 1024),
     )
-    known = set(participants["participant_id"]) if participants is not None else set()
+    known = set(people)
     participant_id = args.participant
     if participant_id is None:
-        existing = manifest.loc[manifest["transcript_id"] == transcript_id, "participant_id"]
+        existing = manifest_rows.get(transcript_id)
         speakers = [s for s in transcript.speakers if s in known]
-        if len(existing):
-            participant_id = existing.iloc[0]
+        if existing is not None:
+            participant_id = existing["participant_id"]
         elif len(speakers) == 1:
             participant_id = speakers[0]
         elif source.stem in known:
@@ -221,8 +227,7 @@ def _plan(
             )
         role = args.role
     else:
-        row = participants[participants["participant_id"] == participant_id].iloc[0]
-        role = row["role"] or "other"
+        role = people[participant_id].get("role") or "other"
         if args.role and args.role != role:
             raise StudyError(
                 f"participant {participant_id!r} is a {role} in the participants table, "
@@ -284,24 +289,24 @@ def _check_existing(
     args: argparse.Namespace,
     plan: _Plan,
     folder: Path,
-    manifest: pd.DataFrame,
+    manifest_rows: dict[str, dict[str, str]],
     codings: pd.DataFrame | None,
     store_codings: pd.DataFrame | None,
     problems: list[str],
 ) -> None:
     from coding.transcripts import read_transcript, reanchor
 
-    rows = manifest[manifest["transcript_id"] == plan.transcript_id]
-    if rows.empty:
+    row = manifest_rows.get(plan.transcript_id)
+    if row is None:
         return
-    if rows.iloc[0]["participant_id"] != plan.participant_id:
+    if row["participant_id"] != plan.participant_id:
         raise StudyError(
             f"transcript {plan.transcript_id!r} belongs to participant "
-            f"{rows.iloc[0]['participant_id']!r}, not {plan.participant_id!r}",
+            f"{row['participant_id']!r}, not {plan.participant_id!r}",
             file=plan.source,
             field="participant_id",
         )
-    old_path = folder / rows.iloc[0]["file"]
+    old_path = folder / row["file"]
     old_text = read_transcript(old_path).text if old_path.is_file() else None
     if old_text == plan.text:
         plan.status = "unchanged"
@@ -424,7 +429,8 @@ def _write(
         table = pd.concat([participants, rows], ignore_index=True).fillna("")
         with atomic_write(participants_path) as handle:
             table.to_csv(handle, index=False)
-    table = manifest.copy()
+    records = manifest.to_dict("records")
+    position = {row["transcript_id"]: i for i, row in enumerate(records)}
     for plan in plans:
         record = {
             "transcript_id": plan.transcript_id,
@@ -435,12 +441,13 @@ def _write(
             record["interview_date"] = args.interview_date
         if args.interviewer:
             record["interviewer"] = args.interviewer
-        existing = table.index[table["transcript_id"] == plan.transcript_id]
-        if len(existing):
-            for key, value in record.items():
-                table.loc[existing[0], key] = value
+        if plan.transcript_id in position:
+            records[position[plan.transcript_id]].update(record)
         else:
-            table = pd.concat([table, pd.DataFrame([record])], ignore_index=True)
+            position[plan.transcript_id] = len(records)
+            records.append(record)
+    columns = list(dict.fromkeys([*manifest.columns, *MANIFEST_COLUMNS]))
+    table = pd.DataFrame(records, columns=columns)
     with atomic_write(manifest_path) as handle:
         table.fillna("").to_csv(handle, index=False)
     _register_in_store(study, plans)
