@@ -400,6 +400,8 @@ def _is_name_word(word: str) -> bool:
     lower = word.lower()
     return (
         bool(re.fullmatch(_CAP, word))
+        and not re.match(r"I['’]", word)  # I'm, I'll, I've
+        and lower.rstrip(".") not in TITLES
         and lower not in ENGLISH_STOP_WORDS
         and lower not in KEEP_TERMS
         and lower not in US_STATES
@@ -433,7 +435,9 @@ def _names(text: str, roster: Roster | None) -> list[Span]:
     # 2. A title or a kinship/role word, then a capitalised word ("my daughter Kaylee").
     cue = "|".join(sorted(NAME_CUES | set(TITLES), key=len, reverse=True))
     for m in re.finditer(
-        rf"\b(?:{cue})s?\.?,?\s+(?:(?:named|called|is)\s+)?(?P<name>{_CAP})", text, re.IGNORECASE
+        rf"\b(?:{cue})s?\.?,?\s+(?=(?:(?:named|called|is)\s+)?(?P<name>{_CAP}))",
+        text,
+        re.IGNORECASE,
     ):
         word = m.group("name")
         if not word[0].isupper() or not _is_name_word(word):
