@@ -30,9 +30,12 @@ _ISO_SHAPE = r"\d{4}-\d{2}-\d{2}"
 
 def missing_mask(values: pd.Series, field: Field) -> pd.Series:
     """Rows whose value is missing: NA/None or one of the field's missing-value codes."""
-    mask = values.isna().to_numpy()
     codes = field.missing_codes
-    if codes and (ptypes.is_object_dtype(values) or ptypes.is_string_dtype(values)):
+    if ptypes.is_object_dtype(values):
+        # one hash pass finds the codes and every kind of NA (None, NaN, pd.NA)
+        return values.isin([*codes, None, np.nan, pd.NA])
+    mask = values.isna().to_numpy()
+    if codes and ptypes.is_string_dtype(values):
         mask = mask | values.isin(codes).to_numpy(dtype=bool, na_value=True)
     return pd.Series(mask, index=values.index)
 
