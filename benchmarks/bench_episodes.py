@@ -104,11 +104,21 @@ def prepare(n: int, folder: Path) -> int:
     return total
 
 
-def run_worker(engine: str, folder: Path) -> dict:
-    """Run one measurement in a subprocess; add its peak RSS (MB) from ``wait4``."""
+def run_worker(engine: str, folder: Path, attempts: int = 2) -> dict:
+    """Run one measurement in a subprocess; add its peak RSS (MB) from ``wait4``. A failed
+    run is retried once (a JVM start can fail on a loaded machine); the last line of its
+    stderr is kept as the note."""
+    for _ in range(attempts):
+        result = _run_once(engine, folder)
+        if "seconds" in result:
+            return result
+    return result
+
+
+def _run_once(engine: str, folder: Path) -> dict:
     command = [sys.executable, "-m", "benchmarks.bench_episodes", "worker", engine, str(folder)]
-    with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
         timer = threading.Timer(WORKER_TIMEOUT, process.kill)
         timer.start()
         _, status, usage = os.wait4(process.pid, 0)
@@ -116,9 +126,11 @@ def run_worker(engine: str, folder: Path) -> dict:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read()
+        err.seek(0)
+        problem = [line for line in err.read().splitlines() if "Error" in line][-1:]
     lines = [line for line in text.splitlines() if line.startswith("{")]
     if process.returncode != 0 or not lines:
-        return {"note": f"failed or timed out (exit {process.returncode})"}
+        return {"note": f"failed or timed out (exit {process.returncode}) {problem}"[:300]}
     result = json.loads(lines[-1])
     result["rss_mb"] = round(usage.ru_maxrss / 1024)
     return result
