@@ -29,7 +29,7 @@ import pandas as pd
 
 from coding.corpus import Corpus
 from coding.errors import CodingError
-from coding.plots import plot_cooccurrence, plot_saturation
+from coding.plots import plot_code_frequencies, plot_cooccurrence, plot_saturation
 
 __all__ = [
     "code_frequencies",
@@ -38,6 +38,7 @@ __all__ = [
     "concordance",
     "cooccurrence",
     "exemplars",
+    "plot_code_frequencies",
     "plot_cooccurrence",
     "plot_saturation",
     "saturation",

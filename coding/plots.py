@@ -62,3 +62,34 @@ def plot_saturation(table: pd.DataFrame, ax: Any | None = None) -> Any:
     ax.set_title("Code saturation")
     ax.legend(loc="center right")
     return ax
+
+
+def plot_code_frequencies(
+    table: pd.DataFrame,
+    by: str = "role",
+    value: str = "share",
+    ax: Any | None = None,
+    colors: dict[str, str] | None = None,
+) -> Any:
+    """Horizontal grouped bars of :func:`coding.explore.code_frequencies` output: one bar per
+    code and group (e.g. the share of patient and of provider interviews mentioning it).
+
+    >>> plot_code_frequencies(code_frequencies(codings, corpus, by="role"))  # doctest: +SKIP
+    """
+    wide = table.pivot(index="code_id", columns=by, values=value).fillna(0)
+    wide = wide.loc[wide.max(axis=1).sort_values().index]
+    ax = _axes(ax, (7, max(3.0, 0.35 * len(wide) + 1)))
+    groups = list(wide.columns)
+    height = 0.8 / max(len(groups), 1)
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+    positions = np.arange(len(wide))
+    for i, group in enumerate(groups):
+        color = (colors or {}).get(group, palette[i % len(palette)])
+        ax.barh(positions + i * height, wide[group], height=height, label=str(group), color=color)
+    ax.set_yticks(positions + height * (len(groups) - 1) / 2, labels=list(wide.index))
+    ax.set_xlabel("Share of interviews" if value == "share" else value.replace("_", " "))
+    if value == "share":
+        ax.set_xlim(0, 1)
+    ax.legend(title=by, loc="lower right")
+    ax.set_title("Code frequencies")
+    return ax

@@ -16,6 +16,7 @@ from coding.explore import (
     concordance,
     cooccurrence,
     exemplars,
+    plot_code_frequencies,
     plot_cooccurrence,
     plot_saturation,
     saturation,
@@ -315,4 +316,7 @@ def test_plots_return_axes(corpus, codings):
     assert len(ax.get_xticklabels()) == 5
     ax2 = plot_saturation(saturation(corpus, codings))
     assert ax2.get_ylabel() == "Codes"
+    ax3 = plot_code_frequencies(code_frequencies(codings, corpus, by="role"))
+    assert len(ax3.patches) == 5 * 2  # 5 codes x 2 roles
+    assert {t.get_text() for t in ax3.get_legend().get_texts()} == {"patient", "provider"}
     plt.close("all")
