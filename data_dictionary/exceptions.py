@@ -7,6 +7,7 @@ line and exits 1. :class:`ValidationError` carries every problem found, not just
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -73,3 +74,24 @@ def problems_frame(records: list[dict] | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(records or [], columns=PROBLEM_COLUMNS)
     frame["row"] = frame["row"].astype("Int64")
     return frame
+
+
+def combine_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate problem frames, sorted by row (table-level problems first) then column."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return problems_frame()
+    out = pd.concat(frames, ignore_index=True)
+    out["row"] = out["row"].astype("Int64")
+    return out.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(
+        drop=True
+    )
+
+
+def show_value(value: Any) -> str:
+    """A value as shown in a message: text quoted, dates as YYYY-MM-DD, missing as nothing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "nothing"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return repr(value) if isinstance(value, str) else str(value)

@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_dictionary.exceptions import ValidationError, problems_frame
+from data_dictionary.exceptions import (
+    ValidationError,
+    combine_problems,
+    problems_frame,
+    show_value,
+)
 from data_dictionary.schema import load_schema
-from data_dictionary.validate import _combine, _show
 
 
 def check_relations(
@@ -63,7 +67,7 @@ def relation_problems(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                             "value": shown,
                             "message": [
                                 f"expected a {target} that occurs in {key.resource}, "
-                                f"got {_show(v)}"
+                                f"got {show_value(v)}"
                                 for v in shown
                             ],
                         }
@@ -90,10 +94,11 @@ def relation_problems(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                             "row": rows + 1,
                             "column": order.field,
                             "check": f"not_before:{order.resource}.{order.reference_field}",
-                            "value": [_show(v) for v in sub[order.field]],
+                            "value": [show_value(v) for v in sub[order.field]],
                             "message": [
                                 f"expected a date on or after the {order.reference_field} of "
-                                f"{order.via} {_show(k)} ({_show(r)}), got {_show(v)}"
+                                f"{order.via} {show_value(k)} ({show_value(r)}), "
+                                f"got {show_value(v)}"
                                 for k, r, v in zip(
                                     sub[order.via], sub["_reference_date"], sub[order.field],
                                     strict=True,
@@ -102,4 +107,4 @@ def relation_problems(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                         }
                     )
                 )
-    return _combine(records) if records else problems_frame()
+    return combine_problems(records) if records else problems_frame()

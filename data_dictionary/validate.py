@@ -18,7 +18,16 @@ import pandas as pd
 import pandera.pandas as pa
 
 from data_dictionary.coerce import coerce, impossible_dates
-from data_dictionary.exceptions import ValidationError, problems_frame
+from data_dictionary.exceptions import (
+    ValidationError,
+    problems_frame,
+)
+from data_dictionary.exceptions import (
+    combine_problems as _combine,
+)
+from data_dictionary.exceptions import (
+    show_value as _show,
+)
 from data_dictionary.schema import Field, Schema, load_schema
 
 log = logging.getLogger(__name__)
@@ -302,22 +311,3 @@ def _frame(table, row, column, check, value, message) -> pd.DataFrame:
         [{"table": table, "row": row, "column": column, "check": check, "value": value,
           "message": message}]
     )
-
-
-def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return problems_frame()
-    out = pd.concat(frames, ignore_index=True)
-    out["row"] = out["row"].astype("Int64")
-    return out.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(
-        drop=True
-    )
-
-
-def _show(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "nothing"
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return repr(value) if isinstance(value, str) else str(value)
