@@ -128,6 +128,11 @@ def create_app(
         "session cookie and, on every POST/PUT/PATCH/DELETE, the X-CSRF-Token header "
         "(GET /api/me returns it).",
         version="1",
+        # FastAPI's own /docs pulls Swagger UI from a CDN: nothing may phone home, so the
+        # schema and a plain reference page are served by views.py, to leads only.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.ctx = AppContext(
         store=store, data=data, idle_timeout=idle_timeout, secure_cookies=secure_cookies,

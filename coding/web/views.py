@@ -160,3 +160,34 @@ def audit_page(request: Request, principal: LeadDep) -> Response:
     frame = context(request).store.audit_log(limit=500)
     return render(request, "audit.html", principal=principal,
                   entries=list(reversed(frame.to_dict("records"))))
+
+
+@router.get("/openapi.json")
+def openapi_schema(request: Request, principal: LeadDep) -> Response:
+    """The OpenAPI schema of the JSON API (leads only)."""
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse(request.app.openapi())
+
+
+@router.get("/docs")
+def api_docs(request: Request, principal: LeadDep) -> Response:
+    """A self-contained API reference built from the OpenAPI schema (no external assets)."""
+    spec = request.app.openapi()
+    routes = [
+        {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+         "description": op.get("description", ""),
+         "body": _body_fields(spec, op)}
+        for path, methods in spec.get("paths", {}).items()
+        for method, op in methods.items()
+    ]
+    return render(request, "api_docs.html", principal=principal, routes=routes,
+                  description=spec.get("info", {}).get("description", ""))
+
+
+def _body_fields(spec: dict[str, Any], operation: dict[str, Any]) -> list[str]:
+    content = operation.get("requestBody", {}).get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    schema = spec.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+    required = set(schema.get("required", []))
+    return [f"{name}{'' if name in required else '?'}" for name in schema.get("properties", {})]

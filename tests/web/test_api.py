@@ -285,8 +285,13 @@ def test_payloads_are_escaped_and_headers_set(sessions):
     assert "innerHTML" not in a.get("/static/app.js").text
 
 
-def test_openapi_documents_the_api(sessions):
+def test_openapi_documents_the_api_for_leads_without_external_assets(sessions):
     users, _ = sessions
     spec = users["lead1"].get("/openapi.json").json()
     assert "/api/transcripts/{transcript_id}/codings" in spec["paths"]
     assert "/api/codings/{coding_id}" in spec["paths"]
+    docs = users["lead1"].get("/docs")
+    assert docs.status_code == 200 and "/api/transcripts/{transcript_id}/codings" in docs.text
+    assert "http://" not in docs.text and "https://" not in docs.text
+    assert users["coder_a"].get("/openapi.json").status_code == 403
+    assert users["coder_a"].get("/docs").status_code == 403
