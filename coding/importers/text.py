@@ -22,6 +22,8 @@ Speaker turns (:func:`parse_turns`)
     where the match ends. The defaults (:data:`DEFAULT_SPEAKER_PATTERNS`, tried in this order):
 
     - ``[00:01:02] Name: …`` — bracketed timestamp then a name;
+    - ``[Jane Doe] 10:02:33`` on its own line, the words on the following lines (Zoom's
+      saved transcript);
     - ``Speaker 1  00:01:02`` on its own line, the words on the following lines (Otter.ai);
     - ``Interviewer (I): …`` — a name with an abbreviation in brackets;
     - ``INTERVIEWER: …``, ``P07: …``, ``Dr. Smith: …`` — up to three capitalised words
@@ -56,6 +58,7 @@ _NAME = r"[A-Z][\w.'’-]*(?:[ ][A-Z0-9][\w.'’-]*){0,2}"
 DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
     r"\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t]*"
     r"(?P<speaker>[^\s:\[\]][^:\n\[\]]{0,39}?)[ \t]*:[ \t]*",
+    r"\[(?P<speaker>[^\]\n:]{1,40})\][ \t]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*(?=\n|\Z)",
     rf"(?P<speaker>{_NAME})[ \t]+(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[ \t]*(?=\n|\Z)",
     rf"(?P<speaker>{_NAME})[ \t]*\((?P<abbrev>[\w.]{{1,6}})\)[ \t]*:[ \t]*",
     rf"(?P<speaker>{_NAME})[ \t]*:[ \t]*",
