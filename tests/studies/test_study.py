@@ -270,3 +270,25 @@ def test_codings_come_from_the_store_once_it_exists(tmp_path: Path) -> None:
         pass  # creates coding.sqlite with empty tables
     assert study.store_path.exists()
     assert len(study.codings()) == 0  # now the (empty) store is the source
+
+
+def test_folder_without_study_yaml(tmp_path: Path) -> None:
+    with pytest.raises(StudyError, match="the folder has no study.yaml") as caught:
+        load_study(tmp_path)
+    assert caught.value.file == str(tmp_path)
+
+
+def test_parquet_table_outside_the_study(tmp_path: Path, monkeypatch) -> None:
+    """A real study: data on a share named by an environment variable, dispensing as Parquet."""
+    from data_dictionary import read_table
+
+    share = write_study(tmp_path / "share")
+    fills = read_table(share / "data" / "dispensing.csv.gz", "dispensing")
+    fills.to_parquet(share / "data" / "dispensing.parquet")
+    monkeypatch.setenv("DYADLAB_TEST_SHARE", str(share))
+    study_dir = tmp_path / "repo" / "real"
+    study_dir.mkdir(parents=True)
+    yaml_text = STUDY_YAML.replace("data/dispensing.csv.gz", "data/dispensing.parquet")
+    (study_dir / "study.yaml").write_text(yaml_text + "data_root: $DYADLAB_TEST_SHARE\n")
+    study = load_study(study_dir)
+    pd.testing.assert_frame_equal(study.dispensing(), fills)
