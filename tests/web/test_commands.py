@@ -110,3 +110,38 @@ def test_serve_refuses_a_transcript_whose_text_changed(study):
 def test_serve_rejects_a_bad_port(study, capsys):
     assert main(["serve", str(study), "--port", "70000"]) == 1
     assert "--port must be 1-65535" in capsys.readouterr().err
+
+
+def _lead_client(app, store) -> TestClient:
+    import re
+
+    store.add_user("lead1", "lead", "lead password 1")
+    client = TestClient(app)
+    token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"name": "lead1", "password": "lead password 1",
+                                "login_csrf": token})
+    return client
+
+
+def test_lead_exports_csv_and_qdpx_that_read_back(study, tmp_path):
+    from coding.exchange import read_qdpx
+
+    app, store = build_app(load_study(study, check_files=False))
+    try:
+        client = _lead_client(app, store)
+        csv_text = client.get("/api/export/codings.csv").text
+        exported = pd.read_csv(io.StringIO(csv_text))
+        original = pd.read_csv(study / "codings.csv")
+        key = ["transcript_id", "coder", "code_id", "start", "end"]
+        assert sorted(map(tuple, exported[key].to_numpy().tolist())) == sorted(
+            map(tuple, original[key].to_numpy().tolist()))
+        response = client.get("/api/export/project.qdpx")
+        assert response.status_code == 200
+        path = tmp_path / "project.qdpx"
+        path.write_bytes(response.content)
+        project = read_qdpx(path)
+        assert len(project.codings) == len(original)
+        assert sorted(map(tuple, project.codings[key].to_numpy().tolist())) == sorted(
+            map(tuple, original[key].to_numpy().tolist()))
+    finally:
+        store.close()
