@@ -154,6 +154,13 @@ PROVIDER_UNITS = {
     "peer_coach": ("the recovery program", "the OB clinic", "the hospital peer team"),
     "counselor": ("the outpatient program", "the OTP", "the women's program"),
 }
+PROVIDER_TRAINING = {
+    "nurse": ["nursing", "maternal-child nursing", "psychiatric nursing"],
+    "physician": ["family medicine", "obstetrics", "pediatrics", "addiction medicine"],
+    "social_worker": ["social work", "clinical social work"],
+    "peer_coach": ["my own recovery, and then peer certification", "peer support"],
+    "counselor": ["counseling", "addiction counseling", "marriage and family therapy"],
+}
 MEMOS = (
     "Could also be {other}.",
     "Borderline; discuss at team meeting.",
@@ -341,6 +348,8 @@ def _provider_persona(ptype: str, rng: random.Random) -> _Persona:
         "medadj": ["methadone", "Suboxone", "MOUD"],
         "unit": rng.choice(PROVIDER_UNITS.get(ptype, ("the unit",))),
         "ptype": PROVIDER_TITLES.get(ptype, ptype.replace("_", " ")),
+        "training": PROVIDER_TRAINING.get(ptype, ["public health"]),
+        "lived": "in recovery myself" if ptype == "peer_coach" else "a mom myself",
         "hospital": rng.choice(bg.HOSPITALS),
         "clinic": clinic,
         "town": towns,
@@ -563,7 +572,9 @@ def _interview(participant_id: str, persona: _Persona, rng: random.Random) -> li
     """
     composer = _Composer(participant_id, persona, rng)
     topics = bg.PATIENT_TOPICS if persona.role == "patient" else bg.PROVIDER_TOPICS
-    probes = bg.PROBES if persona.role == "patient" else bg.PROVIDER_PROBES
+    patient = persona.role == "patient"
+    probes = bg.PROBES if patient else bg.PROVIDER_PROBES
+    intro_probes = bg.BACKGROUND_PROBES if patient else bg.PROVIDER_BACKGROUND_PROBES
     target = rng.randint(1700, 3100)
     limit = MAX_WORDS - 700
     composer.interviewer(rng.choice(bg.OPENING), "opening")
@@ -581,9 +592,9 @@ def _interview(participant_id: str, persona: _Persona, rng: random.Random) -> li
             composer.interviewer(question, topic)
             composer.answer(topic, weights, probe=False)
             start, n_probes = composer.words, 0
-            block = budget * rng.uniform(0.5, 1.3)
+            block = budget * rng.uniform(0.5, 1.3) * (1.0 if weights else 0.4)
             while composer.words - start < block and n_probes < 4 and composer.words < limit:
-                composer.interviewer(rng.choice(probes), topic)
+                composer.interviewer(rng.choice(probes if weights else intro_probes), topic)
                 composer.answer(topic, weights, probe=True)
                 n_probes += 1
         if composer.words >= min(target, limit):

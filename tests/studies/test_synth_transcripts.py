@@ -361,9 +361,39 @@ def test_every_proposition_expands_for_every_persona(moud):
             "peer_recovery_coach": True,
         }
     )
-    personas = [(_patient_persona(delivery, random.Random(1)), PATIENT, bg.PATIENT_BACKGROUND)]
+    common = [
+        *bg.OPENING,
+        *bg.CLOSING_Q,
+        *bg.CLOSING_THANKS,
+        *bg.REVISITS,
+        *bg.GOODBYES,
+        *bg.PREFACES,
+    ]
+    patient_said = [
+        *bg.PROBES,
+        *bg.BACKGROUND_PROBES,
+        *common,
+        *(q for _, questions, _ in bg.PATIENT_TOPICS for q in questions),
+    ]
+    provider_said = [
+        *bg.PROVIDER_PROBES,
+        *bg.PROVIDER_BACKGROUND_PROBES,
+        *common,
+        *(q for _, questions, _ in bg.PROVIDER_TOPICS for q in questions),
+    ]
+    personas = [
+        (
+            _patient_persona(delivery, random.Random(1)),
+            PATIENT,
+            {**bg.PATIENT_BACKGROUND, "interviewer": patient_said},
+        )
+    ]
     personas += [
-        (_provider_persona(t, random.Random(2)), PROVIDER, bg.PROVIDER_BACKGROUND)
+        (
+            _provider_persona(t, random.Random(2)),
+            PROVIDER,
+            {**bg.PROVIDER_BACKGROUND, "interviewer": provider_said},
+        )
         for t in ("nurse", "physician", "social_worker", "peer_coach", "counselor")
     ]
     rng = random.Random(0)

@@ -158,7 +158,7 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
     ],
     "demographics": [
         "I'm [twenty-four|twenty-six|thirty|thirty-one|twenty-eight|twenty-two|thirty-four], I grew up [in|over in] {town} and I've lived [around there|there] [most of my life|pretty much forever].",
-        "I have [two|three|one] other [kids|kid], [they're seven and four|she's ten|they're five and two|he's nine], and then {baby}.",
+        "I have [two other kids, they're seven and four|one other kid, she's ten|three other kids, they're nine, five and two|an older boy, he's nine], and then {baby}.",
         "I [got|finished] my [GED|diploma] [a few years ago|when I was pregnant with my first|in {month}], and I've worked [fast food|retail|home health|cleaning jobs] mostly.",
         "Me and {partner} have been together [like three|about five|two] years, he [works construction|does roofing|works at the warehouse] [out in|over in] {town2}.",
         "We moved to {town} [last year|in {month}|when I was pregnant] to [be closer to {family}|get away from my old crowd|get a fresh start].",
@@ -178,7 +178,7 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
         "I [go|try to go] [in|to the clinic] [at six|around seven|at six thirty] in the morning before [{partner} leaves for work|everybody's up], that's [our routine|the schedule].",
         "We just [did|had] {baby}'s [four-month|two-month|six-month] [shots|checkup] [last week|on {weekday}], {he}'s [almost|like] [twelve|fourteen|eleven] pounds [now|already].",
         "[Wait|Hold on|Hmm], was that [in {month}|in the spring|before Christmas|after {his} due date]? [No|No, sorry|Actually no], it was [later|earlier|the month after|a couple weeks before], [my dates are all mixed up|I'm terrible with dates|don't quote me on that|my brain is mush since the baby|I always mix that up].",
-        "[My appointments are|Group is] [on|every] [Mondays and Thursdays|{weekday}s|Tuesday mornings], [and the pediatrician|and {baby}'s checkups] are [usually|mostly] [Fridays|{weekday}s].",
+        "[My appointments are|Group is] [on|every] [Mondays and Thursdays|{weekday}s|Tuesday mornings], [and the pediatrician visits|and {baby}'s checkups] are [usually|mostly] [Fridays|{weekday}s].",
         "[We got home|They discharged us] [on a {weekday}|the {day}th], [around lunchtime|late at night|in the afternoon], [and|then] [{partner}|my mom] [picked us up|drove us home].",
         "[The NICU|The special care nursery] was [on the third floor|downstairs|in the other building], [so I'd walk back and forth|so I was up and down the elevator] [all day|like twenty times a day].",
     ],
@@ -199,7 +199,7 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
         "[{Partner}|The baby's dad] was [working|on the road|at work] [that week|most of that time|a lot], [he drives for a living|he had double shifts|he couldn't get off].",
         "It was [raining|snowing|so hot] [the whole week|that day|the day we left], I [remember that|remember that for some reason].",
         "[We|Me and {baby}] [ended up|wound up] [going home|getting out] on a [{weekday}|weekend|{weekday} afternoon].",
-        "[I|I'd] [had|got] [like|maybe] [no|two hours of|barely any] sleep [that whole time|the first few nights|since the day before].",
+        "[I had|I got|I'd had] [like|maybe] [no|two hours of|barely any] sleep [that whole time|the first few nights|since the day before].",
         "[My older one|My oldest|{His} big brother] was [staying with|over at] [{family}'s|my cousin's|a friend's] [place|house] [during all that|while I was in there].",
         "[I kept|I still have] [the|all the] [papers|bracelets|pictures] from [the hospital|that week|that stay] [in a box|in a drawer|on my phone].",
         "[Honestly|I mean], [I've|I have] [told this story|talked about this] [a bunch of times|in group|to my counselor] [already|before], so [it's easier now|it's not as hard now].",
@@ -247,8 +247,8 @@ PROVIDER_BACKGROUND: dict[str, list[str]] = {
         "I work [mostly|primarily] on {unit}, [mostly nights|days|twelve-hour shifts], and I also do [some precepting|some teaching|committee work].",
         "Before this I was at a [hospital|practice|clinic] in {town2} for [a few|several] years.",
         "I trained [out of state|up north|in the city] and came here in [2015|2018|2020|2012], so I've seen [a lot change|things shift].",
-        "I'm [also|actually] [in recovery myself|a mom myself|from this area], [so this work is personal|which shapes how I see it], [I'll just say that|to be transparent].",
-        "My [background|training] is in [public health|psychiatric nursing|family medicine|social work], [before that I did|I started in] [home health|the ER|child welfare].",
+        "I'm [also|actually] [{lived}|a mom myself|from this area], [so this work is personal|which shapes how I see it], [I'll just say that|to be transparent].",
+        "My [background|training] is in {training}, [and before this|and early on] I [worked in|spent a few years in] [home health|the ER|child welfare|a county program].",
         "I [split my time|divide my week] between {unit} and [the outpatient clinic|{clinic}|the county program], [roughly half and half|about three days and two].",
         "I [coordinate|run] the [perinatal substance use program|MOUD program|peer program] [here|at {hospital}], [it started|we started it] in [2019|2021|2017].",
     ],
@@ -415,7 +415,7 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
         [
             "What has it been like since you brought {baby} home?",
             "How are things at home with the baby these days?",
-            "[Tell me about|What's] a typical day [with {baby}|at home] [now|like now]?",
+            "[Tell me about a typical day|What's a typical day like] [with {baby}|at home] now?",
         ],
         {
             "parenting_stress": 4,
@@ -594,6 +594,21 @@ PROVIDER_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
             "cps_barrier": 1.5,
         },
     ),
+]
+
+#: Follow-ups to the introductions (background topic), by role.
+BACKGROUND_PROBES = [
+    "[Mm-hm|Okay]. And who's at home with you [now|these days]?",
+    "[Got it|Okay]. And how old is {baby} now?",
+    "And where are you living [these days|right now]?",
+    "[Okay|Mm-hm]. Anything else about you I should know?",
+    "[And|So] what does a [normal|typical] week look like for you?",
+]
+PROVIDER_BACKGROUND_PROBES = [
+    "And how long have you been [in that role|doing that]?",
+    "[Okay|Mm-hm]. What does a typical week look like for you?",
+    "[Got it|Okay]. And how big is your [unit|team]?",
+    "How did you [end up|get into] this work?",
 ]
 
 REVISITS = [

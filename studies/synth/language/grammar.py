@@ -166,6 +166,10 @@ class Palette:
     closers: tuple[str, ...]
 
 
+_INTERJECTION = re.compile(
+    r"^(Oh|Yeah|Um|Uh|Well|So|Honestly|Okay|Alright|Ha|Hmm|Mm|Sorry|Anyway|But anyway|Man|"
+    r"Gosh|Right|No|Yes|Wait|Hold on|Like|I mean|See)\b"
+)
 _KEEP_CAPITAL = re.compile(r"^(I\b|I'|[A-Z][a-z]+[A-Z]|[A-Z]{2,})")
 
 
@@ -262,8 +266,8 @@ def speechify(
                 words[pos - 1] += ","
             words.insert(pos, marker if marker.endswith(",") else marker + ",")
             sentence = " ".join(words)
-    # an opener
-    if rng.random() < 0.28 * level:
+    # an opener, unless the sentence already starts with one
+    if rng.random() < 0.28 * level and not _INTERJECTION.match(sentence):
         sentence = rng.choice(palette.openers) + _lower_first(sentence, names)
     # a hedge at the end
     if sentence.endswith(".") and len(words) > 5 and rng.random() < 0.12 * level:
@@ -299,11 +303,11 @@ LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bstuff\b", ("stuff", "things")),
     (r"\bokay\b", ("okay", "alright", "all right")),
     (r"\bthe nurses\b", ("the nurses", "the nursing staff", "the nurses there")),
-    (r"\bthe doctor\b", ("the doctor", "the doc", "the physician")),
+    (r"\bthe doctor\b", ("the doctor", "the doc")),
     (r"\bfreaking out\b", ("freaking out", "panicking", "losing it")),
     (r"\bfor real\b", ("for real", "no lie", "seriously")),
     (r"\bsuper\b(?= \w)", ("super", "really", "so")),
-    (r"\bthe baby\b", ("the baby", "the little one", "my baby")),
+    (r"\bthe baby\b", ("the baby", "the little one")),
     (r"\bbig\b(?= (?:deal|help|difference|thing))", ("big", "huge", "major")),
     (r"\bat first\b", ("at first", "in the beginning", "early on")),
     (r"\bthese days\b", ("these days", "nowadays", "lately")),
@@ -345,10 +349,11 @@ class Idiolect:
 
 
 _TRAILING_CLAUSE = re.compile(
-    r"^(?P<main>[^,—]{12,}), (?P<conj>because|since|when|once|after|if|'cause) (?P<sub>[^—]{8,})\.$"
+    r"^(?P<main>[^,—]{12,}), (?P<conj>because|since|when|once|after|if|'cause) "
+    r"(?P<sub>[^,—]{8,})\.$"
 )
 _LEADING_CLAUSE = re.compile(
-    r"^(?P<conj>When|Once|After|If|Because|Since) (?P<sub>[^,—]{6,}), (?P<main>[^—]{8,})\.$"
+    r"^(?P<conj>When|Once|After|If|Because|Since) (?P<sub>[^,—]{6,}), (?P<main>[^,—]{8,})\.$"
 )
 
 

@@ -156,7 +156,7 @@ PROVIDER: dict[str, list[str]] = {
         "Our [handouts|printed materials] were [awful|really clinical], so we [rewrote them|redid them] at [a sixth grade level|a plain-language level] with [what the baby might actually do|what symptoms look like] and [what mom can do about it|how mom can help].",
         "Moms don't know that [they are the treatment|they're the best medicine], that [holding and feeding and a quiet room|skin to skin and a dark room] is what [Eat, Sleep, Console|ESC] is [all about|built on], unless someone [explains it|tells them].",
         "The information moms get [depends completely on which nurse they get|varies by shift], there's [no consistent message|no standard script] about [what to expect with withdrawal|how long the baby stays|what the scores mean].",
-        "[I wish|We need] [the OB side|prenatal providers] would [talk about NOWS|prepare moms] [earlier|in the second trimester], because [hearing it for the first time after delivery|finding out after birth] is [so scary|terrifying for them].",
+        "[I wish|I really wish] [the OB side|prenatal providers] would [talk about NOWS|prepare moms] [earlier|in the second trimester], because [hearing it for the first time after delivery|finding out after birth] is [so scary|terrifying for them].",
     ],
     "provider_mistrust": [
         "[A mom|One mom] [told me|said to me] [she recorded|she records] [every appointment|her visits] [on her phone|] [because|since] [she doesn't trust|she didn't trust] [what providers write|what gets said], [and honestly|and] [I understood|I get why].",
