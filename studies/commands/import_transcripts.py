@@ -10,6 +10,8 @@ Safety rules:
 
 - every file is read and checked before anything is written; each output file is replaced
   atomically and the manifest last;
+- ``--map files.csv`` imports many files with their own ids and participants (so that
+  file names, which may hold names, need not become transcript ids);
 - ``--dry-run`` reports what would happen (including re-anchoring) and writes nothing;
 - re-importing a transcript whose text changed never moves its codings silently: the codings
   are re-anchored (:func:`coding.transcripts.reanchor`) and the import refuses, listing the
@@ -56,7 +58,13 @@ def register(cli) -> None:
         import_transcripts,
     )
     parser.add_argument("study", metavar="STUDY", help="study id (e.g. demo) or path")
-    parser.add_argument("files", metavar="FILES", nargs="+", help="transcript files")
+    parser.add_argument("files", metavar="FILES", nargs="*", help="transcript files")
+    parser.add_argument(
+        "--map",
+        metavar="CSV",
+        help="a CSV with one row per file: file (relative to the CSV) and any of "
+        "transcript_id, participant_id, role, site, interview_date, interviewer",
+    )
     parser.add_argument(
         "--participant",
         metavar="ID",
@@ -99,6 +107,19 @@ def register(cli) -> None:
 
 
 @dataclass
+class _Job:
+    """One file to import and its settings (from the options or a --map row)."""
+
+    source: Path
+    transcript_id: str | None = None
+    participant: str | None = None
+    role: str | None = None
+    site: str | None = None
+    interview_date: str | None = None
+    interviewer: str | None = None
+
+
+@dataclass
 class _Plan:
     transcript_id: str
     source: Path
@@ -113,6 +134,7 @@ class _Plan:
     new_participant: bool = False
     reanchor: dict[str, Any] | None = None
     codings_update: pd.DataFrame | None = None
+    job: _Job | None = None
 
 
 def import_transcripts(args: argparse.Namespace) -> int:
@@ -120,8 +142,7 @@ def import_transcripts(args: argparse.Namespace) -> int:
     from studies import load_study
 
     study = load_study(args.study, check_files=False)
-    if args.transcript_id and len(args.files) != 1:
-        raise StudyError("--id names one transcript; give exactly one file with it")
+    jobs = _jobs(args)
     manifest_path = study.data_path("transcripts")
     folder = manifest_path.parent
     manifest = _read_csv(manifest_path, MANIFEST_COLUMNS)
@@ -139,8 +160,8 @@ def import_transcripts(args: argparse.Namespace) -> int:
 
     plans: list[_Plan] = []
     problems: list[str] = []
-    for name in args.files:
-        plan = _plan(args, study, Path(name), manifest_rows, people, plans)
+    for job in jobs:
+        plan = _plan(args, study, job, manifest_rows, people, plans)
         _check_existing(args, plan, folder, manifest_rows, codings, store_codings, problems)
         plans.append(plan)
     if problems and not args.dry_run:
@@ -171,10 +192,73 @@ def import_transcripts(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------ planning
+_MAP_COLUMNS = {
+    "file",
+    "transcript_id",
+    "participant_id",
+    "role",
+    "site",
+    "interview_date",
+    "interviewer",
+}
+
+
+def _jobs(args: argparse.Namespace) -> list[_Job]:
+    """The files to import, each with its settings; --map rows override the options."""
+    if args.transcript_id and (len(args.files) != 1 or args.map):
+        raise StudyError("--id names one transcript; give exactly one file with it")
+    defaults = {
+        "participant": args.participant,
+        "role": args.role,
+        "site": args.site,
+        "interview_date": args.interview_date,
+        "interviewer": args.interviewer,
+    }
+    jobs = [_Job(Path(name), transcript_id=args.transcript_id, **defaults) for name in args.files]
+    if args.map:
+        if not Path(args.map).is_file():
+            raise StudyError("--map file not found", file=args.map)
+        table = _read_csv(Path(args.map), None)
+        unknown = sorted(set(table.columns) - _MAP_COLUMNS)
+        if "file" not in table.columns or unknown:
+            raise StudyError(
+                f"--map needs a 'file' column and may have {sorted(_MAP_COLUMNS - {'file'})}"
+                + (f"; unknown column(s) {unknown}" if unknown else ""),
+                file=args.map,
+                line=1,
+            )
+        base = Path(args.map).parent
+        for row_number, row in enumerate(table.to_dict("records"), start=1):
+            if not row["file"].strip():
+                raise StudyError("is empty", file=args.map, row=row_number, field="file")
+            role = row.get("role") or defaults["role"]
+            if role not in (None, "patient", "provider"):
+                raise StudyError(
+                    f"role must be patient or provider, got {role!r}",
+                    file=args.map,
+                    row=row_number,
+                    field="role",
+                )
+            jobs.append(
+                _Job(
+                    base / row["file"].strip(),
+                    transcript_id=row.get("transcript_id") or None,
+                    participant=row.get("participant_id") or defaults["participant"],
+                    role=role,
+                    site=row.get("site") or defaults["site"],
+                    interview_date=row.get("interview_date") or defaults["interview_date"],
+                    interviewer=row.get("interviewer") or defaults["interviewer"],
+                )
+            )
+    if not jobs:
+        raise StudyError("no files to import: give FILES or --map CSV")
+    return jobs
+
+
 def _plan(
     args: argparse.Namespace,
     study,
-    source: Path,
+    job: _Job,
     manifest_rows: dict[str, dict[str, str]],
     people: dict[str, dict[str, str]],
     earlier: list[_Plan],
@@ -182,7 +266,8 @@ def _plan(
     from coding.importers.text import parse_turns
     from coding.transcripts import read_transcript
 
-    transcript_id = args.transcript_id or source.stem
+    source = job.source
+    transcript_id = job.transcript_id or source.stem
     if not _ID.match(transcript_id):
         raise StudyError(
             f"transcript id {transcript_id!r} may hold only letters, digits, '_', '.', '-' "
@@ -198,7 +283,7 @@ def _plan(
         max_bytes=int(args.max_mb * 1024 * 1024),
     )
     known = set(people)
-    participant_id = args.participant
+    participant_id = job.participant
     if participant_id is None:
         existing = manifest_rows.get(transcript_id)
         speakers = [s for s in transcript.speakers if s in known]
@@ -218,20 +303,20 @@ def _plan(
         raise StudyError(f"participant id {participant_id!r} is not valid", field="participant")
     new_participant = participant_id not in known
     if new_participant:
-        if args.role is None:
+        if job.role is None:
             raise StudyError(
                 f"participant {participant_id!r} is not in the participants table; "
                 "give --role patient|provider to add them",
                 file=source,
                 field="participant_id",
             )
-        role = args.role
+        role = job.role
     else:
         role = people[participant_id].get("role") or "other"
-        if args.role and args.role != role:
+        if job.role and job.role != role:
             raise StudyError(
                 f"participant {participant_id!r} is a {role} in the participants table, "
-                f"not a {args.role}",
+                f"not a {job.role}",
                 file=source,
                 field="role",
             )
@@ -255,6 +340,7 @@ def _plan(
         fmt=fmt,
         warnings=warnings,
         needs_sidecar=needs_sidecar,
+        job=job,
         new_participant=new_participant
         and participant_id not in {p.participant_id for p in earlier if p.new_participant},
     )
@@ -420,8 +506,8 @@ def _write(
                 {
                     "participant_id": plan.participant_id,
                     "role": plan.role,
-                    "site": args.site or "",
-                    "interview_date": args.interview_date or "",
+                    "site": (plan.job.site if plan.job else None) or "",
+                    "interview_date": (plan.job.interview_date if plan.job else None) or "",
                 }
                 for plan in new_people
             ]
@@ -437,10 +523,11 @@ def _write(
             "participant_id": plan.participant_id,
             "file": f"{plan.transcript_id}.txt",
         }
-        if args.interview_date:
-            record["interview_date"] = args.interview_date
-        if args.interviewer:
-            record["interviewer"] = args.interviewer
+        job = plan.job or _Job(plan.source)
+        if job.interview_date:
+            record["interview_date"] = job.interview_date
+        if job.interviewer:
+            record["interviewer"] = job.interviewer
         if plan.transcript_id in position:
             records[position[plan.transcript_id]].update(record)
         else:

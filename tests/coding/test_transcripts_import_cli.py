@@ -269,3 +269,40 @@ def test_dry_run_reports_and_writes_nothing(study, tmp_path, capsys):
     assert status == 0 and out.startswith("(dry run) T07: reanchored")
     assert {p.name: p.read_bytes() for p in (study / "transcripts").iterdir()} == before
     assert (study / "codings.csv").read_bytes() == codings_before
+
+
+def test_map_csv_sets_ids_and_participants_per_file(study, tmp_path, capsys):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "Interview Jane Smith 2024-03-01.txt").write_text(TEXT, encoding="utf-8")
+    (incoming / "nurse call.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Interviewer>What helps?\n\n"
+        "00:00:02.000 --> 00:00:04.000\n<v Nurse>Housing, mostly.\n",
+        encoding="utf-8",
+    )
+    mapping = incoming / "map.csv"
+    mapping.write_text(
+        "file,transcript_id,participant_id,role,site,interview_date\n"
+        "Interview Jane Smith 2024-03-01.txt,T07,P07,,,2024-03-01\n"
+        "nurse call.vtt,T20,V20,provider,C,2024-04-02\n",
+        encoding="utf-8",
+    )
+    status, out, err = _run(capsys, str(study), "--map", str(mapping), "--json")
+    assert status == 0, err
+    records = json.loads(out)["transcripts"]
+    assert [(r["transcript_id"], r["participant_id"], r["role"]) for r in records] == [
+        ("T07", "P07", "patient"),
+        ("T20", "V20", "provider"),
+    ]
+    manifest = pd.read_csv(study / "transcripts" / "manifest.csv", dtype=str)
+    assert manifest.transcript_id.tolist() == ["T07", "T20"]
+    assert manifest.interview_date.tolist() == ["2024-03-01", "2024-04-02"]
+    assert not any("Jane" in name for name in manifest.file)
+    people = pd.read_csv(study / "data" / "participants.csv", dtype=str, keep_default_na=False)
+    assert people.loc[people.participant_id == "V20", "site"].item() == "C"
+
+    mapping.write_text("file,who\nx.txt,P1\n", encoding="utf-8")
+    status, _, err = _run(capsys, str(study), "--map", str(mapping))
+    assert status == 1 and "unknown column(s) ['who']" in err
+    status, _, err = _run(capsys, str(study))
+    assert status == 1 and "no files to import" in err
