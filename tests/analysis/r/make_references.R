@@ -123,6 +123,13 @@ ref$cox_lung_cluster <- cox_ref(coxph(Surv(time, status) ~ age + sex, data = lun
                                       cluster = inst), zph = FALSE)
 ref$cox_lung_cluster_breslow <- cox_ref(coxph(Surv(time, status) ~ age + sex, data = lung_inst,
                                               cluster = inst, ties = "breslow"), zph = FALSE)
+# case weights (w = 1 + inst %% 3 on lung rows with inst known), Efron and Breslow
+lung_w <- lung_inst
+lung_w$w <- 1 + lung_w$inst %% 3
+ref$cox_lung_weights_efron <- cox_ref(coxph(Surv(time, status) ~ age + sex, data = lung_w,
+                                            weights = w), zph = FALSE)
+ref$cox_lung_weights_breslow <- cox_ref(coxph(Surv(time, status) ~ age + sex, data = lung_w,
+                                              weights = w, ties = "breslow"), zph = FALSE)
 # pbc: categorical stage (reference level 1), event = status == 2
 ref$cox_pbc_stage <- cox_ref(coxph(Surv(time, status == 2) ~ age + factor(stage), data = pbc))
 # heart (Stanford heart transplant, counting-process (start, stop] data)
