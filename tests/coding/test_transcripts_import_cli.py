@@ -306,3 +306,19 @@ def test_map_csv_sets_ids_and_participants_per_file(study, tmp_path, capsys):
     assert status == 1 and "unknown column(s) ['who']" in err
     status, _, err = _run(capsys, str(study))
     assert status == 1 and "no files to import" in err
+
+
+def test_stale_sidecar_is_ignored_with_warning(study, tmp_path, capsys):
+    source = tmp_path / "T30.csv"
+    source.write_text("speaker,text,start_time\nP07,I was scared.,1\nP07,Still am.,4\n")
+    assert _run(capsys, str(study), str(source))[0] == 0
+    from coding.transcripts import read_transcript
+
+    stored = study / "transcripts" / "T30.txt"
+    fresh = read_transcript(stored)
+    assert [t.metadata for t in fresh.turns] == [{"start_time": 1.0}, {"start_time": 4.0}]
+    stored.write_text(stored.read_text(encoding="utf-8") + " (edited)", encoding="utf-8")
+    edited = read_transcript(stored)
+    assert any("does not match the text" in w for w in edited.warnings)
+    assert [t.speaker for t in edited.turns] == ["P07", "P07"]
+    assert edited.turns[0].metadata == {}
