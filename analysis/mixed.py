@@ -104,10 +104,10 @@ def joint_display(
 ) -> pd.DataFrame:
     """Theme × outcome joint display: for each code, outcomes with vs without the theme.
 
-    Columns: ``theme``, ``n_with``, ``n_without``, then per outcome ``<outcome> with`` and
-    ``<outcome> without`` as counts ``k/n``, ``median days on MOUD with/without``, and
-    ``quote`` (from ``quotes``, e.g. :func:`coding.explore.exemplars`). Outcomes missing from
-    the data are skipped.
+    Columns: ``Theme``, ``With theme``, ``Without`` (numbers of mothers), then per outcome ``<outcome> (with vs
+    without)`` as ``"k/n vs k/n"``, ``Median days on MOUD (with vs without)``, and ``Quote``
+    (from ``quotes``, e.g. :func:`coding.explore.exemplars`). Outcomes missing from the data
+    are skipped.
     """
     outcomes = {k: v for k, v in (outcomes or OUTCOMES).items() if k in linked.columns}
     names = code_names or {}
@@ -117,19 +117,22 @@ def joint_display(
             raise AnalysisError(f"no indicator column for code {code!r}")
         has = linked[code].astype(bool)
         row: dict[str, object] = {
-            "theme": names.get(code, code),
-            "n_with": int(has.sum()),
-            "n_without": int((~has).sum()),
+            "Theme": names.get(code, code),
+            "With theme": int(has.sum()),
+            "Without": int((~has).sum()),
         }
         for outcome, label in outcomes.items():
-            for part, mask in (("with", has), ("without", ~has)):
+            parts = []
+            for mask in (has, ~has):
                 events = int(linked.loc[mask, outcome].astype(bool).sum())
-                row[f"{label} — {part}"] = f"{events}/{int(mask.sum())}"
+                parts.append(f"{events}/{int(mask.sum())}")
+            row[f"{label} (with vs without)"] = " vs ".join(parts)
         if "days_on_moud" in linked.columns:
-            for part, mask in (("with", has), ("without", ~has)):
-                median = linked.loc[mask, "days_on_moud"].median()
-                row[f"Median days on MOUD — {part}"] = None if pd.isna(median) else float(median)
-        row["quote"] = (quotes or {}).get(code, "")
+            medians = [linked.loc[mask, "days_on_moud"].median() for mask in (has, ~has)]
+            row["Median days on MOUD (with vs without)"] = " vs ".join(
+                "–" if pd.isna(m) else f"{m:.0f}" for m in medians
+            )
+        row["Quote"] = (quotes or {}).get(code, "")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -76,14 +76,12 @@ def test_joint_display_counts(turn_codes, participants, cohort):
     ).iloc[0]
     # With stigma: P01 (d2: discontinued, relapse, 40 days) and P02 (d3: discontinued, 200).
     # Without: P03 (d4: discontinued, 90 days).
-    assert table["theme"] == "Stigma"
-    assert (table["n_with"], table["n_without"]) == (2, 1)
-    assert table["Stopped MOUD within follow-up — with"] == "2/2"
-    assert table["Returned to use — with"] == "1/2"
-    assert table["Returned to use — without"] == "0/1"
-    assert table["Median days on MOUD — with"] == 120.0
-    assert table["Median days on MOUD — without"] == 90.0
-    assert table["quote"].startswith("They looked")
+    assert table["Theme"] == "Stigma"
+    assert (table["With theme"], table["Without"]) == (2, 1)
+    assert table["Stopped MOUD within follow-up (with vs without)"] == "2/2 vs 1/1"
+    assert table["Returned to use (with vs without)"] == "1/2 vs 0/1"
+    assert table["Median days on MOUD (with vs without)"] == "120 vs 90"
+    assert table["Quote"].startswith("They looked")
 
 
 def test_unknown_code_is_named(turn_codes, participants, cohort):
