@@ -37,6 +37,7 @@ __all__ = [
     "compare_roles",
     "concordance",
     "cooccurrence",
+    "coverage",
     "exemplars",
     "plot_code_frequencies",
     "plot_cooccurrence",
@@ -298,6 +299,59 @@ def cooccurrence(
         with np.errstate(divide="ignore", invalid="ignore"):
             values = np.where(union > 0, both / np.where(union > 0, union, 1), 0.0)
     return pd.DataFrame(values, index=pd.Index(codes, name="code_id"), columns=codes)
+
+
+# --------------------------------------------------------------------------- coverage
+def coverage(
+    corpus: Corpus, codings: pd.DataFrame, coder: str | None = "consensus"
+) -> pd.DataFrame:
+    """How much of each transcript a code covers (NVivo's "coverage"), per transcript and code.
+
+    Overlapping spans of one code are merged first, so text coded twice counts once.
+    Columns: ``transcript_id, participant_id, role, code_id, n_spans``, ``characters``
+    (characters inside the code's merged spans), ``coverage`` (= characters / length of
+    the transcript text) and ``turn_coverage`` (= characters / characters inside turns, i.e.
+    without speaker labels and blank lines).
+    """
+    spans = _select(codings, coder, corpus)
+    columns = [
+        "transcript_id",
+        "participant_id",
+        "role",
+        "code_id",
+        "n_spans",
+        "characters",
+        "coverage",
+        "turn_coverage",
+    ]
+    rows = []
+    for (transcript_id, code), group in spans.groupby(["transcript_id", "code_id"], sort=False):
+        transcript = corpus[transcript_id]
+        covered = 0
+        current_start, current_end = None, None
+        for start, end in sorted(zip(group["start"], group["end"], strict=True)):
+            if current_end is None or start > current_end:
+                if current_end is not None:
+                    covered += current_end - current_start
+                current_start, current_end = start, end
+            else:
+                current_end = max(current_end, end)
+        if current_end is not None:
+            covered += current_end - current_start
+        in_turns = sum(turn.end - turn.start for turn in transcript.turns)
+        rows.append(
+            {
+                "transcript_id": transcript_id,
+                "participant_id": transcript.participant_id,
+                "role": transcript.role,
+                "code_id": code,
+                "n_spans": len(group),
+                "characters": covered,
+                "coverage": covered / len(transcript.text) if transcript.text else 0.0,
+                "turn_coverage": covered / in_turns if in_turns else 0.0,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 # -------------------------------------------------------------------------- exemplars

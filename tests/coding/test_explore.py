@@ -15,6 +15,7 @@ from coding.explore import (
     compare_roles,
     concordance,
     cooccurrence,
+    coverage,
     exemplars,
     plot_code_frequencies,
     plot_cooccurrence,
@@ -226,6 +227,41 @@ def test_code_matrix_presence_count_and_attributes(corpus, codings):
     assert matrix.site.tolist() == ["A", "B"]
     counts = code_matrix(corpus, codings, coder=None, kind="count").set_index("participant_id")
     assert counts.loc["P1", "stigma"] == 2 and counts.loc["P1", "mental_health"] == 1
+
+
+def test_coverage_merges_overlaps(corpus):
+    judged = T1.index("The nurse judged me.")
+    rows = [
+        {
+            "transcript_id": "T1",
+            "coder": "consensus",
+            "code_id": "stigma",
+            "start": judged,
+            "end": judged + 20,
+        },  # "The nurse judged me." (20 characters)
+        {
+            "transcript_id": "T1",
+            "coder": "consensus",
+            "code_id": "stigma",
+            "start": judged + 4,
+            "end": judged + 30,
+        },  # overlaps: union is 30 characters
+        {
+            "transcript_id": "T1",
+            "coder": "consensus",
+            "code_id": "stigma",
+            "start": 0,
+            "end": 5,
+        },  # separate 5 characters
+    ]
+    table = coverage(corpus, pd.DataFrame(rows)).set_index("code_id")
+    row = table.loc["stigma"]
+    assert (row.n_spans, row.characters) == (3, 35)
+    assert row.coverage == pytest.approx(35 / len(T1))
+    # turn characters by hand: "How was the hospital?" 21 + answer 53 + "And after?" 10
+    # + "My peer coach helped. The baby keeps me going." 46 = 130
+    assert sum(t.end - t.start for t in corpus["T1"].turns) == 130
+    assert row.turn_coverage == pytest.approx(35 / 130)
 
 
 def test_exemplars_spread_across_participants(corpus, codings):
