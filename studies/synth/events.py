@@ -109,7 +109,14 @@ def _segments(n: int, spans: pd.DataFrame) -> pd.DataFrame:
 
 
 def simulate_events(truth: CohortTruth, rng: np.random.Generator) -> EventTruth:
-    """Draw the events of every delivery in ``truth`` (see the module docstring)."""
+    """Draw the events of every delivery in ``truth`` (see the module docstring).
+
+    >>> import numpy as np
+    >>> from studies.synth.cohort import simulate_deliveries
+    >>> truth = simulate_deliveries(1000, np.random.default_rng(1))
+    >>> outcome = simulate_events(truth, np.random.default_rng(2))
+    >>> outcome.events["event_type"].value_counts()          # doctest: +SKIP
+    """
     deliveries = truth.deliveries
     n = len(deliveries)
     seg = _segments(n, truth.spans)

@@ -59,6 +59,12 @@ class SynthCohort:
     coverage_end_day: np.ndarray
     seed: int
 
+    @property
+    def n_dispensing_chunks(self) -> int:
+        """How many tables :meth:`dispensing_chunks` yields (for progress bars)."""
+        n_persons = int(self.person.max()) + 1 if self.person.size else 0
+        return -(-n_persons // CHUNK_PERSONS)
+
     def dispensing_chunks(self) -> Iterator[pa.Table]:
         """Dispensing rows as Arrow tables, persons in order, rows sorted by person and date.
 

@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
 from studies.errors import StudyError
 from studies.io import atomic_write
 from studies.synth.generate import DISPENSING_COLUMNS, SynthCohort
@@ -166,9 +168,14 @@ def _write_tables(root: Path, cohort: SynthCohort, summary: WriteSummary) -> Non
         summary.paths[name] = str(path)
     path = data / "dispensing.csv.gz"
     level = GZIP_LEVEL if len(cohort.deliveries) <= LARGE_STUDY else GZIP_LEVEL_LARGE
-    summary.rows["dispensing"] = write_csv_gz(
-        path, cohort.dispensing_chunks(), DISPENSING_COLUMNS, level=level
+    chunks = tqdm(
+        cohort.dispensing_chunks(),
+        total=cohort.n_dispensing_chunks,
+        desc="dispensing",
+        unit="chunk",
+        disable=None if cohort.n_dispensing_chunks > 1 else True,  # None: only on a terminal
     )
+    summary.rows["dispensing"] = write_csv_gz(path, chunks, DISPENSING_COLUMNS, level=level)
     summary.paths["dispensing"] = str(path)
 
 
