@@ -25,6 +25,7 @@ Speaker turns (:func:`parse_turns`)
     - ``[Jane Doe] 10:02:33`` on its own line, the words on the following lines (Zoom's
       saved transcript);
     - ``Speaker 1  00:01:02`` on its own line, the words on the following lines (Otter.ai);
+    - ``Speaker 1 (00:01): …`` — a name with a time in brackets (Rev);
     - ``Interviewer (I): …`` — a name with an abbreviation in brackets;
     - ``INTERVIEWER: …``, ``P07: …``, ``Dr. Smith: …`` — up to three capitalised words
       (or ids) and a colon.
@@ -60,6 +61,7 @@ DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
     r"(?P<speaker>[^\s:\[\]][^:\n\[\]]{0,39}?)[ \t]*:[ \t]*",
     r"\[(?P<speaker>[^\]\n:]{1,40})\][ \t]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*(?=\n|\Z)",
     rf"(?P<speaker>{_NAME})[ \t]+(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[ \t]*(?=\n|\Z)",
+    rf"(?P<speaker>{_NAME})[ \t]*\((?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\)[ \t]*:[ \t]*",
     rf"(?P<speaker>{_NAME})[ \t]*\((?P<abbrev>[\w.]{{1,6}})\)[ \t]*:[ \t]*",
     rf"(?P<speaker>{_NAME})[ \t]*:[ \t]*",
 )

@@ -75,6 +75,7 @@ def test_demo_format_turns_cover_words_after_label(tmp_path):
             {"time": "00:01:02"},
         ),
         ("Interviewer (I): Tell me more", "Interviewer", "Tell me more", {"abbrev": "I"}),
+        ("Speaker 2 (01:02:03): Yes.", "Speaker 2", "Yes.", {"time": "01:02:03"}),
         ("[Jane Doe] 10:02:33\nHello everyone", "Jane Doe", "Hello everyone", {"time": "10:02:33"}),
     ],
 )
