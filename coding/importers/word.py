@@ -4,6 +4,11 @@ Paragraphs are read in document order, normalised, and joined with a blank line 
 so the text has the same shape as a plain-text transcript and speaker labels are found the
 same way (:func:`coding.importers.text.parse_turns`). Empty paragraphs are dropped.
 
+Speaker labels may also be bold text without a colon (``**Interviewer** How are you?``, or
+a bold ``Interviewer`` on its own line): when more paragraphs start with a bold label than
+the speaker patterns find, each bold label starts a turn and unlabelled paragraphs continue
+it.
+
 Transcripts laid out as a table — one row per turn, cells ``speaker | words`` or
 ``time | speaker | words`` — are read row by row instead: each row becomes a turn
 (consecutive rows of one speaker are kept as separate turns, as in the document).
@@ -62,6 +67,7 @@ def read_docx(
         ) from None
 
     paragraphs: list[str] = []
+    bold: list[tuple[str | None, str]] = []  # (bold label or None, words) per paragraph
     rows: list[tuple[str, str, dict[str, str]]] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -73,6 +79,7 @@ def read_docx(
             text = normalize_text(block.text).strip()
             if text:
                 paragraphs.append(text)
+                bold.append(_bold_label(block))
 
     warnings: list[str] = []
     if rows:
@@ -86,7 +93,58 @@ def read_docx(
     if not text.strip():
         raise EmptyTranscriptError("the Word document has no text", file=path)
     turns, turn_warnings = parse_turns(text, speaker_patterns)
+    n_bold = sum(label is not None for label, _ in bold)
+    labelled = len(turns) if not any("no speaker labels" in w for w in turn_warnings) else 0
+    if n_bold >= 2 and n_bold > labelled:
+        return _bold_turns(bold, path)
     return ImportedText(text, turns, warnings + turn_warnings, format="docx")
+
+
+def _bold_label(paragraph) -> tuple[str | None, str]:
+    """``("Interviewer", "How are you?")`` for a paragraph starting with a short bold label
+    (``**Interviewer** How are you?`` or a bold ``Interviewer`` alone); else ``(None, text)``."""
+    text = normalize_text(paragraph.text)
+    prefix = []
+    for run in paragraph.runs:
+        if not run.text.strip() and prefix:
+            prefix.append(run.text)
+            continue
+        if run.bold:
+            prefix.append(run.text)
+        else:
+            break
+    label_text = "".join(prefix)
+    label = normalize_text(label_text).strip().rstrip(":").strip()
+    if not label or len(label) > 40 or not text.startswith(normalize_text(label_text)):
+        return None, text.strip()
+    rest = text[len(normalize_text(label_text)) :].lstrip(" \t:").strip()
+    if not rest and label[-1] in ".?!":
+        return None, text.strip()  # a bold sentence, not a label
+    return label, rest
+
+
+def _bold_turns(paragraphs: list[tuple[str | None, str]], path: str | Path) -> ImportedText:
+    """Turns from paragraphs whose speaker label is bold text; unlabelled paragraphs continue
+    the current turn."""
+    turns: list[list] = []
+    preamble = 0
+    for label, words in paragraphs:
+        if label is not None:
+            turns.append([label, [words] if words else []])
+        elif turns:
+            turns[-1][1].append(words)
+        else:
+            preamble += 1
+    warnings = []
+    if preamble:
+        warnings.append(f"{preamble} paragraph(s) before the first bold speaker label left out")
+    kept = [(label, "\n\n".join(parts), {}) for label, parts in turns if parts]
+    if len(kept) < len(turns):
+        warnings.append(f"{len(turns) - len(kept)} bold label(s) with no words made no turn")
+    if not kept:
+        raise EmptyTranscriptError("the Word document has no words after its labels", file=path)
+    text, rendered = render_turns(kept)
+    return ImportedText(text, rendered, warnings, format="docx-bold-labels")
 
 
 def _check_unpacked_size(data: bytes, path: str | Path, *, limit: int) -> None:

@@ -44,6 +44,34 @@ def test_docx_paragraphs(tmp_path):
     assert any("before the first speaker label" in w for w in transcript.warnings)
 
 
+def test_docx_bold_labels_without_colons(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Transcript 12")
+    for label, words in [
+        ("Interviewer", " How are you doing?"),
+        ("María", ""),
+        ("Interviewer", "\tAnd the baby?"),
+    ]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(label).bold = True
+        if words:
+            paragraph.add_run(words)
+        if label == "María":
+            document.add_paragraph("Better, honestly.")
+            document.add_paragraph("Some days.")
+    document.add_paragraph("He is sleeping more.")
+    path = tmp_path / "bold.docx"
+    document.save(path)
+    transcript = read_transcript(path)
+    assert _check_offsets(transcript) == [
+        ("Interviewer", "How are you doing?"),
+        ("María", "Better, honestly.\n\nSome days."),
+        ("Interviewer", "And the baby?\n\nHe is sleeping more."),
+    ]
+    assert transcript.metadata["format"] == "docx-bold-labels"
+    assert any("before the first bold speaker label" in w for w in transcript.warnings)
+
+
 def test_docx_table_layout(tmp_path):
     document = docx.Document()
     table = document.add_table(rows=4, cols=3)
