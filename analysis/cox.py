@@ -80,26 +80,15 @@ class CoxResult:
 
     @functools.cached_property
     def concordance(self) -> float:
-        """Harrell's C of the linear predictor (within strata), ties in risk count 1/2.
+        """Harrell's C of the linear predictor within strata, as R ``concordance(fit)``.
 
-        As R ``concordance(fit)``: pairs are comparable when the shorter time is an event;
-        pairs tied on time are not compared. For (start, stop] data this uses the stop times.
+        Pairs are compared within risk sets (see :mod:`analysis.concordance`); ties in the
+        linear predictor count 1/2; for (start, stop] rows the value at the event time is used.
+        Case weights are not used (R weights the pairs).
         """
-        from lifelines.utils.concordance import _concordance_summary_statistics
+        from analysis.concordance import concordance
 
-        d = self.data
-        # Rows with equal covariates must tie exactly; BLAS rounding can differ by row, so
-        # round the linear predictor (differences below 1e-10 are ties).
-        eta = np.round(self.linear_predictor, 10)
-        groups = np.zeros(len(eta), dtype=int) if d.strata is None else d.strata
-        correct = tied = pairs = 0.0
-        for code in np.unique(groups):
-            m = groups == code
-            if d.event[m].sum() == 0:
-                continue
-            c, t, p = _concordance_summary_statistics(d.stop[m], -eta[m], d.event[m])
-            correct, tied, pairs = correct + c, tied + t, pairs + p
-        return float((correct + tied / 2) / pairs) if pairs else float("nan")
+        return concordance(self.linear_predictor, self._risk_sets())
 
     @property
     def linear_predictor(self) -> np.ndarray:
