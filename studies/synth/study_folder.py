@@ -125,6 +125,7 @@ def write_study(
     >>> write_study("my_study", generate_cohort(500, seed=1), transcripts=False)  # doctest: +SKIP
     """
     root = prepare_folder(directory, force)
+    was_synthetic = (root / MARKER).exists()
     summary = WriteSummary(directory=str(root), seed=cohort.seed)
     try:
         marker = {
@@ -138,7 +139,7 @@ def write_study(
             handle.write(json.dumps(marker, indent=2) + "\n")
         _write_tables(root, cohort, summary)
         if transcripts:
-            _write_transcripts(root, cohort, summary)
+            _write_transcripts(root, cohort, summary, remove_stale=was_synthetic)
         study_yaml = root / "study.yaml"
         if not study_yaml.exists():
             lines = TRANSCRIPT_LINES if summary.transcripts is not None else ""
@@ -179,7 +180,12 @@ def _write_tables(root: Path, cohort: SynthCohort, summary: WriteSummary) -> Non
     summary.paths["dispensing"] = str(path)
 
 
-def _write_transcripts(root: Path, cohort: SynthCohort, summary: WriteSummary) -> None:
+def _write_transcripts(
+    root: Path, cohort: SynthCohort, summary: WriteSummary, remove_stale: bool
+) -> None:
+    """Transcripts, manifest and codings; with ``remove_stale`` (the folder was already
+    synthetic) transcript files of an earlier run that the new manifest does not list are
+    deleted, so a regenerated study has exactly its manifest's files."""
     generate_interviews = _load_interview_generator()
     if generate_interviews is None:
         return
@@ -201,3 +207,9 @@ def _write_transcripts(root: Path, cohort: SynthCohort, summary: WriteSummary) -
         summary.rows[name] = len(frame)
         summary.paths[name] = str(path)
     summary.transcripts = len(interviews.texts)
+    if remove_stale:
+        keep = {(folder / name).resolve() for name in files.values()}
+        for stale in sorted(folder.glob("*.txt")):
+            if stale.resolve() not in keep:
+                log.info("removing %s (not in the new manifest)", stale)
+                stale.unlink()

@@ -451,3 +451,19 @@ def test_cox_model_recovers_the_discontinuation_hazard_ratios(big):
     for name, log_hr in DISCONTINUATION_LOG_HR.items():
         coef, se = fit.params_[name], fit.standard_errors_[name]
         assert abs(coef - log_hr) < 3 * se, (name, coef, log_hr, se)
+
+
+def test_regenerating_removes_transcripts_of_an_earlier_run(tmp_path):
+    pytest.importorskip("studies.synth.transcripts", reason="transcript generator not present")
+    write_study(tmp_path, generate_cohort(100, seed=2, n_participants=6))
+    stale = tmp_path / "transcripts" / "INT-P99.txt"
+    stale.write_text("an interview of an earlier run\n")
+    write_study(tmp_path, generate_cohort(100, seed=2, n_participants=6))
+    assert not stale.exists()
+    assert len(list((tmp_path / "transcripts").glob("*.txt"))) == 6
+    # In a folder synth did not write (forced), other files are left alone.
+    other = tmp_path / "forced"
+    (other / "transcripts").mkdir(parents=True)
+    (other / "transcripts" / "real.txt").write_text("keep me\n")
+    write_study(other, generate_cohort(100, seed=2, n_participants=3), force=True)
+    assert (other / "transcripts" / "real.txt").read_text() == "keep me\n"
