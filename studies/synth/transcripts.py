@@ -77,6 +77,9 @@ CODES: tuple[str, ...] = (
 CODERS: tuple[str, ...] = ("coder_a", "coder_b")
 INTERVIEWER_LABEL = "INTERVIEWER"
 MIN_WORDS, MAX_WORDS = 1500, 4000
+#: Uncoded sentences around a coded segment: mostly elaboration, sometimes an aside that
+#: shares the theme's words without carrying it.
+UNCODED_ASIDES = ("elaboration", "elaboration", "aside")
 #: How a speaker runs two sentences together ("... the NICU, and then she ...").
 JOINERS = (", and ", ", so ", " and then ", ", but ", ", and like ", " and ", ", 'cause ")
 
@@ -494,10 +497,8 @@ class _Composer:
                 self.participant([(self.backchannel(), None)], topic)
                 return
             n = rng.choice((1, 2, 2, 3))
-            pieces = [
-                (self.background_sentence(rng.choice(("elaboration", "logistics"))), None)
-                for _ in range(n)
-            ]
+            kinds = ("elaboration", "logistics", "aside")
+            pieces = [(self.background_sentence(rng.choice(kinds)), None) for _ in range(n)]
             self.participant(pieces, topic)
             return
         codes = self._pick_codes(weights, 2 if rng.random() < 0.22 else 1)
@@ -508,7 +509,7 @@ class _Composer:
         if probe and rng.random() < 0.2:
             pieces.append((self.say(rng.choice(bg.PREFACES), spoken=False), None))
         if rng.random() < 0.15:
-            pieces.append((self.background_sentence("elaboration"), None))
+            pieces.append((self.background_sentence(rng.choice(UNCODED_ASIDES)), None))
         for n_code, code in enumerate(codes):
             if n_code and rng.random() < 0.3:
                 pieces.append((self.background_sentence("elaboration"), None))
@@ -516,7 +517,7 @@ class _Composer:
             for _ in range(count):
                 pieces.append((self.say(self.bank.draw(code)), code))
         if rng.random() < 0.25:
-            pieces.append((self.background_sentence("elaboration"), None))
+            pieces.append((self.background_sentence(rng.choice(UNCODED_ASIDES)), None))
         self.participant(pieces, topic)
 
     def _yes_no_question(self) -> bool:

@@ -630,3 +630,28 @@ PREFACES = [
     "[Yeah|Oh|So], [let me think|how do I put this|where do I start].",
     "[That's a good question|Good question|Hmm, that's hard to say].",
 ]
+
+# Uncoded talk that uses the themes' words without carrying a theme (a coder would not code
+# it): keeps codes from being guessable from a single keyword ("pain", "CPS", "NICU", "dose").
+PATIENT_BACKGROUND["aside"] = [
+    "The [CPS|county] office is [on Fifth Street|by the courthouse|across from the library], [I pass it|we drive past it] [every day|on the way to {clinic}].",
+    "[My sister|{Family}] [had|has] [back pain|a bad back] [for years|forever], [she|and she] [sees|goes to] a chiropractor [in {town2}|over in {town2}].",
+    "[The NICU|The nursery] had [these|those] [little knitted hats|tiny hats] [the volunteers make|from the church ladies], {baby} [still has|kept] [the blue one|the striped one|one of them].",
+    "[My nurse|One of the nurses] [was from|grew up in] {town} [too|as well], [we figured out|turns out] [we went to the same high school|we know some of the same people].",
+    "The [parking|parking garage] at {hospital} [costs|was like] [twelve dollars a day|a fortune], [that's|which is] [crazy|ridiculous] [if you think about it|for people like us].",
+    "[I|We] [watched|binged] [a whole season of something|so much TV] [in the hospital|those nights], [I don't even remember what|I couldn't tell you what it was].",
+    "[My dose time|Dosing hours] [moved|changed] to [seven|six thirty] [in {month}|last month], [that's all|no big deal], [just|it's just] [earlier|a little earlier].",
+    "{Partner} [hurt|threw out] his [back|shoulder] at work [in {month}|last year], [so|and] he [was off|was out] for [a couple weeks|a while].",
+    "[The doctor|Our pediatrician] has [a fish tank|a big aquarium] in [the waiting room|the lobby] and {baby} [just stares at it|loves it].",
+    "[I|We] [had to|got to] [fill out|do] [like|] [a hundred|so many] [forms|papers] at [discharge|the end], [you know how it is|the usual stuff].",
+    "[We|I] [took|did] [a tour|the tour] of [labor and delivery|the maternity floor] [in {month}|at like thirty weeks], [they|it] [had|showed] [the birthing tubs|the rooms] and stuff.",
+    "[My mom|{Family}] [works|used to work] [at a pharmacy|at the hospital cafeteria|in a nursing home], [so|and] she [knows|knew] [a lot of people there|everybody].",
+]
+PROVIDER_BACKGROUND["aside"] = [
+    "[Our|The] [CPS liaison|county liaison] [sits|has an office] [two floors down|in the other building], [which is just|that's just] [where the space was|how the building is laid out].",
+    "[We|The unit] [moved|relocated] [to the new wing|to the fourth floor] [in {month}|last spring], [so|and] [the rooms are bigger now|everyone's still finding things].",
+    "[Pain|Pain management] [rounds|huddles] [happen|are] [at seven|at eight] [every morning|on weekdays], [that's just the schedule|for all surgical patients].",
+    "[I|We] [precept|have] [nursing students|residents] [from the university|every semester], [so|and] [they rotate through|they cycle through] [the NICU|the unit] [for a few weeks|each term].",
+    "[The pharmacy|Our pharmacy] [is|is open] [twenty-four hours|around the clock], [which is nice|that helps] [for the whole hospital|on nights].",
+    "[We|The hospital] [switched|changed] [charting systems|electronic records] [a couple years ago|in {month}], [and|so] [everything|all the templates] [got rebuilt|changed].",
+]
