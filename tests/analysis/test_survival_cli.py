@@ -72,3 +72,27 @@ def test_text_output_and_bad_study(study_dir, capsys):
     assert main(["survival", str(study_dir / "nope")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("dyadlab survival:")
+
+
+def test_time_varying_on_moud_from_cohort_counting_process(study_dir):
+    # Engineer D's counting_process rows feed cox(start=...) directly; the estimate agrees
+    # with lifelines' CoxTimeVaryingFitter (Efron ties), an independent implementation.
+    from lifelines import CoxTimeVaryingFitter
+
+    from analysis.cohort import counting_process
+
+    study = load_study(study_dir)
+    cohort = study.cohort()
+    rows = counting_process(cohort, study.episodes(), covariates=["age"]).dropna()
+    fit = survival.cox(
+        rows, "stop", "event", ["on_moud", "age"], start="start", cluster="person_id"
+    )
+    ctv = CoxTimeVaryingFitter().fit(
+        rows[["delivery_id", "start", "stop", "event", "on_moud", "age"]].astype({"age": float}),
+        id_col="delivery_id",
+        event_col="event",
+        start_col="start",
+        stop_col="stop",
+    )
+    assert fit.summary["coef"].to_numpy() == pytest.approx(ctv.params_.to_numpy(), rel=1e-5)
+    assert fit.summary.loc["on_moud", "robust_se"] > 0
