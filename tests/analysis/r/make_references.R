@@ -128,6 +128,8 @@ lung_w <- lung_inst
 lung_w$w <- 1 + lung_w$inst %% 3
 ref$cox_lung_weights_efron <- cox_ref(coxph(Surv(time, status) ~ age + sex, data = lung_w,
                                             weights = w), zph = FALSE)
+ref$cox_lung_weights_cluster <- cox_ref(coxph(Surv(time, status) ~ age + sex, data = lung_w,
+                                              weights = w, cluster = inst), zph = FALSE)
 ref$cox_lung_weights_breslow <- cox_ref(coxph(Surv(time, status) ~ age + sex, data = lung_w,
                                               weights = w, ties = "breslow"), zph = FALSE)
 # pbc: categorical stage (reference level 1), event = status == 2
