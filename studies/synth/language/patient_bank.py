@@ -15,6 +15,7 @@ from __future__ import annotations
 
 PATIENT: dict[str, list[str]] = {
     "maternal_bonding": [
+        "When you hold [your baby|that baby] for the first time, you [just know|realize] [you'd do anything for them|nothing else matters], [that's how it was for me|at least that's how I felt].",
         "I [{bonding_act}|{bonding_act}], and [that's|I think that's] [how we bonded|when I really felt like {his} mom|what made {him} mine].",
         "[In the hospital|Those first days] I [{bonding_act}|{bonding_act}], [because|'cause] I [wanted {him} to know me|wanted {him} to know I'm {his} mom|needed {him} to feel safe with me].",
         "[What I remember most|My favorite memory] is how I {bonding_act}, [just me and {him}|nobody else], [that was our time|I'll never forget it].",
@@ -42,6 +43,7 @@ PATIENT: dict[str, list[str]] = {
         "I [talk to|tell] {baby} [every day|every night] that [I'm gonna be there|mommy's not going anywhere], and I [mean it|actually believe it now].",
     ],
     "parenting_support": [
+        "You [need|gotta have] [somebody|people] [who'll show you the ropes|to help you] with a newborn, [nobody knows this stuff automatically|you can't do it alone], [and I had that|I was lucky there].",
         "[What helped the most|The biggest help] was [having|getting] {parent_help}, [honestly|for real], [that made|it made] [a huge difference|everything easier].",
         "[My home visitor|{Family}|The lady from the program] [got me|found me|hooked me up with] {parent_help} [and|plus] {parent_help}, [I didn't even have to ask|without me even asking].",
         "[If I could tell|For] [other new moms|any mom coming home], [get|find] {parent_help} [and|and] [somebody|someone] [who can give you advice|to call], [that's what got me through|that saved me].",
@@ -67,6 +69,7 @@ PATIENT: dict[str, list[str]] = {
         "[Having|Knowing] there's [a number I can call|somebody to text] [at night|any time] about [{his} fevers|feeding stuff|whether something's normal] [takes so much pressure off|is a lifesaver].",
     ],
     "treatment_engagement": [
+        "You [have to|gotta] [keep showing up|go every day], even when [you don't feel like it|it's a pain], [because|'cause] the day you stop is the day [you slip|it all falls apart].",
         "[Right now|These days] I {treatment_act} [and|and I] {treatment_act}, [it's a lot|it keeps me busy] but [it's working|I'm doing it].",
         "[My counselor|My doctor|The clinic] [has me|wants me to] {treatment_act}, and [honestly|I'll admit] [it helps more than I thought|I didn't think it would help but it does].",
         "[Since I had {baby}|Since the delivery], I [never miss|haven't missed] [a chance to|a week where I] {treatment_act}, [because|since] [I'm not going back|I know what's at stake now].",
@@ -94,6 +97,7 @@ PATIENT: dict[str, list[str]] = {
         "[My case manager|The nurse at {clinic}] [helped me|showed me how to] [transfer my care|get my prescription moved] [closer to home|to {town}] so I [wouldn't miss anything|could keep going].",
     ],
     "recovery_network": [
+        "You [can't|cannot] [do recovery alone|get clean by yourself], you [need|gotta have] [people who've been there|other women in recovery] [in your corner|to call].",
         "[When it gets bad|On the hard days], I call {recovery_person}, [or|or I text] {recovery_person}, [they always|and they] [talk me through it|pick up|get it].",
         "{Recovery_person} [showed me|taught me] [how to live sober|what recovery looks like|that I could do this], [and|so] [I owe a lot to them|I lean on them a lot].",
         "[Honestly|I mean], {recovery_person} [is|are] [the reason|a big reason] I'm [still clean|still in recovery|doing okay], [they just get it|nobody else understands like they do].",
@@ -118,6 +122,7 @@ PATIENT: dict[str, list[str]] = {
         "[We have|There's] a [moms in recovery group|recovery group for moms] that [meets|goes] [on Wednesdays|every week] and [you can bring your baby|they have childcare], [so I actually go|that's the only reason I can go].",
     ],
     "compassionate_care": [
+        "When [a nurse|somebody] [treats you like a person|is kind to you] [at your lowest|when you're that scared], you [never forget it|remember it forever], [I know I won't|that's how it was with {nurse}].",
         "[One nurse|This one nurse|The night nurse] {kind_act}, and [I'll never forget that|that meant everything to me|I actually cried].",
         "The [staff|nurses] at {hospital} {kind_act}, [and|which] [made me feel like a person|made me feel safe|I wasn't expecting at all].",
         "[My doctor|My OB|The midwife] {kind_act}, [she|and she] [treated me like any other mom|never made me feel ashamed|was so respectful].",
@@ -141,6 +146,7 @@ PATIENT: dict[str, list[str]] = {
         "[The nurse manager|Somebody from the hospital] [came by|stopped in] to [ask how my stay was going|check how they were treating me], and [I actually felt heard|they fixed things].",
     ],
     "nows_guilt": [
+        "@nows: You [watch|see] [your baby|your own baby] [shake and scream|go through that] and you [know|can't stop thinking] [it's from you|you did that], [there's no guilt like it|nothing prepares you for that].",
         "@nows: [What killed me was|The worst part was|I still think about] {nows_symptom}, [because|and] [I knew I caused it|I knew that was from me|that was my fault].",
         "@nows: [Seeing|Watching] {nows_symptom} [made me feel|I just felt] [like the worst mom in the world|so guilty|like a monster], [like|because] [I did that to {him}|that was on me].",
         "@nows: [Every time|Whenever] I [saw|noticed] {nows_symptom} I'd [apologize to {him}|say sorry to {him}|start crying], [the guilt was|that guilt was] [unreal|so heavy].",
@@ -165,6 +171,7 @@ PATIENT: dict[str, list[str]] = {
         "@nows: [When|Once] the doctor [said|told me] {he} [needed|had to start] [morphine|medicine for withdrawal], I [felt like the worst mother alive|wanted to disappear], [like|because] I [caused|did] that.",
     ],
     "mental_health": [
+        "[Postpartum depression|The depression] [sneaks up on you|hits you out of nowhere], you [think|tell yourself] [you're just tired|it's just no sleep], and then [one day|suddenly] [you can't get out of bed|you're not okay].",
         "[After {baby}|Postpartum] I [had|was dealing with] {mh_symptom} [and|and] {mh_symptom}, [and I didn't know|I didn't realize] [it was depression|it was postpartum stuff|what was happening].",
         "{Mh_symptom} [got really bad|were the worst part|took over] [those first months|after I came home], [I felt|it felt] like [I was losing my mind|I wasn't myself].",
         "[My counselor|My therapist] [helped me see|says] that {mh_symptom} [is|are] [part of the anxiety|my depression talking|a trauma thing], [which helped|so now I have a name for it].",
@@ -188,6 +195,7 @@ PATIENT: dict[str, list[str]] = {
         "[My trauma|What happened to me as a kid] [comes up|came back up] [a lot|so much] [since {baby}|now that I'm a mom], like [I see {him}|seeing {him} so little] and [it brings it all back|I get flashbacks].",
     ],
     "delivery_pain": [
+        "You're [lying there|in that bed] [cut open|after surgery] [in so much pain|hurting so bad], and [they|the nurses] [just look at you|act like] [like you want to get high|you're making it up].",
         "[After the delivery|After my C-section] the pain was [so bad|unreal], and [when I asked for help|when I asked for something] they [just|only] [gave me Tylenol|said to wait|looked at my chart and walked out].",
         "[The pain|My pain] [was|got] [so bad|so intense] I couldn't [hold {him}|sit up|walk to the bathroom], [and|but] [nobody|no one] [treated it|did anything about it] [for hours|the whole first day].",
         "My [C-section|delivery|labor] was [brutal|so painful], and they [barely gave me anything|wouldn't give me anything|gave me nothing stronger than Tylenol].",
@@ -207,6 +215,7 @@ PATIENT: dict[str, list[str]] = {
         "I [rated it|told them] [a nine|a ten|an eight] [every single time|over and over] and they [just wrote it down|nodded] and [walked out|didn't change anything].",
     ],
     "pain_misinformation": [
+        "You [hear|get told] [so many different things|ten different things] about [pain meds and {med}|whether you can have an epidural], [you don't know what's true|you end up believing the wrong thing].",
         "[A nurse|Somebody at the hospital|The resident] told me {misinfo_claim}, [and|but] [it turns out|I found out later] [that's not true|that was wrong].",
         "[I had heard|I was told] {misinfo_claim}, [so|and] I [didn't ask for anything|suffered through it], [and|but] [now I know|later I learned] [that's a myth|that's not how it works].",
         "[Nobody|No one] [corrected|questioned] [the idea|what I'd heard] {misinfo_claim}, [so I believed it|and I went in believing it].",
@@ -226,6 +235,7 @@ PATIENT: dict[str, list[str]] = {
         "[They said|I was told] [taking anything for pain|one Percocet] would [make me relapse|wreck my recovery], [so|and] I [was too scared|was afraid] to [take what they offered|even ask].",
     ],
     "parenting_stress": [
+        "You [love them|love your baby] [so much|to pieces], but [some nights|at three in the morning] you [just|honestly] [want to scream|don't know how you're gonna keep going], [that's the truth|nobody says that out loud].",
         "[Between|With] {stressor} and {stressor}, I [feel|felt] like I'm [drowning|going under|at the end of my rope].",
         "[The hardest part|What gets to me] is {stressor}, [on top of|plus] {stressor}, [it never stops|there's never a break].",
         "[Some days|Most days] {stressor} [alone|by itself] [is enough to|could] [make me cry|break me], [and then|and on top of that there's] {stressor}.",
@@ -246,6 +256,7 @@ PATIENT: dict[str, list[str]] = {
         "[I|I've] [never been so|never felt so] [tired|stretched thin] [in my life|ever], [and|plus] [the house is a mess|the laundry never ends], [it's|it feels] [like I'm drowning|never-ending].",
     ],
     "stigma": [
+        "[Once|As soon as] [they|people] [see|know] [{med}|that word] [on your chart|in your file], you're [not a mom anymore|just an addict], [they look at you different|the whole vibe changes].",
         "[What I remember|What sticks with me] is {judgment_sign}, like [I was less than|I wasn't a real mom|I was a criminal] [to them|in their eyes].",
         "[It was|It's] [little things|stuff] like {judgment_sign} and {judgment_sign}, [that make you feel|you feel] [like trash|judged|like everybody knows].",
         "[You could feel it|I could tell] [from|just from] {judgment_sign}, [they'd already decided|they made up their minds] [who I was|what kind of mom I was].",
@@ -267,6 +278,7 @@ PATIENT: dict[str, list[str]] = {
         "[My own OB's office|The clinic staff] [labeled me|wrote me down as] ['drug seeking'|a 'substance abuser'] [in my chart|on my papers], and [every new person|everybody after that] [reads that first|treated me like it].",
     ],
     "nows_information_gap": [
+        "You [go in|walk in there] [not knowing anything|blind] about [withdrawal|what your baby's gonna go through], [because|'cause] [nobody tells you|no one prepares you], [and that's scary|and then you panic].",
         "[Nobody|No one] [ever told me|explained] {nows_question}, [or|or even] {nows_question}, [I had to figure it out|I was completely in the dark].",
         "I [kept asking|asked like five people] {nows_question}, and [nobody could tell me|nobody knew|I got five different answers].",
         "[What I wish I'd known|If I'd known] {nows_question} [before|ahead of time], [it would've been so much easier|I wouldn't have panicked so much].",
@@ -287,6 +299,7 @@ PATIENT: dict[str, list[str]] = {
         "[Even|Even when] I [asked|straight up asked] [what signs to look for|what withdrawal looks like] [at home|after discharge], [they|the nurse] [just said|only said] [call if you're worried|bring {him} in if something's off], [which|and that] [didn't help|told me nothing].",
     ],
     "provider_mistrust": [
+        "You [learn|figure out] [real quick|fast] [not to tell doctors everything|what not to say], [because|'cause] [it can be used against you|it ends up in the wrong hands].",
         "[After|Since] [they tested me without asking|what happened with my first], I [don't tell doctors|won't tell them] [everything|the whole story], [you learn|I learned] [to protect yourself|the hard way].",
         "[I figure|I just assume] [anything I say|whatever I tell them] [is going in my chart|gets passed along], so I [keep it short|say the bare minimum] [with the doctors|at appointments].",
         "I don't [trust|really trust] [doctors|the hospital] after [how they treated me|what they did] with my [first|last|older] [baby|pregnancy].",
@@ -305,6 +318,7 @@ PATIENT: dict[str, list[str]] = {
         "[The doctors|They] [never explain why|don't tell you why] they're [testing|doing] [stuff|things], so you [always wonder|start wondering] [what they're really looking for|who they're gonna tell].",
     ],
     "social_needs": [
+        "You [can't|cannot] [focus on recovery|stay clean] when you [don't have a place to sleep|can't pay the electric|don't have a ride], [the basic stuff|the basics] [has to come first|comes first].",
         "[The biggest problem|What I really need] [is|right now is] {need} [and|and] {need}, [and|but] [nobody|no program] [seems to help with that|covers that].",
         "[We didn't have|I couldn't get] {need} [for weeks|for months], [and|so] [I missed appointments|things fell apart|I was scrambling].",
         "[If I had|Just having] {need} [would|it would] [change everything|make it so much easier], [because right now|right now] [I'm begging for it|I don't have it].",
@@ -326,6 +340,7 @@ PATIENT: dict[str, list[str]] = {
         "[I|We] [don't have|didn't have] [internet|a laptop|a working phone], so [the telehealth stuff|video appointments|the online forms] [don't work for me|were impossible].",
     ],
     "cps_barrier": [
+        "[When|If] [you know|you're scared] [CPS|they] [could|might] [take your baby|show up], you [don't tell anybody anything|lie to everybody], [even the people trying to help you|even your doctor].",
         "@cps: [My biggest fear|What I worried about most] was {cps_fear}, [so I|and I] [kept my mouth shut|didn't tell anybody anything] [the whole time|in the hospital].",
         "[Every mom I know|All of us] [is scared of|worries about] {cps_fear}, [so|that's why] [people lie|people don't go to the doctor|moms hide stuff].",
         "@cps: [I couldn't sleep|I was sick to my stomach] [for weeks|the whole time the case was open] [thinking about|worrying about] {cps_fear}.",
@@ -347,6 +362,7 @@ PATIENT: dict[str, list[str]] = {
         "@cps: [My worker|The caseworker] [changed|switched] [three times|like four times] [in six months|in a year], and [every new one|each one] [made me start over|wanted everything again], [it felt like a punishment|it felt endless].",
     ],
     "cps_promoter": [
+        "@cps: [If|When] you [actually|really] [work with|are honest with] [your caseworker|CPS], [they|she] [can|will] [help you get stuff|open doors for you], [that's what I found|at least that's what happened with me].",
         "@cps: [My caseworker|CPS] [got me|helped me get] {cps_help} [and|and] {cps_help}, [honestly|which] [I couldn't have done that alone|I never expected from them].",
         "@cps: [Through|Because of] [the case|CPS], I [got|ended up with] {cps_help}, [and|so] [that part|that] [actually helped|was a good thing], [I'll give them that|not gonna lie].",
         "@cps: [Honestly|Believe it or not], CPS getting involved was [the wake-up call|the kick in the butt|the push] I needed to take [treatment|recovery] [seriously|serious].",
