@@ -367,7 +367,8 @@ def _deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[s
     for turn in turns:
         start, end = offsets.span(turn.start, turn.end)
         new_turns.append(Turn(turn.index, speakers[turn.speaker], start, end, dict(turn.metadata)))
-    n = len(getattr(result, "spans", []) or [])
+    spans = getattr(result, "spans", None)
+    n = 0 if spans is None else len(spans)
     return result.text, new_turns, [f"de-identified: {n} span(s) redacted"] if n else []
 
 

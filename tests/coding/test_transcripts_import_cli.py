@@ -202,10 +202,13 @@ def test_deid_required_on_import_redacts_text_and_speakers(study, tmp_path, caps
     @dataclass
     class Redacted:
         text: str
-        spans: list
+        spans: pd.DataFrame
 
     def redact(text, roster=None):  # stands in for coding.deid: names -> [NAME]
-        spans = [(m.start(), m.end(), "name", m.group()) for m in re.finditer("Jane Doe", text)]
+        spans = pd.DataFrame(
+            [(m.start(), m.end(), "name", m.group()) for m in re.finditer("Jane Doe", text)],
+            columns=["start", "end", "type", "original"],
+        )
         return Redacted(text.replace("Jane Doe", "[NAME]"), spans)
 
     monkeypatch.setitem(sys.modules, "coding.deid", types.SimpleNamespace(redact=redact))
@@ -322,3 +325,24 @@ def test_stale_sidecar_is_ignored_with_warning(study, tmp_path, capsys):
     assert any("does not match the text" in w for w in edited.warnings)
     assert [t.speaker for t in edited.turns] == ["P07", "P07"]
     assert edited.turns[0].metadata == {}
+
+
+def test_deid_on_import_with_the_real_redactor(study, tmp_path, capsys):
+    (study / "study.yaml").write_text(
+        STUDY_YAML + "deid:\n  required_on_import: true\n", encoding="utf-8"
+    )
+    source = tmp_path / "T08.txt"
+    source.write_text(
+        "INTERVIEWER: How can we reach you?\n\nP07: Call me at 555-123-4567, any time.",
+        encoding="utf-8",
+    )
+    status, _, err = _run(capsys, str(study), str(source))
+    assert status == 0, err
+    stored = (study / "transcripts" / "T08.txt").read_text(encoding="utf-8")
+    assert "555-123-4567" not in stored
+    from coding.transcripts import read_transcript
+
+    transcript = read_transcript(study / "transcripts" / "T08.txt")
+    assert [t.speaker for t in transcript.turns] == ["INTERVIEWER", "P07"]
+    assert transcript.turn_text(1).startswith("Call me at ")
+    assert transcript.turn_text(1).endswith(", any time.")
