@@ -305,14 +305,13 @@ def test_events_extend_to_the_horizon(big):
 
 
 def test_output_passes_the_data_dictionary(written):
-    dd = pytest.importorskip("data_dictionary.read", reason="data dictionary not yet available")
-    from data_dictionary.relations import check_relations
+    import data_dictionary as dd
 
     tables = {}
     for name in ("deliveries", "dispensing", "events", "participants"):
         suffix = ".csv.gz" if name == "dispensing" else ".csv"
         tables[name] = dd.read_table(written / "data" / f"{name}{suffix}", name)
-    check_relations(tables)
+    dd.check_relations(tables)  # foreign keys and events not before their delivery
 
 
 # --- command line ------------------------------------------------------------------------
@@ -386,7 +385,6 @@ def test_cli_unwritable_folder_exits_1_with_one_line(tmp_path, capsys):
 
 
 def test_transcripts_and_codings_written_and_deterministic(tmp_path):
-    pytest.importorskip("studies.synth.transcripts", reason="transcript generator not present")
     for name in ("a", "b"):
         summary = write_study(
             tmp_path / name, generate_cohort(200, seed=11, n_participants=6), transcripts=True
@@ -412,10 +410,10 @@ def test_analysis_cohort_recovers_moud_at_delivery(big):
     """End to end with analysis.cohort (DuckDB episodes): the drug at delivery it derives from
     the dispensing rows is the recorded one for every delivery, and 180-day discontinuation
     lands in the intended range."""
-    cohort_module = pytest.importorskip("analysis.cohort")
+    from analysis.cohort import build_cohort
+
     cohort, fills = big
-    out = cohort_module.build_cohort(cohort.deliveries, fills, cohort.events,
-                                     follow_up_days=180)
+    out = build_cohort(cohort.deliveries, fills, cohort.events, follow_up_days=180)
     assert (out["moud_at_delivery"] == out["moud"]).all()
     on = out[out["moud"] != "none"]
     assert 0.30 <= on["discontinued"].mean() <= 0.50
@@ -454,7 +452,6 @@ def test_cox_model_recovers_the_discontinuation_hazard_ratios(big):
 
 
 def test_regenerating_removes_transcripts_of_an_earlier_run(tmp_path):
-    pytest.importorskip("studies.synth.transcripts", reason="transcript generator not present")
     write_study(tmp_path, generate_cohort(100, seed=2, n_participants=6))
     stale = tmp_path / "transcripts" / "INT-P99.txt"
     stale.write_text("an interview of an earlier run\n")
