@@ -3,7 +3,9 @@
 Prints retention by MOUD type at 30/90/180/365 days with median days retained, the log-rank
 test, and the Cox model for discontinuation with covariates from study.yaml
 ``outcomes.cox_covariates`` (default: MOUD type, age, PMAD, housing instability, peer recovery
-coach, insurance), clustered on person. ``--json`` prints the same as JSON.
+coach, insurance), clustered on person; then the cumulative incidence of overdose by MOUD type
+with death from other causes as a competing risk, and Gray's test. ``--json`` prints the same
+as JSON.
 
     dyadlab survival demo --json
 """
@@ -36,7 +38,7 @@ def register(cli) -> None:
 
 
 def run(args) -> int:
-    from analysis.survival_summary import retention_summary
+    from analysis.survival_summary import overdose_summary, retention_summary
     from studies import load_study
 
     study = load_study(args.study)
@@ -44,6 +46,8 @@ def run(args) -> int:
     covariates = study.config.outcomes.cox_covariates
     result = retention_summary(cohort, covariates=covariates, times=args.times)
     result = {"study": str(args.study), **result}
+    if {"days_to_overdose", "overdose_status"} <= set(cohort.columns):
+        result["overdose"] = overdose_summary(cohort, times=args.times)
     if args.json:
         print_json(result)
         return 0
@@ -75,7 +79,31 @@ def run(args) -> int:
             f"{term['covariate']:<40}{term['hr']:>8.2f}"
             f"{term['lower']:>9.2f}-{term['upper']:<8.2f}{term['p']:>10.3g}"
         )
+    if "overdose" in result:
+        _print_overdose(result["overdose"], result["times"])
     return 0
+
+
+def _print_overdose(summary: dict, times) -> None:
+    print("\nCumulative incidence of overdose (death from other causes competing), all deliveries")
+    header = "".join(f"{'day ' + format(t, 'g'):>20}" for t in times)
+    print(f"{'MOUD at delivery':<24}{'n':>6}{'overdoses':>11}{header}")
+    for g in summary["groups"]:
+        cells = "".join(
+            f"{_pct1(r['cif'])} ({_pct1(r['lower'])}-{_pct1(r['upper'])})".rjust(20)
+            for r in g["cumulative_incidence"]
+        )
+        print(f"{g['group']:<24}{g['n']:>6}{g['overdoses']:>11}{cells}")
+    if "gray_test" in summary:
+        test = summary["gray_test"]
+        print(
+            f"Gray's test chi2 = {test['statistic']:.2f} on {test['dof']} df, "
+            f"p = {test['p_value']:.3g}"
+        )
+
+
+def _pct1(value) -> str:
+    return "NA" if value is None else f"{100 * value:.1f}%"
 
 
 def _fmt(value) -> str:

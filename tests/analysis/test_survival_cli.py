@@ -96,3 +96,22 @@ def test_time_varying_on_moud_from_cohort_counting_process(study_dir):
     )
     assert fit.summary["coef"].to_numpy() == pytest.approx(ctv.params_.to_numpy(), rel=1e-5)
     assert fit.summary.loc["on_moud", "robust_se"] > 0
+
+
+def test_json_has_overdose_cumulative_incidence_with_gray_test(study_dir, capsys):
+    from analysis.competing import cumulative_incidence
+
+    capsys.readouterr()
+    assert main(["survival", str(study_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)["overdose"]
+    cohort = load_study(study_dir).cohort()
+    assert result["n"] == len(cohort)
+    assert "gray_test" in result and 0 <= result["gray_test"]["p_value"] <= 1
+    table = cumulative_incidence(
+        cohort, "days_to_overdose", "overdose_status", cause=1, by="moud_at_delivery"
+    )
+    for group in result["groups"]:
+        part = table[(table["moud_at_delivery"] == group["group"]) & (table["time"] <= 365)]
+        last = group["cumulative_incidence"][-1]
+        assert last["day"] == 365
+        assert last["cif"] == pytest.approx(part["cif"].iloc[-1] if len(part) else 0.0)
