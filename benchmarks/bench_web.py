@@ -28,9 +28,28 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 N_CODERS = 10
 PASSWORD = "benchmark password"
-WORDS = ["the", "baby", "nurse", "methadone", "judged", "support", "pain", "home", "clinic",
-         "dose", "coach", "visit", "withdrawal", "mother", "felt", "guilty", "doctor", "asked",
-         "help", "program"]
+WORDS = [
+    "the",
+    "baby",
+    "nurse",
+    "methadone",
+    "judged",
+    "support",
+    "pain",
+    "home",
+    "clinic",
+    "dose",
+    "coach",
+    "visit",
+    "withdrawal",
+    "mother",
+    "felt",
+    "guilty",
+    "doctor",
+    "asked",
+    "help",
+    "program",
+]
 
 
 def _big_transcript(n_words: int = 20_000) -> SimpleNamespace:
@@ -40,8 +59,9 @@ def _big_transcript(n_words: int = 20_000) -> SimpleNamespace:
         said = " ".join(WORDS[(k + i * 7) % len(WORDS)] for i in range(100)) + "."
         k += 100
         label = f"{speaker}: "
-        turns.append({"speaker": speaker, "start": at + len(label),
-                      "end": at + len(label) + len(said)})
+        turns.append(
+            {"speaker": speaker, "start": at + len(label), "end": at + len(label) + len(said)}
+        )
         parts.append(label + said)
         at += len(label) + len(said) + 2
     return SimpleNamespace(id="BIG", text="\n\n".join(parts), turns=turns, participant_id="P01")
@@ -94,9 +114,13 @@ def main(quick: bool = False) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite"
         proc = subprocess.Popen(
-            [sys.executable, "-c",
-             f"from benchmarks.bench_web import _serve; _serve({url!r}, {port})"],
-            cwd=ROOT)
+            [
+                sys.executable,
+                "-c",
+                f"from benchmarks.bench_web import _serve; _serve({url!r}, {port})",
+            ],
+            cwd=ROOT,
+        )
         try:
             deadline = time.monotonic() + 120
             while True:
@@ -131,13 +155,21 @@ def _run(base: str, rounds: int) -> None:
             start = (k * 997 + r * 131) % (len(big.turns) - 1)
             turn = big.turns[start]
             t0 = time.perf_counter()
-            made = client.post("/api/transcripts/BIG/codings", headers=headers, json={
-                "code_id": f"code_{r % 16}", "start": turn["start"], "end": turn["start"] + 40})
+            made = client.post(
+                "/api/transcripts/BIG/codings",
+                headers=headers,
+                json={
+                    "code_id": f"code_{r % 16}",
+                    "start": turn["start"],
+                    "end": turn["start"] + 40,
+                },
+            )
             t1 = time.perf_counter()
             assert made.status_code == 201, made.text
             coding = made.json()
-            gone = client.delete(f"/api/codings/{coding['id']}?version={coding['version']}",
-                                 headers=headers)
+            gone = client.delete(
+                f"/api/codings/{coding['id']}?version={coding['version']}", headers=headers
+            )
             t2 = time.perf_counter()
             assert gone.status_code == 200, gone.text
             client.get("/api/me")
@@ -159,21 +191,30 @@ def _run(base: str, rounds: int) -> None:
     elapsed = time.perf_counter() - started
     n = len(apply_ms)
     base_p50, base_p95 = _pct(baseline_ms, 0.5), _pct(baseline_ms, 0.95)
-    print(f"{N_CODERS} concurrent coders, {n} apply + {n} delete in {elapsed:.1f} s "
-          f"({2 * n / elapsed:.0f} writes/s)")
-    for name, values in (("apply-code", apply_ms), ("delete-code", delete_ms),
-                         ("baseline GET /api/me", baseline_ms)):
+    print(
+        f"{N_CODERS} concurrent coders, {n} apply + {n} delete in {elapsed:.1f} s "
+        f"({2 * n / elapsed:.0f} writes/s)"
+    )
+    for name, values in (
+        ("apply-code", apply_ms),
+        ("delete-code", delete_ms),
+        ("baseline GET /api/me", baseline_ms),
+    ):
         p50, p95 = _pct(values, 0.5), _pct(values, 0.95)
-        print(f"  {name:22s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
-              f"(x{p50 / base_p50:.1f} / x{p95 / base_p95:.1f} baseline)")
+        print(
+            f"  {name:22s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+            f"(x{p50 / base_p50:.1f} / x{p95 / base_p95:.1f} baseline)"
+        )
     print(f"  target apply-code p95 < 50 ms: {'met' if _pct(apply_ms, 0.95) < 50 else 'MISSED'}")
 
     client, _ = sessions[0]
     words = len(big.text.split())
     timings = {}
-    for name, path in (("baseline GET /api/me", "/api/me"),
-                       (f"transcript page ({words} words)", "/transcripts/BIG"),
-                       ("transcript JSON", "/api/transcripts/BIG")):
+    for name, path in (
+        ("baseline GET /api/me", "/api/me"),
+        (f"transcript page ({words} words)", "/transcripts/BIG"),
+        ("transcript JSON", "/api/transcripts/BIG"),
+    ):
         runs = []
         for _ in range(3 if rounds <= 10 else 10):
             t0 = time.perf_counter()

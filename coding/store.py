@@ -51,8 +51,15 @@ CONSENSUS = "consensus"
 AUTO = "auto"
 RESERVED_CODERS = (CONSENSUS, AUTO)
 CODING_COLUMNS = [
-    "coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo",
-    "created_at", "updated_at",
+    "coding_id",
+    "transcript_id",
+    "coder",
+    "code_id",
+    "start",
+    "end",
+    "memo",
+    "created_at",
+    "updated_at",
 ]
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 DEFAULT_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi default)
@@ -139,8 +146,9 @@ class CodingStore:
         self._write, self._read = s.make_engines(url)
         # SQLite: one writer at a time and one disk flush per commit, so this process's
         # concurrent writes share commits (coding.store_commit); PostgreSQL does its own.
-        self._committer = (GroupCommitter(self._write) if self._write.dialect.name == "sqlite"
-                           else None)
+        self._committer = (
+            GroupCommitter(self._write) if self._write.dialect.name == "sqlite" else None
+        )
         s.create_schema(self._write)
 
     def __repr__(self) -> str:
@@ -186,8 +194,12 @@ class CodingStore:
 
         connection.execute(
             insert(s.audit).values(
-                at=_now(), actor=actor, action=action, target=target,
-                before=dump(before), after=dump(after),
+                at=_now(),
+                actor=actor,
+                action=action,
+                target=target,
+                before=dump(before),
+                after=dump(after),
             )
         )
 
@@ -209,7 +221,10 @@ class CodingStore:
             with self._tx() as c:
                 c.execute(
                     insert(s.users).values(
-                        name=name, role=role, password_hash=password_hash, disabled=False,
+                        name=name,
+                        role=role,
+                        password_hash=password_hash,
+                        disabled=False,
                         created_at=_now(),
                     )
                 )
@@ -255,8 +270,11 @@ class CodingStore:
         return pd.DataFrame(
             [
                 {
-                    "name": r.name, "role": r.role, "disabled": bool(r.disabled),
-                    "has_password": r.password_hash is not None, "created_at": r.created_at,
+                    "name": r.name,
+                    "role": r.role,
+                    "disabled": bool(r.disabled),
+                    "has_password": r.password_hash is not None,
+                    "created_at": r.created_at,
                 }
                 for r in rows
             ],
@@ -284,7 +302,8 @@ class CodingStore:
         if self._hasher.check_needs_rehash(stored):
             with self._tx() as c:
                 c.execute(
-                    update(s.users).where(s.users.c.name == name)
+                    update(s.users)
+                    .where(s.users.c.name == name)
                     .values(password_hash=self._hasher.hash(password))
                 )
         return User(row.name, row.role, False)
@@ -303,7 +322,10 @@ class CodingStore:
         with self._tx() as c:
             c.execute(
                 insert(s.sessions).values(
-                    token_sha256=_sha(token), user=name, csrf_token=csrf, created_at=now,
+                    token_sha256=_sha(token),
+                    user=name,
+                    csrf_token=csrf,
+                    created_at=now,
                     last_seen=now,
                 )
             )
@@ -328,8 +350,7 @@ class CodingStore:
         if now - row.last_seen > timedelta(seconds=30):
             with self._tx() as c:
                 c.execute(
-                    update(s.sessions).where(s.sessions.c.token_sha256 == key)
-                    .values(last_seen=now)
+                    update(s.sessions).where(s.sessions.c.token_sha256 == key).values(last_seen=now)
                 )
         return User(row.user, row.role, False), row.csrf_token
 
@@ -350,8 +371,8 @@ class CodingStore:
         added = 0
         with self._tx() as c:
             known = {
-                r.id: r.text_sha256 for r in c.execute(select(s.transcripts.c.id,
-                                                              s.transcripts.c.text_sha256))
+                r.id: r.text_sha256
+                for r in c.execute(select(s.transcripts.c.id, s.transcripts.c.text_sha256))
             }
             for transcript_id, text in texts.items():
                 _check_id(transcript_id, "transcript_id")
@@ -367,14 +388,17 @@ class CodingStore:
                     continue
                 c.execute(
                     insert(s.transcripts).values(
-                        id=transcript_id, text_sha256=digest, text_length=len(text),
-                        reconciliation_open=False, suggestions_enabled=False, created_at=now,
+                        id=transcript_id,
+                        text_sha256=digest,
+                        text_length=len(text),
+                        reconciliation_open=False,
+                        suggestions_enabled=False,
+                        created_at=now,
                     )
                 )
                 added += 1
             if added:
-                self._audit(c, actor, "register_transcripts", "transcripts",
-                            after={"added": added})
+                self._audit(c, actor, "register_transcripts", "transcripts", after={"added": added})
         return added
 
     def transcripts(self) -> pd.DataFrame:
@@ -392,16 +416,25 @@ class CodingStore:
         return pd.DataFrame(
             [
                 {
-                    "transcript_id": r.id, "text_sha256": r.text_sha256,
+                    "transcript_id": r.id,
+                    "text_sha256": r.text_sha256,
                     "text_length": r.text_length,
                     "reconciliation_open": bool(r.reconciliation_open),
                     "suggestions_enabled": bool(r.suggestions_enabled),
-                    "coders": coders.get(r.id, []), "done": done.get(r.id, []),
+                    "coders": coders.get(r.id, []),
+                    "done": done.get(r.id, []),
                 }
                 for r in rows
             ],
-            columns=["transcript_id", "text_sha256", "text_length", "reconciliation_open",
-                     "suggestions_enabled", "coders", "done"],
+            columns=[
+                "transcript_id",
+                "text_sha256",
+                "text_length",
+                "reconciliation_open",
+                "suggestions_enabled",
+                "coders",
+                "done",
+            ],
         )
 
     def transcript(self, transcript_id: str) -> dict[str, Any]:
@@ -413,11 +446,13 @@ class CodingStore:
             if row is None:
                 raise NotFoundError(f"no transcript {transcript_id!r}", field="transcript_id")
             assigned = c.execute(
-                select(s.assignments).where(s.assignments.c.transcript_id == transcript_id)
+                select(s.assignments)
+                .where(s.assignments.c.transcript_id == transcript_id)
                 .order_by(s.assignments.c.coder)
             ).all()
         return {
-            "transcript_id": row.id, "text_sha256": row.text_sha256,
+            "transcript_id": row.id,
+            "text_sha256": row.text_sha256,
             "text_length": row.text_length,
             "reconciliation_open": bool(row.reconciliation_open),
             "suggestions_enabled": bool(row.suggestions_enabled),
@@ -442,8 +477,7 @@ class CodingStore:
                     transcript_id=transcript_id, coder=coder, done=False, assigned_at=_now()
                 )
             )
-            self._audit(c, actor, "assign", f"transcript:{transcript_id}",
-                        after={"coder": coder})
+            self._audit(c, actor, "assign", f"transcript:{transcript_id}", after={"coder": coder})
         return True
 
     def unassign(self, transcript_id: str, coder: str, *, actor: str = "cli") -> bool:
@@ -455,8 +489,9 @@ class CodingStore:
                 )
             ).rowcount
             if gone:
-                self._audit(c, actor, "unassign", f"transcript:{transcript_id}",
-                            before={"coder": coder})
+                self._audit(
+                    c, actor, "unassign", f"transcript:{transcript_id}", before={"coder": coder}
+                )
         return bool(gone)
 
     def assignments(self, coder: str | None = None) -> pd.DataFrame:
@@ -479,8 +514,12 @@ class CodingStore:
             rows = c.execute(query).all()
         return pd.DataFrame(
             [
-                {"transcript_id": r.transcript_id, "coder": r.coder, "done": bool(r.done),
-                 "n_codings": int(r.n_codings)}
+                {
+                    "transcript_id": r.transcript_id,
+                    "coder": r.coder,
+                    "done": bool(r.done),
+                    "n_codings": int(r.n_codings),
+                }
                 for r in rows
             ],
             columns=["transcript_id", "coder", "done", "n_codings"],
@@ -489,11 +528,15 @@ class CodingStore:
     def is_assigned(self, transcript_id: str, coder: str) -> bool:
         """Whether ``coder`` is assigned ``transcript_id``."""
         with self._read.connect() as c:
-            return c.execute(
-                select(s.assignments.c.coder).where(
-                    s.assignments.c.transcript_id == transcript_id, s.assignments.c.coder == coder
-                )
-            ).first() is not None
+            return (
+                c.execute(
+                    select(s.assignments.c.coder).where(
+                        s.assignments.c.transcript_id == transcript_id,
+                        s.assignments.c.coder == coder,
+                    )
+                ).first()
+                is not None
+            )
 
     def set_done(
         self, transcript_id: str, coder: str, done: bool = True, *, actor: str | None = None
@@ -502,8 +545,9 @@ class CodingStore:
         with self._tx() as c:
             changed = c.execute(
                 update(s.assignments)
-                .where(s.assignments.c.transcript_id == transcript_id,
-                       s.assignments.c.coder == coder)
+                .where(
+                    s.assignments.c.transcript_id == transcript_id, s.assignments.c.coder == coder
+                )
                 .values(done=done, done_at=_now() if done else None)
             ).rowcount
             if not changed:
@@ -511,8 +555,13 @@ class CodingStore:
                     f"transcript {transcript_id!r} is not assigned to {coder!r}",
                     field="transcript_id",
                 )
-            self._audit(c, actor or coder, "done" if done else "not_done",
-                        f"transcript:{transcript_id}", after={"coder": coder})
+            self._audit(
+                c,
+                actor or coder,
+                "done" if done else "not_done",
+                f"transcript:{transcript_id}",
+                after={"coder": coder},
+            )
 
     def set_reconciliation(
         self, transcript_id: str, open_: bool = True, *, actor: str = "cli"
@@ -520,21 +569,22 @@ class CodingStore:
         """Open (or close) reconciliation: until it is open, coders see only their own layer."""
         self._set_flag(transcript_id, "reconciliation_open", open_, actor)
 
-    def set_suggestions(self, transcript_id: str, enabled: bool = True, *, actor: str = "cli"
-                        ) -> None:
+    def set_suggestions(
+        self, transcript_id: str, enabled: bool = True, *, actor: str = "cli"
+    ) -> None:
         """Show (or hide) the autocoder's suggestions (coder ``auto``) to the coders."""
         self._set_flag(transcript_id, "suggestions_enabled", enabled, actor)
 
     def _set_flag(self, transcript_id: str, flag: str, value: bool, actor: str) -> None:
         with self._tx() as c:
             changed = c.execute(
-                update(s.transcripts).where(s.transcripts.c.id == transcript_id)
+                update(s.transcripts)
+                .where(s.transcripts.c.id == transcript_id)
                 .values({flag: value})
             ).rowcount
             if not changed:
                 raise NotFoundError(f"no transcript {transcript_id!r}", field="transcript_id")
-            self._audit(c, actor, f"set_{flag}", f"transcript:{transcript_id}",
-                        after={flag: value})
+            self._audit(c, actor, f"set_{flag}", f"transcript:{transcript_id}", after={flag: value})
 
     # -- codings ---------------------------------------------------------------------------
 
@@ -558,15 +608,25 @@ class CodingStore:
             self._check_span(c, transcript_id, start, end)
             now = _now()
             new_id = c.execute(
-                insert(s.codings).values(
-                    transcript_id=transcript_id, coder=coder, code_id=code_id, start=int(start),
-                    end=int(end), memo=memo, created_at=now, updated_at=now, version=1,
+                insert(s.codings)
+                .values(
+                    transcript_id=transcript_id,
+                    coder=coder,
+                    code_id=code_id,
+                    start=int(start),
+                    end=int(end),
+                    memo=memo,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
                     suggestion_of=suggestion_of,
-                ).returning(s.codings.c.id)
+                )
+                .returning(s.codings.c.id)
             ).scalar_one()
             coding = _coding(c.execute(select(s.codings).where(s.codings.c.id == new_id)).one())
-            self._audit(c, actor or coder, "add_coding", f"coding:{new_id}",
-                        after=_audit_view(coding))
+            self._audit(
+                c, actor or coder, "add_coding", f"coding:{new_id}", after=_audit_view(coding)
+            )
         return coding
 
     def get_coding(self, coding_id: int) -> Coding:
@@ -618,16 +678,26 @@ class CodingStore:
             values.update(updated_at=_now(), version=before.version + 1)
             changed = c.execute(
                 update(s.codings)
-                .where(s.codings.c.id == before.id, s.codings.c.version == expected_version,
-                       s.codings.c.deleted_at.is_(None))
+                .where(
+                    s.codings.c.id == before.id,
+                    s.codings.c.version == expected_version,
+                    s.codings.c.deleted_at.is_(None),
+                )
                 .values(values)
             ).rowcount
             if changed != 1:  # another writer won between our read and write (Postgres)
-                raise StaleEditError(f"coding {coding_id} changed meanwhile; reload",
-                                     field="version")
+                raise StaleEditError(
+                    f"coding {coding_id} changed meanwhile; reload", field="version"
+                )
             after = _coding(c.execute(select(s.codings).where(s.codings.c.id == before.id)).one())
-            self._audit(c, actor or before.coder, "update_coding", f"coding:{before.id}",
-                        before=_audit_view(before), after=_audit_view(after))
+            self._audit(
+                c,
+                actor or before.coder,
+                "update_coding",
+                f"coding:{before.id}",
+                before=_audit_view(before),
+                after=_audit_view(after),
+            )
         return after
 
     def delete_coding(
@@ -640,8 +710,7 @@ class CodingStore:
                 raise NotFoundError(f"no coding {coding_id}", field="coding_id")
             before = _coding(row)
             if before.deleted_at is not None:
-                raise StaleEditError(f"coding {coding_id} was already deleted",
-                                     field="coding_id")
+                raise StaleEditError(f"coding {coding_id} was already deleted", field="coding_id")
             if expected_version is not None and before.version != expected_version:
                 raise StaleEditError(
                     f"coding {coding_id} changed since you read it; reload and try again",
@@ -654,10 +723,16 @@ class CodingStore:
                 .values(deleted_at=now, updated_at=now, version=before.version + 1)
             ).rowcount
             if changed != 1:
-                raise StaleEditError(f"coding {coding_id} changed meanwhile; reload",
-                                     field="version")
-            self._audit(c, actor or before.coder, "delete_coding", f"coding:{before.id}",
-                        before=_audit_view(before))
+                raise StaleEditError(
+                    f"coding {coding_id} changed meanwhile; reload", field="version"
+                )
+            self._audit(
+                c,
+                actor or before.coder,
+                "delete_coding",
+                f"coding:{before.id}",
+                before=_audit_view(before),
+            )
         return self.get_coding(before.id)
 
     def coding_list(
@@ -685,15 +760,22 @@ class CodingStore:
         Columns ``coding_id, transcript_id, coder, code_id, start, end, memo, created_at,
         updated_at`` (timestamps UTC), plus ``deleted_at`` when ``include_deleted``.
         """
-        rows = self.coding_list(coders=None if coder is None else [coder],
-                                include_deleted=include_deleted)
+        rows = self.coding_list(
+            coders=None if coder is None else [coder], include_deleted=include_deleted
+        )
         columns = CODING_COLUMNS + (["deleted_at"] if include_deleted else [])
         frame = pd.DataFrame(
             [
                 {
-                    "coding_id": r.id, "transcript_id": r.transcript_id, "coder": r.coder,
-                    "code_id": r.code_id, "start": r.start, "end": r.end, "memo": r.memo,
-                    "created_at": r.created_at, "updated_at": r.updated_at,
+                    "coding_id": r.id,
+                    "transcript_id": r.transcript_id,
+                    "coder": r.coder,
+                    "code_id": r.code_id,
+                    "start": r.start,
+                    "end": r.end,
+                    "memo": r.memo,
+                    "created_at": r.created_at,
+                    "updated_at": r.updated_at,
                     "deleted_at": r.deleted_at,
                 }
                 for r in rows
@@ -723,8 +805,12 @@ class CodingStore:
         now = _now()
         with self._tx() as c:
             lengths = dict(c.execute(select(s.transcripts.c.id, s.transcripts.c.text_length)).all())
-            seen = {r[0] for r in c.execute(
-                select(s.codings.c.source_id).where(s.codings.c.source_id.is_not(None)))}
+            seen = {
+                r[0]
+                for r in c.execute(
+                    select(s.codings.c.source_id).where(s.codings.c.source_id.is_not(None))
+                )
+            }
             for number, record in enumerate(frame.to_dict("records"), start=1):
                 where = {"file": source, "row": number}
                 source_id = record.get("coding_id")
@@ -733,8 +819,9 @@ class CodingStore:
                     continue
                 transcript_id = str(record["transcript_id"])
                 if transcript_id not in lengths:
-                    raise StoreError(f"unknown transcript {transcript_id!r}",
-                                     field="transcript_id", **where)
+                    raise StoreError(
+                        f"unknown transcript {transcript_id!r}", field="transcript_id", **where
+                    )
                 coder = str(record["coder"])
                 if not _NAME.match(coder):
                     raise StoreError(f"coder name {coder!r} is not valid", field="coder", **where)
@@ -744,24 +831,42 @@ class CodingStore:
                 try:
                     start, end = int(record["start"]), int(record["end"])
                 except (TypeError, ValueError) as error:
-                    raise StoreError("start and end must be whole numbers", field="start",
-                                     **where) from error
+                    raise StoreError(
+                        "start and end must be whole numbers", field="start", **where
+                    ) from error
                 if not 0 <= start < end <= lengths[transcript_id]:
                     raise StoreError(
                         f"span [{start}, {end}) is outside the text (length "
-                        f"{lengths[transcript_id]}) or empty", field="start", **where)
+                        f"{lengths[transcript_id]}) or empty",
+                        field="start",
+                        **where,
+                    )
                 memo = "" if _missing(record.get("memo")) else str(record.get("memo"))
-                rows.append(dict(
-                    transcript_id=transcript_id, coder=coder, code_id=code_id, start=start,
-                    end=end, memo=memo, source_id=source_id, created_at=now, updated_at=now,
-                    version=1,
-                ))
+                rows.append(
+                    dict(
+                        transcript_id=transcript_id,
+                        coder=coder,
+                        code_id=code_id,
+                        start=start,
+                        end=end,
+                        memo=memo,
+                        source_id=source_id,
+                        created_at=now,
+                        updated_at=now,
+                        version=1,
+                    )
+                )
                 if source_id is not None:
                     seen.add(source_id)
             if rows:
                 c.execute(insert(s.codings), rows)
-                self._audit(c, actor, "import_codings", "codings",
-                            after={"source": source, "rows": len(rows)})
+                self._audit(
+                    c,
+                    actor,
+                    "import_codings",
+                    "codings",
+                    after={"source": source, "rows": len(rows)},
+                )
         return len(rows)
 
     # -- suggestions -----------------------------------------------------------------------
@@ -773,8 +878,12 @@ class CodingStore:
         )
         query = (
             select(s.codings)
-            .where(s.codings.c.transcript_id == transcript_id, s.codings.c.coder == AUTO,
-                   s.codings.c.deleted_at.is_(None), s.codings.c.id.not_in(reviewed))
+            .where(
+                s.codings.c.transcript_id == transcript_id,
+                s.codings.c.coder == AUTO,
+                s.codings.c.deleted_at.is_(None),
+                s.codings.c.id.not_in(reviewed),
+            )
             .order_by(s.codings.c.start, s.codings.c.id)
         )
         with self._read.connect() as c:
@@ -787,24 +896,45 @@ class CodingStore:
             raise NotFoundError(f"no live suggestion {coding_id}", field="coding_id")
         with self._tx() as c:
             try:
-                c.execute(insert(s.suggestion_reviews).values(
-                    coding_id=suggestion.id, coder=coder,
-                    decision="accepted" if accept else "rejected", at=_now()))
+                c.execute(
+                    insert(s.suggestion_reviews).values(
+                        coding_id=suggestion.id,
+                        coder=coder,
+                        decision="accepted" if accept else "rejected",
+                        at=_now(),
+                    )
+                )
             except IntegrityError as error:
-                raise StaleEditError(f"suggestion {coding_id} was already reviewed",
-                                     field="coding_id") from error
+                raise StaleEditError(
+                    f"suggestion {coding_id} was already reviewed", field="coding_id"
+                ) from error
             copy = None
             if accept:
                 now = _now()
-                new_id = c.execute(insert(s.codings).values(
-                    transcript_id=suggestion.transcript_id, coder=coder,
-                    code_id=suggestion.code_id, start=suggestion.start, end=suggestion.end,
-                    memo="", created_at=now, updated_at=now, version=1,
-                    suggestion_of=suggestion.id).returning(s.codings.c.id)).scalar_one()
+                new_id = c.execute(
+                    insert(s.codings)
+                    .values(
+                        transcript_id=suggestion.transcript_id,
+                        coder=coder,
+                        code_id=suggestion.code_id,
+                        start=suggestion.start,
+                        end=suggestion.end,
+                        memo="",
+                        created_at=now,
+                        updated_at=now,
+                        version=1,
+                        suggestion_of=suggestion.id,
+                    )
+                    .returning(s.codings.c.id)
+                ).scalar_one()
                 copy = _coding(c.execute(select(s.codings).where(s.codings.c.id == new_id)).one())
-            self._audit(c, coder, "accept_suggestion" if accept else "reject_suggestion",
-                        f"coding:{suggestion.id}",
-                        after=None if copy is None else _audit_view(copy))
+            self._audit(
+                c,
+                coder,
+                "accept_suggestion" if accept else "reject_suggestion",
+                f"coding:{suggestion.id}",
+                after=None if copy is None else _audit_view(copy),
+            )
         return copy
 
     # -- memos -----------------------------------------------------------------------------
@@ -813,26 +943,44 @@ class CodingStore:
         """Replace ``coder``'s memo on a transcript."""
         text = _check_memo(text)
         with self._tx() as c:
-            before = c.execute(select(s.memos.c.text).where(
-                s.memos.c.transcript_id == transcript_id, s.memos.c.coder == coder)).scalar()
+            before = c.execute(
+                select(s.memos.c.text).where(
+                    s.memos.c.transcript_id == transcript_id, s.memos.c.coder == coder
+                )
+            ).scalar()
             if before is None:
                 self.transcript(transcript_id)
-                c.execute(insert(s.memos).values(transcript_id=transcript_id, coder=coder,
-                                                 text=text, updated_at=_now()))
+                c.execute(
+                    insert(s.memos).values(
+                        transcript_id=transcript_id, coder=coder, text=text, updated_at=_now()
+                    )
+                )
             else:
-                c.execute(update(s.memos).where(
-                    s.memos.c.transcript_id == transcript_id, s.memos.c.coder == coder
-                ).values(text=text, updated_at=_now()))
-            self._audit(c, coder, "set_memo", f"transcript:{transcript_id}",
-                        before=None if before is None else {"memo": before},
-                        after={"memo": text})
+                c.execute(
+                    update(s.memos)
+                    .where(s.memos.c.transcript_id == transcript_id, s.memos.c.coder == coder)
+                    .values(text=text, updated_at=_now())
+                )
+            self._audit(
+                c,
+                coder,
+                "set_memo",
+                f"transcript:{transcript_id}",
+                before=None if before is None else {"memo": before},
+                after={"memo": text},
+            )
 
     def memo(self, transcript_id: str, coder: str) -> str:
         """``coder``'s memo on a transcript ('' when none)."""
         with self._read.connect() as c:
-            return c.execute(select(s.memos.c.text).where(
-                s.memos.c.transcript_id == transcript_id, s.memos.c.coder == coder
-            )).scalar() or ""
+            return (
+                c.execute(
+                    select(s.memos.c.text).where(
+                        s.memos.c.transcript_id == transcript_id, s.memos.c.coder == coder
+                    )
+                ).scalar()
+                or ""
+            )
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -848,7 +996,10 @@ class CodingStore:
         frame = pd.DataFrame(
             [
                 {
-                    "audit_id": r.id, "at": r.at, "actor": r.actor, "action": r.action,
+                    "audit_id": r.id,
+                    "at": r.at,
+                    "actor": r.actor,
+                    "action": r.action,
                     "target": r.target,
                     "before": None if r.before is None else json.loads(r.before),
                     "after": None if r.after is None else json.loads(r.after),
@@ -869,8 +1020,10 @@ class CodingStore:
         ).scalar()
         if length is None:
             raise NotFoundError(f"no transcript {transcript_id!r}", field="transcript_id")
-        if isinstance(start, bool) or isinstance(end, bool) or not (
-            isinstance(start, int) and isinstance(end, int)
+        if (
+            isinstance(start, bool)
+            or isinstance(end, bool)
+            or not (isinstance(start, int) and isinstance(end, int))
         ):
             raise StoreError("start and end must be whole numbers", field="start")
         if not 0 <= start < end <= length:
@@ -883,16 +1036,26 @@ class CodingStore:
 
 def _coding(row: Any) -> Coding:
     return Coding(
-        id=row.id, transcript_id=row.transcript_id, coder=row.coder, code_id=row.code_id,
-        start=row.start, end=row.end, memo=row.memo, version=row.version,
-        created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
+        id=row.id,
+        transcript_id=row.transcript_id,
+        coder=row.coder,
+        code_id=row.code_id,
+        start=row.start,
+        end=row.end,
+        memo=row.memo,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
         suggestion_of=row.suggestion_of,
     )
 
 
 def _audit_view(coding: Coding) -> dict[str, Any]:
-    return {k: coding.as_dict()[k] for k in ("transcript_id", "coder", "code_id", "start",
-                                             "end", "memo", "version")}
+    return {
+        k: coding.as_dict()[k]
+        for k in ("transcript_id", "coder", "code_id", "start", "end", "memo", "version")
+    }
 
 
 def _sha(token: str) -> str:
@@ -901,8 +1064,9 @@ def _sha(token: str) -> str:
 
 def _check_id(value: str, field: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 128:
-        raise StoreError(f"{field} must be a non-empty string of at most 128 characters",
-                         field=field)
+        raise StoreError(
+            f"{field} must be a non-empty string of at most 128 characters", field=field
+        )
     return value
 
 
@@ -927,6 +1091,12 @@ def _missing(value: Any) -> bool:
 
 
 __all__ = [
-    "AUTO", "CONSENSUS", "CodingStore", "Coding", "NotFoundError", "StaleEditError",
-    "StoreError", "User",
+    "AUTO",
+    "CONSENSUS",
+    "CodingStore",
+    "Coding",
+    "NotFoundError",
+    "StaleEditError",
+    "StoreError",
+    "User",
 ]

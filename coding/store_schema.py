@@ -193,9 +193,7 @@ def create_schema(engine: Engine) -> None:
         statements = _POSTGRES_APPEND_ONLY if backend == "postgresql" else _SQLITE_APPEND_ONLY
         for statement in statements:
             connection.execute(text(statement))
-        found = connection.execute(
-            meta.select().where(meta.c.key == "schema_version")
-        ).first()
+        found = connection.execute(meta.select().where(meta.c.key == "schema_version")).first()
         if found is None:
             connection.execute(
                 meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))

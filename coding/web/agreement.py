@@ -42,24 +42,33 @@ def applied(codings: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     return hit[["transcript_id", "turn", "coder", "code_id"]].drop_duplicates()
 
 
-def _fallback_rows(codings: pd.DataFrame, turns: pd.DataFrame, coders: list[str]
-                   ) -> pd.DataFrame:
+def _fallback_rows(codings: pd.DataFrame, turns: pd.DataFrame, coders: list[str]) -> pd.DataFrame:
     """Per code: percent of turns where all coders agree, and Fleiss' kappa."""
     hits = applied(codings, turns)
     units = turns[["transcript_id", "turn"]].drop_duplicates()
     rows = []
     for code in sorted(hits["code_id"].unique()):
         mine = hits[hits["code_id"] == code]
-        yes = (mine.groupby(["transcript_id", "turn"])["coder"].nunique()
-               .reindex(pd.MultiIndex.from_frame(units), fill_value=0).to_numpy())
+        yes = (
+            mine.groupby(["transcript_id", "turn"])["coder"]
+            .nunique()
+            .reindex(pd.MultiIndex.from_frame(units), fill_value=0)
+            .to_numpy()
+        )
         counts = np.column_stack([len(coders) - yes, yes])
         agree = float(np.mean((yes == 0) | (yes == len(coders))))
         try:
             kappa = float(reliability.fleiss_kappa(counts))
         except (CodingError, ValueError, ZeroDivisionError):
             kappa = float("nan")
-        rows.append({"code_id": code, "n_units": int(len(units)), "percent_agreement": agree,
-                     "kappa": kappa})
+        rows.append(
+            {
+                "code_id": code,
+                "n_units": int(len(units)),
+                "percent_agreement": agree,
+                "kappa": kappa,
+            }
+        )
     return pd.DataFrame(rows, columns=["code_id", "n_units", "percent_agreement", "kappa"])
 
 
@@ -73,8 +82,7 @@ def _table(codings: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     if hasattr(reliability, "agreement_table"):
         table = reliability.agreement_table(codings, turns, coders=coders, bootstrap=0)
         pooled = table[table["coder_a"] == "(all)"]
-        return pooled[["code_id", "n_units", "percent_agreement", "kappa"]].reset_index(
-            drop=True)
+        return pooled[["code_id", "n_units", "percent_agreement", "kappa"]].reset_index(drop=True)
     return _fallback_rows(codings, turns, coders)
 
 
@@ -93,48 +101,71 @@ def summary(ctx: AppContext) -> dict[str, pd.DataFrame]:
         coders = sorted(subset["coder"].unique())
         if overall.empty and not table.empty:  # fallback: mean over codes
             values = table[["percent_agreement", "kappa"]].mean()
-            overall = pd.DataFrame([{"percent_agreement": values["percent_agreement"],
-                                     "kappa": values["kappa"]}])
-        per_transcript.append({
-            "transcript_id": transcript_id, "coders": ", ".join(coders),
-            "percent_agreement": float(overall["percent_agreement"].iloc[0])
-            if not overall.empty else float("nan"),
-            "kappa": float(overall["kappa"].iloc[0]) if not overall.empty else float("nan"),
-        })
-    transcripts = pd.DataFrame(per_transcript,
-                               columns=["transcript_id", "coders", "percent_agreement", "kappa"])
-    return {"codes": codes.replace({np.nan: None}),
-            "transcripts": transcripts.replace({np.nan: None})}
+            overall = pd.DataFrame(
+                [{"percent_agreement": values["percent_agreement"], "kappa": values["kappa"]}]
+            )
+        per_transcript.append(
+            {
+                "transcript_id": transcript_id,
+                "coders": ", ".join(coders),
+                "percent_agreement": float(overall["percent_agreement"].iloc[0])
+                if not overall.empty
+                else float("nan"),
+                "kappa": float(overall["kappa"].iloc[0]) if not overall.empty else float("nan"),
+            }
+        )
+    transcripts = pd.DataFrame(
+        per_transcript, columns=["transcript_id", "coders", "percent_agreement", "kappa"]
+    )
+    return {
+        "codes": codes.replace({np.nan: None}),
+        "transcripts": transcripts.replace({np.nan: None}),
+    }
 
 
-def side_by_side(ctx: AppContext, transcript_id: str, only_disagreements: bool = True
-                 ) -> list[dict[str, Any]]:
+def side_by_side(
+    ctx: AppContext, transcript_id: str, only_disagreements: bool = True
+) -> list[dict[str, Any]]:
     """Rows per turn: the turn's text, each coder's codings there, and the consensus."""
     view = ctx.data.transcripts[transcript_id]
     info = ctx.store.transcript(transcript_id)
     codings = ctx.store.coding_list(transcript_id)
-    coders = sorted({c.coder for c in codings if c.coder not in (CONSENSUS, AUTO)}
-                    | set(info["coders"]))
+    coders = sorted(
+        {c.coder for c in codings if c.coder not in (CONSENSUS, AUTO)} | set(info["coders"])
+    )
     names = {c.id: c.name for c in ctx.data.codes}
     rows = []
     for turn in view.turns:
         inside = [c for c in codings if c.start < turn.end and c.end > turn.start]
-        by_coder = {coder: [_entry(view.text, c, names) for c in inside if c.coder == coder]
-                    for coder in coders}
+        by_coder = {
+            coder: [_entry(view.text, c, names) for c in inside if c.coder == coder]
+            for coder in coders
+        }
         sets = [frozenset(e["code_id"] for e in entries) for entries in by_coder.values()]
         differs = len(set(sets)) > 1
         if only_disagreements and not differs:
             continue
-        rows.append({
-            "turn": turn.index, "speaker": turn.speaker, "text": view.turn_text(turn),
-            "coders": by_coder, "differs": differs,
-            "consensus": [_entry(view.text, c, names) for c in inside if c.coder == CONSENSUS],
-        })
+        rows.append(
+            {
+                "turn": turn.index,
+                "speaker": turn.speaker,
+                "text": view.turn_text(turn),
+                "coders": by_coder,
+                "differs": differs,
+                "consensus": [_entry(view.text, c, names) for c in inside if c.coder == CONSENSUS],
+            }
+        )
     return rows
 
 
 def _entry(text: str, coding: Any, names: dict[str, str]) -> dict[str, Any]:
-    return {"coding_id": coding.id, "code_id": coding.code_id,
-            "name": names.get(coding.code_id, coding.code_id), "start": coding.start,
-            "end": coding.end, "quote": text[coding.start:coding.end], "memo": coding.memo,
-            "version": coding.version}
+    return {
+        "coding_id": coding.id,
+        "code_id": coding.code_id,
+        "name": names.get(coding.code_id, coding.code_id),
+        "start": coding.start,
+        "end": coding.end,
+        "quote": text[coding.start : coding.end],
+        "memo": coding.memo,
+        "version": coding.version,
+    }

@@ -41,8 +41,9 @@ class CodingIn(_Body):
     start: int = Field(ge=0)
     end: int = Field(gt=0)
     memo: str = Field(default="", max_length=20_000)
-    coder: str | None = Field(default=None, description="layer; default: your own (a lead: "
-                              "consensus)")
+    coder: str | None = Field(
+        default=None, description="layer; default: your own (a lead: consensus)"
+    )
 
 
 class CodingPatch(_Body):
@@ -85,8 +86,12 @@ def _coding_json(coding: Coding) -> dict[str, Any]:
 @router.get("/me")
 def me(principal: UserDep) -> dict[str, Any]:
     """Who you are, your role and the CSRF token to send in ``X-CSRF-Token``."""
-    return {"name": principal.name, "role": principal.user.role, "layer": principal.layer,
-            "csrf_token": principal.csrf}
+    return {
+        "name": principal.name,
+        "role": principal.user.role,
+        "layer": principal.layer,
+        "csrf_token": principal.csrf,
+    }
 
 
 @router.get("/codebook")
@@ -107,8 +112,9 @@ def transcripts(request: Request, principal: UserDep) -> list[dict[str, Any]]:
             continue
         if not principal.is_lead and principal.name not in row["coders"]:
             continue
-        mine = counts[(counts.transcript_id == row["transcript_id"])
-                      & (counts.coder == principal.name)]
+        mine = counts[
+            (counts.transcript_id == row["transcript_id"]) & (counts.coder == principal.name)
+        ]
         row["my_codings"] = int(mine["n_codings"].sum())
         row["my_done"] = principal.name in row["done"]
         del row["text_sha256"]
@@ -127,7 +133,8 @@ def transcript(transcript_id: str, request: Request, principal: UserDep) -> dict
     if info["suggestions_enabled"] and not principal.is_lead:
         suggestions = ctx.store.suggestions(transcript_id, principal.name)
     return {
-        "id": view.id, "text": view.text,
+        "id": view.id,
+        "text": view.text,
         "turns": [vars(t) for t in view.turns],
         "layer": principal.layer,
         "reconciliation_open": info["reconciliation_open"],
@@ -140,8 +147,9 @@ def transcript(transcript_id: str, request: Request, principal: UserDep) -> dict
 
 
 @router.post("/transcripts/{transcript_id}/codings", status_code=201)
-def add_coding(transcript_id: str, body: CodingIn, request: Request,
-               principal: UserDep) -> dict[str, Any]:
+def add_coding(
+    transcript_id: str, body: CodingIn, request: Request, principal: UserDep
+) -> dict[str, Any]:
     """Apply a code to ``[start, end)`` of the text (in your layer; a lead may pick
     ``consensus``)."""
     ctx = _ctx(request)
@@ -151,29 +159,41 @@ def add_coding(transcript_id: str, body: CodingIn, request: Request,
         raise HTTPException(403, f"you may not write into {layer!r}'s layer")
     _check_code(ctx, body.code_id)
     if not body.start < body.end <= len(view.text):
-        raise HTTPException(400, f"span [{body.start}, {body.end}) is outside the text "
-                                 f"(length {len(view.text)}) or empty")
-    coding = ctx.store.add_coding(transcript_id, layer, body.code_id, body.start, body.end,
-                                  body.memo, actor=principal.name)
+        raise HTTPException(
+            400,
+            f"span [{body.start}, {body.end}) is outside the text "
+            f"(length {len(view.text)}) or empty",
+        )
+    coding = ctx.store.add_coding(
+        transcript_id, layer, body.code_id, body.start, body.end, body.memo, actor=principal.name
+    )
     return _coding_json(coding)
 
 
 @router.patch("/codings/{coding_id}")
-def update_coding(coding_id: int, body: CodingPatch, request: Request,
-                  principal: UserDep) -> dict[str, Any]:
+def update_coding(
+    coding_id: int, body: CodingPatch, request: Request, principal: UserDep
+) -> dict[str, Any]:
     """Change code, span or memo; send the ``version`` you read (409 when stale)."""
     ctx = _ctx(request)
     coding_for_write(ctx, principal, coding_id)
     _check_code(ctx, body.code_id)
-    coding = ctx.store.update_coding(coding_id, body.version, code_id=body.code_id,
-                                     start=body.start, end=body.end, memo=body.memo,
-                                     actor=principal.name)
+    coding = ctx.store.update_coding(
+        coding_id,
+        body.version,
+        code_id=body.code_id,
+        start=body.start,
+        end=body.end,
+        memo=body.memo,
+        actor=principal.name,
+    )
     return _coding_json(coding)
 
 
 @router.delete("/codings/{coding_id}")
-def delete_coding(coding_id: int, request: Request, principal: UserDep,
-                  version: int | None = None) -> dict[str, Any]:
+def delete_coding(
+    coding_id: int, request: Request, principal: UserDep, version: int | None = None
+) -> dict[str, Any]:
     """Delete (softly) one of your codings; ``?version=`` guards against stale deletes."""
     ctx = _ctx(request)
     coding_for_write(ctx, principal, coding_id)
@@ -181,8 +201,9 @@ def delete_coding(coding_id: int, request: Request, principal: UserDep,
 
 
 @router.post("/suggestions/{coding_id}/{decision}")
-def review_suggestion(coding_id: int, decision: str, request: Request,
-                      principal: UserDep) -> dict[str, Any]:
+def review_suggestion(
+    coding_id: int, decision: str, request: Request, principal: UserDep
+) -> dict[str, Any]:
     """``accept`` (copy into your layer) or ``reject`` an autocoder suggestion."""
     ctx = _ctx(request)
     if decision not in ("accept", "reject"):
@@ -199,8 +220,9 @@ def review_suggestion(coding_id: int, decision: str, request: Request,
 
 
 @router.post("/transcripts/{transcript_id}/done")
-def mark_done(transcript_id: str, body: DoneIn, request: Request,
-              principal: UserDep) -> dict[str, Any]:
+def mark_done(
+    transcript_id: str, body: DoneIn, request: Request, principal: UserDep
+) -> dict[str, Any]:
     """Mark your coding of this transcript done (or not)."""
     ctx = _ctx(request)
     _, info = visible_transcript(ctx, principal, transcript_id)
@@ -211,8 +233,9 @@ def mark_done(transcript_id: str, body: DoneIn, request: Request,
 
 
 @router.put("/transcripts/{transcript_id}/memo")
-def put_memo(transcript_id: str, body: MemoIn, request: Request,
-             principal: UserDep) -> dict[str, Any]:
+def put_memo(
+    transcript_id: str, body: MemoIn, request: Request, principal: UserDep
+) -> dict[str, Any]:
     """Replace your memo on this transcript."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
@@ -224,8 +247,9 @@ def put_memo(transcript_id: str, body: MemoIn, request: Request,
 
 
 @router.post("/transcripts/{transcript_id}/assignments")
-def assign(transcript_id: str, body: AssignIn, request: Request,
-           principal: LeadDep) -> dict[str, Any]:
+def assign(
+    transcript_id: str, body: AssignIn, request: Request, principal: LeadDep
+) -> dict[str, Any]:
     """Assign the transcript to a coder (lead)."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
@@ -237,8 +261,9 @@ def assign(transcript_id: str, body: AssignIn, request: Request,
 
 
 @router.delete("/transcripts/{transcript_id}/assignments/{coder}")
-def unassign(transcript_id: str, coder: str, request: Request,
-             principal: LeadDep) -> dict[str, Any]:
+def unassign(
+    transcript_id: str, coder: str, request: Request, principal: LeadDep
+) -> dict[str, Any]:
     """Take the transcript away from a coder (her codings stay)."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
@@ -247,8 +272,9 @@ def unassign(transcript_id: str, coder: str, request: Request,
 
 
 @router.post("/transcripts/{transcript_id}/reconciliation")
-def reconciliation(transcript_id: str, body: FlagIn, request: Request,
-                   principal: LeadDep) -> dict[str, Any]:
+def reconciliation(
+    transcript_id: str, body: FlagIn, request: Request, principal: LeadDep
+) -> dict[str, Any]:
     """Open (coders then see each other's codings) or close reconciliation."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
@@ -257,8 +283,9 @@ def reconciliation(transcript_id: str, body: FlagIn, request: Request,
 
 
 @router.post("/transcripts/{transcript_id}/suggestions")
-def suggestions(transcript_id: str, body: FlagIn, request: Request,
-                principal: LeadDep) -> dict[str, Any]:
+def suggestions(
+    transcript_id: str, body: FlagIn, request: Request, principal: LeadDep
+) -> dict[str, Any]:
     """Show (or hide) the autocoder's suggestions to this transcript's coders."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
@@ -274,8 +301,7 @@ def agreement_summary(request: Request, principal: LeadDep) -> dict[str, Any]:
 
 
 @router.get("/transcripts/{transcript_id}/disagreements")
-def disagreements(transcript_id: str, request: Request, principal: LeadDep
-                  ) -> list[dict[str, Any]]:
+def disagreements(transcript_id: str, request: Request, principal: LeadDep) -> list[dict[str, Any]]:
     """Turns where the coders' code sets differ, side by side."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
@@ -296,9 +322,13 @@ def export_csv(request: Request, principal: LeadDep) -> Response:
     frame = _ctx(request).store.codings()
     buffer = io.StringIO()
     frame[["coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo"]].to_csv(
-        buffer, index=False)
-    return Response(buffer.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="codings.csv"'})
+        buffer, index=False
+    )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="codings.csv"'},
+    )
 
 
 @router.get("/export/project.qdpx")
@@ -313,8 +343,11 @@ def export_qdpx(request: Request, principal: LeadDep) -> Response:
         path = Path(folder) / "project.qdpx"
         write_qdpx(path, ctx.data.corpus, ctx.data.codebook, ctx.store.codings())
         payload = path.read_bytes()
-    return Response(payload, media_type="application/zip",
-                    headers={"Content-Disposition": 'attachment; filename="project.qdpx"'})
+    return Response(
+        payload,
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="project.qdpx"'},
+    )
 
 
 __all__ = ["CONSENSUS", "Principal", "router"]

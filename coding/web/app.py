@@ -34,8 +34,10 @@ from coding.web.data import StudyData
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-frame-options", b"DENY"),
@@ -60,7 +62,8 @@ class SecurityMiddleware:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         too_big = JSONResponse(
-            {"error": f"request body larger than {self.max_body} bytes"}, status_code=413)
+            {"error": f"request body larger than {self.max_body} bytes"}, status_code=413
+        )
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             await self._send_with_headers(too_big, scope, receive, send)
             return
@@ -89,8 +92,9 @@ class SecurityMiddleware:
         except _BodyTooLarge:
             await self._send_with_headers(too_big, scope, receive, send)
 
-    async def _send_with_headers(self, response: Response, scope: Scope, receive: Receive,
-                                 send: Send) -> None:
+    async def _send_with_headers(
+        self, response: Response, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         async def secured_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
@@ -135,7 +139,10 @@ def create_app(
         openapi_url=None,
     )
     app.state.ctx = AppContext(
-        store=store, data=data, idle_timeout=idle_timeout, secure_cookies=secure_cookies,
+        store=store,
+        data=data,
+        idle_timeout=idle_timeout,
+        secure_cookies=secure_cookies,
         limiter=login_limiter or LoginLimiter(),
     )
     app.add_middleware(SecurityMiddleware, max_body=max_body)
@@ -152,8 +159,11 @@ def create_app(
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, error: HTTPException) -> Response:
         if _is_api(request) or error.status_code not in (403, 404):
-            return JSONResponse({"error": str(error.detail)}, status_code=error.status_code,
-                                headers=getattr(error, "headers", None))
+            return JSONResponse(
+                {"error": str(error.detail)},
+                status_code=error.status_code,
+                headers=getattr(error, "headers", None),
+            )
         return views.error_page(request, error.status_code, str(error.detail))
 
     @app.exception_handler(RequestValidationError)

@@ -19,8 +19,7 @@ import pandas as pd
 from coding.errors import CodingError
 
 # Colour-blind-safe fallback palette (Okabe & Ito 2008) for codes without a colour.
-_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-            "#999999"]
+_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class TranscriptView:
     participant_id: str | None = None
 
     def turn_text(self, turn: TurnView) -> str:
-        return self.text[turn.start:turn.end]
+        return self.text[turn.start : turn.end]
 
 
 @dataclass(frozen=True)
@@ -86,9 +85,15 @@ class StudyData:
         """Turns of every transcript: ``transcript_id, turn, speaker, start, end``."""
         return pd.DataFrame(
             [
-                {"transcript_id": t.id, "turn": turn.index, "speaker": turn.speaker,
-                 "start": turn.start, "end": turn.end}
-                for t in self.transcripts.values() for turn in t.turns
+                {
+                    "transcript_id": t.id,
+                    "turn": turn.index,
+                    "speaker": turn.speaker,
+                    "start": turn.start,
+                    "end": turn.end,
+                }
+                for t in self.transcripts.values()
+                for turn in t.turns
             ],
             columns=["transcript_id", "turn", "speaker", "start", "end"],
         )
@@ -118,13 +123,20 @@ def _turns(raw: Any) -> tuple[TurnView, ...]:
     for number, item in enumerate(records):
         get = item.get if isinstance(item, Mapping) else lambda k, d=None, i=item: getattr(i, k, d)
         index = get("index", get("turn", number))
-        turns.append(TurnView(int(number if index is None else index), str(get("speaker", "")),
-                              int(get("start")), int(get("end"))))
+        turns.append(
+            TurnView(
+                int(number if index is None else index),
+                str(get("speaker", "")),
+                int(get("start")),
+                int(get("end")),
+            )
+        )
     return tuple(turns)
 
 
-def from_objects(transcripts: Iterable[Any], codebook: Iterable[Any], name: str = "dyadlab",
-                 corpus: Any = None) -> StudyData:
+def from_objects(
+    transcripts: Iterable[Any], codebook: Iterable[Any], name: str = "dyadlab", corpus: Any = None
+) -> StudyData:
     """Adapt transcript and code objects (see the module docstring) into :class:`StudyData`.
 
     >>> data = from_objects(study.transcripts(), study.codebook(), name="demo")
@@ -134,19 +146,33 @@ def from_objects(transcripts: Iterable[Any], codebook: Iterable[Any], name: str 
         tid = str(transcript.id)
         if tid in views:
             raise CodingError(f"transcript id {tid!r} appears twice", field="transcript_id")
-        views[tid] = TranscriptView(tid, transcript.text, _turns(transcript.turns),
-                                    getattr(transcript, "participant_id", None))
+        views[tid] = TranscriptView(
+            tid,
+            transcript.text,
+            _turns(transcript.turns),
+            getattr(transcript, "participant_id", None),
+        )
     codes = []
     raw_codes = codebook.codes if hasattr(codebook, "codes") else codebook
     if isinstance(raw_codes, Mapping):
         raw_codes = raw_codes.values()
     for number, code in enumerate(raw_codes):
         get = code.get if isinstance(code, Mapping) else lambda k, d=None, c=code: getattr(c, k, d)
-        codes.append(CodeView(
-            id=str(get("id")), name=str(get("name") or get("id")),
-            color=_color(get("color"), number),
-            definition=_text(get("definition")), include=_text(get("include")),
-            exclude=_text(get("exclude")), parent=get("parent") or None,
-        ))
-    return StudyData(views, codes, name=name, corpus=corpus if corpus is not None else transcripts,
-                     codebook=codebook)
+        codes.append(
+            CodeView(
+                id=str(get("id")),
+                name=str(get("name") or get("id")),
+                color=_color(get("color"), number),
+                definition=_text(get("definition")),
+                include=_text(get("include")),
+                exclude=_text(get("exclude")),
+                parent=get("parent") or None,
+            )
+        )
+    return StudyData(
+        views,
+        codes,
+        name=name,
+        corpus=corpus if corpus is not None else transcripts,
+        codebook=codebook,
+    )

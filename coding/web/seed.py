@@ -42,16 +42,25 @@ def seed_store(
     >>> seed_store(store, study.transcripts(), study.table("codings"))
     SeedResult(transcripts_added=6, codings_imported=835, assignments_added=12)
     """
-    added = store.register_transcripts({str(t.id): t.text for t in transcripts},
-                                       actor="dyadlab serve")
+    added = store.register_transcripts(
+        {str(t.id): t.text for t in transcripts}, actor="dyadlab serve"
+    )
     imported = assigned = 0
     first_run = store.codings(include_deleted=True).empty
     if first_run and codings is not None and not codings.empty:
         imported = store.import_codings(codings, source=source, actor="dyadlab serve")
-        pairs = (codings.loc[~codings["coder"].isin(RESERVED_CODERS), ["transcript_id", "coder"]]
-                 .astype(str).drop_duplicates().sort_values(["transcript_id", "coder"]))
+        pairs = (
+            codings.loc[~codings["coder"].isin(RESERVED_CODERS), ["transcript_id", "coder"]]
+            .astype(str)
+            .drop_duplicates()
+            .sort_values(["transcript_id", "coder"])
+        )
         for transcript_id, coder in pairs.itertuples(index=False):
             assigned += store.assign(transcript_id, coder, actor="dyadlab serve")
-    log.info("seeded the store: %d transcripts added, %d codings imported, %d assignments",
-             added, imported, assigned)
+    log.info(
+        "seeded the store: %d transcripts added, %d codings imported, %d assignments",
+        added,
+        imported,
+        assigned,
+    )
     return SeedResult(added, imported, assigned)

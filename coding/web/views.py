@@ -58,8 +58,14 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 def login_page(request: Request) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", login_csrf=token, message="")
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                        secure=_secure(request), path="/login")
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path="/login",
+    )
     return response
 
 
@@ -75,10 +81,15 @@ async def login(request: Request) -> Response:
 
     def again(message: str, status: int) -> Response:
         token = secrets.token_urlsafe(24)
-        response = render(request, "login.html", status=status, login_csrf=token,
-                          message=message)
-        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                            secure=_secure(request), path="/login")
+        response = render(request, "login.html", status=status, login_csrf=token, message=message)
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=_secure(request),
+            path="/login",
+        )
         return response
 
     if not cookie or not secrets.compare_digest(sent, cookie):
@@ -92,8 +103,9 @@ async def login(request: Request) -> Response:
     ctx.limiter.succeeded(name, address)
     token, _ = await run_in_threadpool(ctx.store.create_session, user.name)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
-                        secure=_secure(request), path="/")
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path="/"
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
@@ -115,14 +127,23 @@ def home(request: Request, principal: UserDep) -> Response:
     if principal.is_lead:
         coders = ctx.store.users()
         coders = coders[(coders["role"] == "coder") & ~coders["disabled"]]["name"].tolist()
-        return render(request, "lead_home.html", principal=principal,
-                      transcripts=table.to_dict("records"), coders=coders,
-                      counts=counts.to_dict("records"))
+        return render(
+            request,
+            "lead_home.html",
+            principal=principal,
+            transcripts=table.to_dict("records"),
+            coders=coders,
+            counts=counts.to_dict("records"),
+        )
     mine = counts[counts["coder"] == principal.name]
     rows = [
-        {**row, "length": len(ctx.data.transcripts[row["transcript_id"]].text),
-         "turns": len(ctx.data.transcripts[row["transcript_id"]].turns)}
-        for row in mine.to_dict("records") if row["transcript_id"] in ctx.data.transcripts
+        {
+            **row,
+            "length": len(ctx.data.transcripts[row["transcript_id"]].text),
+            "turns": len(ctx.data.transcripts[row["transcript_id"]].turns),
+        }
+        for row in mine.to_dict("records")
+        if row["transcript_id"] in ctx.data.transcripts
     ]
     return render(request, "coder_home.html", principal=principal, rows=rows)
 
@@ -132,34 +153,56 @@ def transcript_page(transcript_id: str, request: Request, principal: UserDep) ->
     ctx = context(request)
     view, info = visible_transcript(ctx, principal, transcript_id)
     palette = ctx.data.palette()
-    return render(request, "transcript.html", principal=principal, transcript=view,
-                  info=info, palette=palette, layer=principal.layer)
+    return render(
+        request,
+        "transcript.html",
+        principal=principal,
+        transcript=view,
+        info=info,
+        palette=palette,
+        layer=principal.layer,
+    )
 
 
 @router.get("/lead/agreement")
 def agreement_page(request: Request, principal: LeadDep) -> Response:
     result = agreement.summary(context(request))
-    return render(request, "agreement.html", principal=principal,
-                  codes=result["codes"].to_dict("records"),
-                  transcripts=result["transcripts"].to_dict("records"))
+    return render(
+        request,
+        "agreement.html",
+        principal=principal,
+        codes=result["codes"].to_dict("records"),
+        transcripts=result["transcripts"].to_dict("records"),
+    )
 
 
 @router.get("/lead/transcripts/{transcript_id}/reconcile")
-def reconcile_page(transcript_id: str, request: Request, principal: LeadDep,
-                   all: bool = False) -> Response:
+def reconcile_page(
+    transcript_id: str, request: Request, principal: LeadDep, all: bool = False
+) -> Response:
     ctx = context(request)
     view, info = visible_transcript(ctx, principal, transcript_id)
     rows = agreement.side_by_side(ctx, transcript_id, only_disagreements=not all)
     coders = sorted({c for row in rows for c in row["coders"]} | set(info["coders"]))
-    return render(request, "reconcile.html", principal=principal, transcript=view, info=info,
-                  rows=rows, coders=coders, consensus=CONSENSUS, show_all=all)
+    return render(
+        request,
+        "reconcile.html",
+        principal=principal,
+        transcript=view,
+        info=info,
+        rows=rows,
+        coders=coders,
+        consensus=CONSENSUS,
+        show_all=all,
+    )
 
 
 @router.get("/lead/audit")
 def audit_page(request: Request, principal: LeadDep) -> Response:
     frame = context(request).store.audit_log(limit=500)
-    return render(request, "audit.html", principal=principal,
-                  entries=list(reversed(frame.to_dict("records"))))
+    return render(
+        request, "audit.html", principal=principal, entries=list(reversed(frame.to_dict("records")))
+    )
 
 
 @router.get("/openapi.json")
@@ -175,14 +218,23 @@ def api_docs(request: Request, principal: LeadDep) -> Response:
     """A self-contained API reference built from the OpenAPI schema (no external assets)."""
     spec = request.app.openapi()
     routes = [
-        {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-         "description": op.get("description", ""),
-         "body": _body_fields(spec, op)}
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "body": _body_fields(spec, op),
+        }
         for path, methods in spec.get("paths", {}).items()
         for method, op in methods.items()
     ]
-    return render(request, "api_docs.html", principal=principal, routes=routes,
-                  description=spec.get("info", {}).get("description", ""))
+    return render(
+        request,
+        "api_docs.html",
+        principal=principal,
+        routes=routes,
+        description=spec.get("info", {}).get("description", ""),
+    )
 
 
 def _body_fields(spec: dict[str, Any], operation: dict[str, Any]) -> list[str]:

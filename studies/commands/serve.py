@@ -22,17 +22,29 @@ log = logging.getLogger(__name__)
 def register(cli) -> None:
     parser = cli.command("serve", "serve the coding web app for a study", _serve)
     parser.add_argument("study", metavar="STUDY", help="study id (studies/<id>) or folder")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default 127.0.0.1: this machine only)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--https", action="store_true",
-                        help="users reach the app over https (marks cookies Secure)")
-    parser.add_argument("--proxy-headers", action="store_true",
-                        help="trust X-Forwarded-For/-Proto from the reverse proxy")
-    parser.add_argument("--forwarded-allow-ips", default="127.0.0.1",
-                        help="proxy addresses whose forwarded headers are trusted")
-    parser.add_argument("--idle-minutes", type=int, default=60,
-                        help="log a user out after this many idle minutes (default 60)")
+    parser.add_argument(
+        "--https", action="store_true", help="users reach the app over https (marks cookies Secure)"
+    )
+    parser.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="trust X-Forwarded-For/-Proto from the reverse proxy",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxy addresses whose forwarded headers are trusted",
+    )
+    parser.add_argument(
+        "--idle-minutes",
+        type=int,
+        default=60,
+        help="log a user out after this many idle minutes (default 60)",
+    )
 
 
 def build_app(study, *, https: bool = False, idle_minutes: int = 60):
@@ -51,17 +63,23 @@ def build_app(study, *, https: bool = False, idle_minutes: int = 60):
         codings = read_table(study.data_path("codings"), "codings")
     store = CodingStore(study.store_url)
     try:
-        seed_store(store, corpus, codings, source=str(study.data_path("codings"))
-                   if codings is not None else "codings.csv")
+        seed_store(
+            store,
+            corpus,
+            codings,
+            source=str(study.data_path("codings")) if codings is not None else "codings.csv",
+        )
     except BaseException:
         store.close()
         raise
     if not (store.users()["role"] == "lead").any():
-        log.warning("no lead account yet: create one with "
-                    "`dyadlab users add %s NAME --role lead`", study.id)
+        log.warning(
+            "no lead account yet: create one with `dyadlab users add %s NAME --role lead`", study.id
+        )
     data = from_objects(corpus, codebook, name=study.name, corpus=corpus)
-    app = create_app(store, data, secure_cookies=https,
-                     idle_timeout=timedelta(minutes=idle_minutes))
+    app = create_app(
+        store, data, secure_cookies=https, idle_timeout=timedelta(minutes=idle_minutes)
+    )
     return app, store
 
 
@@ -81,14 +99,25 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError:
         loopback = args.host == "localhost"
     if not loopback and not args.https:
-        log.warning("binding to %s without --https: serve it only behind a TLS reverse proxy "
-                    "(see docs/coding-team.md)", args.host)
-    print(f"dyadlab serve: {study.name} on http://{args.host}:{args.port} "
-          f"(store {store!r}); Ctrl+C stops")
+        log.warning(
+            "binding to %s without --https: serve it only behind a TLS reverse proxy "
+            "(see docs/coding-team.md)",
+            args.host,
+        )
+    print(
+        f"dyadlab serve: {study.name} on http://{args.host}:{args.port} "
+        f"(store {store!r}); Ctrl+C stops"
+    )
     try:
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=args.proxy_headers,
-                    forwarded_allow_ips=args.forwarded_allow_ips, server_header=False,
-                    log_level="info" if args.verbose else "warning")
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            proxy_headers=args.proxy_headers,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            server_header=False,
+            log_level="info" if args.verbose else "warning",
+        )
     finally:
         store.close()
     return 0

@@ -20,15 +20,21 @@ from studies.errors import StudyError
 def register(cli) -> None:
     add = cli.subcommand("users", "add", "create an account (lead or coder)", _add)
     _common(add)
-    add.add_argument("--role", choices=["coder", "lead"], default="coder",
-                     help="coder (default) or lead")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input")
-    reset = cli.subcommand("users", "reset-password", "set a new password (ends sessions)",
-                           _reset)
+    add.add_argument(
+        "--role", choices=["coder", "lead"], default="coder", help="coder (default) or lead"
+    )
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    reset = cli.subcommand("users", "reset-password", "set a new password (ends sessions)", _reset)
     _common(reset)
-    reset.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     _common(cli.subcommand("users", "disable", "disable an account (ends sessions)", _disable))
     _common(cli.subcommand("users", "enable", "re-enable a disabled account", _enable))
     listing = cli.subcommand("users", "list", "list the accounts", _list)
@@ -56,8 +62,7 @@ def _password(args: argparse.Namespace) -> str:
             raise StudyError("no password on standard input", field="password")
         return password
     if not sys.stdin.isatty():
-        raise StudyError("standard input is not a terminal: use --password-stdin",
-                         field="password")
+        raise StudyError("standard input is not a terminal: use --password-stdin", field="password")
     first = getpass.getpass(f"Password for {args.name}: ")
     if getpass.getpass("Again: ") != first:
         raise StudyError("the two passwords differ", field="password")

@@ -33,8 +33,11 @@ def any_url(request, tmp_path):
 def login(client: TestClient, name: str, password: str | None = None):
     page = client.get("/login")
     token = re.search(r'name="login_csrf" value="([^"]+)"', page.text).group(1)
-    return client.post("/login", data={"name": name, "password": password or PASSWORDS[name],
-                                       "login_csrf": token}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"name": name, "password": password or PASSWORDS[name], "login_csrf": token},
+        follow_redirects=False,
+    )
 
 
 class Session:

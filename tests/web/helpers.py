@@ -8,10 +8,14 @@ from coding.store import CodingStore
 from coding.store_testing import FAST_HASHER
 from coding.web.data import StudyData, from_objects
 
-PASSWORDS = {"lead1": "lead password 1", "coder_a": "coder a password",
-             "coder_b": "coder b password"}
-XSS = ('<script>alert("x")</script> <img src=x onerror=alert(1)> '
-       '<a href="javascript:alert(2)">go</a>')
+PASSWORDS = {
+    "lead1": "lead password 1",
+    "coder_a": "coder a password",
+    "coder_b": "coder b password",
+}
+XSS = (
+    '<script>alert("x")</script> <img src=x onerror=alert(1)> <a href="javascript:alert(2)">go</a>'
+)
 
 
 def _transcript(tid: str, turns: list[tuple[str, str]]) -> SimpleNamespace:
@@ -27,23 +31,39 @@ def _transcript(tid: str, turns: list[tuple[str, str]]) -> SimpleNamespace:
 
 
 TRANSCRIPTS = [
-    _transcript("T01", [("INTERVIEWER", "How was the birth?"),
-                        ("P01", "Hard. They judged me for the methadone."),
-                        ("INTERVIEWER", "Who helped you?"),
-                        ("P01", "My peer coach helped me keep going with the baby.")]),
-    _transcript("T02", [("INTERVIEWER", "Tell me about the NICU."),
-                        ("P02", "Nobody explained withdrawal to me. I felt guilty.")]),
+    _transcript(
+        "T01",
+        [
+            ("INTERVIEWER", "How was the birth?"),
+            ("P01", "Hard. They judged me for the methadone."),
+            ("INTERVIEWER", "Who helped you?"),
+            ("P01", "My peer coach helped me keep going with the baby."),
+        ],
+    ),
+    _transcript(
+        "T02",
+        [
+            ("INTERVIEWER", "Tell me about the NICU."),
+            ("P02", "Nobody explained withdrawal to me. I felt guilty."),
+        ],
+    ),
     _transcript("T03", [("INTERVIEWER", "Anything else?"), ("P03", XSS)]),
 ]
 CODES = [
     {"id": "barriers", "name": "Barriers", "color": "#D55E00"},
-    {"id": "stigma", "name": "Stigma", "parent": "barriers", "color": "#D55E00",
-     "definition": "Being judged for OUD or MOUD.", "include": "judged, looked down on",
-     "exclude": "self-blame (use nows_guilt)"},
+    {
+        "id": "stigma",
+        "name": "Stigma",
+        "parent": "barriers",
+        "color": "#D55E00",
+        "definition": "Being judged for OUD or MOUD.",
+        "include": "judged, looked down on",
+        "exclude": "self-blame (use nows_guilt)",
+    },
     {"id": "nows_guilt", "name": "NOWS guilt", "parent": "barriers", "color": "#CC79A7"},
     {"id": "recovery_network", "name": "Recovery network", "color": "#009E73"},
     {"id": "delivery_pain", "name": "Delivery pain", "color": "#E69F00"},
-    {"id": "evil", "name": '<img src=x onerror=alert(3)>', "color": "red;background:url(x)"},
+    {"id": "evil", "name": "<img src=x onerror=alert(3)>", "color": "red;background:url(x)"},
 ]
 
 

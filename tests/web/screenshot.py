@@ -14,8 +14,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
@@ -28,14 +34,28 @@ def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         study_dir = Path(folder) / "demo"
-        assert dyadlab(["synth", str(study_dir), "--seed", "20261127", "--deliveries", "200",
-                        "--participants", "8"]) == 0
+        assert (
+            dyadlab(
+                [
+                    "synth",
+                    str(study_dir),
+                    "--seed",
+                    "20261127",
+                    "--deliveries",
+                    "200",
+                    "--participants",
+                    "8",
+                ]
+            )
+            == 0
+        )
         app, store = build_app(load_study(study_dir, check_files=False))
         store.add_user("coder_a", "coder", "demo password 1")
         transcript_id = store.assignments("coder_a")["transcript_id"].iloc[0]
         with running(app) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+            )
             page = browser.new_page(base_url=base, viewport={"width": 1360, "height": 860})
             page.goto("/login")
             page.fill("#name", "coder_a")

@@ -27,8 +27,9 @@ def free_port() -> int:
 def running(app, port: int | None = None) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 from a background thread; yield its base URL."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -54,8 +55,7 @@ def main(argv: list[str]) -> None:
     empty = probe.users().empty
     probe.close()
     store = seeded_store(url) if empty else CodingStore(url, password_hasher=FAST_HASHER)
-    uvicorn.run(create_app(store, study_data()), host="127.0.0.1", port=port,
-                log_level="error")
+    uvicorn.run(create_app(store, study_data()), host="127.0.0.1", port=port, log_level="error")
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ T01 = TRANSCRIPTS[0].text
 
 def _add(session: Session, words: str, code: str = "stigma", tid: str = "T01"):
     start, end = span(T01 if tid == "T01" else TRANSCRIPTS[1].text, words)
-    return session.write("POST", f"/api/transcripts/{tid}/codings",
-                         {"code_id": code, "start": start, "end": end})
+    return session.write(
+        "POST", f"/api/transcripts/{tid}/codings", {"code_id": code, "start": start, "end": end}
+    )
 
 
 # -- logging in ---------------------------------------------------------------------------
@@ -34,8 +35,9 @@ def test_login_sets_strict_httponly_cookie_and_logout_ends_session(web):
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie
     assert client.get("/api/me").json()["name"] == "coder_a"
     csrf = client.get("/api/me").json()["csrf_token"]
-    assert client.post("/logout", data={"csrf_token": csrf},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    )
     assert client.get("/api/me").status_code == 401
 
 
@@ -59,7 +61,8 @@ def test_wrong_password_and_rate_limit(make_app, sqlite_url):
 def test_login_form_needs_its_csrf_cookie(make_app, sqlite_url):
     app, _ = make_app(sqlite_url)
     response = TestClient(app).post(
-        "/login", data={"name": "coder_a", "password": "coder a password", "login_csrf": "x"})
+        "/login", data={"name": "coder_a", "password": "coder a password", "login_csrf": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -79,20 +82,26 @@ def test_writes_need_the_csrf_token(sessions_any):
     start, end = span(T01, "They judged me")
     body = {"code_id": "stigma", "start": start, "end": end}
     assert a.client.post("/api/transcripts/T01/codings", json=body).status_code == 403
-    assert a.client.post("/api/transcripts/T01/codings", json=body,
-                         headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert (
+        a.client.post(
+            "/api/transcripts/T01/codings", json=body, headers={"X-CSRF-Token": "forged"}
+        ).status_code
+        == 403
+    )
     assert store.codings().empty
     assert a.write("POST", "/api/transcripts/T01/codings", body).status_code == 201
 
 
 @pytest.mark.parametrize(
     ("body", "status", "message"),
-    [({"code_id": "stigma", "start": 5, "end": 500}, 400, "outside the text"),
-     ({"code_id": "stigma", "start": 9, "end": 9}, 400, "empty"),
-     ({"code_id": "no_such_code", "start": 0, "end": 5}, 400, "unknown code"),
-     ({"code_id": "stigma", "start": -1, "end": 5}, 422, "start"),
-     ({"code_id": "stigma", "start": 0, "end": 5, "admin": True}, 422, "admin"),
-     ({"code_id": "stigma", "start": 0, "end": 5, "coder": "coder_b"}, 403, "layer")],
+    [
+        ({"code_id": "stigma", "start": 5, "end": 500}, 400, "outside the text"),
+        ({"code_id": "stigma", "start": 9, "end": 9}, 400, "empty"),
+        ({"code_id": "no_such_code", "start": 0, "end": 5}, 400, "unknown code"),
+        ({"code_id": "stigma", "start": -1, "end": 5}, 422, "start"),
+        ({"code_id": "stigma", "start": 0, "end": 5, "admin": True}, 422, "admin"),
+        ({"code_id": "stigma", "start": 0, "end": 5, "coder": "coder_b"}, 403, "layer"),
+    ],
 )
 def test_bad_codings_are_refused_and_nothing_is_stored(sessions_any, body, status, message):
     users, store = sessions_any
@@ -116,8 +125,12 @@ def test_stale_edit_and_edit_after_delete_conflict(sessions_any):
     users, store = sessions_any
     a = users["coder_a"]
     coding = _add(a, "They judged me").json()
-    assert a.write("PATCH", f"/api/codings/{coding['id']}",
-                   {"version": 1, "memo": "tab one"}).status_code == 200
+    assert (
+        a.write(
+            "PATCH", f"/api/codings/{coding['id']}", {"version": 1, "memo": "tab one"}
+        ).status_code
+        == 200
+    )
     stale = a.write("PATCH", f"/api/codings/{coding['id']}", {"version": 1, "memo": "tab two"})
     assert stale.status_code == 409 and "changed since you read it" in stale.json()["error"]
     assert a.write("DELETE", f"/api/codings/{coding['id']}?version=2").status_code == 200
@@ -137,15 +150,23 @@ def test_blind_coding_until_reconciliation_opens(sessions_any):
     seen_by_b = b.get("/api/transcripts/T01").json()["codings"]
     assert [c["coder"] for c in seen_by_b] == ["coder_b"]
     assert {c["coder"] for c in lead.get("/api/transcripts/T01").json()["codings"]} == {
-        "coder_a", "coder_b"}
+        "coder_a",
+        "coder_b",
+    }
     # guessing coder_a's coding id gives nothing away
-    assert b.write("PATCH", f"/api/codings/{mine['id']}", {"version": 1, "memo": "x"}
-                   ).status_code == 404
+    assert (
+        b.write("PATCH", f"/api/codings/{mine['id']}", {"version": 1, "memo": "x"}).status_code
+        == 404
+    )
     assert b.write("DELETE", f"/api/codings/{mine['id']}").status_code == 404
-    assert lead.write("POST", "/api/transcripts/T01/reconciliation",
-                      {"enabled": True}).status_code == 200
+    assert (
+        lead.write("POST", "/api/transcripts/T01/reconciliation", {"enabled": True}).status_code
+        == 200
+    )
     assert {c["coder"] for c in b.get("/api/transcripts/T01").json()["codings"]} == {
-        "coder_a", "coder_b"}
+        "coder_a",
+        "coder_b",
+    }
     # she can now read coder_a's layer but still not change it
     assert b.write("DELETE", f"/api/codings/{mine['id']}").status_code == 403
     assert store.get_coding(mine["id"]).deleted_at is None
@@ -165,10 +186,12 @@ def test_unassigned_transcript_is_invisible(sessions):
 def test_coders_cannot_use_lead_tools(sessions):
     users, _ = sessions
     b = users["coder_b"]
-    assert b.write("POST", "/api/transcripts/T01/reconciliation",
-                   {"enabled": True}).status_code == 403
-    assert b.write("POST", "/api/transcripts/T01/assignments",
-                   {"coder": "coder_b"}).status_code == 403
+    assert (
+        b.write("POST", "/api/transcripts/T01/reconciliation", {"enabled": True}).status_code == 403
+    )
+    assert (
+        b.write("POST", "/api/transcripts/T01/assignments", {"coder": "coder_b"}).status_code == 403
+    )
     assert b.get("/api/audit").status_code == 403
     assert b.get("/api/export/codings.csv").status_code == 403
     assert b.get("/lead/agreement").status_code == 403
@@ -178,11 +201,15 @@ def test_lead_assigns_and_codes_the_consensus_layer(sessions):
     users, store = sessions
     lead = users["lead1"]
     store.add_user("coder_c", "coder", "coder c password")
-    assert lead.write("POST", "/api/transcripts/T01/assignments",
-                      {"coder": "coder_c"}).status_code == 200
+    assert (
+        lead.write("POST", "/api/transcripts/T01/assignments", {"coder": "coder_c"}).status_code
+        == 200
+    )
     assert store.is_assigned("T01", "coder_c")
-    assert lead.write("POST", "/api/transcripts/T01/assignments",
-                      {"coder": "lead1"}).status_code == 400  # not a coder account
+    assert (
+        lead.write("POST", "/api/transcripts/T01/assignments", {"coder": "lead1"}).status_code
+        == 400
+    )  # not a coder account
     made = _add(lead, "They judged me").json()
     assert made["coder"] == "consensus"
 

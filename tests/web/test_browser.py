@@ -15,8 +15,14 @@ from tests.web.server import running
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 T01 = TRANSCRIPTS[0].text
 
 
@@ -25,8 +31,9 @@ def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=shutil.which("chromium") or chromium_path,
-                                     args=CHROMIUM_ARGS)
+        launched = p.chromium.launch(
+            executable_path=shutil.which("chromium") or chromium_path, args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 
@@ -85,8 +92,7 @@ def drag_select(page, start: int, end: int) -> None:
     page.mouse.move((box["x1"] + box["x2"]) / 2, box["y2"], steps=4)
     page.mouse.move(box["x2"], box["y2"], steps=4)
     page.mouse.up()
-    page.wait_for_function(
-        "() => document.getElementById('selection').textContent.includes('[')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('[')")
 
 
 def highlighted(page) -> list[str]:
@@ -126,9 +132,11 @@ def test_code_with_mouse_and_keyboard_and_survive_reload(browser, server):
     page.wait_for_function("() => document.querySelectorAll('.seg.hl').length > 2")
 
     rows = store.codings(coder="coder_a").sort_values("start")
-    assert [(r.code_id, T01[r.start:r.end]) for r in rows.itertuples()] == [
-        ("delivery_pain", "Hard."), ("stigma", "They judged me"),
-        ("recovery_network", "peer coach")]
+    assert [(r.code_id, T01[r.start : r.end]) for r in rows.itertuples()] == [
+        ("delivery_pain", "Hard."),
+        ("stigma", "They judged me"),
+        ("recovery_network", "peer coach"),
+    ]
 
     page.reload()
     page.wait_for_selector("#coding.ready")
@@ -161,8 +169,9 @@ def test_coders_are_blind_to_each_other(browser, server):
     page = log_in(browser, base, "coder_b")
     open_transcript(page, "T01")
     assert highlighted(page) == []
-    seen = page.evaluate("fetch('/api/transcripts/T01').then(r => r.json())"
-                         ".then(j => j.codings.map(c => c.coder))")
+    seen = page.evaluate(
+        "fetch('/api/transcripts/T01').then(r => r.json()).then(j => j.codings.map(c => c.coder))"
+    )
     assert seen == []
 
 
@@ -181,15 +190,18 @@ def test_reconciliation_flow(browser, server):
     lead.locator("tr[data-turn='1'] button.to-consensus").click()
     lead.wait_for_selector("tr[data-turn='1'] .entry.consensus")
     consensus = store.codings(coder="consensus")
-    assert [(r.code_id, T01[r.start:r.end]) for r in consensus.itertuples()] == [
-        ("stigma", "They judged me")]
+    assert [(r.code_id, T01[r.start : r.end]) for r in consensus.itertuples()] == [
+        ("stigma", "They judged me")
+    ]
 
     lead.goto("/lead/agreement")
     assert lead.locator("#agreement-codes tbody tr").count() >= 1
     # now coder_b sees coder_a's layer through the API
     coder_b = log_in(browser, base, "coder_b")
-    seen = coder_b.evaluate("fetch('/api/transcripts/T01').then(r => r.json())"
-                            ".then(j => j.codings.map(c => c.coder).sort())")
+    seen = coder_b.evaluate(
+        "fetch('/api/transcripts/T01').then(r => r.json())"
+        ".then(j => j.codings.map(c => c.coder).sort())"
+    )
     assert "coder_a" in seen
 
 

@@ -19,8 +19,10 @@ from studies.commands.serve import build_app
 @pytest.fixture(scope="module")
 def synthetic_study(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synth") / "study"
-    assert main(["synth", str(folder), "--seed", "7", "--deliveries", "20",
-                 "--participants", "4"]) == 0
+    assert (
+        main(["synth", str(folder), "--seed", "7", "--deliveries", "20", "--participants", "4"])
+        == 0
+    )
     return folder
 
 
@@ -44,7 +46,9 @@ def test_users_add_list_reset_disable(study, monkeypatch, capsys):
     assert main(["users", "list", str(study), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(u["name"], u["role"], u["disabled"]) for u in listed] == [
-        ("coder_a", "coder", False), ("lead1", "lead", False)]
+        ("coder_a", "coder", False),
+        ("lead1", "lead", False),
+    ]
 
     _stdin(monkeypatch, "a new coder password\n")
     assert main(["users", "reset-password", str(study), "coder_a", "--password-stdin"]) == 0
@@ -65,8 +69,7 @@ def test_users_refuses_bad_input_with_one_line(study, monkeypatch, capsys):
     assert main(["users", "disable", str(study), "nobody"]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [
-        "dyadlab users: field 'password': standard input is not a terminal: use "
-        "--password-stdin",
+        "dyadlab users: field 'password': standard input is not a terminal: use --password-stdin",
         "dyadlab users: field 'password': password must have at least 10 characters",
         "dyadlab users: field 'user': no user 'nobody'",
     ]
@@ -118,8 +121,9 @@ def _lead_client(app, store) -> TestClient:
     store.add_user("lead1", "lead", "lead password 1")
     client = TestClient(app)
     token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
-    client.post("/login", data={"name": "lead1", "password": "lead password 1",
-                                "login_csrf": token})
+    client.post(
+        "/login", data={"name": "lead1", "password": "lead password 1", "login_csrf": token}
+    )
     return client
 
 
@@ -134,7 +138,8 @@ def test_lead_exports_csv_and_qdpx_that_read_back(study, tmp_path):
         original = pd.read_csv(study / "codings.csv")
         key = ["transcript_id", "coder", "code_id", "start", "end"]
         assert sorted(map(tuple, exported[key].to_numpy().tolist())) == sorted(
-            map(tuple, original[key].to_numpy().tolist()))
+            map(tuple, original[key].to_numpy().tolist())
+        )
         response = client.get("/api/export/project.qdpx")
         assert response.status_code == 200
         path = tmp_path / "project.qdpx"
@@ -142,6 +147,7 @@ def test_lead_exports_csv_and_qdpx_that_read_back(study, tmp_path):
         project = read_qdpx(path)
         assert len(project.codings) == len(original)
         assert sorted(map(tuple, project.codings[key].to_numpy().tolist())) == sorted(
-            map(tuple, original[key].to_numpy().tolist()))
+            map(tuple, original[key].to_numpy().tolist())
+        )
     finally:
         store.close()
