@@ -75,6 +75,7 @@ CODES: tuple[str, ...] = (
     "cps_promoter",
 )
 CODERS: tuple[str, ...] = ("coder_a", "coder_b")
+IDENTIFIER_COLUMNS = ["transcript_id", "start", "end", "type", "text"]
 INTERVIEWER_LABEL = "INTERVIEWER"
 MIN_WORDS, MAX_WORDS = 1500, 4000
 #: Uncoded sentences around a coded segment: mostly elaboration, sometimes an aside that
@@ -187,11 +188,17 @@ class InterviewSet:
     ``codings``: coding_id, transcript_id, coder, code_id, start, end, memo, with
     ``[start, end)`` Python string indices into the transcript text; coders ``coder_a``,
     ``coder_b`` and ``consensus``.
+    ``identifiers``: the invented identifiers planted in the texts, for measuring
+    de-identification: transcript_id, start, end, type (person | location | organization |
+    phone | date), text. Not written into the study folder (it would defeat the exercise).
     """
 
     manifest: pd.DataFrame
     texts: dict[str, str]
     codings: pd.DataFrame
+    identifiers: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=IDENTIFIER_COLUMNS)
+    )
 
 
 @dataclass
@@ -201,6 +208,7 @@ class _Persona:
     slots: dict[str, str | list[str]]
     names: frozenset[str]
     disfluency: float
+    planted: dict[str, str] = field(default_factory=dict)  # identifier text -> type
 
 
 @dataclass
@@ -331,7 +339,13 @@ def _patient_persona(delivery: pd.Series, rng: random.Random) -> _Persona:
     }
     slots.update({name: list(items) for name, items in DETAILS.items()})
     names = frozenset([baby, partner, *women, clinic.split()[0], *towns, "Ms."])
-    return _Persona("patient", frozenset(flags), slots, names, rng.uniform(0.6, 1.5))
+    planted = {
+        **{name: "person" for name in (baby, partner, *women)},
+        **{town: "location" for town in towns},
+        clinic: "organization",
+        str(slots["hospital"]): "organization",
+    }
+    return _Persona("patient", frozenset(flags), slots, names, rng.uniform(0.6, 1.5), planted)
 
 
 def _provider_persona(ptype: str, rng: random.Random) -> _Persona:
@@ -365,7 +379,13 @@ def _provider_persona(ptype: str, rng: random.Random) -> _Persona:
     }
     slots.update({name: list(items) for name, items in DETAILS.items()})
     names = frozenset([*women, clinic.split()[0], *towns])
-    return _Persona("provider", frozenset({ptype}), slots, names, rng.uniform(0.4, 1.0))
+    planted = {
+        **{name: "person" for name in women},
+        **{town: "location" for town in towns},
+        clinic: "organization",
+        str(slots["hospital"]): "organization",
+    }
+    return _Persona("provider", frozenset({ptype}), slots, names, rng.uniform(0.4, 1.0), planted)
 
 
 # ------------------------------------------------------------------------------ composition
@@ -715,6 +735,42 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # ----------------------------------------------------------------------------------- public
 
 
+#: Identifiers every interview may contain besides the persona's own names and places.
+_PATTERNS = (
+    (r"555-01\d\d", "phone"),
+    (
+        r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+        r"December) \d{1,2}(?:st|nd|rd|th)?\b",
+        "date",
+    ),
+    (r"(?:Main|Fifth|Railroad|Church) Street|Route \d+|the church on Main", "location"),
+)
+
+
+def _identifiers(transcript_id: str, text: str, persona: _Persona) -> list[dict]:
+    """Every occurrence of a planted identifier in ``text`` (longest match wins)."""
+    names = sorted(persona.planted, key=len, reverse=True)
+    pattern = "|".join(
+        [f"(?P<p{i}>{regex})" for i, (regex, _) in enumerate(_PATTERNS)]
+        + [rf"(?P<n{i}>\b{re.escape(name)}\b)" for i, name in enumerate(names)]
+    )
+    rows = []
+    for match in re.finditer(pattern, text):
+        group = match.lastgroup or ""
+        index = int(group[1:])
+        kind = _PATTERNS[index][1] if group[0] == "p" else persona.planted[names[index]]
+        rows.append(
+            {
+                "transcript_id": transcript_id,
+                "start": match.start(),
+                "end": match.end(),
+                "type": kind,
+                "text": match.group(0),
+            }
+        )
+    return rows
+
+
 PARTICIPANT_COLUMNS = ("participant_id", "role", "site", "interview_date")
 DELIVERY_COLUMNS = ("person_id", "delivery_date", "moud", "infant_nows", "cps_report")
 
@@ -761,6 +817,7 @@ def generate_interviews(
     manifest_rows: list[dict] = []
     texts: dict[str, str] = {}
     coding_rows: list[dict] = []
+    identifier_rows: list[dict] = []
     interviewers = ("interviewer_1", "interviewer_2", "interviewer_3")
     for row_number, (_, row) in enumerate(participants.iterrows(), start=1):
         pid = str(row["participant_id"]).strip()
@@ -801,6 +858,7 @@ def generate_interviews(
         transcript_id = f"INT-{pid}"
         texts[transcript_id] = text
         coding_rows.extend(_codings(transcript_id, turns, seed))
+        identifier_rows.extend(_identifiers(transcript_id, text, persona))
         manifest_rows.append(
             {
                 "transcript_id": transcript_id,
@@ -820,4 +878,5 @@ def generate_interviews(
         columns=["coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo"],
     )
     codings[["start", "end"]] = codings[["start", "end"]].astype("int64")
-    return InterviewSet(manifest=manifest, texts=texts, codings=codings)
+    identifiers = pd.DataFrame(identifier_rows, columns=IDENTIFIER_COLUMNS)
+    return InterviewSet(manifest, texts, codings, identifiers)

@@ -264,6 +264,22 @@ def test_no_code_hangs_on_one_keyword(interviews):
         assert n / len(texts) < 0.9, (code, word, n / len(texts))
 
 
+def test_planted_identifiers_are_located_exactly(interviews):
+    """The invented names, places, phones and dates a de-identifier should find."""
+    ids = interviews.identifiers
+    assert list(ids.columns) == ["transcript_id", "start", "end", "type", "text"]
+    assert set(ids["type"]) <= {"person", "location", "organization", "phone", "date"}
+    assert {"person", "location", "organization", "phone"} <= set(ids["type"])
+    for row in ids.itertuples():
+        assert interviews.texts[row.transcript_id][row.start : row.end] == row.text
+    patients = [t for t in interviews.texts if t.startswith("INT-P")]
+    persons = ids[ids["type"] == "person"]
+    assert set(patients) <= set(persons["transcript_id"])  # every mother names someone
+    ordered = ids.sort_values(["transcript_id", "start"])
+    same = ordered["transcript_id"].eq(ordered["transcript_id"].shift())
+    assert (ordered["start"] >= ordered["end"].shift().where(same, 0)).all()  # no overlaps
+
+
 def test_works_on_the_synthetic_cohort():
     """The demo study's own participants and deliveries (engineer A's cohort generator)."""
     synth = pytest.importorskip("studies.synth")
