@@ -1,13 +1,16 @@
 """Outcome events after each delivery, drawn from piecewise-constant hazards.
 
 For each delivery, follow-up ``(0, HORIZON_DAYS]`` is cut into segments at the postpartum
-periods (90, 180, 365 days) and at every start and end of a true treatment span; on each
-segment the events of each type arrive as a Poisson process with a daily rate
+periods (90, 180, 365 days), at every start and end of a true treatment span and 28 days after
+each stop; on each segment the events of each type arrive as a Poisson process with a daily
+rate
 
-    rate = base[type] * period[type][p] * (off_moud[type] if not on MOUD) * covariates,
+    rate = base[type] * period[type][p] * (off_moud[type] if not on MOUD)
+           * (recent_stop[type] in the first 28 days after stopping) * covariates,
 
-so that overdose risk is about three times higher after discontinuation and highest 7-12
-months postpartum (Schiff et al., Obstet Gynecol 2018: overdose events were lowest in the
+so that overdose risk is
+about three times higher after discontinuation (six times in its first four weeks) and highest
+7-12 months postpartum (Schiff et al., Obstet Gynecol 2018: overdose events were lowest in the
 third trimester and highest 7-12 months after delivery). Return to use is kept only at its
 first occurrence; non-fatal overdoses may repeat. The first death (fatal overdose or other
 cause) ends follow-up. Loss of coverage follows the Medicaid rules of the time: before the
@@ -55,6 +58,16 @@ OFF_MOUD_MULTIPLIER = {
     "overdose_fatal": 3.0,
     "death_other": 1.0,
 }
+#: The first four weeks after stopping MOUD carry extra risk on top of being off MOUD (lost
+#: tolerance): Sordo et al., BMJ 2017 (357:j1550) found mortality highest in the first four
+#: weeks after leaving methadone or buprenorphine treatment.
+RECENT_STOP_DAYS = 28
+RECENT_STOP_MULTIPLIER = {
+    "return_to_use": 1.5,
+    "overdose_nonfatal": 2.0,
+    "overdose_fatal": 2.0,
+    "death_other": 1.0,
+}
 MEDICAID_EXTENSION = np.datetime64("2022-04-01")
 
 
@@ -64,7 +77,7 @@ class EventTruth:
 
     ``death_day`` and ``coverage_end_day`` are days from delivery (``HORIZON_DAYS + 1`` when
     none); ``segments`` holds the follow-up segments with ``delivery, start, end, on_moud,
-    period`` (``(start, end]`` in days) for checking rates.
+    recently_stopped, period`` (``(start, end]`` in days) for checking rates.
     """
 
     events: pd.DataFrame
@@ -79,14 +92,18 @@ def _segments(n: int, spans: pd.DataFrame) -> pd.DataFrame:
     s_start = np.clip(spans["start"].to_numpy(), 0, HORIZON_DAYS)
     s_end = np.clip(spans["end"].to_numpy(), 0, HORIZON_DAYS)
     keep = s_end > s_start
+    stopped = keep & spans["ended"].to_numpy()
+    after = np.minimum(s_end[stopped] + RECENT_STOP_DAYS, HORIZON_DAYS)
     bounds = np.array((*PERIOD_BOUNDS, HORIZON_DAYS))
     delivery = np.concatenate(
-        [np.repeat(np.arange(n), bounds.size), s_delivery[keep], s_delivery[keep]]
+        [np.repeat(np.arange(n), bounds.size), s_delivery[keep], s_delivery[keep],
+         s_delivery[stopped]]
     )
-    point = np.concatenate([np.tile(bounds, n), s_start[keep], s_end[keep]])
+    point = np.concatenate([np.tile(bounds, n), s_start[keep], s_end[keep], after])
     delta = np.concatenate(
         [np.zeros(n * bounds.size, dtype=np.int64),
-         np.ones(keep.sum(), dtype=np.int64), -np.ones(keep.sum(), dtype=np.int64)]
+         np.ones(keep.sum(), dtype=np.int64), -np.ones(keep.sum(), dtype=np.int64),
+         np.zeros(stopped.sum(), dtype=np.int64)]
     )
     order = np.lexsort((-delta, point, delivery))  # ends (-1) after starts at the same point
     delivery, point, delta = delivery[order], point[order], delta[order]
@@ -96,13 +113,24 @@ def _segments(n: int, spans: pd.DataFrame) -> pd.DataFrame:
     on = active[:-1] > 0
     valid = same & (seg_end > seg_start)
     seg_start, seg_end = seg_start[valid], seg_end[valid]
+    seg_delivery = delivery[:-1][valid]
+    on = on[valid]
     period = np.searchsorted(np.array(PERIOD_BOUNDS), seg_start, side="right") - 1
+    # Days since the latest stop of the same delivery at or before the segment start.
+    key = HORIZON_DAYS + 1
+    stop_key = np.sort(s_delivery[stopped] * key + s_end[stopped])
+    at = np.searchsorted(stop_key, seg_delivery * key + seg_start, side="right") - 1
+    found = at >= 0
+    last_stop = stop_key[np.maximum(at, 0)]
+    found &= last_stop // key == seg_delivery
+    recent = found & ~on & (seg_start - last_stop % key < RECENT_STOP_DAYS)
     return pd.DataFrame(
         {
-            "delivery": delivery[:-1][valid],
+            "delivery": seg_delivery,
             "start": seg_start,
             "end": seg_end,
-            "on_moud": on[valid],
+            "on_moud": on,
+            "recently_stopped": recent,
             "period": period,
         }
     )
@@ -125,6 +153,7 @@ def simulate_events(truth: CohortTruth, rng: np.random.Generator) -> EventTruth:
     pmad = deliveries["pmad"].to_numpy()[d]
     housing = deliveries["housing_instability"].to_numpy()[d]
     off = ~seg["on_moud"].to_numpy()
+    recent = seg["recently_stopped"].to_numpy()
     period = seg["period"].to_numpy()
     no_death = truth.has_later_delivery[d]
 
@@ -132,6 +161,7 @@ def simulate_events(truth: CohortTruth, rng: np.random.Generator) -> EventTruth:
     for code, name in enumerate(EVENT_TYPES[:4]):
         rate = BASE_RATE[name] * np.array(PERIOD_MULTIPLIER[name])[period]
         rate = rate * np.where(off, OFF_MOUD_MULTIPLIER[name], 1.0)
+        rate = rate * np.where(recent, RECENT_STOP_MULTIPLIER[name], 1.0)
         if name != "death_other":
             rate = rate * np.where(pmad, 1.3, 1.0) * np.where(housing, 1.5, 1.0)
         if name in ("overdose_fatal", "death_other"):
