@@ -136,11 +136,15 @@ def home(request: Request, principal: UserDep) -> Response:
             counts=counts.to_dict("records"),
         )
     mine = counts[counts["coder"] == principal.name]
+    # progress: the turns (the reliability unit) her codings touch, per transcript
+    touched = agreement.applied(ctx.store.codings(coder=principal.name), ctx.data.turns_frame())
+    turns_coded = touched.drop_duplicates(["transcript_id", "turn"])["transcript_id"]
+    turns_coded = turns_coded.value_counts().to_dict()
     rows = [
         {
             **row,
-            "length": len(ctx.data.transcripts[row["transcript_id"]].text),
             "turns": len(ctx.data.transcripts[row["transcript_id"]].turns),
+            "turns_coded": int(turns_coded.get(row["transcript_id"], 0)),
         }
         for row in mine.to_dict("records")
         if row["transcript_id"] in ctx.data.transcripts

@@ -322,3 +322,14 @@ def test_openapi_documents_the_api_for_leads_without_external_assets(sessions):
     assert "http://" not in docs.text and "https://" not in docs.text
     assert users["coder_a"].get("/openapi.json").status_code == 403
     assert users["coder_a"].get("/docs").status_code == 403
+
+
+def test_coder_home_shows_progress_in_turns(sessions):
+    users, _ = sessions
+    a = users["coder_a"]
+    _add(a, "They judged me")  # turn 1
+    _add(a, "judged", "nows_guilt")  # same turn: still one turn
+    _add(a, "peer coach", "recovery_network")  # turn 3
+    page = a.get("/")
+    row = page.text.split('href="/transcripts/T01"')[1].split("</tr>")[0]
+    assert "2 of 4" in row and "<td>3</td>" in row

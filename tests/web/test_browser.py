@@ -218,3 +218,20 @@ def test_xss_payload_stays_inert(browser, server):
     assert page.locator("#turns script").count() == 0
     # the evil code name is shown as text in the palette, not run
     assert page.locator("#palette img").count() == 0
+
+
+def test_suggestions_show_dashed_and_accept_copies(browser, server):
+    base, store = server
+    suggestion = store.add_coding("T01", "auto", "stigma", *span(T01, "They judged me"))
+    store.set_suggestions("T01", True, actor="lead1")
+    page = log_in(browser, base, "coder_a")
+    open_transcript(page, "T01")
+    assert page.inner_text(".seg.suggestion") == "They judged me"
+    assert highlighted(page) == []
+    page.click(".seg.suggestion")
+    page.locator("#detail li button.accept").click()
+    page.wait_for_function("() => document.querySelectorAll('.seg.suggestion').length === 0")
+    assert highlighted(page) == ["They judged me"]
+    mine = store.codings(coder="coder_a")
+    assert mine["code_id"].tolist() == ["stigma"]
+    assert store.coding_list("T01", coders=["coder_a"])[0].suggestion_of == suggestion.id
