@@ -31,8 +31,9 @@ def adjusted_survival(cox_result, df: pd.DataFrame, by: str, times=None) -> pd.D
     _frame.require_columns(df, [by])
     if cox_result.data.strata is not None:
         raise AnalysisError("adjusted curves need an unstratified model", field=by)
-    mentioned = [c for c in cox_result.covariates if by in c]
-    if not mentioned:
+    from analysis.design import variables_of
+
+    if by not in variables_of(df, cox_result.covariates):
         raise AnalysisError("is not a covariate of the Cox model", field=by)
     base = cox_result.baseline_hazard()
     grid = base["time"].to_numpy() if times is None else np.asarray(list(times), dtype=float)

@@ -156,11 +156,9 @@ def _gray_stratum(time, code, group, n_groups, rho):
             fb = (1 - fm) ** rho
             a = fb * (np.diag(t1) - np.outer(t1, t1) / tr)
             c += a * nd1 / (tr * (1 - fm))
-            score += np.where(
-                active,
-                fb * (d[1] - nd1 * at_risk * (1 - f1m) / (skmm * tq) if tq > 0 else 0.0),
-                0.0,
-            )[:g1]
+            if tq > 0:
+                expected = nd1 * at_risk * (1 - f1m) / (skmm * tq)
+                score += np.where(active, fb * (d[1] - expected), 0.0)[:g1]
             if nd1 > 0:
                 for k in np.flatnonzero(active):
                     t4 = 1 - (1 - f) / skm[k] if skm[k] > 0 else 1.0

@@ -321,9 +321,9 @@ def fit(
     loglik_null = current.loglik
     score_test = float(current.score @ _solve(current.information, current.score)) if p else 0.0
     iterations = 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007
-        if not p:
-            break
+    converged = p == 0
+    while not converged and iterations < max_iter:
+        iterations += 1
         step = _solve(current.information, current.score)
         candidate = terms(xc, beta + step, rs, weights, ties)
         halvings = 0
@@ -337,9 +337,8 @@ def fit(
         beta = beta + step
         change = abs(candidate.loglik - current.loglik)
         current = candidate
-        if change <= tol * max(abs(current.loglik), 1.0) and np.max(np.abs(step)) < 1e-9:
-            break
-    else:
+        converged = change <= tol * max(abs(current.loglik), 1.0) and np.max(np.abs(step)) < 1e-9
+    if not converged:
         log.warning("Cox fit did not converge in %d iterations", max_iter)
     if not np.all(np.isfinite(beta)) or (p and np.max(np.abs(beta)) > 1e3):
         raise AnalysisError(
@@ -379,7 +378,6 @@ def score_residuals(
     xc = x - center
     eta = xc @ beta
     e = np.exp(eta)
-    k = rs.n_slots
     # cumulative over slots of Σ_l m/den and Σ_l m·mean_l/den
     h = np.concatenate([[0.0], np.cumsum(t.a)])
     g = np.vstack(
@@ -398,7 +396,6 @@ def score_residuals(
             t.s1[slot] * t.dd[slot, None] - t.d1[slot] * t.ff[slot, None]
         )
         resid[ev] += e[ev, None] * correction
-    del k
     return resid
 
 

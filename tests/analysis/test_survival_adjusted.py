@@ -37,3 +37,12 @@ def test_landmark_km_equals_conditional_km():
     s365 = full.at([365])["survival"].iloc[0]
     assert later.at([185])["survival"].iloc[0] == pytest.approx(s365 / s180, rel=1e-12)
     assert np.isfinite(s180)
+
+
+def test_adjusted_survival_needs_by_in_the_model():
+    from analysis.errors import AnalysisError
+
+    frame = lung().dropna(subset=["ph.ecog"])
+    fit = survival.cox(frame, "time", "event", ["age", "ph.ecog"])
+    with pytest.raises(AnalysisError, match="field 'sex'.*not a covariate"):
+        survival.adjusted_survival(fit, frame, by="sex")
