@@ -31,13 +31,15 @@ def register(cli: CommandLine) -> None:
         run,
     )
     parser.add_argument("directory", metavar="DIR", help="study folder to write into")
-    parser.add_argument("--seed", type=_count(0, 2**63 - 1), required=True, help="random seed")
     parser.add_argument(
-        "--deliveries", type=_count(1, 2_000_000), default=1500,
+        "--seed", type=_count(0, 2**63 - 1), required=True, metavar="N", help="random seed"
+    )
+    parser.add_argument(
+        "--deliveries", type=_count(1, 2_000_000), default=1500, metavar="N",
         help="number of deliveries (default 1500)",
     )
     parser.add_argument(
-        "--participants", type=_count(0, 999), default=30,
+        "--participants", type=_count(0, 999), default=30, metavar="N",
         help="interview participants, about 2/3 patients and 1/3 providers (default 30)",
     )
     parser.add_argument(
