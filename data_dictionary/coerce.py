@@ -62,6 +62,8 @@ def _string(values: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series
         typed = values.copy()
     elif ptypes.is_object_dtype(values):
         typed = values.where(~missing, np.nan)
+    elif is_arrow_text(values):
+        typed = values.where(~missing)
     else:  # numbers or pandas strings (e.g. from Parquet): text, missing as NaN
         typed = values.astype(str).astype(object).where(~missing, np.nan)
     return typed, pd.Series(False, index=values.index)
@@ -103,11 +105,7 @@ def _parse_text(
     Arrow's regex match and cast run in C++ over the whole column: about three times faster
     than :func:`pandas.to_numeric` on object strings, and never raises on bad values.
     """
-    text = values.astype(object).where(~missing, None)
-    try:
-        array = pa.array(text, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: compare their text
-        array = pa.array(text.map(lambda v: None if v is None else str(v)), type=pa.string())
+    array = text_array(values, missing)
     shaped = pc.match_substring_regex(array, shape)
     cleaned = pc.utf8_trim_whitespace(pc.if_else(shaped, array, pa.scalar(None, pa.string())))
     parsed = pc.cast(cleaned, arrow_type)
@@ -117,6 +115,36 @@ def _parse_text(
     return out
 
 
+def is_arrow_text(values: pd.Series) -> bool:
+    """Whether ``values`` holds Arrow-backed strings (``read_raw(..., arrow_strings=True)``)."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(
+            dtype.pyarrow_dtype
+        )
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def text_array(values: pd.Series, missing: pd.Series) -> pa.Array:
+    """The column as an Arrow string array, null where ``missing``.
+
+    Arrow-backed columns are used as they are (no copy into Python objects); object columns
+    are converted once, and values that are not text (numbers in a notebook frame) by ``str``.
+    """
+    if is_arrow_text(values):
+        array = pa.array(values)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        array = array.cast(pa.string())
+    else:
+        text = values.astype(object).where(~missing, None)
+        try:
+            array = pa.array(text, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: compare their text
+            array = pa.array(text.map(lambda v: None if v is None else str(v)), type=pa.string())
+    return pc.if_else(pa.array(missing.to_numpy(dtype=bool)), pa.scalar(None, pa.string()), array)
+
+
 def _boolean(
     values: pd.Series, missing: pd.Series, field: Field
 ) -> tuple[pd.Series, pd.Series]:
@@ -124,12 +152,20 @@ def _boolean(
         typed = values.astype("boolean")
         bad = pd.Series(False, index=values.index)
     else:
-        lookup: dict[object, bool] = {v: True for v in field.true_values}
-        lookup.update({v: False for v in field.false_values})
-        lookup.update({True: True, False: False})  # also 1 and 0, which hash alike
-        text = values.astype(object).where(~missing, None)
-        typed = text.map(lookup).astype("boolean")
-        bad = typed.isna() & ~missing
+        if ptypes.is_object_dtype(values):  # Python bools in a notebook frame
+            values = values.map(
+                lambda v: field.true_values[0] if v is True
+                else field.false_values[0] if v is False else v
+            )
+        array = text_array(values, missing)
+        true = pc.is_in(array, value_set=pa.array(field.true_values)).to_numpy(
+            zero_copy_only=False
+        )
+        false = pc.is_in(array, value_set=pa.array(field.false_values)).to_numpy(
+            zero_copy_only=False
+        )
+        typed = pd.Series(pd.arrays.BooleanArray(true, ~(true | false)), index=values.index)
+        bad = pd.Series(~(true | false), index=values.index) & ~missing
     typed = typed.where(~missing, pd.NA)
     if field.required and not typed.isna().any():
         typed = typed.astype(bool)
@@ -142,6 +178,8 @@ def _date(values: pd.Series, missing: pd.Series, field: Field) -> tuple[pd.Serie
         typed = typed.astype("datetime64[ns]").dt.normalize()
         return typed.where(~missing), pd.Series(False, index=values.index)
     fmt = field.format if field.format and field.format not in ("default", "any") else ISO_DATE
+    if is_arrow_text(values):
+        return _date_arrow(values, missing, fmt)
     text = values.astype(object).where(~missing, None)
     typed = pd.to_datetime(text, format=fmt, errors="coerce")
     failed = typed.isna() & ~missing
@@ -153,6 +191,38 @@ def _date(values: pd.Series, missing: pd.Series, field: Field) -> tuple[pd.Serie
             typed.loc[is_date[is_date].index] = pd.to_datetime(objects[is_date].map(str).str[:10])
             failed = typed.isna() & ~missing
     return typed.astype("datetime64[ns]"), failed
+
+
+def _date_arrow(values: pd.Series, missing: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
+    """Dates from Arrow strings. Arrow's strptime rolls 2023-02-30 over to 2023-03-02, so a
+    date counts only when formatting it back gives the text it came from."""
+    array = text_array(values, missing)
+    parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
+    if fmt == ISO_DATE:  # compare year, month, day with the text (strftime is slow)
+        exact = pc.match_substring_regex(array, f"^{_ISO_SHAPE}$")
+        for start, stop, part in ((0, 4, pc.year), (5, 7, pc.month), (8, 10, pc.day)):
+            text_part = pc.cast(
+                pc.utf8_slice_codeunits(pc.if_else(exact, array, "0000-00-00"), start, stop),
+                pa.int64(),
+            )
+            exact = pc.and_(exact, pc.equal(text_part, part(parsed)))
+    else:
+        exact = pc.equal(pc.strftime(parsed, format=fmt), array)
+    exact = pc.fill_null(exact, False)
+    lowest, highest = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+    in_range = pc.and_(
+        pc.greater_equal(parsed, pa.scalar(lowest.to_pydatetime(), pa.timestamp("s"))),
+        pc.less_equal(parsed, pa.scalar(highest.to_pydatetime(), pa.timestamp("s"))),
+    )
+    good = pc.and_(exact, pc.fill_null(in_range, False))
+    kept = pc.if_else(good, parsed, pa.scalar(None, pa.timestamp("s")))
+    typed = pd.Series(
+        kept.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False),
+        index=values.index,
+        dtype="datetime64[ns]",
+    )
+    failed = pd.Series(~good.to_numpy(zero_copy_only=False), index=values.index) & ~missing
+    return typed, failed
 
 
 def impossible_dates(values: pd.Series, bad: pd.Series) -> pd.Series:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+from pandas.api import types as ptypes
 
 from data_dictionary.coerce import coerce, impossible_dates
 from data_dictionary.exceptions import (
@@ -155,7 +156,7 @@ def _pandera_problems(
                 rows = rows[~bad_rows[column].to_numpy()[rows]]
                 if not len(rows):
                     continue
-            values = raw[column].to_numpy()[rows]
+            values = raw[column].iloc[rows].to_numpy()
             frames.append(
                 pd.DataFrame(
                     {
@@ -186,7 +187,9 @@ def _pandera_column(field: Field) -> pa.Column:
         pattern = c["pattern"]
         checks.append(
             pa.Check(
-                lambda s, p=pattern: s.astype(str).str.fullmatch(p),
+                lambda s, p=pattern: (
+                    s if ptypes.is_string_dtype(s) else s.astype(str)
+                ).str.fullmatch(p),
                 error="pattern",
                 ignore_na=True,
             )
@@ -261,7 +264,8 @@ def _row_check(table: str, check, typed: pd.DataFrame, raw: pd.DataFrame) -> pd.
     failing = ok[~ok.astype(bool)].index.to_numpy()
     if not len(failing):
         return problems_frame()
-    lv, rv = raw[check.field].to_numpy()[failing], raw[check.other].to_numpy()[failing]
+    lv = raw[check.field].iloc[failing].to_numpy()
+    rv = raw[check.other].iloc[failing].to_numpy()
     return pd.DataFrame(
         {
             "table": table,

@@ -72,7 +72,7 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
             report.error = f"'data.{name}' file not found: {path}"
             continue
         try:
-            raw = read_raw(path)
+            raw = read_raw(path, arrow_strings=True)  # no Python object per cell
         except DyadlabError as error:
             report.error = str(error)
             continue

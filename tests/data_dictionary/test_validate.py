@@ -347,3 +347,32 @@ def test_required_when_patients_need_a_person_and_providers_a_type() -> None:
         "a value is required when role is 'patient', got nothing",
         "a value is required when role is 'provider', got nothing",
     ]
+
+
+def test_arrow_strings_give_the_same_problems_and_values(tmp_path: Path) -> None:
+    """``read_raw(arrow_strings=True)`` (used by dyadlab validate) must agree with the
+    object-column path on every kind of problem and on every typed value."""
+    bad = (
+        DELIVERIES.replace("D003,p001,2023-01-05", "D002,p001,2023-02-30")
+        .replace(",28,white,medicaid,1,true", ",x,white,medicare,1,maybe")
+        .replace("2022-08-15,east,24", "15/08/2022,east,24")
+        .replace("2021-06-02,south,", "2021-06-02,,")
+    )
+    found = {}
+    for name, text in (("bad", bad), ("good", DELIVERIES)):
+        path = tmp_path / "deliveries.csv"
+        path.write_text(text)
+        plain, plain_problems = dd.check_table(dd.read_raw(path), "deliveries")
+        arrow, arrow_problems = dd.check_table(dd.read_raw(path, arrow_strings=True), "deliveries")
+        pd.testing.assert_frame_equal(
+            plain_problems.astype({"value": object}), arrow_problems.astype({"value": object})
+        )
+        for column in plain.columns:
+            left = plain[column].astype(object).where(plain[column].notna(), None).tolist()
+            right = arrow[column].astype(object).where(arrow[column].notna(), None).tolist()
+            assert left == right, column
+        found[name] = arrow_problems
+    assert len(found["good"]) == 0
+    assert set(found["bad"]["check"]) == {
+        "date_exists", "type", "enum", "field_uniqueness", "not_nullable",
+    }
