@@ -645,34 +645,61 @@ def _assemble(turns: list[_Turn]) -> str:
 # ---------------------------------------------------------------------------------- coders
 
 
+@dataclass(frozen=True)
+class _CoderHabits:
+    """How one simulated coder deviates from the truth (rates per applied code).
+
+    ``miss``: per-code probability of not applying a code that is there (a coder is
+    blind to some codes more than others); ``swap``: probability of applying a neighbouring
+    code instead; ``habit``: one confusion this coder makes three times as often (e.g.
+    always reading provider_mistrust as stigma); ``whole``: probability of coding the whole
+    utterance instead of the sentences; ``liberal``: scales added codes.
+    """
+
+    miss: dict[str, float]
+    swap: float
+    habit: tuple[str, str]
+    whole: float
+    liberal: float
+
+
+def _habits(coder: str, seed: int) -> _CoderHabits:
+    rng = _rng(seed, "habits", coder)
+    miss = {code: 0.07 * rng.uniform(0.5, 1.6) for code in CODES}
+    source = rng.choice(CODES)
+    habit = (source, rng.choice(NEIGHBOURS[source]))
+    whole = 0.08 if coder == "coder_a" else 0.16
+    return _CoderHabits(miss, 0.05, habit, whole, 1.0 if coder == "coder_a" else 1.4)
+
+
 def _coder_spans(
-    turn: _Turn, rng: random.Random, liberal: float
+    turn: _Turn, rng: random.Random, habits: _CoderHabits
 ) -> list[tuple[str, int, int, str]]:
     """One simulated coder's spans for a turn, derived from the truth with realistic noise."""
     out: list[tuple[str, int, int, str]] = []
     length = len(turn.utterance)
     for span in turn.spans:
-        r = rng.random()
-        if r < 0.07:
+        if rng.random() < habits.miss[span.code]:
             continue  # missed
         code = span.code
         memo = ""
-        if r < 0.07 + 0.055:
-            code = rng.choice(NEIGHBOURS[span.code])
+        habitual = span.code == habits.habit[0]
+        if rng.random() < habits.swap * (3 if habitual else 1):
+            code = habits.habit[1] if habitual else rng.choice(NEIGHBOURS[span.code])
             if rng.random() < 0.3:
                 memo = f"Could also be {span.code}."
         start, end = span.start, span.end
         b = rng.random()
         inside = [s for s in turn.sentences if s[0] >= start and s[1] <= end]
-        if b < 0.10:
+        if b < habits.whole:
             start, end = 0, length
-        elif b < 0.22 and len(inside) > 1:
+        elif b < habits.whole + 0.12 and len(inside) > 1:
             # drop the first or the last sentence of a multi-sentence segment
             if rng.random() < 0.5:
                 start, end = inside[0][0], inside[-2][1]
             else:
                 start = inside[1][0]
-        elif b < 0.32:
+        elif b < habits.whole + 0.22:
             before = [s for s in turn.sentences if s[1] <= start]
             after = [s for s in turn.sentences if s[0] >= end]
             if after and rng.random() < 0.5:
@@ -680,9 +707,13 @@ def _coder_spans(
             elif before:
                 start = before[-1][0]
         out.append((code, start, end, memo))
-        if rng.random() < 0.025 * liberal:
+        if rng.random() < 0.025 * habits.liberal:
             out.append((rng.choice(NEIGHBOURS[span.code]), start, end, "Double-coded."))
-    if not turn.spans and len(turn.utterance.split()) > 12 and rng.random() < 0.025 * liberal:
+    if (
+        not turn.spans
+        and len(turn.utterance.split()) > 12
+        and rng.random() < 0.025 * habits.liberal
+    ):
         code = rng.choice(CODES)
         out.append((code, 0, length, "Tentative."))
     return out
@@ -690,6 +721,7 @@ def _coder_spans(
 
 def _codings(transcript_id: str, turns: list[_Turn], seed: int) -> list[dict]:
     rows: list[dict] = []
+    habits = {coder: _habits(coder, seed) for coder in CODERS}
     for layer in ("consensus", *CODERS):
         rng = _rng(seed, transcript_id, layer)
         counter = 0
@@ -699,7 +731,7 @@ def _codings(transcript_id: str, turns: list[_Turn], seed: int) -> list[dict]:
             if layer == "consensus":
                 spans = [(s.code, s.start, s.end, "") for s in turn.spans]
             else:
-                spans = _coder_spans(turn, rng, 1.0 if layer == "coder_a" else 1.4)
+                spans = _coder_spans(turn, rng, habits[layer])
             seen: set[tuple[str, int, int]] = set()
             for code, start, end, memo in spans:
                 start, end = _trim(turn.utterance, start, end)
