@@ -47,6 +47,25 @@ GIVEN_NAMES = frozenset(
     theresa thomas tiffany timothy tina toni tonya tracy travis trevor trinity troy tyler
     valerie vanessa veronica vicky victor victoria violet wanda wendy whitney william willow
     wyatt xavier yolanda zachary zoe zoey
+    aiden ayden brayden braden jayden kayden kaden hayden landon brandon grayson greyson
+    easton jaxon jaxson jackson paxton colton bentley brantley maverick kingston weston
+    sawyer hudson carter lincoln asher bryson camden ryder parker declan everett ezra
+    leo levi lucas mateo nolan oliver rowan silas theo theodore waylon wesley kaiden
+    aubree aurora avery brielle brinley emery harlow hazel kinsley kennedy khloe kylie
+    lainey lila londyn lyla mila nova paisley piper quinn reagan remi sloane stella
+    raelynn everly adalynn addilyn ainsley alaina alayna ansley ariah arya athena aspen
+    blair briella brynn cali charlee collins delilah eden elaina eliana emersyn emery
+    gianna hadley haven ivy jolie journee josie juniper kaia kali kamila katalina kenzie
+    lennon leighton lilah lillie lola luna macie maci mckenna mckenzie nyla oakley
+    rylee ryleigh sage saylor scarlet shiloh sutton tatum teagan vivian wren zara
+    amari jalen jamal jaylen kendrick malik marquis tyrone deshawn dante demetrius
+    lakisha latoya tamika shanice aaliyah imani kiara jazmine tiana destinee
+    lupe guadalupe marisol yesenia araceli esmeralda alejandra daniela fernanda
+    santiago diego alejandro
+    bobby billy jimmy tommy danny kenny randy ronnie stevie jojo bubba
+    becca bree brie chrissy deb dee jess kat kels liz lizzie mel nat nikki sam steph tori
+    beverly bonnie delores dolores earl eugene harold howard irene lois marjorie mildred
+    norma phyllis ralph roger russell vernon walter wayne
     """.split()
 )
 
@@ -57,6 +76,7 @@ WORD_NAMES = frozenset(
     destiny trinity serenity patience charity mercy precious heaven angel bill mark pat sue
     art bob rich frank chase hunter cash sky skylar willow ruby jade lily holly ivy melody
     harmony journey miracle genesis justice royal king prince major august jan lee kay
+    christian sage haven eden nova aspen juniper paisley shiloh
     """.split()
 )
 
