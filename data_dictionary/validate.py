@@ -80,7 +80,9 @@ def validate(
 
 
 def check_table(df: pd.DataFrame, table: str | Schema) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(typed frame, problems frame)`` without raising; :func:`validate` is the public face."""
+    """``(typed frame, problems frame)`` without raising — for tools that report problems
+    themselves (``dyadlab validate``); :func:`validate` raises instead. The problems frame is
+    empty when the table is clean."""
     schema = table if isinstance(table, Schema) else load_schema(table)
     original_index = df.index
     raw = df.reset_index(drop=True)
@@ -96,8 +98,8 @@ def check_table(df: pd.DataFrame, table: str | Schema) -> tuple[pd.DataFrame, pd
             records.append(
                 _frame(
                     schema.name, None, field.name, "column_present", None,
-                    f"missing column '{field.name}' ({field.title or field.type}); "
-                    f"expected columns: {', '.join(schema.field_names)}",
+                    f"missing column '{field.name}' ({field.title or field.type}), "
+                    f"required by the {schema.name} data dictionary",
                 )
             )
             continue
