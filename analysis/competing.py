@@ -140,47 +140,48 @@ def _gray_stratum(time, code, group, n_groups, rho):
     cov = np.zeros((g1, g1))
     fm = 0.0
     bounds = np.flatnonzero(np.diff(time)) + 1
-    for block in np.split(np.arange(len(time)), bounds):
-        d = np.zeros((3, n_groups))
-        np.add.at(d, (code[block], group[block]), 1.0)
-        nd1, nd2 = d[1].sum(), d[2].sum()
-        if nd1 or nd2:
-            active = at_risk > 0
-            rs = np.where(active, at_risk, 1.0)
-            skm = np.where(active, skmm * (at_risk - d[1] - d[2]) / rs, skm)
-            f1 = np.where(active, f1m + skmm * d[1] / rs, f1)
-            t1 = np.where(active, at_risk / skmm, 0.0)
-            tr = t1.sum()
-            tq = np.where(active, at_risk * (1 - f1m) / skmm, 0.0).sum()
-            f = fm + nd1 / tr
-            fb = (1 - fm) ** rho
-            a = fb * (np.diag(t1) - np.outer(t1, t1) / tr)
-            c += a * nd1 / (tr * (1 - fm))
-            if tq > 0:
-                expected = nd1 * at_risk * (1 - f1m) / (skmm * tq)
-                score += np.where(active, fb * (d[1] - expected), 0.0)[:g1]
-            if nd1 > 0:
-                for k in np.flatnonzero(active):
-                    t4 = 1 - (1 - f) / skm[k] if skm[k] > 0 else 1.0
-                    t5 = 1 - (nd1 - 1) / (tr * skmm[k] - 1) if nd1 > 1 else 1.0
-                    t3 = t5 * skmm[k] * nd1 / (tr * at_risk[k])
-                    v3[k] += t4 * t4 * t3
-                    t1k = a[:g1, k] - t4 * c[:g1, k]
-                    v2[:, k] += t1k * t4 * t3
-                    cov += np.outer(t1k, t1k) * t3
-            if nd2 > 0:
-                for k in np.flatnonzero((skm > 0) & (d[2] > 0)):
-                    t4 = (1 - f) / skm[k]
-                    t5 = 1 - (d[2, k] - 1) / (at_risk[k] - 1) if d[2, k] > 1 else 1.0
-                    t3 = t5 * skmm[k] ** 2 * d[2, k] / at_risk[k] ** 2
-                    v3[k] += t4 * t4 * t3
-                    t1k = t4 * c[:g1, k]
-                    v2[:, k] -= t1k * t4 * t3
-                    cov += np.outer(t1k, t1k) * t3
-            fm = f
-            f1m = f1.copy()
-            skmm = skm.copy()
-        at_risk -= np.bincount(group[block], minlength=n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):  # empty groups are masked out
+        for block in np.split(np.arange(len(time)), bounds):
+            d = np.zeros((3, n_groups))
+            np.add.at(d, (code[block], group[block]), 1.0)
+            nd1, nd2 = d[1].sum(), d[2].sum()
+            if nd1 or nd2:
+                active = at_risk > 0
+                rs = np.where(active, at_risk, 1.0)
+                skm = np.where(active, skmm * (at_risk - d[1] - d[2]) / rs, skm)
+                f1 = np.where(active, f1m + skmm * d[1] / rs, f1)
+                t1 = np.where(active, at_risk / skmm, 0.0)
+                tr = t1.sum()
+                tq = np.where(active, at_risk * (1 - f1m) / skmm, 0.0).sum()
+                f = fm + nd1 / tr
+                fb = (1 - fm) ** rho
+                a = fb * (np.diag(t1) - np.outer(t1, t1) / tr)
+                c += a * nd1 / (tr * (1 - fm))
+                if tq > 0:
+                    expected = nd1 * at_risk * (1 - f1m) / (skmm * tq)
+                    score += np.where(active, fb * (d[1] - expected), 0.0)[:g1]
+                if nd1 > 0:
+                    for k in np.flatnonzero(active):
+                        t4 = 1 - (1 - f) / skm[k] if skm[k] > 0 else 1.0
+                        t5 = 1 - (nd1 - 1) / (tr * skmm[k] - 1) if nd1 > 1 else 1.0
+                        t3 = t5 * skmm[k] * nd1 / (tr * at_risk[k])
+                        v3[k] += t4 * t4 * t3
+                        t1k = a[:g1, k] - t4 * c[:g1, k]
+                        v2[:, k] += t1k * t4 * t3
+                        cov += np.outer(t1k, t1k) * t3
+                if nd2 > 0:
+                    for k in np.flatnonzero((skm > 0) & (d[2] > 0)):
+                        t4 = (1 - f) / skm[k]
+                        t5 = 1 - (d[2, k] - 1) / (at_risk[k] - 1) if d[2, k] > 1 else 1.0
+                        t3 = t5 * skmm[k] ** 2 * d[2, k] / at_risk[k] ** 2
+                        v3[k] += t4 * t4 * t3
+                        t1k = t4 * c[:g1, k]
+                        v2[:, k] -= t1k * t4 * t3
+                        cov += np.outer(t1k, t1k) * t3
+                fm = f
+                f1m = f1.copy()
+                skmm = skm.copy()
+            at_risk -= np.bincount(group[block], minlength=n_groups)
     cg = c[:g1]
     cov += (cg * v3) @ cg.T + cg @ v2.T + v2 @ cg.T
     return score, cov

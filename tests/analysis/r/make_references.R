@@ -184,6 +184,17 @@ ref$cuminc_mgus2_sex <- list(
   F2 = cuminc_tab(ci[["F 2"]]), M2 = cuminc_tab(ci[["M 2"]]),
   tests = list(cause = rownames(ci$Tests), stat = unname(ci$Tests[, "stat"]),
                p = unname(ci$Tests[, "pv"]), df = unname(ci$Tests[, "df"])))
+# Gray's test stratified by age >= 70, and with rho = 1
+mg$old <- as.numeric(mg$age >= 70)
+ci <- cuminc(mg$etime, mg$event, group = mg$sex, strata = mg$old)
+ref$gray_mgus2_sex_strata <- list(stat = unname(ci$Tests[, "stat"]), p = unname(ci$Tests[, "pv"]))
+ci <- cuminc(mg$etime, mg$event, group = mg$sex, rho = 1)
+ref$gray_mgus2_sex_rho1 <- list(stat = unname(ci$Tests[, "stat"]), p = unname(ci$Tests[, "pv"]))
+# three groups (age band), cause 1 and 2
+mg$band <- cut(mg$age, c(0, 60, 75, 200), labels = c("a", "b", "c"))
+ci <- cuminc(mg$etime, mg$event, group = mg$band)
+ref$gray_mgus2_band <- list(stat = unname(ci$Tests[, "stat"]), p = unname(ci$Tests[, "pv"]),
+                            df = unname(ci$Tests[, "df"]))
 # multi-state survfit (Aalen-Johansen), for the point estimate
 ms <- survfit(Surv(etime, factor(event)) ~ 1, data = mg)
 ref$aj_mgus2 <- list(time = ms$time, pcm = ms$pstate[, 2], death = ms$pstate[, 3],
