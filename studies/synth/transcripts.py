@@ -249,7 +249,37 @@ def _truthy(value: object) -> bool:
 # ---------------------------------------------------------------------------------- personas
 
 
-def _patient_persona(delivery: pd.Series, rng: random.Random) -> _Persona:
+_NUMBER_WORDS = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
+
+
+def _months(delivery_date: object, interview_date: object) -> str:
+    """The baby's age at the interview in words ("seven"), two to twelve months."""
+    try:
+        days = (pd.Timestamp(interview_date) - pd.Timestamp(delivery_date)).days
+    except (TypeError, ValueError):
+        days = 180
+    if pd.isna(days):
+        days = 180
+    months = min(max(round(days / 30.4), 2), 12)
+    return _NUMBER_WORDS[months - 1]
+
+
+def _patient_persona(
+    delivery: pd.Series, rng: random.Random, interview_date: object = None
+) -> _Persona:
     girl = rng.random() < 0.5
     baby = rng.choice(bg.BABY_NAMES_GIRL if girl else bg.BABY_NAMES_BOY)
     women = rng.sample(bg.ADULT_WOMEN, 7)
@@ -336,6 +366,7 @@ def _patient_persona(delivery: pd.Series, rng: random.Random) -> _Persona:
             "the hospital",
         ],
         "carewho": ["the hospital", "the clinic", "the nurses", "CPS"],
+        "age_months": _months(delivery.get("delivery_date"), interview_date),
     }
     slots.update({name: list(items) for name, items in DETAILS.items()})
     names = frozenset([baby, partner, *women, clinic.split()[0], *towns, "Ms."])
@@ -873,7 +904,7 @@ def generate_interviews(
                     row=row_number,
                     field="person_id",
                 )
-            persona = _patient_persona(delivery, rng)
+            persona = _patient_persona(delivery, rng, when)
         elif role == "provider":
             ptype = row.get("provider_type")
             ptype = "nurse" if ptype is None or pd.isna(ptype) else str(ptype).strip()

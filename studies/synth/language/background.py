@@ -203,7 +203,8 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
         "[My older one|My oldest|{His} big brother] was [staying with|over at] [{family}'s|my cousin's|a friend's] [place|house] [during all that|while I was in there].",
         "[I kept|I still have] [the|all the] [papers|bracelets|pictures] from [the hospital|that week|that stay] [in a box|in a drawer|on my phone].",
         "[Honestly|I mean], [I've|I have] [told this story|talked about this] [a bunch of times|in group|to my counselor] [already|before], so [it's easier now|it's not as hard now].",
-        "[It's|That's] [been|] [almost|like|about] [five|six|eight|nine] months [now|ago now|already], [time flies|crazy how fast it goes].",
+        "[It's been|That's been|{Baby}'s] [almost|like|about] {age_months} months [now|already], [time flies|crazy how fast it goes].",
+        "[{Baby} is|{He}'s] {age_months} months [old|] [now|this week], [and|so] [{he}'s crawling|{he}'s rolling over|{he}'s sitting up|{he}'s laughing at everything] [already|now].",
         "[The room|Our room] was [right by|next to|down the hall from] [the nurses' station|the elevator|the NICU doors], so [it was loud|there was always noise|people were in and out].",
     ],
     "backchannel": [
