@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     summary = (
         f"{study.id}: {len(checked)} tables, {rows:,} rows, no problems"
         if not total
-        else f"{study.id}: {total:,} problem{'s' if total != 1 else ''} in "
+        else f"{study.id}: {_count(total)} in "
         f"{', '.join(r.name for r in bad)} ({len(checked)} tables, {rows:,} rows)"
     )
     if args.json:
@@ -144,13 +144,13 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"{study.name} ({study.path})")
     for r in reports:
-        state = "ok" if not r.n_problems else f"{r.n_problems:,} problems"
+        state = "ok" if not r.n_problems else _count(r.n_problems)
         count = f"{r.rows:>10,} rows" if r.rows is not None else " " * 15
         print(f"  {r.name:<13}{count}  {state}")
     if total:
         for r in bad:
             where = f" ({r.file})" if r.file else ""
-            print(f"{r.name}{where}: {r.n_problems:,} problems", file=sys.stderr)
+            print(f"{r.name}{where}: {_count(r.n_problems)}", file=sys.stderr)
             if r.error:
                 print(f"  {r.error}", file=sys.stderr)
             for _, problem in r.problems.head(SHOWN_PER_TABLE).iterrows():
@@ -162,6 +162,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(summary)
     return 0
+
+
+def _count(n: int) -> str:
+    return f"{n:,} problem{'s' if n != 1 else ''}"
 
 
 def _records(problems: pd.DataFrame) -> list[dict]:
