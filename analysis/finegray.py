@@ -106,10 +106,11 @@ def fine_gray(
     from analysis.cox import cox
     from analysis.design import variables_of
 
-    data = _frame.complete_rows(df, [duration, status, *variables_of(df, covariates)])
+    used = variables_of(df, covariates)
+    data = _frame.complete_rows(df, [duration, status, *used])
     time = _frame.durations(data, duration)
     codes = _frame.status_codes(data, status)
-    expanded = expand(data, time, codes, cause)
+    expanded = expand(data[used], time, codes, cause)  # copy only the covariate columns
     result = cox(
         expanded,
         "_fg_stop",
