@@ -13,6 +13,8 @@ Targets: apply-code p95 < 50 ms; 20,000-word page < 300 ms.
 
 from __future__ import annotations
 
+import contextlib
+import random
 import re
 import statistics
 import subprocess
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -71,7 +74,7 @@ def _codes() -> list[dict]:
     return [{"id": f"code_{i}", "name": f"Code {i}", "color": "#0072B2"} for i in range(16)]
 
 
-def _serve(url: str, port: int) -> None:
+def _serve(url: str, port: int, group_commit: bool = True) -> None:
     """Child process: seed the store and serve the app until killed."""
     import uvicorn
 
@@ -81,7 +84,7 @@ def _serve(url: str, port: int) -> None:
     from coding.web.data import from_objects
 
     big = _big_transcript()
-    store = CodingStore(url, password_hasher=FAST_HASHER)
+    store = CodingStore(url, password_hasher=FAST_HASHER, group_commit=group_commit)
     store.register_transcripts({big.id: big.text})
     store.add_user("lead1", "lead", PASSWORD)
     for i in range(N_CODERS):
@@ -104,23 +107,28 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def main(quick: bool = False) -> None:
+    rounds = 10 if quick else 40
+    # baseline in the same run: the same server with one commit per write
+    for group_commit in (False, True):
+        label = "group commit" if group_commit else "one commit per write (baseline)"
+        print(f"### store: {label}")
+        with _server(group_commit) as base:
+            _run(base, rounds, pages=group_commit)
+
+
+@contextlib.contextmanager
+def _server(group_commit: bool) -> Iterator[str]:
+    """A uvicorn server in its own process on a fresh SQLite store; yields its base URL."""
     import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    rounds = 10 if quick else 40
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite"
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                f"from benchmarks.bench_web import _serve; _serve({url!r}, {port})",
-            ],
-            cwd=ROOT,
-        )
+        code = f"from benchmarks.bench_web import _serve; _serve({url!r}, {port}, {group_commit})"
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
         try:
             deadline = time.monotonic() + 120
             while True:
@@ -131,15 +139,26 @@ def main(quick: bool = False) -> None:
                     if time.monotonic() > deadline or proc.poll() is not None:
                         raise RuntimeError("benchmark server did not start") from None
                     time.sleep(0.2)
-            _run(base, rounds)
+            yield base
         finally:
             proc.kill()
             proc.wait()
 
 
-def _run(base: str, rounds: int) -> None:
+def _run(base: str, rounds: int, pages: bool = True) -> None:
     big = _big_transcript()
     sessions = [_login(base, f"coder_{i}") for i in range(N_CODERS)]
+    for think in (0.0, 0.2):
+        what = "no pause (saturation)" if think == 0 else f"a {think * 1000:.0f} ms pause (±50%)"
+        print(f"10 coders, each step after {what}:")
+        _load(big, sessions, rounds, think)
+    if pages:
+        _pages(big, sessions[0][0], rounds)
+
+
+def _load(big, sessions, rounds: int, think: float) -> None:
+    rng = random.Random(0)
+    pauses = [think * (0.5 + rng.random()) for _ in range(3 * rounds * N_CODERS)]
     apply_ms: list[float] = []
     delete_ms: list[float] = []
     baseline_ms: list[float] = []
@@ -152,31 +171,26 @@ def _run(base: str, rounds: int) -> None:
         mine_a, mine_d, mine_b = [], [], []
         barrier.wait()
         for r in range(rounds):
-            start = (k * 997 + r * 131) % (len(big.turns) - 1)
-            turn = big.turns[start]
+            pause = pauses[(k * rounds + r) * 3 : (k * rounds + r) * 3 + 3]
+            turn = big.turns[(k * 997 + r * 131) % (len(big.turns) - 1)]
+            body = {"code_id": f"code_{r % 16}", "start": turn["start"], "end": turn["start"] + 40}
+            time.sleep(pause[0])
             t0 = time.perf_counter()
-            made = client.post(
-                "/api/transcripts/BIG/codings",
-                headers=headers,
-                json={
-                    "code_id": f"code_{r % 16}",
-                    "start": turn["start"],
-                    "end": turn["start"] + 40,
-                },
-            )
-            t1 = time.perf_counter()
+            made = client.post("/api/transcripts/BIG/codings", headers=headers, json=body)
+            mine_a.append((time.perf_counter() - t0) * 1000)
             assert made.status_code == 201, made.text
             coding = made.json()
+            time.sleep(pause[1])
+            t0 = time.perf_counter()
             gone = client.delete(
                 f"/api/codings/{coding['id']}?version={coding['version']}", headers=headers
             )
-            t2 = time.perf_counter()
+            mine_d.append((time.perf_counter() - t0) * 1000)
             assert gone.status_code == 200, gone.text
+            time.sleep(pause[2])
+            t0 = time.perf_counter()
             client.get("/api/me")
-            t3 = time.perf_counter()
-            mine_a.append((t1 - t0) * 1000)
-            mine_d.append((t2 - t1) * 1000)
-            mine_b.append((t3 - t2) * 1000)
+            mine_b.append((time.perf_counter() - t0) * 1000)
         with lock:
             apply_ms.extend(mine_a)
             delete_ms.extend(mine_d)
@@ -207,7 +221,8 @@ def _run(base: str, rounds: int) -> None:
         )
     print(f"  target apply-code p95 < 50 ms: {'met' if _pct(apply_ms, 0.95) < 50 else 'MISSED'}")
 
-    client, _ = sessions[0]
+
+def _pages(big, client: httpx.Client, rounds: int) -> None:
     words = len(big.text.split())
     timings = {}
     for name, path in (

@@ -137,9 +137,19 @@ class CodingStore:
         An ``argon2.PasswordHasher``; the default is argon2-cffi's (argon2id, t=3, 64 MiB).
         Tests pass a cheaper one; stored hashes carry their parameters, and a login with a
         hash made under other parameters re-hashes it with these.
+    group_commit:
+        SQLite only: let concurrent writes of this process share one durable commit
+        (:mod:`coding.store_commit`); False commits each write on its own (the benchmark's
+        baseline).
     """
 
-    def __init__(self, url: str, password_hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        password_hasher: PasswordHasher | None = None,
+        *,
+        group_commit: bool = True,
+    ) -> None:
         self.url = url
         self._hasher = password_hasher or DEFAULT_HASHER
         self._dummy_hash: str | None = None
@@ -147,7 +157,9 @@ class CodingStore:
         # SQLite: one writer at a time and one disk flush per commit, so this process's
         # concurrent writes share commits (coding.store_commit); PostgreSQL does its own.
         self._committer = (
-            GroupCommitter(self._write) if self._write.dialect.name == "sqlite" else None
+            GroupCommitter(self._write)
+            if group_commit and self._write.dialect.name == "sqlite"
+            else None
         )
         s.create_schema(self._write)
 
