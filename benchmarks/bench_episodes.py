@@ -35,6 +35,9 @@ SIZES_FULL = (10_000, 100_000, 1_000_000)
 PANDAS_MAX = 100_000
 ENGINES = ("pandas", "duckdb-frame", "duckdb", "spark", "cohort")
 WORKER_TIMEOUT = 1800
+# DuckDB's default memory limit is 80% of RAM; the target is a peak below 4 GB, so the
+# benchmark caps it (DuckDB spills sorts to its temp directory beyond that).
+DUCKDB_MEMORY = "2500MB"
 
 
 def main(
@@ -171,11 +174,14 @@ def worker(engine: str, folder: Path) -> None:
     if engine in ("pandas", "duckdb-frame"):
         frame = pd.read_parquet(fills_path)
         started = time.perf_counter()
-        episodes = derive_episodes(frame, engine="duckdb" if engine == "duckdb-frame" else engine)
+        if engine == "pandas":
+            episodes = derive_episodes(frame, engine="pandas")
+        else:
+            episodes = derive_episodes(frame, engine="duckdb", backend=_duckdb(connect, folder))
         result["seconds"] = round(time.perf_counter() - started, 2)
     elif engine == "duckdb":
         started = time.perf_counter()
-        con = connect("duckdb")
+        con = _duckdb(connect, folder)
         episodes = normalise_episodes(derive_episodes(con.read_parquet(fills_path)).to_pandas())
         result["seconds"] = round(time.perf_counter() - started, 2)
     elif engine == "spark":
@@ -208,7 +214,7 @@ def worker(engine: str, folder: Path) -> None:
         events = pd.read_parquet(folder / "events.parquet")
         started = time.perf_counter()
         episodes = normalise_episodes(
-            derive_episodes(connect("duckdb").read_parquet(fills_path)).to_pandas()
+            derive_episodes(_duckdb(connect, folder).read_parquet(fills_path)).to_pandas()
         )
         derived = time.perf_counter() - started
         cohort = build_cohort(deliveries, None, events, episodes=episodes)
@@ -225,6 +231,14 @@ def worker(engine: str, folder: Path) -> None:
     result["episodes"] = len(episodes)
     episodes.to_parquet(folder / f"episodes_{engine}.parquet", index=False)
     print(json.dumps(result), flush=True)
+
+
+def _duckdb(connect, folder: Path):
+    con = connect("duckdb")
+    con.raw_sql(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    con.raw_sql(f"SET temp_directory = '{folder / 'duckdb_tmp'}'")
+    con.raw_sql("SET preserve_insertion_order = false")
+    return con
 
 
 if __name__ == "__main__":
