@@ -71,7 +71,10 @@ WEIBULL_SHAPE = 0.9
 WEIBULL_SCALE = 370.0
 #: Later episodes (restarts, postpartum initiations) are less stable.
 RESTART_LOG_HR = np.log(1.35)
-RESTART_PROBABILITY = (0.40, 0.25)  # after the first and the second discontinuation
+RESTART_PROBABILITY = (0.40, 0.25)
+#: Share of deliveries without MOUD at delivery that had a prenatal episode which stopped
+#: 75-180 days before delivery (when the initiation week leaves room for it).
+PRENATAL_STOP_SHARE = 0.45  # after the first and the second discontinuation
 MAX_POSTPARTUM_EPISODES = 3
 #: Days from the intended end of an episode to a restart: always more than 30 days of
 #: supply plus 45 days uncovered, so a 30-day gap rule sees a new episode.
@@ -91,8 +94,9 @@ class CohortTruth:
         The ``deliveries`` table (without ``coverage_end_date``, which events add).
     spans:
         One row per true treatment span: ``delivery`` (row position in ``deliveries``),
-        ``person`` (integer person index), ``episode`` (1 = the span covering delivery or the
-        first postpartum initiation), ``drug`` (code in :data:`DRUGS`), ``start``/``end``
+        ``person`` (integer person index), ``episode`` (0 = a prenatal span that stopped before
+        delivery, 1 = the span covering delivery or the first postpartum initiation, 2, 3 =
+        restarts), ``drug`` (code in :data:`DRUGS`), ``start``/``end``
         (days from delivery, ``[start, end)``; negative = prenatal), ``ended`` (True when
         the person stopped, False when the span runs to the simulation horizon).
     person:
@@ -195,6 +199,15 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
     prenatal_days = gest_days - (week * 7 + rng.integers(0, 7, n))
     prenatal_days = np.maximum(prenatal_days, 7)
     moud_start = delivery_date - prenatal_days.astype("timedelta64[D]")
+    # Some people without MOUD at delivery started it in pregnancy and stopped 75-180 days
+    # before delivery: recorded MOUD "none" with a moud_start, and a prenatal episode that a
+    # 30-day window before delivery must not count.
+    stop_before = rng.integers(75, 181, n)
+    prenatal_stop = (
+        ~on_moud & (rng.random(n) < PRENATAL_STOP_SHARE) & (prenatal_days >= stop_before + 28)
+    )
+    prenatal_drug = rng.choice(3, size=n, p=(0.6, 0.35, 0.05))
+    initiated = on_moud | prenatal_stop
 
     coach = rng.random(n) < np.where(site == "south", 0.45, 0.25)
     home_visiting = rng.random(n) < 0.25
@@ -215,7 +228,7 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
             "parity": parity,
             "pmad": pmad,
             "housing_instability": housing,
-            "moud_initiation_week": pd.array(np.where(on_moud, week, 0), dtype="Int64"),
+            "moud_initiation_week": pd.array(np.where(initiated, week, 0), dtype="Int64"),
             "moud_start": moud_start.astype("datetime64[ns]"),
             "moud": moud,
             "peer_recovery_coach": coach,
@@ -225,8 +238,8 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
             "plan_of_safe_care": posc,
         }
     )
-    deliveries.loc[~on_moud, "moud_initiation_week"] = pd.NA
-    deliveries.loc[~on_moud, "moud_start"] = pd.NaT
+    deliveries.loc[~initiated, "moud_initiation_week"] = pd.NA
+    deliveries.loc[~initiated, "moud_start"] = pd.NaT
 
     lp = (
         DISCONTINUATION_LOG_HR["methadone"] * (drug_code == DRUG_CODE["methadone"])
@@ -240,7 +253,11 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
         + DISCONTINUATION_LOG_HR["age_under_25"] * (age < 25)
         + DISCONTINUATION_LOG_HR["home_visiting"] * home_visiting
     )
-    spans = _simulate_spans(rng, person, drug_code, prenatal_days, lp)
+    stopped = np.flatnonzero(prenatal_stop)
+    prenatal_spans = (
+        stopped, prenatal_drug[stopped], -prenatal_days[stopped], -stop_before[stopped]
+    )
+    spans = _simulate_spans(rng, person, drug_code, prenatal_days, lp, prenatal_spans)
     return CohortTruth(deliveries, spans, person, has_later)
 
 
@@ -255,8 +272,12 @@ def _simulate_spans(
     drug_code: np.ndarray,
     prenatal_days: np.ndarray,
     lp: np.ndarray,
+    prenatal_spans: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> pd.DataFrame:
     """Treatment spans per delivery: the one covering delivery, then restarts.
+
+    ``prenatal_spans`` (delivery, drug, start, end) are prenatal episodes that stopped before
+    delivery; they become episode 0.
 
     People without MOUD at delivery initiate postpartum with probability 0.25 (day 7 plus an
     exponential delay with mean 60 days), mostly buprenorphine.
@@ -278,7 +299,9 @@ def _simulate_spans(
     clock = np.where(on[d], 0, start)
     end = clock + _weibull_time(rng, span_lp)
 
-    rows = []
+    d0, drug0, start0, end0 = prenatal_spans
+    rows = [(d0, np.zeros(d0.size, dtype=np.int64), drug0, start0, end0,
+             np.ones(d0.size, dtype=bool))]
     episode = 1
     while d.size:
         ended = end < HORIZON_DAYS
