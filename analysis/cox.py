@@ -243,6 +243,11 @@ def cox(
 def _summary(names, beta, variance, robust_var, conf_level) -> pd.DataFrame:
     se = np.sqrt(np.diag(variance))
     used = se if robust_var is None else np.sqrt(np.diag(robust_var))
+    with np.errstate(over="ignore"):
+        return _table(names, beta, se, used, robust_var is not None, conf_level)
+
+
+def _table(names, beta, se, used, robust: bool, conf_level: float) -> pd.DataFrame:
     z = beta / used
     q = stats.norm.ppf(1 - (1 - conf_level) / 2)
     frame = pd.DataFrame(
@@ -257,6 +262,6 @@ def _summary(names, beta, variance, robust_var, conf_level) -> pd.DataFrame:
         },
         index=pd.Index(names, name="covariate"),
     )
-    if robust_var is not None:
+    if robust:
         frame.insert(2, "robust_se", used)
     return frame

@@ -346,6 +346,11 @@ def fit(
             "perfectly predicts events?)"
         )
     variance = np.linalg.inv(current.information) if p else np.zeros((0, 0))
+    if p and np.any(np.sqrt(np.abs(np.diag(variance))) > 1e3 * np.maximum(np.abs(beta), 1.0)):
+        log.warning(
+            "a coefficient may be infinite (monotone likelihood: a covariate "
+            "separates events from non-events); its SE is not usable"
+        )
     return CoxFit(
         beta, variance, current.loglik, loglik_null, score_test, iterations, current, center
     )

@@ -136,3 +136,18 @@ def test_case_weights_with_cluster_match_coxph():
     frame["w"] = 1 + frame["inst"] % 3
     result = survival.cox(frame, "time", "event", ["age", "sex"], weights="w", cluster="inst")
     _check("cox_lung_weights_cluster", result, concordance_rtol=None)
+
+
+def test_monotone_likelihood_warns_and_constant_covariate_is_an_error(caplog):
+    separated = pd.DataFrame(
+        {"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 0, 0], "x": [1, 1, 1, 0, 0, 0]}
+    )
+    with caplog.at_level("WARNING", logger="analysis.coxfit"):
+        fit = survival.cox(separated, "t", "e", ["x"])
+    assert "may be infinite" in caplog.text
+    assert fit.summary.loc["x", "coef"] > 10
+    constant = separated.assign(x=1.0)
+    with pytest.raises(AnalysisError, match="singular"):
+        survival.cox(constant, "t", "e", ["x"])
+    with pytest.raises(AnalysisError, match="no events"):
+        survival.cox(separated.assign(e=0), "t", "e", ["x"])

@@ -135,3 +135,10 @@ def test_trend_test_equals_cox_score_test_without_ties():
     fit = survival.cox(df, "t", "e", ["g"], ties="breslow")
     assert trend.statistic == pytest.approx(fit.fit.score_test, rel=1e-10)
     assert trend.dof == 1
+
+
+def test_all_censored_curve_has_no_median():
+    df = pd.DataFrame({"t": [1, 2, 3, 4], "e": [0, 0, 0, 0]})
+    km = survival.kaplan_meier(df, "t", "e")
+    assert (km.table["survival"] == 1).all()
+    assert np.isnan(km.median.loc["all", "median"])
