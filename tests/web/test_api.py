@@ -333,3 +333,16 @@ def test_coder_home_shows_progress_in_turns(sessions):
     page = a.get("/")
     row = page.text.split('href="/transcripts/T01"')[1].split("</tr>")[0]
     assert "2 of 4" in row and "<td>3</td>" in row
+
+
+def test_idle_session_expires(make_app, sqlite_url):
+    from datetime import timedelta
+
+    app, _ = make_app(sqlite_url, idle_timeout=timedelta(milliseconds=1))
+    client = TestClient(app)
+    assert login(client, "coder_a").status_code == 303
+    import time
+
+    time.sleep(0.01)
+    assert client.get("/api/me").status_code == 401
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
