@@ -280,6 +280,19 @@ def test_planted_identifiers_are_located_exactly(interviews):
     assert (ordered["start"] >= ordered["end"].shift().where(same, 0)).all()  # no overlaps
 
 
+def test_the_transcript_reader_sees_the_same_turns(interviews, turns, tmp_path):
+    """coding.transcripts (the reader every study uses) parses our files into our turns."""
+    reader = pytest.importorskip("coding.transcripts")
+    for transcript_id in ["INT-P01", "INT-P14", "INT-V03"]:
+        path = tmp_path / f"{transcript_id}.txt"
+        path.write_text(interviews.texts[transcript_id], encoding="utf-8", newline="")
+        transcript = reader.read_transcript(path, participant_id=transcript_id[4:])
+        assert transcript.text == interviews.texts[transcript_id]
+        theirs = transcript.turn_frame()[["speaker", "start", "end"]].reset_index(drop=True)
+        ours = turns.loc[turns["transcript_id"] == transcript_id, ["speaker", "start", "end"]]
+        pd.testing.assert_frame_equal(theirs, ours.reset_index(drop=True), check_dtype=False)
+
+
 def test_works_on_the_synthetic_cohort():
     """The demo study's own participants and deliveries (engineer A's cohort generator)."""
     synth = pytest.importorskip("studies.synth")
