@@ -129,3 +129,19 @@ def test_gray_test_strata_rho_and_three_groups_match_cuminc(name, options):
     agree("Gray's test statistic", "mgus2", result["statistic"], expected["stat"], rtol=1e-8)
     # R's 1 - pchisq() underflows to 0 for tiny p; ours uses the survival function
     agree("Gray's test p", "mgus2", result["p_value"], expected["p"], rtol=1e-7, atol=1e-15)
+
+
+@pytest.mark.parametrize("cause, key", [(1, "se_pcm"), (2, "se_death")])
+def test_survfit_variance_option_matches_multistate_survfit(cause, key):
+    aj = ref("aj_mgus2")
+    table = competing.cumulative_incidence(
+        mgus2(), "etime", "event", cause=cause, variance="survfit"
+    )
+    at = np.searchsorted(np.array(aj["time"]), table["time"].to_numpy())
+    agree(
+        "CIF SE (survfit infinitesimal jackknife)",
+        "mgus2",
+        table["std_err"],
+        np.array(aj[key])[at],
+        rtol=1e-10,
+    )
