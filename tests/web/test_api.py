@@ -5,6 +5,9 @@ The fixtures run a subset of these against PostgreSQL too (``any_url``).
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -336,13 +339,9 @@ def test_coder_home_shows_progress_in_turns(sessions):
 
 
 def test_idle_session_expires(make_app, sqlite_url):
-    from datetime import timedelta
-
     app, _ = make_app(sqlite_url, idle_timeout=timedelta(milliseconds=1))
     client = TestClient(app)
     assert login(client, "coder_a").status_code == 303
-    import time
-
     time.sleep(0.01)
     assert client.get("/api/me").status_code == 401
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
