@@ -47,16 +47,13 @@ def rmst(
     by: str | None = None,
     conf_level: float = 0.95,
 ) -> pd.DataFrame:
-    """RMST up to ``tau`` per group: columns ``measure, tau, rmst, se, lower, upper, p``.
+    """RMST up to ``tau`` per group: ``rmst, se, lower, upper`` (+ ``by``).
 
-    One row per group (``measure == "rmst"``, indexed by group). With ``by``, rows follow for
-    each group against the first: ``"B - A"`` (``measure == "difference"``: ``rmst`` holds the
-    difference in days, with its SE, CI and p) and ``"B / A"`` (``"ratio"``: ``rmst`` holds the
-    ratio, ``se`` is the SE of its log, CI and p from the log scale). Matches R survival 3.5
+    With ``by``, ``result.attrs["contrasts"]`` holds the differences and ratios against the
+    first group (also returned by :func:`rmst_contrasts`). Matches R survival 3.5
     ``print(survfit, rmean=τ)`` (rmean and se(rmean)) to 1e-10.
 
-    >>> table = rmst(cohort, "days_on_moud", "discontinued", tau=365, by="moud")
-    >>> table[table["measure"] == "rmst"], table[table["measure"] == "difference"]
+    >>> rmst(cohort, "days_on_moud", "discontinued", tau=365, by="moud")
     """
     if not np.isfinite(tau) or tau <= 0:
         raise AnalysisError(f"tau must be a positive number of days, got {tau!r}")
@@ -80,7 +77,6 @@ def rmst(
         rows.append(
             {
                 "group": group,
-                "measure": "rmst",
                 "tau": tau,
                 "rmst": area,
                 "se": se,
@@ -89,12 +85,9 @@ def rmst(
             }
         )
     table = pd.DataFrame(rows).set_index("group")
-    table["p"] = np.nan
-    if by is not None and len(table) > 1:
-        contrasts = _contrasts(table, z).set_index("contrast")
-        contrasts = contrasts.rename(columns={"estimate": "rmst"}).assign(tau=tau)
-        table = pd.concat([table, contrasts[table.columns]])
     table.index.name = by or "group"
+    if by is not None:
+        table.attrs["contrasts"] = _contrasts(table, z)
     return table
 
 
@@ -132,6 +125,6 @@ def _contrasts(table: pd.DataFrame, z: float) -> pd.DataFrame:
 
 
 def rmst_contrasts(df, duration, event, tau, by, conf_level: float = 0.95) -> pd.DataFrame:
-    """Only the difference and ratio rows of :func:`rmst` (``se`` of a ratio: log scale)."""
-    table = rmst(df, duration, event, tau, by=by, conf_level=conf_level)
-    return table[table["measure"] != "rmst"]
+    """Differences and ratios of RMST against the first group (``se`` of a ratio is on the
+    log scale): ``contrast, measure, estimate, se, lower, upper, p``."""
+    return rmst(df, duration, event, tau, by=by, conf_level=conf_level).attrs["contrasts"]
