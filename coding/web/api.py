@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -306,6 +307,43 @@ def disagreements(transcript_id: str, request: Request, principal: LeadDep) -> l
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
     return agreement.side_by_side(ctx, transcript_id, only_disagreements=True)
+
+
+@router.post("/transcripts/{transcript_id}/consensus/agreed")
+def consensus_from_agreement(
+    transcript_id: str, request: Request, principal: LeadDep
+) -> dict[str, Any]:
+    """Add to ``consensus`` every code all coders applied to the same turn (the hull of their
+    spans), using ``coding.reliability.reconcile``; codes already in consensus are skipped."""
+    from coding.reliability import reconcile
+
+    ctx = _ctx(request)
+    visible_transcript(ctx, principal, transcript_id)
+    frame = ctx.store.codings()
+    frame = frame[(frame["transcript_id"] == transcript_id) & (frame["coder"] != AUTO)]
+    turns = ctx.data.turns_frame()
+    turns = turns[turns["transcript_id"] == transcript_id]
+    coders = sorted(set(frame["coder"]) - {CONSENSUS})
+    if len(coders) < 2:
+        raise HTTPException(400, "agreement needs codings from at least two coders")
+    decisions = pd.DataFrame(columns=["transcript_id", "code_id", "start", "end", "decision"])
+    result = reconcile(frame, decisions, corpus=turns, coders=coders)
+    have = {
+        (r.code_id, int(r.start), int(r.end))
+        for r in frame[frame["coder"] == CONSENSUS].itertuples()
+    }
+    added = []
+    for row in result[result["coder"] == CONSENSUS].itertuples():
+        key = (str(row.code_id), int(row.start), int(row.end))
+        if key in have:
+            continue
+        have.add(key)
+        memo = "" if pd.isna(row.memo) else str(row.memo)
+        coding = ctx.store.add_coding(
+            transcript_id, CONSENSUS, key[0], key[1], key[2], memo, actor=principal.name
+        )
+        added.append(_coding_json(coding))
+    return {"added": len(added), "codings": added}
 
 
 @router.get("/audit")

@@ -345,3 +345,24 @@ def test_idle_session_expires(make_app, sqlite_url):
     time.sleep(0.01)
     assert client.get("/api/me").status_code == 401
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_agreed_codes_go_to_consensus_once(sessions):
+    """Both coders applied stigma to turn 1 (different extents): consensus gets the hull of
+    their spans (coding.reconcile's rule); turn 3, coded by one coder only, is left to the
+    lead. A second call adds nothing."""
+    users, store = sessions
+    _add(users["coder_a"], "They judged me")
+    _add(users["coder_b"], "judged me for the methadone")
+    _add(users["coder_b"], "peer coach", "recovery_network")
+    lead = users["lead1"]
+    first = lead.write("POST", "/api/transcripts/T01/consensus/agreed").json()
+    assert first["added"] == 1
+    (made,) = first["codings"]
+    assert (made["coder"], made["code_id"]) == ("consensus", "stigma")
+    assert T01[made["start"] : made["end"]] == "They judged me for the methadone"
+    assert lead.write("POST", "/api/transcripts/T01/consensus/agreed").json()["added"] == 0
+    assert (
+        users["coder_a"].write("POST", "/api/transcripts/T01/consensus/agreed").status_code == 403
+    )
+    assert len(store.codings(coder="consensus")) == 1
