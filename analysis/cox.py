@@ -60,6 +60,7 @@ class CoxResult:
     conf_level: float = 0.95
     robust_variance: np.ndarray | None = field(default=None, repr=False)
     term_columns: dict = field(default_factory=dict)
+    design_spec: dict | None = field(default=None, repr=False)
 
     @property
     def params(self) -> pd.Series:
@@ -113,7 +114,7 @@ class CoxResult:
         """S(t | x) = exp(−Λ₀(t) e^{(x − x̄)β}) for each row of ``df`` (rows) at ``times``."""
         if self.data.strata is not None:
             raise AnalysisError("predict_survival is not available for stratified models")
-        x = design_matrix(df, self.covariates).reindex(columns=self.summary.index, fill_value=0.0)
+        x = design_matrix(df, self.covariates, spec=self.design_spec)[list(self.summary.index)]
         risk = np.exp((x.to_numpy() - self.fit.center) @ self.fit.beta)
         base = self.baseline_hazard()
         at = np.searchsorted(base["time"].to_numpy(), np.asarray(times, float), side="right")
@@ -237,6 +238,7 @@ def cox(
         conf_level=conf_level,
         robust_variance=robust_var,
         term_columns=design.attrs.get("term_columns") or {c: [c] for c in design.columns},
+        design_spec=design.attrs.get("spec"),
     )
 
 

@@ -35,8 +35,14 @@ def terms_of(covariates: str | Sequence[str]) -> list[str]:
     return [str(t) for t in covariates]
 
 
-def design_matrix(df: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataFrame:
+def design_matrix(
+    df: pd.DataFrame, covariates: str | Sequence[str], spec: dict | None = None
+) -> pd.DataFrame:
     """Numeric covariate matrix (same index as ``df``, which must have no missing values).
+
+    ``attrs["spec"]`` of the result (when a formula was expanded) can be passed back as
+    ``spec`` to code new data with the same levels and columns — needed for predictions on
+    data that holds only some levels of a categorical variable.
 
     >>> design_matrix(cohort, ["age", "C(moud)"]).columns
     Index(['age', 'C(moud)[T.methadone]', 'C(moud)[T.naltrexone]', ...])
@@ -62,12 +68,17 @@ def design_matrix(df: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataF
         else:
             pieces.append(term)
     try:
-        matrix = model_matrix("1 + " + " + ".join(pieces), df, na_action="raise")
+        if spec is not None:
+            matrix = spec["model_spec"].get_model_matrix(df, na_action="raise")
+        else:
+            matrix = model_matrix("1 + " + " + ".join(pieces), df, na_action="raise")
     except Exception as error:  # formulaic raises several types; say which term failed
         raise AnalysisError(f"cannot build covariates from {terms}: {error}") from error
     frame = pd.DataFrame(
         np.asarray(matrix, dtype=float), columns=list(matrix.columns), index=df.index
     ).drop(columns="Intercept")
+    if spec is not None:
+        return frame.rename(columns=spec["rename"])
     rename = {}
     for column in frame.columns:
         # C(x)[T.a] written by us for a plain object column → x[T.a]
@@ -89,6 +100,7 @@ def design_matrix(df: pd.DataFrame, covariates: str | Sequence[str]) -> pd.DataF
     if sum(len(v) for v in groups.values()) != len(columns):  # unusual formula: one per column
         groups = {c: [c] for c in columns}
     frame.attrs["term_columns"] = groups
+    frame.attrs["spec"] = {"model_spec": matrix.model_spec, "rename": rename}
     return frame
 
 

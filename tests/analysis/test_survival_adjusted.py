@@ -46,3 +46,21 @@ def test_adjusted_survival_needs_by_in_the_model():
     fit = survival.cox(frame, "time", "event", ["age", "ph.ecog"])
     with pytest.raises(AnalysisError, match="field 'sex'.*not a covariate"):
         survival.adjusted_survival(fit, frame, by="sex")
+
+
+def test_adjusted_survival_by_categorical_codes_each_level_like_training():
+    # Setting everyone to one level must still code that level's dummy (not the reference).
+    # Cross-check against the same model written with hand-made 0/1 dummy columns.
+    frame = lung().dropna(subset=["ph.ecog"]).copy()
+    frame["ecog"] = frame["ph.ecog"].map({0: "e0", 1: "e1", 2: "e2", 3: "e2"})
+    fit = survival.cox(frame, "time", "event", ["age", "ecog"])
+    curves = survival.adjusted_survival(fit, frame, by="ecog", times=[180, 365])
+    frame["d1"] = (frame["ecog"] == "e1").astype(float)
+    frame["d2"] = (frame["ecog"] == "e2").astype(float)
+    manual = survival.cox(frame, "time", "event", ["age", "d1", "d2"])
+    for level, (d1, d2) in {"e0": (0, 0), "e1": (1, 0), "e2": (0, 1)}.items():
+        setting = frame.assign(d1=float(d1), d2=float(d2))
+        expected = manual.predict_survival(setting, [180, 365]).mean().to_numpy()
+        ours = curves[curves["ecog"] == level]["survival"].to_numpy()
+        np.testing.assert_allclose(ours, expected, rtol=1e-10)
+    assert curves.groupby("ecog")["survival"].first().nunique() == 3
