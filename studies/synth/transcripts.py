@@ -313,6 +313,8 @@ def _patient_persona(
     }
     if moud in ("methadone", "buprenorphine"):
         flags.add("daily")
+    flags.add("partner" if rng.random() < 0.7 else "single")
+    flags.add("kids" if rng.random() < 0.55 else "firstbaby")
     for column, flag in (
         ("housing_instability", "housing"),
         ("pmad", "pmad"),
@@ -422,6 +424,12 @@ def _provider_persona(ptype: str, rng: random.Random) -> _Persona:
 # ------------------------------------------------------------------------------ composition
 
 
+def _fits(template: str, flags: frozenset[str]) -> bool:
+    """A template fits a persona with all its ``@flags`` (and a partner if it names one)."""
+    required, body = template_flags(template)
+    return required <= flags and not ("single" in flags and "{partner" in body.lower())
+
+
 class _Bank:
     """Templates of one role, filtered by persona flags; drawn without repeats per interview."""
 
@@ -429,7 +437,7 @@ class _Bank:
         self.rng = rng
         self.pools: dict[str, list[str]] = {}
         for code, items in templates.items():
-            fitting = [t for t in items if template_flags(t)[0] <= flags]
+            fitting = [t for t in items if _fits(t, flags)]
             if fitting:
                 self.pools[code] = fitting
         self.unused: dict[str, list[str]] = {}

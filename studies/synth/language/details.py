@@ -160,7 +160,6 @@ DETAILS: dict[str, list[str]] = {
         "the bills",
         "{partner} working doubles",
         "the laundry that never ends",
-        "my older kids acting out",
         "feeding every two hours",
         "{his} doctor appointments",
         "being stuck in the house",
@@ -214,7 +213,7 @@ DETAILS: dict[str, list[str]] = {
         "my name going on some list",
         "them using my mental health against me",
         "{partner}'s record coming up",
-        "them calling my older kids' school",
+        "them calling my landlord",
     ],
     # noun phrases: what CPS helped with
     "cps_help": [
