@@ -141,3 +141,38 @@ def test_cli_reports_bad_site_in_one_line(templates, monkeypatch, study, capsys)
     err = capsys.readouterr().err
     assert code == 1
     assert err.count("\n") == 1 and "site 'Nowhere' does not exist" in err
+
+
+def test_pdf_is_printed_by_chromium(templates, study, tmp_path, chromium_path):
+    out = render_report(study, "ok", {"site": "Site B"}, output_dir=tmp_path / "out", pdf=True)
+    assert out.pdf.read_bytes().startswith(b"%PDF")
+
+
+@dataclass
+class ReportsConfig:
+    reports: list
+
+
+def test_render_all_runs_every_listed_report_and_names_failures(templates, tmp_path, monkeypatch):
+    study = FakeStudy("fake", tmp_path / "study.yaml")
+    monkeypatch.setattr("studies.load_study", lambda _: study)  # workers are forked
+    study.config = ReportsConfig(
+        [{"template": "ok"}, {"template": "ok", "parameters": {"site": "Site A"}}]
+    )
+    outputs = reports.render_all(study, jobs=2, output_dir=tmp_path / "all")
+    assert [o.name for o in outputs] == ["ok", "ok_site-a"]
+    assert all(o.html.exists() for o in outputs)
+    study.config = ReportsConfig([{"template": "ok"}, {"template": "broken"}])
+    with pytest.raises(ReportError, match=r"1 of 2 reports failed; broken: .*ValueError"):
+        reports.render_all(study, jobs=2, output_dir=tmp_path / "all2")
+    assert (tmp_path / "all2" / "ok.html").exists()  # the good one is kept
+
+
+def test_render_all_checks_every_parameter_first(templates, tmp_path):
+    study = FakeStudy("fake", tmp_path / "study.yaml")
+    study.config = ReportsConfig(
+        [{"template": "ok"}, {"template": "ok", "parameters": {"site": "X"}}]
+    )
+    with pytest.raises(ReportError, match="site 'X' does not exist"):
+        reports.render_all(study, output_dir=tmp_path / "none")
+    assert not (tmp_path / "none").exists()
