@@ -104,10 +104,10 @@ def joint_display(
 ) -> pd.DataFrame:
     """Theme × outcome joint display: for each code, outcomes with vs without the theme.
 
-    Columns: ``Theme``, ``With theme``, ``Without`` (numbers of mothers), then per outcome ``<outcome> (with vs
-    without)`` as ``"k/n vs k/n"``, ``Median days on MOUD (with vs without)``, and ``Quote``
-    (from ``quotes``, e.g. :func:`coding.explore.exemplars`). Outcomes missing from the data
-    are skipped.
+    Columns: ``Theme``, ``With theme``, ``Without`` (numbers of mothers), then per outcome
+    ``<outcome> (with vs without)`` as ``"k/n vs k/n"``, ``Median days on MOUD (with vs
+    without)``, and ``Quote`` (from ``quotes``, e.g. :func:`coding.explore.exemplars`).
+    Outcomes missing from the data are skipped.
     """
     outcomes = {k: v for k, v in (outcomes or OUTCOMES).items() if k in linked.columns}
     names = code_names or {}
