@@ -14,7 +14,7 @@ CASES = [
     # reference name, frame loader, duration, event, by, conf_type, times
     ("km_lung", lung, "time", "event", None, "log-log", [30, 90, 180, 365]),
     ("km_lung_sex", lung, "time", "event", "sex", "log-log", [30, 90, 180, 365]),
-    ("km_veteran_trt", veteran, "time", "status", "trt", "log-log", [30, 90, 180, 365]),
+    ("km_veteran_trt", veteran, "time", "status", "trt", "log-log", [0, 30, 90, 180, 365, 1000]),
     ("km_veteran_log", veteran, "time", "status", None, "log", [30, 90, 180, 365]),
     ("km_veteran_plain", veteran, "time", "status", None, "plain", [30, 90, 180, 365]),
     ("km_pbc_trt", pbc, "time", "death", "trt", "log-log", [365, 1000, 2000]),
