@@ -277,6 +277,18 @@ def _months(delivery_date: object, interview_date: object) -> str:
     return _NUMBER_WORDS[months - 1]
 
 
+def _spoken_date(value: object) -> str:
+    """A delivery date as a mother would say it ("March 13th"); "that spring" if unknown."""
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return "that spring"
+    if pd.isna(day):
+        return "that spring"
+    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    return f"{day.strftime('%B')} {day.day}{suffix}"
+
+
 def _patient_persona(
     delivery: pd.Series, rng: random.Random, interview_date: object = None
 ) -> _Persona:
@@ -369,6 +381,7 @@ def _patient_persona(
         ],
         "carewho": ["the hospital", "the clinic", "the nurses", "CPS"],
         "age_months": _months(delivery.get("delivery_date"), interview_date),
+        "birth_date": _spoken_date(delivery.get("delivery_date")),
     }
     slots.update({name: list(items) for name, items in DETAILS.items()})
     names = frozenset([baby, partner, *women, clinic.split()[0], *towns, "Ms."])

@@ -173,7 +173,7 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
         "[My mom|{Family}] [lives|is] [like ten minutes away|right down the road|out in {town2}], [so that helps|which is good], [we're close|we're getting closer again].",
     ],
     "logistics": [
-        "So I had {baby} on [{month} {day}|a {weekday}|{month} {day}th] at {hospital}, and we [stayed|were there] [about four|like five|six|nine] [days|nights].",
+        "So I had {baby} on [{birth_date}|a {weekday}, {birth_date}|{birth_date}, a {weekday}] at {hospital}, and we [stayed|were there] [about four|like five|six|nine] [days|nights].",
         "It was a [{weekday}|weekend|holiday weekend], so the unit was [kind of busy|packed|short staffed], I [remember that part|do remember that].",
         "I was there from [Tuesday|Sunday|Friday] to [the next Monday|the following weekend|Thursday], I [think|believe], it's kind of [a blur|fuzzy] now.",
         "The clinic is [on|over on] [Main|Fifth|Railroad|Church] Street, [right by|next to] the [Dollar General|gas station|library].",
@@ -194,7 +194,8 @@ PATIENT_BACKGROUND: dict[str, list[str]] = {
         "I told [{family}|{partner}|my sister] about it [later|after|a couple days later] and [she was like, wow|they couldn't believe it|they just kind of shrugged].",
         "That's the [best|only] way I can [explain|describe|put] it, [I guess|honestly|really].",
         "We're still [in {town}|over in {town}|staying in {town}] [for now|right now|at the moment], [we'll see|hopefully not forever].",
-        "This was my [second|third|first] time [going through it|dealing with all that|having a baby], so I [kind of knew|sort of knew|had no idea] what to expect.",
+        "@kids: This was my [second|third] time [going through it|dealing with all that|having a baby], so I [kind of knew|sort of knew] what to expect.",
+        "@firstbaby: This was my first time [having a baby|going through any of it], so I [had no idea|didn't know] what to expect.",
         "[{He} was|{Baby} was] [born|here] [at like|around] [thirty-seven|thirty-eight|thirty-nine] weeks, [so not super early|so pretty much on time|a little early].",
         "[Sorry|Oh man, sorry], I [keep jumping around|jump around a lot|get off track], [it's|that's] [just how my brain works|how I talk|a lot to remember].",
         "[My phone|My cell] [died|was dead] [half the time|that whole week], so [I couldn't really|I didn't] [call anybody|keep track of anything].",
@@ -357,7 +358,7 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
         [
             "To start, [can|could] you tell me a [little|bit] about yourself and your family?",
             "So tell me a [little|bit] about [yourself|you], where you're from, who's at home?",
-            "[Let's start easy|First, an easy one]: [who's in your family|tell me about your household] [right now|these days]?",
+            "[Let's start easy|First, an easy one]: who's in your family [right now|these days]?",
         ],
         {},
     ),
@@ -418,7 +419,7 @@ PATIENT_TOPICS: list[tuple[str, list[str], dict[str, float]]] = [
         [
             "What has it been like since you brought {baby} home?",
             "How are things at home with the baby these days?",
-            "[Tell me about a typical day|What's a typical day like] [with {baby}|at home] now?",
+            "What's a typical day like [with {baby}|at home] now?",
         ],
         {
             "parenting_stress": 4,
@@ -638,7 +639,7 @@ PREFACES = [
 # it): keeps codes from being guessable from a single keyword ("pain", "CPS", "NICU", "dose").
 PATIENT_BACKGROUND["aside"] = [
     "The [CPS|county] office is [on Fifth Street|by the courthouse|across from the library], [I pass it|we drive past it] [every day|on the way to {clinic}].",
-    "[My sister|{Family}] [had|has] [back pain|a bad back] [for years|forever], [she|and she] [sees|goes to] a chiropractor [in {town2}|over in {town2}].",
+    "[My sister|{Family}] [has had back problems for years|has had a bad back forever|has a bad back], [she|and she] [sees|goes to] a chiropractor [in {town2}|over in {town2}].",
     "[The NICU|The nursery] had [these|those] [little knitted hats|tiny hats] [the volunteers make|from the church ladies], {baby} [still has|kept] [the blue one|the striped one|one of them].",
     "[My nurse|One of the nurses] [was from|grew up in] {town} [too|as well], [we figured out|turns out] [we went to the same high school|we know some of the same people].",
     "The [parking|parking garage] at {hospital} [costs|was like] [twelve dollars a day|a fortune], [that's|which is] [crazy|ridiculous] [if you think about it|for people like us].",

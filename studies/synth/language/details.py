@@ -66,7 +66,7 @@ DETAILS: dict[str, list[str]] = {
     "treatment_act": [
         "go to group twice a week",
         "do my urine screens",
-        "see my counselor every Tuesday",
+        "do my therapy homework",
         "check in with my case manager",
         "do the relapse prevention workbook",
         "go to my psychiatry appointments",

@@ -282,7 +282,7 @@ LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bscared\b", ("scared", "afraid", "terrified", "frightened")),
     (r"\bhonestly\b", ("honestly", "truthfully", "to be honest", "seriously")),
     (r"\bI think(?! about| of| so)\b", ("I think", "I feel like", "I'd say", "I believe")),
-    (r"\bkids\b", ("kids", "children", "little ones")),
+    (r"\bkids\b", ("kids", "children")),
     (r"\bexhausted\b", ("exhausted", "wiped out", "drained", "worn out")),
     (r"\b(?<=is |as |so )hard\b", ("hard", "tough", "rough", "difficult")),
     (r"\bgonna\b", ("gonna", "going to")),
