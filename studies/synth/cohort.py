@@ -247,8 +247,8 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
         + DISCONTINUATION_LOG_HR["peer_recovery_coach"] * coach
         + DISCONTINUATION_LOG_HR["housing_instability"] * housing
         + DISCONTINUATION_LOG_HR["pmad"] * pmad
-        + DISCONTINUATION_LOG_HR["early_initiation"] * (week < 14)
-        + DISCONTINUATION_LOG_HR["late_initiation"] * (week >= 28)
+        + DISCONTINUATION_LOG_HR["early_initiation"] * (on_moud & (week < 14))
+        + DISCONTINUATION_LOG_HR["late_initiation"] * (on_moud & (week >= 28))
         + DISCONTINUATION_LOG_HR["uninsured"] * (insurance == "uninsured")
         + DISCONTINUATION_LOG_HR["age_under_25"] * (age < 25)
         + DISCONTINUATION_LOG_HR["home_visiting"] * home_visiting
