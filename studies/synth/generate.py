@@ -43,6 +43,8 @@ class SynthCohort:
         are days from the delivery in row ``delivery`` of ``deliveries``.
     segments:
         Follow-up segments with ``on_moud`` status used to draw events.
+    person:
+        Integer person index of each delivery row (``person_id`` is ``M`` + index + 1).
     death_day, coverage_end_day:
         Days from delivery (``HORIZON_DAYS + 1`` = none) per delivery row.
     seed:
