@@ -5,9 +5,10 @@ test, and the Cox model for discontinuation with covariates from study.yaml
 ``outcomes.cox_covariates`` (default: MOUD type, age, PMAD, housing instability, peer recovery
 coach, insurance), clustered on person; then the cumulative incidence of overdose by MOUD type
 with death from other causes as a competing risk, and Gray's test. ``--json`` prints the same
-as JSON.
+as JSON; ``--out FILE`` writes that JSON to a file (atomically).
 
     dyadlab survival demo --json
+    dyadlab survival demo --out reports/demo/survival.json
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def register(cli) -> None:
         metavar="DAY",
         help="days at which to report retention (default 30 90 180 365)",
     )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        default=None,
+        help="also write the summary as JSON to FILE (atomically)",
+    )
     add_json_flag(parser)
 
 
@@ -48,6 +55,8 @@ def run(args) -> int:
     result = {"study": str(args.study), **result}
     if {"days_to_overdose", "overdose_status"} <= set(cohort.columns):
         result["overdose"] = overdose_summary(cohort, times=args.times)
+    if args.out:
+        _write_json(args.out, result)
     if args.json:
         print_json(result)
         return 0
@@ -104,6 +113,20 @@ def _print_overdose(summary: dict, times) -> None:
 
 def _pct1(value) -> str:
     return "NA" if value is None else f"{100 * value:.1f}%"
+
+
+def _write_json(path: str, payload: dict) -> None:
+    import json
+
+    from studies.io import atomic_write
+
+    def plain(value):  # numpy scalars → Python numbers
+        return value.item() if hasattr(value, "item") else str(value)
+
+    with atomic_write(path) as handle:
+        json.dump(payload, handle, indent=2, default=plain, allow_nan=False)
+        handle.write("\n")
+    log.info("wrote %s", path)
 
 
 def _fmt(value) -> str:

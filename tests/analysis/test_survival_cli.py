@@ -115,3 +115,11 @@ def test_json_has_overdose_cumulative_incidence_with_gray_test(study_dir, capsys
         last = group["cumulative_incidence"][-1]
         assert last["day"] == 365
         assert last["cif"] == pytest.approx(part["cif"].iloc[-1] if len(part) else 0.0)
+
+
+def test_out_writes_the_json_summary(study_dir, tmp_path, capsys):
+    target = tmp_path / "nested" / "survival.json"
+    assert main(["survival", str(study_dir), "--out", str(target)]) == 0
+    written = json.loads(target.read_text())
+    assert {"km", "cox", "overdose"} <= set(written)
+    assert not list(target.parent.glob(".*.tmp"))  # no temporary file left behind
