@@ -16,8 +16,9 @@ The text is composed, not templated wholesale: per code, propositions
 forms, filled with an invented persona (the baby's name, partner, towns, clinics, sometimes
 a phone number or a date), made to sound spoken (:func:`~studies.synth.language.grammar.speechify`:
 hesitations, "you know", false starts, run-on joins) and mixed with uncoded background
-turns. The themes follow Martin et al., Subst Abus 2021 (recovery promoters and barriers of
-postpartum women with OUD and their providers); all speech is invented.
+turns. The themes follow Martin et al., Subst Abus 2022;43(1):389-396 (online 2021), as
+cited by the default codebook (recovery promoters and barriers after delivery for women with
+OUD, as seen by them and their providers); all speech is invented.
 
 Deterministic: the same participants, deliveries and seed give the same texts and codings;
 each participant's interview depends only on the seed and her own rows.

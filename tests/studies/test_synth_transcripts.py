@@ -293,6 +293,13 @@ def test_the_transcript_reader_sees_the_same_turns(interviews, turns, tmp_path):
         pd.testing.assert_frame_equal(theirs, ours.reset_index(drop=True), check_dtype=False)
 
 
+def test_codes_are_the_default_codebooks():
+    codebook = pytest.importorskip("coding.codebook")
+    book = codebook.default_codebook()
+    leaves = [code.id for theme in book.themes() for code in book.children(theme.id)]
+    assert sorted(leaves) == sorted(CODES)
+
+
 def test_works_on_the_synthetic_cohort():
     """The demo study's own participants and deliveries (engineer A's cohort generator)."""
     synth = pytest.importorskip("studies.synth")

@@ -6,9 +6,11 @@ Each entry is one proposition (a thing a participant might mean) written as a te
 realisations, ``{slots}`` come from her persona, and ``@flag:`` restricts a proposition to
 personas it fits (``nows``/``nonows``: the baby was or was not treated for withdrawal,
 ``cps``: a CPS report, ``housing``, ``pmad``, ``peer``, ``daily``: on daily methadone or
-buprenorphine, ``methadone``). The themes follow Martin et al., "Recovery promoters and
-barriers among postpartum women with opioid use disorder and their providers", Subst Abus
-2021 — paraphrased into invented speech; nothing is quoted from the paper or from real people.
+buprenorphine, ``methadone``, ``kids``/``firstbaby``, ``single``). The themes follow the
+default codebook's sources (Martin CE, Almeida T, Thakkar B, Kimbrough T. Postpartum and
+addiction recovery of women in opioid use disorder treatment: a qualitative study. Subst
+Abus 2022;43(1):389-396, online 2021) — paraphrased into invented speech; nothing is quoted
+from the paper or from real people.
 """
 
 from __future__ import annotations

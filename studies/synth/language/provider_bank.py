@@ -3,8 +3,9 @@
 
 Same template grammar as the patient bank; providers talk about the same themes from their
 side of the bed (hospital policies, rooming-in, Eat-Sleep-Console, plans of safe care,
-training, pharmacy barriers), paraphrasing the provider findings of Martin et al., Subst Abus
-2021. Invented speech; nothing is quoted.
+training, pharmacy barriers), following the provider perspective the issue describes (after
+Martin et al., Subst Abus 2022, the default codebook's main source). Invented speech; nothing
+is quoted.
 """
 
 from __future__ import annotations
