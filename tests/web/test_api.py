@@ -366,3 +366,29 @@ def test_agreed_codes_go_to_consensus_once(sessions):
         users["coder_a"].write("POST", "/api/transcripts/T01/consensus/agreed").status_code == 403
     )
     assert len(store.codings(coder="consensus")) == 1
+
+
+def test_edit_span_checks_bounds_and_layers(sessions_any):
+    users, store = sessions_any
+    a, lead = users["coder_a"], users["lead1"]
+    made = _add(a, "They judged me").json()
+    start, end = span(T01, "judged me for the methadone")
+    moved = a.write(
+        "PATCH", f"/api/codings/{made['id']}", {"version": 1, "start": start, "end": end}
+    )
+    assert moved.status_code == 200 and moved.json()["version"] == 2
+    bad = a.write("PATCH", f"/api/codings/{made['id']}", {"version": 2, "end": 10_000})
+    assert bad.status_code == 400 and "span" in bad.json()["error"]
+    unknown = a.write("PATCH", f"/api/codings/{made['id']}", {"version": 2, "code_id": "nope"})
+    assert unknown.status_code == 400
+    # a lead reads every layer but does not edit a coder's own layer
+    assert (
+        lead.write("PATCH", f"/api/codings/{made['id']}", {"version": 2, "memo": "x"}).status_code
+        == 403
+    )
+    kept = store.get_coding(made["id"])
+    assert (T01[kept.start : kept.end], kept.version, kept.memo) == (
+        "judged me for the methadone",
+        2,
+        "",
+    )
