@@ -197,6 +197,9 @@ PATIENT: dict[str, list[str]] = {
         "[My trauma|What happened to me as a kid] [comes up|came back up] [a lot|so much] [since {baby}|now that I'm a mom], like [I see {him}|seeing {him} so little] and [it brings it all back|I get flashbacks].",
     ],
     "delivery_pain": [
+        "[By the second day|On day two] [the pain was|I was hurting] [worse, not better|so much worse], and [the nurse said|they told me] [that's normal|to give it time], [but it wasn't normal|and I knew something wasn't right].",
+        "I [pushed for|labored for] [like three hours|hours] [and|and then] they [had to use the vacuum|had to do an emergency C-section], and [afterwards|after all that] [nobody asked|no one asked] [how much it hurt|about my pain] [until the next morning|for hours].",
+        "[The|My] [incision|stitches] [got infected|opened up a little] [the week after|once I got home], and [the pain was unreal|I could barely move], but I [was scared to ask for anything|didn't want them thinking I was drug seeking].",
         "You're [lying there|in that bed] [cut open|after surgery] [in so much pain|hurting so bad], and [they|the nurses] [just look at you|act like] [like you want to get high|you're making it up].",
         "[After the delivery|After my C-section] the pain was [so bad|unreal], and [when I asked for help|when I asked for something] they [just|only] [gave me Tylenol|said to wait|looked at my chart and walked out].",
         "[The pain|My pain] [was|got] [so bad|so intense] I couldn't [hold {him}|sit up|walk to the bathroom], [and|but] [nobody|no one] [treated it|did anything about it] [for hours|the whole first day].",
@@ -217,6 +220,9 @@ PATIENT: dict[str, list[str]] = {
         "I [rated it|told them] [a nine|a ten|an eight] [every single time|over and over] and they [just wrote it down|nodded] and [walked out|didn't change anything].",
     ],
     "pain_misinformation": [
+        "[The resident|One doctor] [said|told me] [they'd have to|they were going to] [stop my {med}|take me off {med}] [to manage my pain|for the surgery], and [my counselor|my doctor at {clinic}] [had to call|called] [and set them straight|to fix it].",
+        "[I was so sure|I really believed] [the epidural|the numbing] [would make me relapse|would wake up my addiction], [because that's what|since that's what] [everybody in my group said|my mom always said], [which I know now isn't true|and that's not how it works].",
+        "[They|The nurses] [kept saying|told me] [{med} blocks|I'm on {med} so it blocks] [all pain medicine|any pain medicine], [so there's no point|so they wouldn't give me anything], [and that's just not true|which I found out later is wrong].",
         "You [hear|get told] [so many different things|ten different things] about [pain meds and {med}|whether you can have an epidural], [you don't know what's true|you end up believing the wrong thing].",
         "[A nurse|Somebody at the hospital|The resident] told me {misinfo_claim}, [and|but] [it turns out|I found out later] [that's not true|that was wrong].",
         "[I had heard|I was told] {misinfo_claim}, [so|and] I [didn't ask for anything|suffered through it], [and|but] [now I know|later I learned] [that's a myth|that's not how it works].",
@@ -237,6 +243,8 @@ PATIENT: dict[str, list[str]] = {
         "[They said|I was told] [taking anything for pain|one Percocet] would [make me relapse|wreck my recovery], [so|and] I [was too scared|was afraid] to [take what they offered|even ask].",
     ],
     "parenting_stress": [
+        "[I|I've] [cried|been crying] [in the shower|in the car] [so many times|like every day] [because|since] [that's the only place|it's the only time] [nobody needs anything from me|I'm alone].",
+        "[{He} won't|{He} doesn't] [take a bottle|nap longer than twenty minutes], [so|which means] I [can't leave {him} with anybody|never get a break], [and I'm running on empty|it's wearing me down].",
         "You [love them|love your baby] [so much|to pieces], but [some nights|at three in the morning] you [just|honestly] [want to scream|don't know how you're gonna keep going], [that's the truth|nobody says that out loud].",
         "[Between|With] {stressor} and {stressor}, I [feel|felt] like I'm [drowning|going under|at the end of my rope].",
         "[The hardest part|What gets to me] is {stressor}, [on top of|plus] {stressor}, [it never stops|there's never a break].",
@@ -258,6 +266,8 @@ PATIENT: dict[str, list[str]] = {
         "[I|I've] [never been so|never felt so] [tired|stretched thin] [in my life|ever], [and|plus] [the house is a mess|the laundry never ends], [it's|it feels] [like I'm drowning|never-ending].",
     ],
     "stigma": [
+        "[At|Even at] [WIC|the pediatrician|the health department], [the lady|somebody] [saw|read] [the NAS thing|{his} diagnosis] [in {his} file|on the paper] and [her whole face changed|she got real short with me].",
+        "[My|Even my] [own|] [family|cousins] [say|said] [stuff|things] like ['once an addict, always an addict'|'she'll be using again by Christmas'], [right in front of me|at the baby shower], [like I can't hear|like I'm not even there].",
         "[Once|As soon as] [they|people] [see|know] [{med}|that word] [on your chart|in your file], you're [not a mom anymore|just an addict], [they look at you different|the whole vibe changes].",
         "[What I remember|What sticks with me] is {judgment_sign}, like [I was less than|I wasn't a real mom|I was a criminal] [to them|in their eyes].",
         "[It was|It's] [little things|stuff] like {judgment_sign} and {judgment_sign}, [that make you feel|you feel] [like trash|judged|like everybody knows].",
@@ -280,6 +290,8 @@ PATIENT: dict[str, list[str]] = {
         "[My own OB's office|The clinic staff] [labeled me|wrote me down as] ['drug seeking'|a 'substance abuser'] [in my chart|on my papers], and [every new person|everybody after that] [reads that first|treated me like it].",
     ],
     "nows_information_gap": [
+        "@nows: [They|The NICU] [kept changing|changed] {his} [dose|morphine] and [nobody told me why|I'd only find out after], [I just wanted someone to explain|like, just tell me what's going on].",
+        "[I had to ask|I asked] [another mom|a girl in the NICU] [what the scores were|how the weaning works], because [the staff never explained it|nobody on staff had time to explain].",
         "You [go in|walk in there] [not knowing anything|blind] about [withdrawal|what your baby's gonna go through], [because|'cause] [nobody tells you|no one prepares you], [and that's scary|and then you panic].",
         "[Nobody|No one] [ever told me|explained] {nows_question}, [or|or even] {nows_question}, [I had to figure it out|I was completely in the dark].",
         "I [kept asking|asked like five people] {nows_question}, and [nobody could tell me|nobody knew|I got five different answers].",
@@ -301,6 +313,9 @@ PATIENT: dict[str, list[str]] = {
         "[Even|Even when] I [asked|straight up asked] [what signs to look for|what withdrawal looks like] [at home|after discharge], [they|the nurse] [just said|only said] [call if you're worried|bring {him} in if something's off], [which|and that] [didn't help|told me nothing].",
     ],
     "provider_mistrust": [
+        "[The|My] [OB|doctor] [asked|asked me] [if I'd used|about using] [in front of|right in front of] [{partner}'s mom|my visitors], [so now|and after that] I [don't answer|won't answer] [anything|questions] [straight|honestly] [unless we're alone|if anybody's around].",
+        "[I saw|I noticed] [the nurse|somebody] [writing stuff down|typing] [every time I said something|while I talked], and I [just shut down|stopped talking], [because|'cause] [who knows where that goes|you don't know who reads that].",
+        "[It feels like|Honestly] [they're|the doctors are] [more worried about covering themselves|more worried about liability] [than about me|than helping me], so [I don't trust|I can't trust] [what they tell me|their advice].",
         "You [learn|figure out] [real quick|fast] [not to tell doctors everything|what not to say], [because|'cause] [it can be used against you|it ends up in the wrong hands].",
         "[After|Since] [they tested me without asking|what happened with my first], I [don't tell doctors|won't tell them] [everything|the whole story], [you learn|I learned] [to protect yourself|the hard way].",
         "[I figure|I just assume] [anything I say|whatever I tell them] [is going in my chart|gets passed along], so I [keep it short|say the bare minimum] [with the doctors|at appointments].",
@@ -320,6 +335,7 @@ PATIENT: dict[str, list[str]] = {
         "[The doctors|They] [never explain why|don't tell you why] they're [testing|doing] [stuff|things], so you [always wonder|start wondering] [what they're really looking for|who they're gonna tell].",
     ],
     "social_needs": [
+        "[I|We] [applied for|tried to get] [food stamps|SNAP|childcare assistance] [in {month}|months ago] and [they lost my paperwork|it's still pending], [so I'm just waiting|meanwhile we're stretching everything].",
         "You [can't|cannot] [focus on recovery|stay clean] when you [don't have a place to sleep|can't pay the electric|don't have a ride], [the basic stuff|the basics] [has to come first|comes first].",
         "[The biggest problem|What I really need] [is|right now is] {need} [and|and] {need}, [and|but] [nobody|no program] [seems to help with that|covers that].",
         "[We didn't have|I couldn't get] {need} [for weeks|for months], [and|so] [I missed appointments|things fell apart|I was scrambling].",
@@ -342,6 +358,7 @@ PATIENT: dict[str, list[str]] = {
         "[I|We] [don't have|didn't have] [internet|a laptop|a working phone], so [the telehealth stuff|video appointments|the online forms] [don't work for me|were impossible].",
     ],
     "cps_barrier": [
+        "@cps: [The|My] [caseworker|worker] [wanted|made me do] [drug screens|hair tests] [on top of|plus] [the ones from {clinic}|my clinic screens], [and|so] [I had to take off work|I was running all over town] [three days a week|constantly].",
         "[When|If] [you know|you're scared] [CPS|they] [could|might] [take your baby|show up], you [don't tell anybody anything|lie to everybody], [even the people trying to help you|even your doctor].",
         "@cps: [My biggest fear|What I worried about most] was {cps_fear}, [so I|and I] [kept my mouth shut|didn't tell anybody anything] [the whole time|in the hospital].",
         "[Every mom I know|All of us] [is scared of|worries about] {cps_fear}, [so|that's why] [people lie|people don't go to the doctor|moms hide stuff].",
@@ -364,6 +381,8 @@ PATIENT: dict[str, list[str]] = {
         "@cps: [My worker|The caseworker] [changed|switched] [three times|like four times] [in six months|in a year], and [every new one|each one] [made me start over|wanted everything again], [it felt like a punishment|it felt endless].",
     ],
     "cps_promoter": [
+        "@cps: [My worker|The caseworker] [got me into|signed me up for] [a mommy-and-me program|family counseling|a housing program] [that had a waitlist|I couldn't get on my own], [and that|which] [really changed things|helped a lot] for [us|me and {baby}].",
+        "@cps: [Having|With] [a case|CPS] [meant|made it so] [the hospital|the clinic] [had to|would] [set up|line up] [everything|my services] [before discharge|before I left], [so I walked out with a plan|so nothing fell through the cracks].",
         "@cps: [If|When] you [actually|really] [work with|are honest with] [your caseworker|CPS], [they|she] [can|will] [help you get stuff|open doors for you], [that's what I found|at least that's what happened with me].",
         "@cps: [My caseworker|CPS] [got me|helped me get] {cps_help} [and|and] {cps_help}, [honestly|which] [I couldn't have done that alone|I never expected from them].",
         "@cps: [Through|Because of] [the case|CPS], I [got|ended up with] {cps_help}, [and|so] [that part|that] [actually helped|was a good thing], [I'll give them that|not gonna lie].",

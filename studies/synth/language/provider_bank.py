@@ -81,6 +81,9 @@ PROVIDER: dict[str, list[str]] = {
         "[It's|Honestly it's] the [small things|little things], [calling her by her name|knocking before you walk in|asking how she slept], that [tell her|show her] [she matters|she's a person here|we see her as a mom].",
     ],
     "nows_guilt": [
+        "[We|I] [try to|always] [reframe|name] [the baby's symptoms|the withdrawal] [as something mom can help with|as a medical thing, not a moral one], because [the guilt|mom's guilt] [otherwise|can] [takes over|swallow everything].",
+        "[A mom|One mom] [told me|said] [she couldn't forgive herself|she felt like a monster] [every time|whenever] [the baby sneezed|the baby cried], [and|so] [we had our social worker sit with her|we brought in the peer coach].",
+        "[The guilt|That self-blame] [shows up|comes out] [as|like] [moms not wanting to hold the baby|moms staying away from the bedside], [which|and that] [is exactly the opposite|is the opposite] of [what helps the baby|what the baby needs].",
         "[Moms|Mothers] [apologize to|say sorry to] [us|the nurses] [for|about] [the baby's symptoms|the baby withdrawing], [like it's their fault|as if they did something to us], [and you can see the guilt|and it's heartbreaking].",
         "[I always|We always] [tell moms|remind moms] [the withdrawal isn't a punishment|it's not their fault], [because|but] [you can see|you can tell] [they don't believe it|they're carrying it], [the guilt is written all over them|they keep apologizing].",
         "[A lot of|Many] [moms|mothers] [ask me|want to know] ['did I hurt my baby?'|'is my baby going to be okay?'] [over and over|every single shift], [it's the guilt talking|that's the guilt].",
@@ -91,6 +94,7 @@ PROVIDER: dict[str, list[str]] = {
         "[Every time|When] the [baby's score|score] [goes up|is high], [mom takes it personally|mom reads it as a grade on her], [like it's her fault|like she failed], and [that shame|the guilt] is [really hard to watch|heartbreaking].",
     ],
     "mental_health": [
+        "[Moms|Our moms] [with|who have] [untreated anxiety|untreated depression] [miss|skip] [more doses|more appointments], [it's|it's really] [all connected|one piece], [mental health|behavioral health] [is|really is] [recovery care|addiction care].",
         "[Anxiety|Postpartum anxiety] [shows up|comes out] [as|like] [not sleeping even when the baby sleeps|checking on the baby constantly], and [moms don't realize|they don't know] [that's treatable|it's a real condition].",
         "We [co-locate|have] [a therapist|a behavioral health clinician] [in the OB clinic|on the unit] [now|two days a week], and [the difference in engagement|how many moms actually go] [is huge|is dramatic].",
         "[Grief|Loss] [is|comes up] [a lot|all the time], [moms who lost custody of older kids|women who lost friends to overdose], and [that|it] [sits right under|feeds] [the depression|the substance use].",
@@ -103,6 +107,8 @@ PROVIDER: dict[str, list[str]] = {
         "We [finally got|recently got] [a perinatal psychiatrist|a reproductive psychiatrist] [one day a week|a couple of afternoons a week] at {clinic}, and [the waitlist filled up in a week|she was booked solid immediately].",
     ],
     "delivery_pain": [
+        "[We|Our team] [added|started] [regional blocks|TAP blocks|scheduled non-opioids] [for C-sections|after surgery] [in MOUD patients|for moms on buprenorphine], [and pain scores|and complaints] [dropped|came down] [a lot|noticeably].",
+        "[Moms|Patients] [on methadone|on MOUD] [often|sometimes] [don't report|underreport] [their pain|how much it hurts] [because|since] [they're afraid|they're worried] [of being seen as drug seeking|of the label], [so|and] [we have to ask|we ask] [directly|specifically].",
         "[We|Our team] [keep|continue] [their buprenorphine|their maintenance dose] [through delivery|on the day of surgery] and [add|layer] [regular pain medicine|multimodal analgesia] [on top|with it], [that's the standard now|that works].",
         "[If|When] [a mom's pain|her pain] [isn't controlled|is out of control], [she|mom] [can't|won't] [hold the baby|do skin to skin|breastfeed], so [pain control|treating pain] [is|really is] [part of bonding|a baby issue too].",
         "[Nurses|Staff] [sometimes|still] [hesitate to give|hold back on] [the oxycodone|the PRN opioid] [for|to] [a mom on methadone|MOUD patients], [even when it's ordered|with an order in place], [and moms feel that|and she sits there hurting].",
@@ -114,6 +120,8 @@ PROVIDER: dict[str, list[str]] = {
         "Moms [tell us|will say] [their pain isn't being taken seriously|nobody believes them about their pain], and [honestly|frankly] [sometimes they're right|I've seen it happen], [the pain scores get charted and nothing changes|they get labeled drug-seeking].",
     ],
     "pain_misinformation": [
+        "[Some of our|A few] [surgeons|anesthesia providers] [still|used to] [tell patients|insist] [to taper|to stop] buprenorphine [days before|a week before] [a scheduled C-section|surgery], [which is old advice|and that's not the guidance anymore].",
+        "[Moms|Patients] [have heard|believe] [that if they take anything|that any opioid] [after delivery|in the hospital], [it'll show up|they'll fail their screen] [and CPS will be called|and lose their baby], [so they suffer|so they say no].",
         "[I still hear|I've heard] [colleagues|staff] [say|claim] [buprenorphine blocks all pain medicine|Suboxone makes opioids useless], which [isn't accurate|is a misunderstanding], [you just need higher doses|it's about dosing].",
         "[Moms|Patients] [are told|get told] [by family|by friends|online] [that an epidural is unsafe on methadone|to refuse pain medicine], and [they come in terrified|we spend the first hour undoing that].",
         "[There's a belief|Some people believe] [that giving opioids for pain|that treating pain with opioids] [will trigger a relapse|will make them relapse], [so|and] [moms get undertreated|pain gets undertreated], [when actually|but really] [uncontrolled pain|the pain] [is the bigger risk|is what's dangerous].",
@@ -125,6 +133,8 @@ PROVIDER: dict[str, list[str]] = {
         "Different people on the team [tell moms different things|give conflicting advice] about [pain meds and MOUD|pain control and their medication], so we [wrote a protocol|made a one-page guide] [just so everyone says the same thing|so the message is consistent].",
     ],
     "parenting_stress": [
+        "[Moms tell us|We hear that] [the first two weeks home|the first month] [are|is] [the hardest|brutal], [no sleep|a fussy baby], [appointments|dosing], and [that's|it's] [exactly when|right when] [cravings come back|relapse risk peaks].",
+        "[We|Our home visitors] [screen for|ask about] [parenting stress|how overwhelmed mom feels] [at every visit|every time], because [stress|that stress] [predicts|tends to come before] [missed doses|dropout].",
         "[When we call|On the follow-up calls], [moms|a lot of moms] [say|tell us] [they haven't slept in days|they're barely holding on], and [the baby's still fussy|the baby's still crying], [it's just relentless|there's no let-up].",
         "[Moms|Our moms] [worry constantly|are terrified] [about doing something wrong|about making a mistake], because [any mistake|one mistake] [could mean CPS|gets judged more harshly] [for them|than for other moms].",
         "[Single moms|Moms without a partner] [carry|have] [all of it|everything], [the night feeds|nights], [the appointments|dosing], [the bills|work], [that's a lot of stress|it's crushing].",
@@ -136,6 +146,7 @@ PROVIDER: dict[str, list[str]] = {
         "[Parenting stress|The stress of parenting] is [one of the biggest triggers|a big trigger] we hear about in [the first few months|the first year], more than [people expect|you'd think].",
     ],
     "stigma": [
+        "[I've|We've] [heard|had] [pharmacists|pharmacy staff] [ask|ask a mom] ['are you sure you should be filling this while breastfeeding?'|why she needs it] [in front of other customers|at the counter], [which is humiliating|and she never went back].",
         "[I've had|We've had] [nurses refuse|staff ask not] to [take|be assigned] [these patients|moms on MOUD], [which tells you|and that tells you] [everything|a lot] [about the culture|about where we were].",
         "[The language|The way people talk] [in the chart|at handoff] [like|such as] ['addict'|'drug seeker'|'NAS mom'] [shapes|colors] [how|the way] [the next nurse|the next shift] [treats her|walks into the room].",
         "[Moms tell me|Patients tell us] [they felt judged|they could feel the judgment] [from|by] [the front desk|registration] [before they even saw a provider|on the way in], [it starts at the door|it's everywhere].",
@@ -160,6 +171,8 @@ PROVIDER: dict[str, list[str]] = {
         "[I wish|I really wish] [the OB side|prenatal providers] would [talk about NOWS|prepare moms] [earlier|in the second trimester], because [hearing it for the first time after delivery|finding out after birth] is [so scary|terrifying for them].",
     ],
     "provider_mistrust": [
+        "[Moms|Patients] [who|that] [got reported|were reported] [with a previous baby|before] [come in|arrive] [expecting the worst|on guard], [so|and] [the first visit|that first conversation] [is all about|has to be about] [earning trust|rebuilding trust].",
+        "[I tell|We tell] [moms|patients] [exactly|up front] [what we have to report and what we don't|what goes in the chart], because [surprises|finding out later] [is what|are what] [destroys trust|kills the relationship].",
         "[A mom|One mom] [told me|said to me] [she recorded|she records] [every appointment|her visits] [on her phone|] [because|since] [she doesn't trust|she didn't trust] [what providers write|what gets said], [and honestly|and] [I understood|I get why].",
         "[When|If] [we|a provider] [changes|changed] [her dose|the plan] [without explaining|without asking her], [moms read that as|she reads it as] [punishment|us not trusting her], and [the trust just|it] [breaks|evaporates].",
         "[Moms|Patients] [ask|want to know] [who will see|who reads] [their records|their chart], [whether|if] [it goes to|it's shared with] [CPS|probation|the court], [they're|and they're] [right to ask|not wrong to worry].",
