@@ -130,6 +130,34 @@ class CoxResult:
 
         return cox_zph(self, transform=transform)
 
+    def schoenfeld_residuals(self, transform: str = "km") -> pd.DataFrame:
+        """Scaled Schoenfeld residuals per event (R ``cox.zph(fit)$y``, ``$x``, ``$time``)."""
+        from analysis.zph import scaled_schoenfeld
+
+        return scaled_schoenfeld(self, transform=transform)
+
+    def ph_plot(self, term: str, transform: str = "km", ax=None):
+        """Scaled Schoenfeld residuals of ``term`` against g(t) with a lowess smooth and the
+        fitted coefficient (R ``plot(cox.zph(fit)[term])``): a trend means the hazard ratio
+        changes over time. Returns the Axes."""
+        from statsmodels.nonparametric.smoothers_lowess import lowess
+
+        frame = self.schoenfeld_residuals(transform)
+        if term not in frame.columns:
+            raise AnalysisError("no such term in the model", field=term)
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(6, 4))
+        ax.scatter(frame["x"], frame[term], s=8, alpha=0.5)
+        smooth = lowess(frame[term], frame["x"], frac=2 / 3)
+        ax.plot(smooth[:, 0], smooth[:, 1], color="black")
+        if term in self.summary.index:
+            ax.axhline(self.summary.loc[term, "coef"], color="grey", linestyle="--")
+        ax.set_xlabel(f"time ({transform} scale)")
+        ax.set_ylabel(f"Beta(t) for {term}")
+        return ax
+
     def _risk_sets(self) -> coxfit.RiskSets:
         d = self.data
         return coxfit.risk_sets(d.stop, d.event, d.start, d.strata)

@@ -96,3 +96,59 @@ def _information(mo, t, v) -> np.ndarray:
     return coxfit.information_from(
         mo, v * t.a, v * t.b, v * t.c, v * t.dd, v * t.ff, mo.s1.shape[1]
     )
+
+
+def scaled_schoenfeld(result, transform: str = "km") -> pd.DataFrame:
+    """Scaled Schoenfeld residuals per event, as ``cox.zph(fit)$y`` (for PH plots).
+
+    Columns: ``time``, ``x`` (the transformed time g(t)), one column per covariate term
+    (for a multi-column term such as ``C(moud)``, R's combination Σⱼ β̂ⱼ rⱼ scaled to 1 at
+    proportional hazards), plus ``stratum`` for stratified models. Residuals are the event's
+    covariates minus the (Efron-weighted) risk-set mean, scaled by the inverse of the average
+    information per event and shifted by β̂, so under proportional hazards each column
+    scatters around its coefficient (Grambsch & Therneau 1994). Rows ordered as R's.
+    """
+    d = result.data
+    fit = result.fit
+    rs = coxfit.risk_sets(d.stop, d.event, d.start, d.strata)
+    t = fit.terms
+    x = d.x - fit.center
+    ev = rs.event_rows
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mbar = (t.s1 * t.a[:, None] - t.d1 * t.b[:, None]) / np.where(t.wsum > 0, t.wsum, 1.0)[
+            :, None
+        ]
+    resid = x[ev] - mbar[rs.event_slot]
+    vmean = t.information / len(ev)
+    names = list(result.summary.index)
+    columns, values = [], []
+    beta = fit.beta
+    for term, cols in result.term_columns.items():
+        jj = [names.index(c) for c in cols]
+        if len(jj) == 1:
+            columns.append(term)
+            values.append((jj, None))
+        else:
+            columns.append(term)
+            values.append((jj, beta[jj]))
+    # combine multi-column terms with β̂ as R does, then scale by the inverse of vmean
+    combine = np.zeros((len(names), len(columns)))
+    for i, (jj, weights) in enumerate(values):
+        combine[jj, i] = 1.0 if weights is None else weights
+    r = resid @ combine
+    v = combine.T @ vmean @ combine
+    y = np.linalg.solve(v, r.T).T
+    shift = np.array([beta[jj[0]] if w is None else 1.0 for jj, w in values])
+    y = y + shift
+    g = _transformed_times(d.stop, d.event, d.start, transform)[ev]
+    frame = pd.DataFrame(y, columns=columns)
+    frame.insert(0, "x", g)
+    frame.insert(0, "time", d.stop[ev])
+    stratum = d.strata[ev] if d.strata is not None else np.zeros(len(ev), dtype=int)
+    # R orders events by (stratum, time); ties by row order (reversed for (start, stop] data)
+    row = ev if d.start is None else -ev
+    order = np.lexsort((row, d.stop[ev], stratum))
+    frame = frame.iloc[order].reset_index(drop=True)
+    if d.strata is not None:
+        frame.insert(0, "stratum", [d.strata_labels[i] for i in stratum[order]])
+    return frame

@@ -107,6 +107,11 @@ cox_ref <- function(fit, zph = TRUE) {
     z <- cox.zph(fit)
     out$zph <- list(terms = rownames(z$table), chisq = unname(z$table[, "chisq"]),
                     df = unname(z$table[, "df"]), p = unname(z$table[, "p"]))
+    out$zph_y <- lapply(seq_len(ncol(z$y)), function(i) unname(z$y[, i]))
+    names(out$zph_y) <- colnames(z$y)
+    out$zph_x <- unname(z$x)
+    out$zph_time <- unname(z$time)
+    if (!is.null(z$strata)) out$zph_strata <- sub(".*=", "", as.character(z$strata))
     zi <- cox.zph(fit, transform = "identity")
     out$zph_identity <- list(terms = rownames(zi$table), chisq = unname(zi$table[, "chisq"]))
   }
