@@ -12,8 +12,10 @@ at each distinct event time t of a stratum, with risk-set sums S0 = Σ wᵢ e^{�
 S2 = Σ wᵢ e^{ηᵢ}xᵢxᵢᵀ and the same sums D0, D1, D2 over the d events at t, Efron's approximation
 uses for l = 0..d−1 the denominators S0 − (l/d)·D0 with multiplier w̄ (mean event weight);
 Breslow's uses one denominator S0 with multiplier Σ w over the events. Risk sets of (start, stop]
-rows are sums over rows with start < t ≤ stop, built with two cumulative sums, so the work is
-O(n·p²) per Newton step with no loop over event times. Newton–Raphson with step halving, as
+rows are sums over rows with start < t ≤ stop: each row's terms are added to the slot where it
+enters and subtracted where it leaves, then cumulated over slots, so the work is O(n·p²) per
+Newton step (second moments by one small BLAS product per event time when there are at most
+5,000 of them — days — else by bincount per covariate pair). Newton–Raphson with step halving, as
 ``coxph.control``; we iterate to a tighter tolerance than R's default so that estimates are
 converged to ~1e-12 and comparisons with R are limited only by R's own convergence.
 """
