@@ -194,35 +194,47 @@ def _date(values: pd.Series, missing: pd.Series, field: Field) -> tuple[pd.Serie
 
 
 def _date_arrow(values: pd.Series, missing: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
-    """Dates from Arrow strings. Arrow's strptime rolls 2023-02-30 over to 2023-03-02, so a
-    date counts only when formatting it back gives the text it came from."""
+    """Dates from Arrow strings, without a Python object per cell.
+
+    ISO dates (the default format) are split into year, month and day with Arrow and
+    assembled with numpy's calendar arithmetic; a day that does not exist (2023-02-30) is
+    caught because it spills into the next month. Other formats use Arrow's strptime, which
+    rolls impossible days over, so a date counts only when formatting it back gives its text.
+    """
     array = text_array(values, missing)
-    parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
-    if fmt == ISO_DATE:  # compare year, month, day with the text (strftime is slow)
-        exact = pc.match_substring_regex(array, f"^{_ISO_SHAPE}$")
-        for start, stop, part in ((0, 4, pc.year), (5, 7, pc.month), (8, 10, pc.day)):
-            text_part = pc.cast(
-                pc.utf8_slice_codeunits(pc.if_else(exact, array, "0000-00-00"), start, stop),
-                pa.int64(),
-            )
-            exact = pc.and_(exact, pc.equal(text_part, part(parsed)))
+    if fmt == ISO_DATE:
+        typed, good = _iso_dates(array)
     else:
-        exact = pc.equal(pc.strftime(parsed, format=fmt), array)
-    exact = pc.fill_null(exact, False)
-    lowest, highest = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
-    in_range = pc.and_(
-        pc.greater_equal(parsed, pa.scalar(lowest.to_pydatetime(), pa.timestamp("s"))),
-        pc.less_equal(parsed, pa.scalar(highest.to_pydatetime(), pa.timestamp("s"))),
+        parsed = pc.strptime(array, format=fmt, unit="s", error_is_null=True)
+        good = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), array), False)
+        good = good.to_numpy(zero_copy_only=False)
+        seconds = parsed.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        typed = np.full(len(array), np.datetime64("NaT"), dtype="datetime64[ns]")
+        ok = good & (np.abs(np.nan_to_num(seconds.astype(float))) < 9.2e9)
+        typed[ok] = seconds[ok].astype("int64").astype("datetime64[s]")
+        good = ok
+    typed_series = pd.Series(typed, index=values.index, dtype="datetime64[ns]")
+    failed = pd.Series(~good, index=values.index) & ~missing
+    return typed_series, failed
+
+
+def _iso_dates(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``(datetime64[ns] values, good mask)`` for YYYY-MM-DD text (nulls are not good)."""
+    shaped = pc.fill_null(pc.match_substring_regex(array, f"^{_ISO_SHAPE}$"), False)
+    safe = pc.if_else(shaped, array, "1970-01-01")
+    year, month, day = (
+        pc.cast(pc.utf8_slice_codeunits(safe, a, b), pa.int64()).to_numpy()
+        for a, b in ((0, 4), (5, 7), (8, 10))
     )
-    good = pc.and_(exact, pc.fill_null(in_range, False))
-    kept = pc.if_else(good, parsed, pa.scalar(None, pa.timestamp("s")))
-    typed = pd.Series(
-        kept.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False),
-        index=values.index,
-        dtype="datetime64[ns]",
-    )
-    failed = pd.Series(~good.to_numpy(zero_copy_only=False), index=values.index) & ~missing
-    return typed, failed
+    # the datetime64[ns] range is 1677-09-21 .. 2262-04-11: keep whole years inside it
+    good = shaped.to_numpy(zero_copy_only=False) & (year >= 1678) & (year <= 2261)
+    good &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    months = np.where(good, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    dates = months.astype("datetime64[D]") + np.where(good, day - 1, 0).astype("timedelta64[D]")
+    good &= dates.astype("datetime64[M]") == months  # 2023-02-30 spills into March
+    typed = dates.astype("datetime64[ns]")
+    typed[~good] = np.datetime64("NaT")
+    return typed, good
 
 
 def impossible_dates(values: pd.Series, bad: pd.Series) -> pd.Series:

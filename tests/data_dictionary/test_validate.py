@@ -7,6 +7,7 @@ import gzip
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import data_dictionary as dd
@@ -376,3 +377,30 @@ def test_arrow_strings_give_the_same_problems_and_values(tmp_path: Path) -> None
     assert set(found["bad"]["check"]) == {
         "date_exists", "type", "enum", "field_uniqueness", "not_nullable",
     }
+
+
+def test_duplicated_rows_marks_every_occurrence_and_ignores_missing() -> None:
+    from data_dictionary.validate import duplicated_rows
+
+    values = pd.Series(["b", "a", None, "b", "c", None, "a", "b"], dtype=object)
+    assert duplicated_rows(values).tolist() == [True, True, False, True, False, False, True, True]
+    assert duplicated_rows(pd.Series([3, 1, 2], dtype="Int64")).tolist() == [False] * 3
+    mixed = pd.Series([1, "1", 1, None], dtype=object)  # not one Arrow type: pandas fallback
+    assert duplicated_rows(mixed).tolist() == [True, False, True, False]
+    assert duplicated_rows(pd.Series(["x"])).tolist() == [False]
+
+
+@pytest.mark.parametrize("arrow", [False, True])
+def test_custom_date_format(arrow: bool) -> None:
+    from data_dictionary.schema import schema_from_dict
+
+    schema = schema_from_dict(
+        {"name": "visits", "fields": [{"name": "visit", "type": "date", "format": "%m/%d/%Y"}]}
+    )
+    values = ["03/10/2021", "02/30/2021", "2021-03-10", ""]
+    dtype = pd.ArrowDtype(pa.string()) if arrow else object
+    df = pd.DataFrame({"visit": pd.Series(values, dtype=dtype)})
+    typed, problems = dd.check_table(df, schema)
+    assert typed["visit"].iloc[0] == pd.Timestamp("2021-03-10")
+    assert problems["row"].tolist() == [2, 3]
+    assert typed["visit"].isna().tolist() == [False, True, True, True]
