@@ -148,6 +148,7 @@ def side_by_side(
         rows.append(
             {
                 "turn": turn.index,
+                "line": view.line_of(turn),
                 "speaker": turn.speaker,
                 "text": view.turn_text(turn),
                 "coders": by_coder,

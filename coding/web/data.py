@@ -44,6 +44,11 @@ class TranscriptView:
     def turn_text(self, turn: TurnView) -> str:
         return self.text[turn.start : turn.end]
 
+    def line_of(self, turn: TurnView) -> int:
+        """1-based line of the transcript file on which the turn starts (the number coders
+        and the .txt file share)."""
+        return self.text.count("\n", 0, turn.start) + 1
+
 
 @dataclass(frozen=True)
 class CodeView:

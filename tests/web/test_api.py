@@ -5,6 +5,7 @@ The fixtures run a subset of these against PostgreSQL too (``any_url``).
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -392,3 +393,11 @@ def test_edit_span_checks_bounds_and_layers(sessions_any):
         2,
         "",
     )
+
+
+def test_transcript_page_numbers_file_lines(sessions):
+    """T01's four turns are paragraphs separated by blank lines: file lines 1, 3, 5, 7."""
+    users, _ = sessions
+    page = users["coder_a"].get("/transcripts/T01").text
+    numbers = re.findall(r'<span class="lineno" title="turn (\d+)">(\d+)</span>', page)
+    assert numbers == [("1", "1"), ("2", "3"), ("3", "5"), ("4", "7")]
