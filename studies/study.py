@@ -197,7 +197,11 @@ class Study:
 
     # -- tables -------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
-        """Table ``name`` read and validated against its data dictionary (cached)."""
+        """Table ``name`` read and validated against its data dictionary.
+
+        Cached: later calls return the same frame, so copy it (``.copy()``) before changing
+        it in place.
+        """
         if name not in self._cache:
             from data_dictionary import read_table
 
