@@ -30,6 +30,7 @@ def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
     from studies import load_study
     from studies.cli import main as dyadlab
     from studies.commands.serve import build_app
+    from studies.io import atomic_write
     from tests.web.server import running
 
     with tempfile.TemporaryDirectory() as folder:
@@ -68,8 +69,9 @@ def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
             first.scroll_into_view_if_needed()
             first.click()
             page.evaluate("() => window.scrollBy(0, -120)")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(out))
+            png = page.screenshot()
+            with atomic_write(out, "wb") as handle:
+                handle.write(png)
             browser.close()
         store.close()
     print(f"wrote {out}")
