@@ -208,8 +208,8 @@ def test_text_is_varied(interviews, turns):
     1. Distinct word 3-grams / all 3-grams over every participant turn (~65k words). The
        same corpus rebuilt from a few dozen fixed sentences (the "templated" generator the
        issue warns against; built below from 40 of our own sentences, same length) scores
-       ~0.01; we require 0.42 (measured 0.46-0.48 with these inputs), i.e. most 3-grams are
-       new while fillers and function-word 3-grams ("you know what", "a lot of") repeat.
+       ~0.01; we require 0.46 (measured 0.52 with these inputs), i.e. most 3-grams are new
+       while fillers and function-word 3-grams ("you know", "a lot of") repeat.
     2. No sentence of 8+ words occurs more than 5 times in the ~30 interviews.
     3. Leakage across participants: on average under 10% (and for no participant over 25%)
        of a participant's sentences occur verbatim in another participant's interview, so
@@ -225,7 +225,7 @@ def test_text_is_varied(interviews, turns):
         templated.append(sentence)
         size += len(sentence.split())
     assert _trigram_ratio(templated) < 0.05
-    assert ratio >= 0.42, ratio
+    assert ratio >= 0.46, ratio
 
     sentences = Counter(s for u in utterances for s in _sentences(u))
     sentence, count = sentences.most_common(1)[0]
@@ -344,6 +344,14 @@ def test_stories_follow_the_delivery_record(inputs, interviews):
         mine = consensus[consensus["transcript_id"] == transcript_id]
         if not row.cps_report:
             assert "cps_promoter" not in set(mine["code_id"])
+    # guilt over the baby's withdrawal comes up more when the baby was treated for NOWS
+    guilt = consensus[consensus["code_id"] == "nows_guilt"].groupby("transcript_id").size()
+    per_mother = (
+        record.assign(guilt=[guilt.get(f"INT-{p}", 0) for p in record["participant_id"]])
+        .groupby("infant_nows")["guilt"]
+        .mean()
+    )
+    assert per_mother[True] > 1.5 * per_mother[False], per_mother
 
 
 def test_coders_agree_like_trained_humans(interviews, turns):
