@@ -316,7 +316,7 @@ def _patient_persona(
     }
     med, medplace = meds.get(moud, (["treatment", "my program"], [clinic, "the program"]))
     medadj = {"methadone": "methadone", "buprenorphine": "Suboxone", "naltrexone": "Vivitrol"}.get(
-        moud, "drug"
+        moud, "addict"
     )
     kid = ["daughter", "girl", "little girl"] if girl else ["son", "boy", "little guy"]
     flags = {

@@ -300,7 +300,7 @@ LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bkind of\b", ("kind of", "kinda", "sort of", "sorta")),
     (r"\bwant to\b", ("want to", "wanna")),
     (r"\bterrible\b", ("terrible", "awful", "horrible")),
-    (r"\bstuff\b", ("stuff", "things")),
+    (r"\band stuff\b", ("and stuff", "and things", "and all that")),
     (r"\bokay\b", ("okay", "alright", "all right")),
     (r"\bthe nurses\b", ("the nurses", "the nursing staff", "the nurses there")),
     (r"\bthe doctor\b", ("the doctor", "the doc")),

@@ -76,7 +76,7 @@ PATIENT: dict[str, list[str]] = {
         "[My counselor|My doctor|The clinic] [has me|wants me to] {treatment_act}, and [honestly|I'll admit] [it helps more than I thought|I didn't think it would help but it does].",
         "[Since I had {baby}|Since the delivery], I [never miss|haven't missed] [a chance to|a week where I] {treatment_act}, [because|since] [I'm not going back|I know what's at stake now].",
         "@daily: I've been [going to|dosing at] {medplace} [every day|every morning|six days a week] since [I was pregnant|{month}], [haven't missed a day|I haven't missed one dose].",
-        "[Starting|Getting on] {med} was [the best decision|the smartest thing|the best thing] I [made|ever did], it [took away|stopped] [the cravings|the sickness|the chasing].",
+        "[Starting|Getting on] {med} was [the best decision I ever made|the smartest thing I ever did|the best thing I did], it [took away|stopped] [the cravings|the sickness|the chasing].",
         "I see my counselor, {counselor}, [every week|every Tuesday|twice a month] and we [work on|talk about] [triggers|my relapse plan|coping skills|stuff from my past].",
         "I've kept up with [my appointments|my groups|my program] even [with a newborn|right after having {baby}], [which wasn't easy|and that took a lot].",
         "@daily: They [upped|adjusted|raised] my dose after I [delivered|had {baby}] because I [was feeling sick|was getting withdrawal|was having cravings] [again|in the afternoons].",
