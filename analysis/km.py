@@ -193,6 +193,22 @@ class KaplanMeierResult:
             group = next(iter(self._curves))
         return self._curves[group][TABLE_COLUMNS]
 
+    def to_lifelines(self, df: pd.DataFrame) -> dict:
+        """One fitted lifelines ``KaplanMeierFitter`` per group (same data), for lifelines'
+        plotting and utilities. Point estimates agree; lifelines' CIs are always log-log."""
+        from lifelines import KaplanMeierFitter
+
+        data = _frame.complete_rows(df, [self.duration, self.event, self.by])
+        fitters = {}
+        for group in self._curves:
+            part = data if self.by is None else data[data[self.by] == group]
+            fitters[group] = KaplanMeierFitter(label=str(group)).fit(
+                _frame.durations(part, self.duration),
+                _frame.events(part, self.event),
+                alpha=1 - self.conf_level,
+            )
+        return fitters
+
     def plot(
         self,
         ax=None,

@@ -142,3 +142,13 @@ def test_all_censored_curve_has_no_median():
     km = survival.kaplan_meier(df, "t", "e")
     assert (km.table["survival"] == 1).all()
     assert np.isnan(km.median.loc["all", "median"])
+
+
+def test_lifelines_fitters_give_the_same_curves():
+    frame = lung()
+    km = survival.kaplan_meier(frame, "time", "event", by="sex")
+    fitters = km.to_lifelines(frame)
+    for sex, fitter in fitters.items():
+        ours = km.survival_function(sex)
+        theirs = fitter.survival_function_at_times(ours["time"]).to_numpy()
+        np.testing.assert_allclose(ours["survival"], theirs, rtol=1e-12)
