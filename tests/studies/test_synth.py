@@ -479,3 +479,11 @@ def test_regenerating_removes_transcripts_of_an_earlier_run(tmp_path):
     (other / "transcripts" / "real.txt").write_text("keep me\n")
     write_study(other, generate_cohort(100, seed=2, n_participants=3), force=True)
     assert (other / "transcripts" / "real.txt").read_text() == "keep me\n"
+
+
+def test_written_study_passes_dyadlab_validate(tmp_path, capsys):
+    """The study.yaml synth writes, and every table and transcript, pass `dyadlab validate`."""
+    assert main(["synth", str(tmp_path / "s"), "--seed", "4", "--deliveries", "150",
+                 "--participants", "4"]) == 0
+    assert main(["validate", str(tmp_path / "s")]) == 0
+    assert "no problems" in capsys.readouterr().out
