@@ -609,7 +609,7 @@ class _Composer:
                 continue
             factor = prevalence[code]
             if code == "nows_guilt" and "nonows" in flags:
-                factor *= 0.4
+                factor *= 0.25
             if code.startswith("cps_") and self.role == "patient" and "nocps" in flags:
                 factor *= 0.25
             if code == "social_needs" and "housing" in flags:
