@@ -43,7 +43,9 @@ def _run_size(n: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_synth_") as folder:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(n), folder + "/study"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         result = json.loads(out.strip().splitlines()[-1])
         from pathlib import Path
@@ -63,11 +65,23 @@ def _python_loop_fills(drug, start, stop, seed: int = 0) -> int:
         while day < end:
             tau, u = day - first, rng.random()
             if code == 0:  # buprenorphine
-                supply = 7 if tau < 28 else (7 if u < 0.4 else 14) if tau < 90 else (
-                    14 if u < 0.3 else 28 if u < 0.5 else 30)
+                supply = (
+                    7
+                    if tau < 28
+                    else (7 if u < 0.4 else 14)
+                    if tau < 90
+                    else (14 if u < 0.3 else 28 if u < 0.5 else 30)
+                )
                 v = rng.random()
-                delay = (-rng.randint(1, 5) if v < 0.25 else rng.randint(0, 2) if v < 0.7
-                         else rng.randint(3, 9) if v < 0.92 else rng.randint(10, 21))
+                delay = (
+                    -rng.randint(1, 5)
+                    if v < 0.25
+                    else rng.randint(0, 2)
+                    if v < 0.7
+                    else rng.randint(3, 9)
+                    if v < 0.92
+                    else rng.randint(10, 21)
+                )
             elif code == 1:  # methadone
                 if tau < 28:
                     supply = 1 if u < 6 / 7 else 2
@@ -112,12 +126,14 @@ def _breakdown(n: int) -> None:
         size = len(zlib.compress(raw, level))
         timings[level] = (time.process_time() - t0, size / 1e6)
     rows = sum(t.num_rows for t in tables)
-    print(f"dispensing at {n:,} deliveries ({rows:,} rows, {len(raw) / 1e6:.0f} MB CSV), CPU s: "
-          f"generate {generate_s:.1f} s, CSV encode {encode_s:.1f} s, "
-          f"zlib level 6 {timings[6][0]:.1f} s ({timings[6][1]:.0f} MB), "
-          f"level 1 {timings[1][0]:.1f} s ({timings[1][1]:.0f} MB): level 1 is "
-          f"{timings[6][0] / timings[1][0]:.1f}x faster, {timings[1][1] / timings[6][1]:.2f}x "
-          "larger")
+    print(
+        f"dispensing at {n:,} deliveries ({rows:,} rows, {len(raw) / 1e6:.0f} MB CSV), CPU s: "
+        f"generate {generate_s:.1f} s, CSV encode {encode_s:.1f} s, "
+        f"zlib level 6 {timings[6][0]:.1f} s ({timings[6][1]:.0f} MB), "
+        f"level 1 {timings[1][0]:.1f} s ({timings[1][1]:.0f} MB): level 1 is "
+        f"{timings[6][0] / timings[1][0]:.1f}x faster, {timings[1][1] / timings[6][1]:.2f}x "
+        "larger"
+    )
 
 
 def main(quick: bool = False) -> None:
@@ -135,13 +151,17 @@ def main(quick: bool = False) -> None:
     t0 = time.process_time()
     _, day, _ = simulate_fills(drug, start, stop, np.random.default_rng(1))
     vec_s = time.process_time() - t0
-    print(f"fill generation, 10^4 deliveries (CPU s): python loop {base_s:.2f} s "
-          f"({base_rows} rows), numpy lock-step {vec_s:.3f} s ({day.size} rows): "
-          f"{base_s / vec_s:.1f}x faster")
+    print(
+        f"fill generation, 10^4 deliveries (CPU s): python loop {base_s:.2f} s "
+        f"({base_rows} rows), numpy lock-step {vec_s:.3f} s ({day.size} rows): "
+        f"{base_s / vec_s:.1f}x faster"
+    )
     _breakdown(100_000)
-    print("| deliveries | dispensing rows | events | tables CPU s | total CPU s | wall s "
-          "| rows/CPU s | peak MB | dispensing.csv.gz MB "
-          "| CPU s per 10^4 deliveries vs the 10^4 run |")
+    print(
+        "| deliveries | dispensing rows | events | tables CPU s | total CPU s | wall s "
+        "| rows/CPU s | peak MB | dispensing.csv.gz MB "
+        "| CPU s per 10^4 deliveries vs the 10^4 run |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     first_rate = None
     for n in sizes:
@@ -149,10 +169,12 @@ def main(quick: bool = False) -> None:
         per = r["cpu_s"] / (n / 10_000)
         first_rate = first_rate or per
         rows = r["rows"]["dispensing"]
-        print(f"| {n:,} | {rows:,} | {r['rows']['events']:,} | {r['tables_cpu']:.1f} | "
-              f"{r['cpu_s']:.1f} | {r['wall_s']:.1f} | {rows / r['cpu_s']:,.0f} | "
-              f"{r['peak_mb']:.0f} | {r['dispensing_mb']:.1f} | {per / first_rate:.2f} |",
-              flush=True)
+        print(
+            f"| {n:,} | {rows:,} | {r['rows']['events']:,} | {r['tables_cpu']:.1f} | "
+            f"{r['cpu_s']:.1f} | {r['wall_s']:.1f} | {rows / r['cpu_s']:,.0f} | "
+            f"{r['peak_mb']:.0f} | {r['dispensing_mb']:.1f} | {per / first_rate:.2f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

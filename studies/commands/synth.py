@@ -35,18 +35,25 @@ def register(cli: CommandLine) -> None:
         "--seed", type=_count(0, 2**63 - 1), required=True, metavar="N", help="random seed"
     )
     parser.add_argument(
-        "--deliveries", type=_count(1, 2_000_000), default=1500, metavar="N",
+        "--deliveries",
+        type=_count(1, 2_000_000),
+        default=1500,
+        metavar="N",
         help="number of deliveries (default 1500)",
     )
     parser.add_argument(
-        "--participants", type=_count(0, 999), default=30, metavar="N",
+        "--participants",
+        type=_count(0, 999),
+        default=30,
+        metavar="N",
         help="interview participants, about 2/3 patients and 1/3 providers (default 30)",
     )
     parser.add_argument(
         "--no-transcripts", action="store_true", help="skip interview transcripts and codings"
     )
     parser.add_argument(
-        "--force", action="store_true",
+        "--force",
+        action="store_true",
         help="replace data files in a folder that dyadlab synth did not write",
     )
     add_json_flag(parser)

@@ -159,7 +159,10 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
     # Deliveries are numbered in date order.
     order = np.lexsort((person, offset))
     person, offset, has_later, is_second = (
-        person[order], offset[order], has_later[order], is_second[order]
+        person[order],
+        offset[order],
+        has_later[order],
+        is_second[order],
     )
     n = n_deliveries
     delivery_date = FIRST_DELIVERY + offset.astype("timedelta64[D]")
@@ -255,7 +258,10 @@ def simulate_deliveries(n_deliveries: int, rng: np.random.Generator) -> CohortTr
     )
     stopped = np.flatnonzero(prenatal_stop)
     prenatal_spans = (
-        stopped, prenatal_drug[stopped], -prenatal_days[stopped], -stop_before[stopped]
+        stopped,
+        prenatal_drug[stopped],
+        -prenatal_days[stopped],
+        -stop_before[stopped],
     )
     spans = _simulate_spans(rng, person, drug_code, prenatal_days, lp, prenatal_spans)
     return CohortTruth(deliveries, spans, person, has_later)
@@ -300,8 +306,9 @@ def _simulate_spans(
     end = clock + _weibull_time(rng, span_lp)
 
     d0, drug0, start0, end0 = prenatal_spans
-    rows = [(d0, np.zeros(d0.size, dtype=np.int64), drug0, start0, end0,
-             np.ones(d0.size, dtype=bool))]
+    rows = [
+        (d0, np.zeros(d0.size, dtype=np.int64), drug0, start0, end0, np.ones(d0.size, dtype=bool))
+    ]
     episode = 1
     while d.size:
         ended = end < HORIZON_DAYS

@@ -96,14 +96,21 @@ def _segments(n: int, spans: pd.DataFrame) -> pd.DataFrame:
     after = np.minimum(s_end[stopped] + RECENT_STOP_DAYS, HORIZON_DAYS)
     bounds = np.array((*PERIOD_BOUNDS, HORIZON_DAYS))
     delivery = np.concatenate(
-        [np.repeat(np.arange(n), bounds.size), s_delivery[keep], s_delivery[keep],
-         s_delivery[stopped]]
+        [
+            np.repeat(np.arange(n), bounds.size),
+            s_delivery[keep],
+            s_delivery[keep],
+            s_delivery[stopped],
+        ]
     )
     point = np.concatenate([np.tile(bounds, n), s_start[keep], s_end[keep], after])
     delta = np.concatenate(
-        [np.zeros(n * bounds.size, dtype=np.int64),
-         np.ones(keep.sum(), dtype=np.int64), -np.ones(keep.sum(), dtype=np.int64),
-         np.zeros(stopped.sum(), dtype=np.int64)]
+        [
+            np.zeros(n * bounds.size, dtype=np.int64),
+            np.ones(keep.sum(), dtype=np.int64),
+            -np.ones(keep.sum(), dtype=np.int64),
+            np.zeros(stopped.sum(), dtype=np.int64),
+        ]
     )
     order = np.lexsort((-delta, point, delivery))  # ends (-1) after starts at the same point
     delivery, point, delta = delivery[order], point[order], delta[order]

@@ -112,8 +112,9 @@ class SynthCohort:
             claim = pc.binary_join_element_wise(
                 "C",
                 pc.utf8_lpad(
-                    pc.cast(pa.array(np.arange(claim_offset + 1, claim_offset + n + 1)),
-                            pa.string()),
+                    pc.cast(
+                        pa.array(np.arange(claim_offset + 1, claim_offset + n + 1)), pa.string()
+                    ),
                     width,
                     "0",
                 ),

@@ -57,7 +57,6 @@ def write_csv_gz(
     """Stream Arrow ``tables`` into a byte-stable gzip CSV at ``path``; returns the row count."""
     with (
         atomic_write(path, "wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=level)
-        as handle,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=level) as handle,
     ):
         return _write(handle, tables, columns)

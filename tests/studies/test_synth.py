@@ -22,15 +22,35 @@ from studies.synth import generate_cohort, write_study
 from studies.synth.cohort import HORIZON_DAYS
 
 DELIVERY_COLUMNS = [
-    "delivery_id", "person_id", "delivery_date", "site", "age", "race_ethnicity", "insurance",
-    "parity", "pmad", "housing_instability", "moud_initiation_week", "moud_start", "moud",
-    "peer_recovery_coach", "home_visiting", "cps_report", "infant_nows", "plan_of_safe_care",
+    "delivery_id",
+    "person_id",
+    "delivery_date",
+    "site",
+    "age",
+    "race_ethnicity",
+    "insurance",
+    "parity",
+    "pmad",
+    "housing_instability",
+    "moud_initiation_week",
+    "moud_start",
+    "moud",
+    "peer_recovery_coach",
+    "home_visiting",
+    "cps_report",
+    "infant_nows",
+    "plan_of_safe_care",
     "coverage_end_date",
 ]
 DISPENSING_COLUMNS = ["claim_id", "person_id", "fill_date", "drug", "days_supply", "source"]
 EVENT_COLUMNS = ["event_id", "person_id", "delivery_id", "event_date", "event_type"]
 PARTICIPANT_COLUMNS = [
-    "participant_id", "role", "site", "person_id", "provider_type", "interview_date"
+    "participant_id",
+    "role",
+    "site",
+    "person_id",
+    "provider_type",
+    "interview_date",
 ]
 
 
@@ -67,8 +87,12 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path):
         write_study(tmp_path / name, generate_cohort(300, seed=seed), transcripts=False)
     a, b, c = (_all_bytes(tmp_path / n) for n in "abc")
     assert set(a) == {
-        "study.yaml", "data/deliveries.csv", "data/dispensing.csv.gz", "data/events.csv",
-        "data/participants.csv", "data/SYNTHETIC.json",
+        "study.yaml",
+        "data/deliveries.csv",
+        "data/dispensing.csv.gz",
+        "data/events.csv",
+        "data/participants.csv",
+        "data/SYNTHETIC.json",
     }
     assert a == b
     for name in ("data/deliveries.csv", "data/dispensing.csv.gz", "data/events.csv"):
@@ -107,8 +131,15 @@ def test_values_and_types(written):
     assert dates.min() >= pd.Timestamp("2019-01-01") and dates.max() <= pd.Timestamp("2024-12-31")
     assert set(d["site"]) == {"north", "central", "south"}
     assert set(d["insurance"]) == {"medicaid", "private", "uninsured"}
-    for column in ("pmad", "housing_instability", "peer_recovery_coach", "home_visiting",
-                   "cps_report", "infant_nows", "plan_of_safe_care"):
+    for column in (
+        "pmad",
+        "housing_instability",
+        "peer_recovery_coach",
+        "home_visiting",
+        "cps_report",
+        "infant_nows",
+        "plan_of_safe_care",
+    ):
         assert set(d[column]) == {"true", "false"}, column
     assert d["age"].astype(int).between(17, 60).all()
     assert d["parity"].astype(int).between(0, 20).all()
@@ -144,14 +175,20 @@ def test_dispensing_invariants(written):
     assert by_drug.min()["methadone"] == 1 and by_drug.max()["methadone"] == 14
     assert set(supply[f["drug"] == "naltrexone"]) == {28, 30}
     assert set(f.groupby("drug")["source"].unique().map(tuple)) == {
-        ("pharmacy",), ("otp",), ("clinic",)
+        ("pharmacy",),
+        ("otp",),
+        ("clinic",),
     }
     # Early refills overlap the previous supply: some fills come before the last one runs out.
     bup = f[f["drug"] == "buprenorphine"].assign(
-        fill_date=lambda x: pd.to_datetime(x["fill_date"]), days_supply=lambda x: x[
-            "days_supply"].astype(int))
-    prev_end = (bup["fill_date"] + pd.to_timedelta(bup["days_supply"], unit="D")).groupby(
-        bup["person_id"]).shift()
+        fill_date=lambda x: pd.to_datetime(x["fill_date"]),
+        days_supply=lambda x: x["days_supply"].astype(int),
+    )
+    prev_end = (
+        (bup["fill_date"] + pd.to_timedelta(bup["days_supply"], unit="D"))
+        .groupby(bup["person_id"])
+        .shift()
+    )
     assert ((bup["fill_date"] < prev_end).mean()) > 0.1
     # Sorted by person and date, as the claim ids number them.
     assert f["claim_id"].is_monotonic_increasing
@@ -164,8 +201,12 @@ def test_events_never_before_delivery_and_ids_unique(written):
     e = _read(written, "events")
     d = _read(written, "deliveries")
     assert e["event_id"].is_unique
-    joined = e.merge(d[["delivery_id", "person_id", "delivery_date", "coverage_end_date"]],
-                     on="delivery_id", suffixes=("", "_d"), validate="many_to_one")
+    joined = e.merge(
+        d[["delivery_id", "person_id", "delivery_date", "coverage_end_date"]],
+        on="delivery_id",
+        suffixes=("", "_d"),
+        validate="many_to_one",
+    )
     assert (joined["person_id"] == joined["person_id_d"]).all()
     day = (pd.to_datetime(joined["event_date"]) - pd.to_datetime(joined["delivery_date"])).dt.days
     assert day.min() >= 1
@@ -204,9 +245,18 @@ def _episodes(fills: pd.DataFrame, gap_days: int = 30) -> pd.DataFrame:
     previous = running.groupby(f["person_id"]).shift()
     new = previous.isna() | ((f["fill_date"] - previous).dt.days > gap_days)
     episode = new.cumsum()
-    return pd.DataFrame({"person_id": f["person_id"], "start": f["fill_date"],
-                         "end": running, "episode": episode}).groupby("episode").agg(
-        person_id=("person_id", "first"), start=("start", "min"), end=("end", "max"))
+    return (
+        pd.DataFrame(
+            {
+                "person_id": f["person_id"],
+                "start": f["fill_date"],
+                "end": running,
+                "episode": episode,
+            }
+        )
+        .groupby("episode")
+        .agg(person_id=("person_id", "first"), start=("start", "min"), end=("end", "max"))
+    )
 
 
 def _discontinued_180(cohort, fills) -> pd.DataFrame:
@@ -215,8 +265,13 @@ def _discontinued_180(cohort, fills) -> pd.DataFrame:
     d["coverage_day"] = cohort.coverage_end_day
     d = d[(d["moud"] != "none") & (d["death_day"] > 210) & (d["coverage_day"] > 210)]
     episodes = _episodes(fills)
-    m = pd.merge_asof(d.sort_values("delivery_date"), episodes.sort_values("start"),
-                      left_on="delivery_date", right_on="start", by="person_id")
+    m = pd.merge_asof(
+        d.sort_values("delivery_date"),
+        episodes.sort_values("start"),
+        left_on="delivery_date",
+        right_on="start",
+        by="person_id",
+    )
     # Every delivery on MOUD has an episode covering it, or ending at most 30 days before it
     # (a short gap that the true course would have bridged had it not stopped at delivery).
     assert (m["end"] >= m["delivery_date"] - pd.Timedelta(days=30)).all()
@@ -247,8 +302,13 @@ def test_dispensing_agrees_with_the_treatment_truth(big):
     position = pd.Series(np.arange(len(cohort.deliveries)), index=cohort.deliveries["delivery_id"])
     rows = position[m["delivery_id"]].to_numpy()
     # Dispensing stops at death and after the coverage end: the truth as claims can see it.
-    truth_end = np.minimum.reduce([first["end"].reindex(rows).to_numpy(),
-                                   cohort.death_day[rows], cohort.coverage_end_day[rows] + 1])
+    truth_end = np.minimum.reduce(
+        [
+            first["end"].reindex(rows).to_numpy(),
+            cohort.death_day[rows],
+            cohort.coverage_end_day[rows] + 1,
+        ]
+    )
     # The observed episode ends when the last supply runs out: after the true stop by at most
     # one supply (30 days) plus a bridged gap (21 days), or before it by less than the gap
     # rule when the true course stops inside an uncovered gap (at most 21 days).
@@ -292,7 +352,7 @@ def test_overdose_rate_higher_off_moud_and_highest_7_to_12_months(big):
     position = pd.Series(np.arange(n), index=cohort.deliveries["delivery_id"])
     e = cohort.events[cohort.events["event_type"] == "overdose_nonfatal"]
     row = position[e["delivery_id"]].to_numpy()
-    day = (e["event_date"].to_numpy() - cohort.deliveries["delivery_date"].to_numpy()[row])
+    day = e["event_date"].to_numpy() - cohort.deliveries["delivery_date"].to_numpy()[row]
     day = day.astype("timedelta64[D]").astype(int)
     chosen = keep[row] & (day <= 365)
     row, day = row[chosen], day[chosen]
@@ -309,9 +369,12 @@ def test_overdose_rate_higher_off_moud_and_highest_7_to_12_months(big):
 
 def test_events_extend_to_the_horizon(big):
     cohort, _ = big
-    day = (cohort.events["event_date"].to_numpy()
-           - cohort.deliveries.set_index("delivery_id").loc[
-               cohort.events["delivery_id"], "delivery_date"].to_numpy())
+    day = (
+        cohort.events["event_date"].to_numpy()
+        - cohort.deliveries.set_index("delivery_id")
+        .loc[cohort.events["delivery_id"], "delivery_date"]
+        .to_numpy()
+    )
     days = day.astype("timedelta64[D]").astype(int)
     assert days.min() >= 1 and days.max() <= HORIZON_DAYS + 1
 
@@ -334,8 +397,20 @@ def test_output_passes_the_data_dictionary(written):
 
 def test_cli_writes_study_and_json_summary(tmp_path, capsys):
     target = tmp_path / "s"
-    status = main(["synth", str(target), "--seed", "3", "--deliveries", "200",
-                   "--participants", "6", "--no-transcripts", "--json"])
+    status = main(
+        [
+            "synth",
+            str(target),
+            "--seed",
+            "3",
+            "--deliveries",
+            "200",
+            "--participants",
+            "6",
+            "--no-transcripts",
+            "--json",
+        ]
+    )
     assert status == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["rows"]["deliveries"] == 200
@@ -347,8 +422,9 @@ def test_cli_writes_study_and_json_summary(tmp_path, capsys):
 
 def test_cli_keeps_an_existing_study_yaml(tmp_path):
     (tmp_path / "study.yaml").write_text("name: mine\n")
-    assert main(["synth", str(tmp_path), "--seed", "1", "--deliveries", "50",
-                 "--no-transcripts"]) == 0
+    assert (
+        main(["synth", str(tmp_path), "--seed", "1", "--deliveries", "50", "--no-transcripts"]) == 0
+    )
     assert (tmp_path / "study.yaml").read_text() == "name: mine\n"
 
 
@@ -391,8 +467,9 @@ def test_cli_bad_arguments_exit_2(args, tmp_path, monkeypatch, capsys):
 def test_cli_unwritable_folder_exits_1_with_one_line(tmp_path, capsys):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
-    status = main(["synth", str(blocker / "study"), "--seed", "1", "--deliveries", "20",
-                   "--no-transcripts"])
+    status = main(
+        ["synth", str(blocker / "study"), "--seed", "1", "--deliveries", "20", "--no-transcripts"]
+    )
     assert status == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
@@ -446,20 +523,22 @@ def test_cox_model_recovers_the_discontinuation_hazard_ratios(big):
     first = spans[(spans["episode"] == 1) & (spans["start"] < 0)]
     d = cohort.deliveries.iloc[first["delivery"].to_numpy()].reset_index(drop=True)
     week = d["moud_initiation_week"].astype(int)
-    frame = pd.DataFrame({
-        "days": first["end"].to_numpy(),
-        "stopped": first["ended"].to_numpy().astype(int),
-        "methadone": (d["moud"] == "methadone").astype(int),
-        "naltrexone": (d["moud"] == "naltrexone").astype(int),
-        "peer_recovery_coach": d["peer_recovery_coach"].astype(int),
-        "housing_instability": d["housing_instability"].astype(int),
-        "pmad": d["pmad"].astype(int),
-        "early_initiation": (week < 14).astype(int),
-        "late_initiation": (week >= 28).astype(int),
-        "uninsured": (d["insurance"] == "uninsured").astype(int),
-        "age_under_25": (d["age"] < 25).astype(int),
-        "home_visiting": d["home_visiting"].astype(int),
-    })
+    frame = pd.DataFrame(
+        {
+            "days": first["end"].to_numpy(),
+            "stopped": first["ended"].to_numpy().astype(int),
+            "methadone": (d["moud"] == "methadone").astype(int),
+            "naltrexone": (d["moud"] == "naltrexone").astype(int),
+            "peer_recovery_coach": d["peer_recovery_coach"].astype(int),
+            "housing_instability": d["housing_instability"].astype(int),
+            "pmad": d["pmad"].astype(int),
+            "early_initiation": (week < 14).astype(int),
+            "late_initiation": (week >= 28).astype(int),
+            "uninsured": (d["insurance"] == "uninsured").astype(int),
+            "age_under_25": (d["age"] < 25).astype(int),
+            "home_visiting": d["home_visiting"].astype(int),
+        }
+    )
     fit = CoxPHFitter().fit(frame, duration_col="days", event_col="stopped")
     for name, log_hr in DISCONTINUATION_LOG_HR.items():
         coef, se = fit.params_[name], fit.standard_errors_[name]
@@ -483,7 +562,20 @@ def test_regenerating_removes_transcripts_of_an_earlier_run(tmp_path):
 
 def test_written_study_passes_dyadlab_validate(tmp_path, capsys):
     """The study.yaml synth writes, and every table and transcript, pass `dyadlab validate`."""
-    assert main(["synth", str(tmp_path / "s"), "--seed", "4", "--deliveries", "150",
-                 "--participants", "4"]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                str(tmp_path / "s"),
+                "--seed",
+                "4",
+                "--deliveries",
+                "150",
+                "--participants",
+                "4",
+            ]
+        )
+        == 0
+    )
     assert main(["validate", str(tmp_path / "s")]) == 0
     assert "no problems" in capsys.readouterr().out
