@@ -1,0 +1,193 @@
+"""Text features for the theme classifier: stemmed word n-grams, character n-grams and an
+optional codebook-keyword block, combined in one scikit-learn ``FeatureUnion``.
+
+Everything here runs without downloaded NLTK data: tokens come from a regular expression
+(``nltk.tokenize.RegexpTokenizer``), stems from ``nltk.stem.SnowballStemmer("english")``
+(pure Python, no corpus files), stop words from scikit-learn's ``ENGLISH_STOP_WORDS`` minus
+negations (``not``, ``never``, ``nobody`` … carry meaning in interview talk: "nobody told me
+what to expect" is an information gap).
+
+>>> tokens = StemTokenizer()("Nobody explained the scoring to me")
+>>> tokens
+['nobodi', 'explain', 'score']
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from nltk.stem import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+
+logger = logging.getLogger(__name__)
+
+NEGATIONS = frozenset(
+    {"no", "not", "never", "nobody", "nothing", "none", "nor", "cannot", "without", "noone"}
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) - NEGATIONS
+_TOKEN_PATTERN = r"[a-z]+(?:'[a-z]+)?"
+
+
+class StemTokenizer:
+    """Lower-case word tokens (letters and inner apostrophes), stop words removed, Snowball
+    stems; ``n't`` becomes ``not`` so "didn't" and "did not" agree.
+
+    Stems are cached per word (the vocabulary of a study is small), which makes tokenising
+    tens of thousands of turns a second possible; the cache is not pickled.
+    """
+
+    def __init__(self, stop_words: bool = True) -> None:
+        self.stop_words = stop_words
+        self._setup()
+
+    def _setup(self) -> None:
+        self._split = RegexpTokenizer(_TOKEN_PATTERN).tokenize
+        self._stemmer = SnowballStemmer("english")
+        self._cache: dict[str, str | None] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"stop_words": self.stop_words}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.stop_words = state["stop_words"]
+        self._setup()
+
+    def _stem(self, word: str) -> str | None:
+        if word.endswith("n't"):
+            word = "not"
+        elif "'" in word:
+            word = word.split("'", 1)[0]
+        if self.stop_words and word in STOP_WORDS:
+            return None
+        if len(word) < 2 and word not in NEGATIONS:
+            return None
+        return self._stemmer.stem(word)
+
+    def __call__(self, text: str) -> list[str]:
+        cache = self._cache
+        out = []
+        for word in self._split(text.lower().replace("\u2019", "'")):
+            stem = cache.get(word, "")
+            if stem == "":
+                stem = cache[word] = self._stem(word)
+            if stem is not None:
+                out.append(stem)
+        return out
+
+
+def keyword_map(codebook: Any) -> dict[str, tuple[str, ...]]:
+    """``{code_id: keywords}`` from a :class:`coding.codebook.Codebook` or a plain mapping.
+
+    Themes (codes without a parent in a Codebook) are left out: the classifier predicts codes.
+    """
+    if codebook is None:
+        return {}
+    if isinstance(codebook, Mapping):
+        return {str(k): tuple(str(w) for w in v) for k, v in codebook.items()}
+    codes = getattr(codebook, "codes", None)
+    if codes is None:
+        from coding.errors import CodingError
+
+        raise CodingError(
+            f"codebook must be a Codebook or a mapping code_id -> keywords, "
+            f"got {type(codebook).__name__}",
+            field="codebook",
+        )
+    return {
+        code.id: tuple(code.keywords)
+        for code in codes
+        if getattr(code, "parent", None) is not None and code.keywords
+    }
+
+
+class KeywordFeatures(TransformerMixin, BaseEstimator):
+    """One column per code: ``log(1 + n)`` with ``n`` the number of the code's codebook
+    keywords (stemmed phrases, matched on token boundaries) found in a text, times ``weight``.
+
+    A prior, not a rule: the linear model learns how much each column counts for each code.
+
+    >>> kf = KeywordFeatures({"stigma": ["judged", "junkie"]}).fit(["x"])
+    >>> kf.transform(["They judged me, called me a junkie"]).toarray().round(3)
+    array([[1.099]])
+    """
+
+    def __init__(self, keywords: Mapping[str, Iterable[str]] | None = None,
+                 weight: float = 1.0) -> None:
+        self.keywords = keywords
+        self.weight = weight
+
+    def fit(self, texts: Iterable[str], y: Any = None) -> KeywordFeatures:
+        tokenizer = StemTokenizer(stop_words=False)
+        self.codes_ = sorted(self.keywords or {})
+        phrases: dict[tuple[str, ...], list[int]] = {}
+        for column, code in enumerate(self.codes_):
+            for keyword in (self.keywords or {})[code]:
+                stems = tuple(tokenizer(keyword))
+                if stems:
+                    phrases.setdefault(stems, []).append(column)
+        self.phrases_ = phrases
+        self.max_len_ = max((len(p) for p in phrases), default=0)
+        self._tokenizer = tokenizer
+        return self
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        tokenizer = getattr(self, "_tokenizer", None) or StemTokenizer(stop_words=False)
+        self._tokenizer = tokenizer
+        rows, cols, vals = [], [], []
+        n = 0
+        for n, text in enumerate(texts, start=1):
+            tokens = tokenizer(str(text))
+            counts: dict[int, int] = {}
+            for size in range(1, self.max_len_ + 1):
+                for i in range(len(tokens) - size + 1):
+                    hit = self.phrases_.get(tuple(tokens[i : i + size]))
+                    if hit:
+                        for column in hit:
+                            counts[column] = counts.get(column, 0) + 1
+            for column, count in counts.items():
+                rows.append(n - 1)
+                cols.append(column)
+                vals.append(self.weight * math.log1p(count))
+        return sp.csr_matrix(
+            (np.asarray(vals, dtype=float), (rows, cols)), shape=(n, len(self.codes_))
+        )
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(list(self.codes_), dtype=object)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_tokenizer", None)
+        return state
+
+
+def build_features(
+    word_ngrams: tuple[int, int] = (1, 2),
+    char_ngrams: tuple[int, int] | None = (2, 5),
+    keywords: Mapping[str, Iterable[str]] | None = None,
+    keyword_weight: float = 1.0,
+    min_df: int | float = 1,
+) -> FeatureUnion:
+    """The feature union: ``word`` (stemmed 1–2-gram TF-IDF, sublinear tf), ``char``
+    (``char_wb`` 2–5-gram TF-IDF; ``None`` leaves it out) and ``keyword`` (when keywords).
+    Each block is L2-normalised by its vectorizer, so blocks weigh alike."""
+    blocks: list[tuple[str, Any]] = [
+        ("word", TfidfVectorizer(tokenizer=StemTokenizer(), token_pattern=None,
+                                 lowercase=False, ngram_range=word_ngrams, sublinear_tf=True,
+                                 min_df=min_df, dtype=np.float32)),
+    ]
+    if char_ngrams is not None:
+        blocks.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams,
+                                               lowercase=True, sublinear_tf=True,
+                                               min_df=min_df, dtype=np.float32)))
+    if keywords:
+        blocks.append(("keyword", KeywordFeatures(keywords, weight=keyword_weight)))
+    return FeatureUnion(blocks)
