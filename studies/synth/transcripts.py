@@ -32,6 +32,7 @@ each participant's interview depends only on the seed and her own rows.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import random
 import re
@@ -641,22 +642,24 @@ def _decapitalise(text: str, names: frozenset[str]) -> str:
 def _interview(participant_id: str, persona: _Persona, rng: random.Random) -> list[_Turn]:
     """The sequence of turns: opening, topic questions with probes, revisits, closing.
 
-    The interview aims at a random length of 1,700-3,100 words and never passes ~3,300
-    before the closing, which keeps every transcript within 1,500-4,000 words.
+    The interview aims at a random length of 1,700-3,000 words: topics (then revisits of
+    them) continue until the target is reached, and no new question is asked past 3,100
+    words. One answer is at most ~400 words and the closing ~450, so every transcript stays
+    within 1,500-4,000 words.
     """
     composer = _Composer(participant_id, persona, rng)
     topics = bg.PATIENT_TOPICS if persona.role == "patient" else bg.PROVIDER_TOPICS
     patient = persona.role == "patient"
     probes = bg.PROBES if patient else bg.PROVIDER_PROBES
     intro_probes = bg.BACKGROUND_PROBES if patient else bg.PROVIDER_BACKGROUND_PROBES
-    target = rng.randint(1700, 3100)
-    limit = MAX_WORDS - 700
+    target = rng.randint(MIN_WORDS + 200, MAX_WORDS - 1000)
+    limit = MAX_WORDS - 900
     composer.interviewer(rng.choice(bg.OPENING), "opening")
     composer.answer("opening", {}, probe=False)
     substantive = [topic for topic in topics if topic[2]]
     budget = target / len(topics)
     schedule = list(topics)
-    for revisit in range(4):
+    for revisit in itertools.count():
         for topic, questions, weights in schedule:
             if composer.words >= min(target, limit):
                 break
