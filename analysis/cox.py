@@ -37,6 +37,8 @@ class CoxData:
     weights: np.ndarray
     cluster: np.ndarray | None
     index: pd.Index
+    scaled: np.ndarray | None = None  # rows with a per-event-time weight factor (Fine–Gray)
+    scale: object = None  # that factor as a function of time
 
 
 @dataclass
@@ -160,7 +162,7 @@ class CoxResult:
 
     def _risk_sets(self) -> coxfit.RiskSets:
         d = self.data
-        return coxfit.risk_sets(d.stop, d.event, d.start, d.strata)
+        return coxfit.risk_sets(d.stop, d.event, d.start, d.strata, d.scaled, d.scale)
 
     def plot(self, ax=None):
         """Forest plot of hazard ratios with confidence intervals (log scale); returns the Axes."""
@@ -192,6 +194,8 @@ def cox(
     weights: str | None = None,
     robust: bool = False,
     conf_level: float = 0.95,
+    _scaled: str | None = None,
+    _scale=None,
 ) -> CoxResult:
     """Fit a Cox model of ``duration``/``event`` on ``covariates`` (R ``coxph``).
 
@@ -243,7 +247,8 @@ def cox(
     w = np.ones(len(data)) if weights is None else pd.to_numeric(data[weights]).to_numpy(float)
     if np.any(w <= 0):
         raise AnalysisError("case weights must be positive", field=weights)
-    rs = coxfit.risk_sets(stop, status, entry, strata_codes)
+    scaled = data[_scaled].to_numpy(dtype=bool) if _scaled else None  # Fine–Gray internals
+    rs = coxfit.risk_sets(stop, status, entry, strata_codes, scaled, _scale)
     result = coxfit.fit(
         x, stop, status, start=entry, strata=strata_codes, weights=w, ties=ties, rs=rs
     )
@@ -261,7 +266,19 @@ def cox(
         n_events=int(status.sum()),
         ties=ties,
         fit=result,
-        data=CoxData(x, stop, status, entry, strata_codes, labels, w, cluster_values, data.index),
+        data=CoxData(
+            x,
+            stop,
+            status,
+            entry,
+            strata_codes,
+            labels,
+            w,
+            cluster_values,
+            data.index,
+            scaled,
+            _scale,
+        ),
         covariates=list(covariates) if not isinstance(covariates, str) else [covariates],
         conf_level=conf_level,
         robust_variance=robust_var,

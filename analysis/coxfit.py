@@ -48,6 +48,11 @@ class RiskSets:
     by_enter: Grouping | None = None  # None: right-censored (everyone enters at slot 0)
     by_event: Grouping | None = None
     stratum_offsets: np.ndarray | None = None
+    # Rows whose weight also has a per-slot factor (Fine–Gray: w = G(t−)/G(Tⱼ−)):
+    scaled: np.ndarray | None = None  # bool per row
+    slot_scale: np.ndarray | None = None  # factor per slot
+    by_leave_scaled: Grouping | None = None
+    by_enter_scaled: Grouping | None = None
 
 
 @dataclass
@@ -103,11 +108,19 @@ def _slot_sums(grouping: Grouping, risk: np.ndarray, x: np.ndarray, n_out: int, 
 
 
 def risk_sets(
-    stop: np.ndarray, event: np.ndarray, start: np.ndarray | None, strata: np.ndarray | None
+    stop: np.ndarray,
+    event: np.ndarray,
+    start: np.ndarray | None,
+    strata: np.ndarray | None,
+    scaled: np.ndarray | None = None,
+    scale=None,
 ) -> RiskSets:
     """Index rows against the distinct event times of their stratum.
 
     A row is at risk at event time t when start < t ≤ stop (start = −∞ for right-censored data).
+    ``scaled`` marks rows whose weight is multiplied at each event time t by ``scale(t)``
+    (a function of the times; used by Fine–Gray so that a competing-event row needs one
+    extension row instead of one row per later event time).
     """
     n = len(stop)
     codes = np.zeros(n, dtype=np.int64) if strata is None else strata.astype(np.int64)
@@ -130,19 +143,43 @@ def risk_sets(
     event_slot = leave[event_rows] - 1
     d = np.bincount(event_slot, minlength=offset).astype(float)
     sizes = np.array([len(t) for t in slot_times])
+    slot_time = np.concatenate(slot_times)
+    extra = {}
+    if scaled is not None and scaled.any():
+        if start is None:
+            raise AnalysisError("scaled rows need start times")
+        plain_rows = np.flatnonzero(~scaled)
+        scaled_rows = np.flatnonzero(scaled)
+        if event[scaled_rows].any():
+            raise AnalysisError("scaled rows cannot have events")
+        extra = {
+            "scaled": scaled,
+            "slot_scale": np.nan_to_num(np.asarray(scale(slot_time), dtype=float)),
+            "by_leave_scaled": Grouping.of(leave[scaled_rows], scaled_rows),
+            "by_enter_scaled": Grouping.of(enter[scaled_rows], scaled_rows),
+        }
+    else:
+        plain_rows = None
     return RiskSets(
         n_slots=offset,
         enter=enter,
         leave=leave,
         event_rows=event_rows,
         event_slot=event_slot,
-        slot_time=np.concatenate(slot_times),
+        slot_time=slot_time,
         slot_stratum=np.concatenate(slot_strata),
         d=d,
-        by_leave=Grouping.of(leave),
-        by_enter=None if start is None else Grouping.of(enter),
+        by_leave=Grouping.of(leave)
+        if plain_rows is None
+        else Grouping.of(leave[plain_rows], plain_rows),
+        by_enter=None
+        if start is None
+        else (
+            Grouping.of(enter) if plain_rows is None else Grouping.of(enter[plain_rows], plain_rows)
+        ),
         by_event=Grouping.of(event_slot, event_rows),
         stratum_offsets=np.cumsum(sizes) - sizes,
+        **extra,
     )
 
 
@@ -181,6 +218,14 @@ def moments(
             [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_enter, risk, x, k + 1, second)]
         )
     at_risk = np.cumsum(entering - leaving, axis=0)[:k]
+    if rs.slot_scale is not None:
+        out_scaled = np.column_stack(
+            [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_leave_scaled, risk, x, k + 1, second)]
+        )
+        in_scaled = np.column_stack(
+            [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_enter_scaled, risk, x, k + 1, second)]
+        )
+        at_risk += rs.slot_scale[:, None] * np.cumsum(in_scaled - out_scaled, axis=0)[:k]
     d0, d1, d2 = _slot_sums(rs.by_event, risk, x, k, second)
     wsum = np.bincount(rs.event_slot, weights=weights[rs.event_rows], minlength=k)
     p = x.shape[1]
@@ -391,6 +436,19 @@ def score_residuals(
         [np.zeros((1, xc.shape[1])), np.cumsum(t.s1 * t.c[:, None] - t.d1 * t.dd[:, None], axis=0)]
     )
     resid = -e[:, None] * (xc * (h[rs.leave] - h[rs.enter])[:, None] - (g[rs.leave] - g[rs.enter]))
+    if rs.slot_scale is not None:  # rows weighted by a per-slot factor: integrate it too
+        rows = np.flatnonzero(rs.scaled)
+        hs = np.concatenate([[0.0], np.cumsum(rs.slot_scale * t.a)])
+        gs = np.vstack(
+            [
+                np.zeros((1, xc.shape[1])),
+                np.cumsum(
+                    rs.slot_scale[:, None] * (t.s1 * t.c[:, None] - t.d1 * t.dd[:, None]), axis=0
+                ),
+            ]
+        )
+        lo, hi = rs.enter[rows], rs.leave[rows]
+        resid[rows] = -e[rows, None] * (xc[rows] * (hs[hi] - hs[lo])[:, None] - (gs[hi] - gs[lo]))
     ev = rs.event_rows
     slot = rs.event_slot
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -4,9 +4,12 @@ lifelines has no Fine–Gray model, so it is built here the standard way (R's
 ``survival::finegray`` + weighted ``coxph``): people who had a competing event stay in the risk
 set after their event with weight G(t−)/G(Tⱼ−), G being the Kaplan–Meier curve of censoring.
 The weights are those of ``cmprsk::crr`` (G evaluated just before each time; Breslow handling
-of tied failure times), so coefficients match ``crr`` to its own convergence tolerance; we
-expand each competing-event row into (start, stop] pieces between the cause's distinct event
-times and fit with the weighted counting-process engine :mod:`analysis.coxfit`.
+of tied failure times), so coefficients match ``crr`` to its own convergence tolerance. The
+textbook construction (:func:`expand`, ``expanded=True``) splits each competing-event row into
+(start, stop] pieces between the cause's later event times — rows grow as
+#competing × #event times. By default (:func:`extend`) each competing event gets one extension
+row with weight 1/G(Tⱼ−) that the engine :mod:`analysis.coxfit` multiplies by G(t−) at each
+event time t: the same likelihood, score and variance (tested equal to 1e-10) with O(n) rows.
 
 Standard errors: ``se`` is the model-based one; ``robust_se`` is crr's sandwich
 V Σᵢ (ηᵢ + ψᵢ)(ηᵢ + ψᵢ)ᵀ V, where ηᵢ is each person's score residual summed over their pieces
@@ -87,6 +90,45 @@ def expand(df: pd.DataFrame, time: np.ndarray, status: np.ndarray, cause) -> pd.
     return pd.concat([expanded.reset_index(drop=True), covariates.reset_index(drop=True)], axis=1)
 
 
+def extend(df: pd.DataFrame, time: np.ndarray, status: np.ndarray, cause):
+    """Fine–Gray data with one extension row per competing event (instead of one per later
+    event time as :func:`expand` makes): the row stays at risk from its time to the last event
+    of the cause with weight 1/G(Tⱼ−), and the engine multiplies it by G(t−) at each event time
+    t — the same weights G(t−)/G(Tⱼ−), with O(n) rows. Returns the frame (columns as
+    :func:`expand` plus ``_fg_scaled``) and the function t ↦ G(t−)."""
+    n = len(time)
+    g_times, g = censoring_left_limits(time, status)
+    event_times = np.unique(time[status == cause])
+    if len(event_times) == 0:
+        raise AnalysisError(f"no events of cause {cause!r}")
+    last = event_times[-1]
+    base = pd.DataFrame(
+        {
+            "_fg_row": np.arange(n),
+            "_fg_start": 0.0,
+            "_fg_stop": time,
+            "_fg_event": (status == cause).astype(np.int64),
+            "_fg_weight": 1.0,
+            "_fg_scaled": False,
+        }
+    )
+    competing = np.flatnonzero((status != 0) & (status != cause) & (time < last))
+    extension = pd.DataFrame(
+        {
+            "_fg_row": competing,
+            "_fg_start": time[competing],
+            "_fg_stop": last,
+            "_fg_event": 0,
+            "_fg_weight": 1.0 / _g_before(g_times, g, time[competing]),
+            "_fg_scaled": True,
+        }
+    )
+    extended = pd.concat([base, extension], ignore_index=True)
+    covariates = df.reset_index(drop=True).iloc[extended["_fg_row"].to_numpy()]
+    frame = pd.concat([extended, covariates.reset_index(drop=True)], axis=1)
+    return frame, lambda t: _g_before(g_times, g, np.asarray(t, dtype=float))
+
+
 def fine_gray(
     df: pd.DataFrame,
     duration: str,
@@ -94,6 +136,7 @@ def fine_gray(
     cause,
     covariates: str | Sequence[str],
     conf_level: float = 0.95,
+    expanded: bool = False,
 ):
     """Subdistribution-hazard regression of ``cause`` on ``covariates`` (``cmprsk::crr``).
 
@@ -110,9 +153,12 @@ def fine_gray(
     data = _frame.complete_rows(df, [duration, status, *used])
     time = _frame.durations(data, duration)
     codes = _frame.status_codes(data, status)
-    expanded = expand(data[used], time, codes, cause)  # copy only the covariate columns
+    if expanded:  # the textbook construction, one row per later event time (for checks)
+        frame, scale, scaled = expand(data[used], time, codes, cause), None, None
+    else:
+        (frame, scale), scaled = extend(data[used], time, codes, cause), "_fg_scaled"
     result = cox(
-        expanded,
+        frame,
         "_fg_stop",
         "_fg_event",
         covariates,
@@ -121,7 +167,10 @@ def fine_gray(
         weights="_fg_weight",
         cluster="_fg_row",
         conf_level=conf_level,
+        _scaled=scaled,
+        _scale=scale,
     )
+    result.n = len(time)  # people, not data rows
     variance = crr_variance(result, time, codes, cause)
     result.robust_variance = variance
     result.summary = _summary(

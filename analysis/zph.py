@@ -53,7 +53,7 @@ def cox_zph(result, transform: str = "km") -> pd.DataFrame:
     """
     d = result.data
     fit = result.fit
-    rs = coxfit.risk_sets(d.stop, d.event, d.start, d.strata)
+    rs = result._risk_sets()
     g_row = _transformed_times(d.stop, d.event, d.start, transform)
     g_row = g_row - g_row[d.event == 1].mean()
     slot_g = np.zeros(rs.n_slots)
@@ -110,7 +110,7 @@ def scaled_schoenfeld(result, transform: str = "km") -> pd.DataFrame:
     """
     d = result.data
     fit = result.fit
-    rs = coxfit.risk_sets(d.stop, d.event, d.start, d.strata)
+    rs = result._risk_sets()
     t = fit.terms
     x = d.x - fit.center
     ev = rs.event_rows
