@@ -38,6 +38,7 @@ from coding.deid_lexicon import (
     FACILITY_WORDS,
     GIVEN_NAMES,
     KEEP_TERMS,
+    LOWERCASE_WORDS,
     MONTHS,
     NAME_CUES,
     STREET_TYPES,
@@ -235,21 +236,33 @@ def _phones(text: str) -> list[Span]:
             r"(call|phone|number|cell|text|reach|dial|fax)", before
         ):
             continue
-        kind = "FAX" if "fax" in before else "PHONE"
+        clause = text[max(0, m.start() - 45) : m.start()].lower()
+        kind = (
+            "FAX"
+            if re.search(r"\bfax", clause) and not re.search(r"\b(?:cell|phone)\b", before)
+            else "PHONE"
+        )
         spans.append(Span(m.start(), m.end(), kind, m.group()))
     return spans
 
 
 def _ip_addresses(text: str) -> list[Span]:
     spans = []
-    for m in re.finditer(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])", text):
+    for m in re.finditer(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}(?![\w:])", text):
+        if "::" in m.group() or m.group().count(":") >= 3:
+            spans.append(Span(m.start(), m.end(), "IP", m.group()))
+    for m in re.finditer(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)", text):
         if all(int(part) <= 255 for part in m.group().split(".")):
             spans.append(Span(m.start(), m.end(), "IP", m.group()))
     return spans
 
 
 _ID_CUES = [
-    ("MRN", r"(?:mrn|medical record(?: number| no\.?| #)?|chart number|record number)"),
+    (
+        "MRN",
+        r"(?:mrn|mr ?#|mr number|medical record(?: number| no\.?| #)?|chart(?: number| #)"
+        r"|record number)",
+    ),
     (
         "ID",
         r"(?:medicaid|medicare|insurance|member|policy|plan|subscriber|beneficiary|"
@@ -266,7 +279,8 @@ def _numbered_ids(text: str) -> list[Span]:
     spans = []
     for kind, cue in _ID_CUES:
         pattern = re.compile(
-            rf"\b(?:{cue})\b(?:\s+(?:is|was|number|of|:|#|was like))*[\s:#]*"
+            rf"(?<!\w)(?:{cue})(?!\w)(?:[\s,:#]+(?:is|was|number|of|like|uh|um|it's|its|"
+            rf"the|my|her)(?!\w))*[\s,:#]*"
             r"(?P<id>[A-Z0-9]*\d[A-Z0-9]*(?:[- ][A-Z0-9]*\d[A-Z0-9]*){0,3})",
             re.IGNORECASE,
         )
@@ -277,17 +291,47 @@ def _numbered_ids(text: str) -> list[Span]:
     return spans
 
 
+_NUMBER_CUES = (
+    ("LICENSE", r"licen[cs]e|\bdl\b|dea\b|npi\b|certificate|registration"),
+    ("ACCOUNT", r"account|acct|card"),
+    ("MRN", r"\bmrn?\b|medical record|chart"),
+    ("PLATE", r"plate|\btags?\b|\bvin\b"),
+)
+
+
+def _long_numbers(text: str) -> list[Span]:
+    """Any other long identifying number (seven or more digits, maybe grouped, maybe with a
+    letter prefix): Safe Harbor's "any other unique identifying number". Typed by the
+    nearest cue word before it, else ID. Phone numbers, SSNs and dates win on overlap."""
+    spans = []
+    pattern = re.compile(r"(?<![\w.,/-])[A-Z]{0,3}[-.]?\d[\d .-]{5,}\d(?![\w/-]|\.\d|,\d)")
+    for m in pattern.finditer(text):
+        token = m.group().rstrip(" .-")
+        if sum(c.isdigit() for c in token) < 7 or re.fullmatch(r"(?:19|20)\d\d(?: \d+)*", token):
+            continue
+        before = text[max(0, m.start() - 40) : m.start()].lower()
+        kind = next((k for k, cue in _NUMBER_CUES if re.search(cue, before)), "ID")
+        spans.append(Span(m.start(), m.start() + len(token), kind, token))
+    return spans
+
+
 def _plates(text: str) -> list[Span]:
     pattern = re.compile(
         r"\b(?:licen[cs]e )?plates?(?: number)?(?: is| was| reads|:)?\s+"
         r"(?P<plate>[A-Z0-9]{2,4}[- ]?[A-Z0-9]{2,5})\b",
         re.IGNORECASE,
     )
-    return [
+    spans = [
         Span(m.start("plate"), m.end("plate"), "PLATE", m.group("plate"))
         for m in pattern.finditer(text)
         if any(c.isdigit() for c in m.group("plate"))
     ]
+    # Letters and digits in the shape of a plate, with a vehicle word nearby ("GHX 4471").
+    for m in re.finditer(r"\b[A-Z]{2,3}[- ]?\d{3,4}\b", text):
+        around = text[max(0, m.start() - 60) : m.end() + 30].lower()
+        if re.search(r"\b(?:plate|tags?|car|truck|van|suv|vehicle|parked)\b", around):
+            spans.append(Span(m.start(), m.end(), "PLATE", m.group()))
+    return spans
 
 
 _HOLIDAYS = (
@@ -306,16 +350,20 @@ def _dates(text: str) -> list[Span]:
         rf"\b(?:{MONTHS})\.?\s+{ordinal}\b(?:,?\s+\d{{4}})?",  # March 14th, 2022
         rf"\b{ordinal}\s+(?:of\s+)?(?:{MONTHS})\b(?:,?\s+\d{{4}})?",  # 14th of March
         rf"\b(?:{MONTHS})(?=\s+(?:19|20)\d{{2}}\b)",  # March (2022): the year is kept
-        r"\b\d{1,2}/\d{1,2}\b(?!/)",  # 3/14 (not a fraction of a dose: needs a date cue)
-        rf"\b(?:{_HOLIDAYS})\b",
+        r"\b(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])\b(?![/-]|\s*(?:a|an|of|mg|"
+        r"milligrams?|tabs?|pills?|strips?|doses?|cups?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+        r"months?|years?|times|people|pounds|lbs|percent|%)\b)",  # 10/12, 7-15
+        rf"\b(?i:{_HOLIDAYS})\b",
+        r"(?<=\bthe )\d{1,2}(?:st|nd|rd|th)\b(?!\s+(?:century|time|floor|grade|week|percent|"
+        r"place|birthday|day|of (?:the|my|her|his|every|each)))",
     ]
     spans = []
     for index, pattern in enumerate(patterns):
         for m in re.finditer(pattern, text):
-            if index == 5:
+            if index == 5 and re.fullmatch(r"\d/\d", m.group()):
                 before = text[max(0, m.start() - 20) : m.start()].lower()
                 if not re.search(r"\b(on|since|by|until|born|due|date|from|til)\s*$", before):
-                    continue
+                    continue  # "1/2" alone is more often a fraction than a date
             spans.append(Span(m.start(), m.end(), "DATE", m.group().rstrip()))
     # A month on its own after a time preposition ("in March", "last May").
     lone = re.compile(
@@ -335,6 +383,12 @@ def _ages(text: str) -> list[Span]:
         rf"(?<=\bage )\b{old}\b|(?<=\baged )\b{old}\b",
         rf"(?<=\bturned )\b{old}\b|(?<=\bturning )\b{old}\b",
         rf"(?<=\bis )\b{old}\b(?=\s*(?:now|this year|years|\.|,|$))",
+        rf"(?:(?<=\bshe's )|(?<=\bhe's )|(?<=\bi'm )|(?<=\bi am )|(?<=\bwho's )|(?<=\bshe is )"
+        rf"|(?<=\bhe is ))\b{old}\b(?!\s*(?:%|percent|mg|milligrams|pounds|lbs|weeks|days|"
+        rf"minutes|hours|dollars|bucks))",
+        r"(?:(?<=\bturned )|(?<=\bturning )|(?<=\bage )|(?<=\bis )|(?<=\bshe's )|(?<=\bhe's ))"
+        r"\b(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|a hundred"
+        r"(?: and \w+)?|one hundred(?: and \w+)?)\b",
     ]
     spans = []
     for pattern in patterns:
@@ -360,7 +414,13 @@ def _locations(text: str) -> list[Span]:
         r"\d{5}(?:-\d{4})?\b",
         re.IGNORECASE,
     )
-    for pattern, kind in ((street, "LOCATION"), (county, "LOCATION"), (zip_code, "LOCATION")):
+    zip_after = re.compile(r"\b\d{5}(?=\s+(?:zip|area|zipcode)\b)", re.IGNORECASE)
+    for pattern, kind in (
+        (street, "LOCATION"),
+        (county, "LOCATION"),
+        (zip_code, "LOCATION"),
+        (zip_after, "LOCATION"),
+    ):
         spans += [
             Span(m.start(), m.end(), kind, m.group().rstrip(".")) for m in pattern.finditer(text)
         ]
@@ -423,6 +483,12 @@ def _extend_surname(text: str, start: int, end: int) -> int:
     return end
 
 
+def _sentence_start(text: str, position: int) -> bool:
+    """Whether ``position`` starts a sentence, a line or a speaker turn."""
+    before = text[max(0, position - 20) : position]
+    return bool(re.search(r"(?:^|[.!?…]\s+|\n\s*|^\s*|:\s+|[\"“(]\s*)$", before)) or position == 0
+
+
 def _names(text: str, roster: Roster | None) -> list[Span]:
     spans = []
     # 1. The study's roster: whole names and their words, as whole words.
@@ -440,7 +506,9 @@ def _names(text: str, roster: Roster | None) -> list[Span]:
         re.IGNORECASE,
     ):
         word = m.group("name")
-        if not word[0].isupper() or not _is_name_word(word):
+        listed = re.sub(r"['’]s$", "", word.lower())
+        lowercase_name = listed in GIVEN_NAMES and listed not in WORD_NAMES
+        if not (word[0].isupper() or lowercase_name) or not _is_name_word(word.capitalize()):
             continue
         end = _extend_surname(text, m.start("name"), m.end("name"))
         spans.append(Span(m.start("name"), end, "NAME", text[m.start("name") : end]))
@@ -449,22 +517,47 @@ def _names(text: str, roster: Roster | None) -> list[Span]:
         if _is_name_word(m.group("name")) and m.group("name")[0].isupper():
             end = _extend_surname(text, m.start("name"), m.end("name"))
             spans.append(Span(m.start("name"), end, "NAME", text[m.start("name") : end]))
-    # 4. Known given names, capitalised, that are not also everyday words.
+    # 4. Known given names, capitalised; a name that is also a word ("Hope", "Grace") only
+    #    in the middle of a sentence, where the capital letter marks it as a name.
     for m in re.finditer(rf"\b{_CAP}\b", text):
         word = m.group()
-        lower = word.lower().rstrip("'’")
-        if lower in GIVEN_NAMES and lower not in WORD_NAMES and _is_name_word(word):
+        lower = re.sub(r"['’]s$", "", word.lower())
+        if lower in WORD_NAMES and (_sentence_start(text, m.start()) or re.fullmatch(MONTHS, word)):
+            continue
+        if (lower in GIVEN_NAMES or lower in WORD_NAMES) and _is_name_word(word):
             end = _extend_surname(text, m.start(), m.end())
             spans.append(Span(m.start(), end, "NAME", text[m.start() : end]))
+    # 5. A listed given name in lower case (typed transcripts often lose capitals), unless
+    #    it is also an everyday lower-case word.
+    for m in re.finditer(r"\b[a-z][a-z'’]+\b", text):
+        word = re.sub(r"['’]s$", "", m.group())
+        if word in GIVEN_NAMES and word not in WORD_NAMES and word not in LOWERCASE_WORDS:
+            spans.append(Span(m.start(), m.start() + len(word), "NAME", word))
+    # 6. Any other capitalised word in the middle of a sentence that is not an everyday,
+    #    clinical or calendar word. In transcribed speech, capitals mid-sentence mark names,
+    #    places and brands; brands researchers need are in KEEP_TERMS. A place word before
+    #    it makes it a place.
+    for m in re.finditer(rf"\b{_CAP}(?:\s+{_CAP})*\b", text):
+        if _sentence_start(text, m.start()):
+            continue
+        words = m.group().split()
+        if not all(_is_name_word(w) for w in words):
+            continue
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        kind = (
+            "LOCATION" if re.search(r"\b(?:in|from|to|near|at|outside|by)\s+$", before) else "NAME"
+        )
+        spans.append(Span(m.start(), m.end(), kind, m.group()))
     # Possessives: "Kaylee's" → redact "Kaylee".
     trimmed = []
     for span in spans:
         original = re.sub(r"['’]s$", "", span.original)
-        trimmed.append(Span(span.start, span.start + len(original), "NAME", original))
+        trimmed.append(Span(span.start, span.start + len(original), span.type, original))
     return trimmed
 
 
 _DETECTORS = (
+    _long_numbers,
     _regex("EMAIL", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
     _regex(
         "URL",
@@ -476,7 +569,9 @@ _DETECTORS = (
     _regex(
         "SSN",
         r"\b\d{3}-\d{2}-\d{4}\b|(?<=social security number )\d{9}\b|"
-        r"(?<=social security number is )[\d -]{9,11}\d",
+        r"(?<=social security number is )[\d -]{9,11}\d|"
+        r"(?<=social is )\d{3}[ -]?\d{2}[ -]?\d{4}\b|(?<=ssn is )\d{3}[ -]?\d{2}[ -]?\d{4}\b|"
+        r"\b\d{3} \d{2} \d{4}\b",
         re.IGNORECASE,
     ),
     _phones,

@@ -46,7 +46,7 @@ GIVEN_NAMES = frozenset(
     steven summer susan sydney tabitha tamara tammy tanya tara taylor teresa terri terry
     theresa thomas tiffany timothy tina toni tonya tracy travis trevor trinity troy tyler
     valerie vanessa veronica vicky victor victoria violet wanda wendy whitney william willow
-    wyatt xavier yolanda zachary zoe zoey
+    wyatt xavier yolanda zachary zoe zoey tasha trey latasha tameka
     aiden ayden brayden braden jayden kayden kaden hayden landon brandon grayson greyson
     easton jaxon jaxson jackson paxton colton bentley brantley maverick kingston weston
     sawyer hudson carter lincoln asher bryson camden ryder parker declan everett ezra
@@ -77,6 +77,17 @@ WORD_NAMES = frozenset(
     art bob rich frank chase hunter cash sky skylar willow ruby jade lily holly ivy melody
     harmony journey miracle genesis justice royal king prince major august jan lee kay
     christian sage haven eden nova aspen juniper paisley shiloh
+    """.split()
+)
+
+#: Given names that are also ordinary lower-case words ("rob a store", "the dean", "a jack").
+LOWERCASE_WORDS = frozenset(
+    """
+    rob dean jack carol penny jean gene rod lance ray norm grant rusty sandy misty dale glen
+    cliff miles chance marshall bishop sterling pearl opal ginger candy brandy sunny guy
+    ken kim don ron drew rose ruby ivy tucker cooper porter parker carter mason hunter
+    harper taylor baker brook brooke lou ed al bo max jo ty sky cash reed gray grey eve
+    austin dallas jordan savannah sierra aurora nova eden haven sage river rowan levi
     """.split()
 )
 
@@ -131,6 +142,23 @@ FACILITY_WORDS = (
     "Methadone Clinic",
     "Shelter",
     "House",
+    "Children's",
+    "Church",
+    "Chapel",
+    "Ministries",
+    "Reformatory",
+    "Prison",
+    "Jail",
+    "Correctional",
+    "Daycare",
+    "Day Care",
+    "School",
+    "Elementary",
+    "Regional",
+    "Memorial",
+    "General",
+    "Healthcare",
+    "Health",
 )
 
 #: Street types for street addresses ("1420 Elm Street", "Maple Ave").

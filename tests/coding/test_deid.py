@@ -115,3 +115,47 @@ def test_roster_from_csv(tmp_path):
     path.write_text("who\nBrayden\n", encoding="utf-8")
     with pytest.raises(CodingError, match="needs a 'name' column"):
         Roster.from_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Possessives of listed names, lowercase names after a kinship word.
+        ("Brayden's dad came by", "[NAME]'s dad came by"),
+        ("me and my boyfriend tyler argued", "me and my boyfriend [NAME] argued"),
+        # A word-name capitalised in the middle of a sentence is a name.
+        ("and then Hope told me to breathe", "and then [NAME] told me to breathe"),
+        ("I asked Grace for a blanket", "I asked [NAME] for a blanket"),
+        # Ages over 89 in speech.
+        ("she's 93 now and still sharp", "she's [AGE] now and still sharp"),
+        ("great-grandma turned ninety-one", "great-grandma turned [AGE]"),
+        # Numbers said with spaces or fillers.
+        ("my social is 123 45 6789", "my social is [SSN]"),
+        ("the social security number, um, 321-54-9876", "the social security number, um, [SSN]"),
+        ("MR# 4471209 on the bracelet", "MR# [MRN] on the bracelet"),
+        ("my license number is like, uh, S530-4417-2291", "my license number is like, uh, [LICENSE]"),
+        ("the IP was fe80::1ff:fe23:4567:890a", "the IP was [IP]"),
+        # Day-of-month on its own, holidays in lower case.
+        ("on the 21st I went in", "on the [DATE] I went in"),
+        ("we had her on christmas eve", "we had her on [DATE]"),
+        # Facilities without a facility word at the end.
+        ("she was at Nationwide Children's for a week", "she was at [LOCATION] for a week"),
+        ("transferred to Mercy Regional", "transferred to [LOCATION]"),
+    ],
+)
+def test_harder_identifiers(text, expected):
+    assert redacted(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hope is what kept me going.",  # sentence-initial word-name: a word
+        "I hope so. We will see.",
+        "It was the 21st century way of doing it",
+        "they give you 1/2 a tab at first",
+        "I'm 27 and he's 31.",
+    ],
+)
+def test_harder_things_to_keep(text):
+    assert redacted(text) == text
