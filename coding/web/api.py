@@ -21,7 +21,6 @@ from coding.web import agreement
 from coding.web.auth import (
     AppContext,
     LeadDep,
-    Principal,
     UserDep,
     coding_for_write,
     context,
@@ -388,4 +387,4 @@ def export_qdpx(request: Request, principal: LeadDep) -> Response:
     )
 
 
-__all__ = ["CONSENSUS", "Principal", "router"]
+__all__ = ["router"]
