@@ -151,3 +151,20 @@ def test_lead_exports_csv_and_qdpx_that_read_back(study, tmp_path):
         )
     finally:
         store.close()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_users_add_prompts_twice_on_a_terminal(study, monkeypatch, capsys):
+    answers = iter(["typed twice ok", "typed twice ok", "first try", "second try"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin", _Terminal(""))
+    assert main(["users", "add", str(study), "coder_c"]) == 0
+    assert main(["users", "add", str(study), "coder_d"]) == 1
+    assert "the two passwords differ" in capsys.readouterr().err
+    with CodingStore(load_study(study, check_files=False).store_url) as store:
+        assert store.verify_password("coder_c", "typed twice ok") is not None
+        assert store.user("coder_d") is None
