@@ -23,7 +23,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_is_fitted
 
 from coding.autocode_estimator import AutocodeError, ThemeClassifier, check_texts
 
@@ -34,7 +33,9 @@ RANK_COLUMNS = ["rank", "position", "score", "uncertainty", "max_similarity", "c
 def uncertainty(model: ThemeClassifier, texts: Sequence[str]) -> pd.DataFrame:
     """Per text: ``uncertainty`` (``exp(−min margin)``), the closest ``code`` and its
     ``margin`` in calibrated log-odds from the code's threshold."""
-    check_is_fitted(model, "classes_")
+    if not hasattr(model, "classes_"):
+        raise AutocodeError("the model is not fitted: call fit(texts, labels) first",
+                            field="model")
     decision = model.decision_function(texts)
     if decision.shape[1] == 0:
         return pd.DataFrame({"uncertainty": np.zeros(len(decision)), "code": None,
