@@ -6,7 +6,9 @@ import ibis
 import pandas as pd
 import pytest
 
-from analysis.episodes import derive_episodes
+from analysis.episodes import derive_episodes, normalise_episodes
+from analysis.episodes_validate import InvalidFillsWarning
+from analysis.errors import AnalysisError
 from tests.analysis.episode_fixtures import fills, random_fills
 from tests.analysis.test_episodes import RULESETS, spans
 
@@ -53,3 +55,20 @@ def test_spark_duckdb_and_reference_agree_row_for_row(spark_backend, mixed_fills
     spark = derive_episodes(mixed_fills, gap, engine="spark", backend=spark_backend, **options)
     pd.testing.assert_frame_equal(duck, want)
     pd.testing.assert_frame_equal(spark, want)
+
+
+def test_spark_table_in_validates_on_spark_and_matches(spark_backend, mixed_fills, tmp_path):
+    bad = pd.concat(
+        [mixed_fills, fills([("zz", "2023-01-01", "heroin", 7, "bad-claim")])],
+        ignore_index=True,
+    )
+    path = tmp_path / "fills.parquet"
+    bad.assign(fill_date=bad["fill_date"].dt.date).to_parquet(path, index=False)
+    table = spark_backend.read_parquet(str(path))
+    with pytest.raises(AnalysisError, match="claims 'bad-claim'"):
+        derive_episodes(table)
+    with pytest.warns(InvalidFillsWarning, match="dropped 1"):
+        expr = derive_episodes(table, gap_days=14, on_invalid="drop_with_warning")
+    got = normalise_episodes(expr.to_pandas())
+    want = derive_episodes(mixed_fills, 14, engine="pandas")
+    pd.testing.assert_frame_equal(got, want)
