@@ -20,6 +20,17 @@ def _check_columns(df: pd.DataFrame, columns: Sequence[str]) -> None:
         raise AnalysisError(f"column(s) {missing} not in the data (have: {list(df.columns)})")
 
 
+def _groups(
+    df: pd.DataFrame, variables: Sequence[str], by: str | None
+) -> list[tuple[str, pd.DataFrame]]:
+    """``("All", df)`` then one ``(group, rows)`` per value of ``by`` (checked columns)."""
+    _check_columns(df, [*variables, *([by] if by else [])])
+    groups: list[tuple[str, pd.DataFrame]] = [("All", df)]
+    if by:
+        groups += [(str(k), g) for k, g in df.groupby(by, observed=True, sort=True)]
+    return groups
+
+
 def category_counts(
     df: pd.DataFrame, variables: Sequence[str], by: str | None = None
 ) -> pd.DataFrame:
@@ -31,13 +42,9 @@ def category_counts(
 
     >>> category_counts(cohort, ["insurance", "pmad"], by="moud")
     """
-    _check_columns(df, [*variables, *([by] if by else [])])
-    groups: list[tuple[str, pd.DataFrame]] = [("All", df)]
-    if by:
-        groups += [(str(k), g) for k, g in df.groupby(by, observed=True, sort=True)]
     rows = []
     for variable in variables:
-        for group, frame in groups:
+        for group, frame in _groups(df, variables, by):
             values = frame[variable].astype("object").where(frame[variable].notna(), "missing")
             counts = values.astype(str).value_counts(sort=False)
             for category in sorted(counts.index, key=str):
@@ -51,13 +58,9 @@ def numeric_summary(
     df: pd.DataFrame, variables: Sequence[str], by: str | None = None
 ) -> pd.DataFrame:
     """Median, quartiles, mean, SD and non-missing n of numeric variables, overall and by group."""
-    _check_columns(df, [*variables, *([by] if by else [])])
-    groups: list[tuple[str, pd.DataFrame]] = [("All", df)]
-    if by:
-        groups += [(str(k), g) for k, g in df.groupby(by, observed=True, sort=True)]
     rows = []
     for variable in variables:
-        for group, frame in groups:
+        for group, frame in _groups(df, variables, by):
             values = pd.to_numeric(frame[variable], errors="coerce").dropna()
             rows.append(
                 {
