@@ -19,10 +19,10 @@ import numpy as np
 from analysis.coxfit import RiskSets
 
 
-def _dominance(keys, ranks, query_slots, query_ranks, n_ranks):
-    """Per query: #points with key ≤ slot and rank < r, with rank ≤ r, and in total."""
+def _dominance(keys, ranks, query_slots, query_ranks, n_ranks, weights):
+    """Per query: weight of points with key ≤ slot and rank < r, with rank ≤ r, and in total."""
     order = np.argsort(keys, kind="stable")
-    sorted_keys, sorted_ranks = keys[order], ranks[order]
+    sorted_keys, sorted_ranks, sorted_weights = keys[order], ranks[order], weights[order]
     hist = np.zeros(n_ranks + 1)
     less = np.empty(len(query_slots))
     less_equal = np.empty(len(query_slots))
@@ -32,7 +32,7 @@ def _dominance(keys, ranks, query_slots, query_ranks, n_ranks):
     bounds = np.append(starts, len(query_slots))
     for slot, lo, hi in zip(slots, bounds[:-1], bounds[1:], strict=True):
         end = np.searchsorted(sorted_keys, slot, side="right")
-        np.add.at(hist, sorted_ranks[position:end] + 1, 1.0)
+        np.add.at(hist, sorted_ranks[position:end] + 1, sorted_weights[position:end])
         position = end
         cumulative = np.cumsum(hist)  # cumulative[r] = points with rank < r
         r = query_ranks[lo:hi]
@@ -42,28 +42,33 @@ def _dominance(keys, ranks, query_slots, query_ranks, n_ranks):
     return less, less_equal, total
 
 
-def concordance(eta: np.ndarray, rs: RiskSets) -> float:
-    """C index of ``eta`` over the risk sets ``rs`` (differences below 1e-10 are ties)."""
+def concordance(eta: np.ndarray, rs: RiskSets, weights: np.ndarray | None = None) -> float:
+    """C index of ``eta`` over the risk sets ``rs`` (differences below 1e-10 are ties).
+
+    With case ``weights`` each pair counts wᵢ·wⱼ, as R's ``concordance`` does.
+    """
+    weights = np.ones(len(eta)) if weights is None else np.asarray(weights, dtype=float)
     values, ranks = np.unique(np.round(eta, 10), return_inverse=True)
     n_ranks = len(values)
     order = np.argsort(rs.event_slot, kind="stable")
     q_rows = rs.event_rows[order]
     q_slots = rs.event_slot[order]
     q_ranks = ranks[q_rows]
-    entered = _dominance(rs.enter, ranks, q_slots, q_ranks, n_ranks)
-    left = _dominance(rs.leave, ranks, q_slots, q_ranks, n_ranks)
+    entered = _dominance(rs.enter, ranks, q_slots, q_ranks, n_ranks, weights)
+    left = _dominance(rs.leave, ranks, q_slots, q_ranks, n_ranks, weights)
     less, less_equal, total = (a - b for a, b in zip(entered, left, strict=True))
     # remove the events at the same slot (tied event times are not compared)
     tie = np.lexsort((q_ranks, q_slots))
     s_slots, s_ranks = q_slots[tie], q_ranks[tie]
+    cumulative = np.concatenate([[0.0], np.cumsum(weights[q_rows][tie])])
     key = s_slots * (n_ranks + 1) + s_ranks
     query = q_slots * (n_ranks + 1) + q_ranks
-    group_start = np.searchsorted(s_slots, q_slots, side="left")
-    group_end = np.searchsorted(s_slots, q_slots, side="right")
-    less -= np.searchsorted(key, query, side="left") - group_start
-    less_equal -= np.searchsorted(key, query, side="right") - group_start
-    total -= group_end - group_start
-    concordant = less.sum()
-    tied = (less_equal - less).sum()
-    comparable = total.sum()
+    group_start = cumulative[np.searchsorted(s_slots, q_slots, side="left")]
+    less -= cumulative[np.searchsorted(key, query, side="left")] - group_start
+    less_equal -= cumulative[np.searchsorted(key, query, side="right")] - group_start
+    total -= cumulative[np.searchsorted(s_slots, q_slots, side="right")] - group_start
+    w = weights[q_rows]
+    concordant = w @ less
+    tied = w @ (less_equal - less)
+    comparable = w @ total
     return float((concordant + tied / 2) / comparable) if comparable else float("nan")

@@ -87,11 +87,12 @@ class CoxResult:
 
         Pairs are compared within risk sets (see :mod:`analysis.concordance`); ties in the
         linear predictor count 1/2; for (start, stop] rows the value at the event time is used.
-        Case weights are not used (R weights the pairs).
+        With case weights a pair counts wᵢ·wⱼ, as in R (Fine–Gray results: unweighted).
         """
         from analysis.concordance import concordance
 
-        return concordance(self.linear_predictor, self._risk_sets())
+        weights = self.data.weights if self.data.scaled is None else None
+        return concordance(self.linear_predictor, self._risk_sets(), weights)
 
     @property
     def linear_predictor(self) -> np.ndarray:
