@@ -1,10 +1,18 @@
-"""De-identification against an independent labelled set: recall, precision, throughput.
+"""De-identification on a development and a held-out labelled set: recall, precision, speed.
 
-Scores :func:`coding.deid.redact` on ``benchmarks/data/deid_eval.jsonl`` — 108 hand-written
-passages of conversational interview speech (patients, family, providers) with 261 labelled
-HIPAA Safe Harbor identifiers (45 CFR 164.514(b)(2)) and hard negatives (drug names, relative
-times, years alone, states, names-as-words, programme acronyms, dosages, ages under 90). The
-set was written and committed before the rules were looked at, and is not tuned on.
+Scores :func:`coding.deid.redact` on two hand-written sets of conversational interview speech
+(patients, family, providers) labelled with HIPAA Safe Harbor identifiers (45 CFR
+164.514(b)(2)) and containing hard negatives (drug names, relative times, years alone, states,
+names-as-words, programme acronyms, dosages, ages under 90):
+
+* **development** — ``benchmarks/data/deid_eval.jsonl`` (108 passages, 261 identifiers,
+  Appalachian-Ohio setting). Written before the rules were looked at, but the rules were then
+  improved after its misses were seen, so its scores are *seen* scores.
+* **held-out** — ``benchmarks/data/deid_heldout.jsonl`` (95 passages, 318 identifiers, 164
+  listed hard negatives; Pacific Northwest, Deep South, rural Southwest, urban Northeast).
+  Written by another engineer without reading the rules, their tests or the development set,
+  and never edited after being scored: the honest estimate. Its records also carry
+  ``negatives`` (spans that must not be flagged), reported as "negatives flagged".
 
 Matching is by overlap, entity level (the i2b2 2014 de-identification "token/entity overlap"
 style, Stubbs & Uzuner 2015):
@@ -34,7 +42,10 @@ from pathlib import Path
 
 import pandas as pd
 
-SET_PATH = Path(__file__).resolve().parent / "data" / "deid_eval.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+SET_PATH = DATA / "deid_eval.jsonl"  # development set (rules were improved after seeing it)
+HELDOUT_PATH = DATA / "deid_heldout.jsonl"  # held-out test set (never tuned on)
+SETS = {"development (seen)": SET_PATH, "held-out (unseen)": HELDOUT_PATH}
 TYPES = [
     "NAME", "LOCATION", "DATE", "AGE", "PHONE", "FAX", "EMAIL", "SSN", "MRN", "ID",
     "ACCOUNT", "LICENSE", "PLATE", "URL", "IP",
@@ -166,56 +177,106 @@ def gold_predict(records: list[dict]) -> Predictor:
     return predict
 
 
+def negatives_flagged(records: list[dict], predict: Predictor) -> pd.DataFrame:
+    """Listed hard negatives (``negatives`` in a record) overlapped by a predicted span.
+
+    Returns one row per listed negative: ``id, kind, text, flagged``. A set without
+    ``negatives`` gives an empty frame.
+    """
+    rows = []
+    for record in records:
+        negatives = record.get("negatives") or []
+        if not negatives:
+            continue
+        pred = predict(record["text"], record.get("roster"))
+        spans = list(zip(pred["start"], pred["end"], strict=True))
+        for n in negatives:
+            flagged = any(s < n["end"] and n["start"] < e for s, e in spans)
+            rows.append((record["id"], n["kind"], n["text"], flagged))
+    return pd.DataFrame(rows, columns=["id", "kind", "text", "flagged"])
+
+
 def _fmt(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.3f}"
 
 
-def main(quick: bool = False) -> None:
-    records = load_set()
-    n_chars = sum(len(r["text"]) for r in records)
-    n_gold = sum(len(r["entities"]) for r in records)
-    print(f"set: {len(records)} passages, {n_chars} characters, {n_gold} gold identifiers")
-
+def _evaluate(records: list[dict]) -> dict:
+    """Self-check, then score coding.deid and the naive baseline on one set."""
     check = score(records, gold_predict(records)).overall()
     if not (check["recall_same"] == check["precision"] == 1.0):
         raise RuntimeError(f"scoring self-check failed: gold against itself gives {check}")
-    ours, naive = score(records, deid_predict), score(records, naive_predict)
-    o, b = ours.overall(), naive.overall()
-    print("\n| metric | coding.deid | naive regex | ratio |")
-    print("|---|---|---|---|")
-    for key in ["recall_any", "recall_same", "precision", "f1"]:
-        ratio = o[key] / b[key] if b[key] else float("nan")
-        print(f"| {key} | {_fmt(o[key])} | {_fmt(b[key])} | {ratio:.2f}× |")
+    gold_on_negatives = negatives_flagged(records, gold_predict(records))
+    if not gold_on_negatives.empty and gold_on_negatives["flagged"].any():
+        raise RuntimeError("scoring self-check failed: a gold span overlaps a listed negative")
+    ours = score(records, deid_predict)
+    negatives = negatives_flagged(records, deid_predict)
+    naive_negatives = negatives_flagged(records, naive_predict)
+    return {
+        "records": records,
+        "ours": ours,
+        "naive": score(records, naive_predict),
+        "negatives": negatives,
+        "naive_negatives": naive_negatives,
+    }
+
+
+def _negatives_cell(frame: pd.DataFrame) -> str:
+    return "—" if frame.empty else f"{int(frame['flagged'].sum())}/{len(frame)}"
+
+
+def _print_side_by_side(results: dict[str, dict]) -> None:
+    names = list(results)
+    head = " | ".join(f"{n}: coding.deid | {n}: naive" for n in names)
+    print(f"\n| metric | {head} |")
+    print("|---|" + "---|" * (2 * len(names)))
+    overall = {n: (r["ours"].overall(), r["naive"].overall()) for n, r in results.items()}
+    for key in ["gold", "recall_any", "recall_same", "precision", "f1"]:
+        cells = []
+        for n in names:
+            o, b = overall[n]
+            cells += [_fmt(o[key]) if key != "gold" else str(o[key]),
+                      _fmt(b[key]) if key != "gold" else str(b[key])]  # fmt: skip
+        print(f"| {key} | " + " | ".join(cells) + " |")
     for key in ["predicted", "false_positives"]:
-        print(f"| {key} | {o[key]} | {b[key]} | |")
-    target = o["recall_any"] >= 0.95 and o["precision"] >= 0.85
-    print(f"\ntargets recall ≥ 0.95, precision ≥ 0.85: {'met' if target else 'NOT met'}")
+        cells = [str(v[key]) for n in names for v in overall[n]]
+        print(f"| {key} | " + " | ".join(cells) + " |")
+    cells = [
+        _negatives_cell(results[n][k]) for n in names for k in ["negatives", "naive_negatives"]
+    ]
+    print("| listed hard negatives flagged | " + " | ".join(cells) + " |")
+    for n in names:
+        o, _ = overall[n]
+        met = o["recall_any"] >= 0.95 and o["precision"] >= 0.85
+        print(f"\n{n}: targets recall ≥ 0.95, precision ≥ 0.85: {'met' if met else 'NOT met'}")
 
-    print("\nper type (recall by gold type, precision by predicted type), coding.deid:\n")
-    table = ours.by_type()
-    print("| type | gold | recall any | recall same | predicted | precision | false pos. |")
-    print("|---|---|---|---|---|---|---|")
-    for t, row in table.iterrows():
-        print(
-            f"| {t} | {int(row['gold'])} | {_fmt(row['recall_any'])} "
-            f"| {_fmt(row['recall_same'])} | {int(row['predicted'])} | {_fmt(row['precision'])} "
-            f"| {int(row['false_positives'])} |"
-        )
+    print("\nper type, coding.deid (recall any / recall same by gold type; precision by predicted")
+    print("type; n = gold count):\n")
+    tables = {n: r["ours"].by_type() for n, r in results.items()}
+    types = [t for t in TYPES if any(t in tab.index for tab in tables.values())]
+    head = " | ".join(f"{n}: n | recall any | recall same | precision" for n in names)
+    print(f"| type | {head} |")
+    print("|---|" + "---|" * (4 * len(names)))
+    for t in types:
+        cells = []
+        for n in names:
+            tab = tables[n]
+            if t not in tab.index:
+                cells += ["0", "—", "—", "—"]
+                continue
+            row = tab.loc[t]
+            cells += [str(int(row["gold"])), _fmt(row["recall_any"]),
+                      _fmt(row["recall_same"]), _fmt(row["precision"])]  # fmt: skip
+        print(f"| {t} | " + " | ".join(cells) + " |")
 
-    repeats = 3 if quick else 20
-    ours_cps = throughput(records, deid_predict, repeats)
-    naive_cps = throughput(records, naive_predict, repeats)
-    print(
-        f"\nthroughput ({repeats} passes over {n_chars} chars): coding.deid {ours_cps:,.0f} "
-        f"chars/s, naive regex {naive_cps:,.0f} chars/s ({naive_cps / ours_cps:.1f}× faster)"
-    )
 
+def _print_errors(name: str, result: dict) -> None:
+    ours = result["ours"]
     misses = ours.gold[~ours.gold["found_any"]]
-    print(f"\nmisses ({len(misses)} gold identifiers with no overlapping span):")
+    print(f"\n{name} — misses ({len(misses)} gold identifiers with no overlapping span):")
     for m in misses.itertuples(index=False):
         print(f"  {m.id}  {m.type:<8} {m.text!r}")
     wrong_type = ours.gold[ours.gold["found_any"] & ~ours.gold["found_same"]]
-    print(f"\nfound with another type ({len(wrong_type)}):")
+    print(f"\n{name} — found with another type ({len(wrong_type)}):")
     for m in wrong_type.itertuples(index=False):
         found = ours.predicted[
             (ours.predicted["id"] == m.id)
@@ -224,9 +285,46 @@ def main(quick: bool = False) -> None:
         ]["type"].unique()
         print(f"  {m.id}  {m.type:<8} {m.text!r} -> {', '.join(found)}")
     false_pos = ours.predicted[~ours.predicted["correct"]]
-    print(f"\nfalse positives ({len(false_pos)} predicted spans overlapping no gold identifier):")
+    print(f"\n{name} — false positives ({len(false_pos)} predicted spans overlapping no gold):")
     for f in false_pos.itertuples(index=False):
         print(f"  {f.id}  {f.type:<8} {f.text!r}")
+    negatives = result["negatives"]
+    if not negatives.empty:
+        flagged = negatives[negatives["flagged"]]
+        by_kind = negatives.groupby("kind")["flagged"].agg(["sum", "size"])
+        summary = ", ".join(f"{k} {int(r['sum'])}/{int(r['size'])}" for k, r in by_kind.iterrows())
+        print(f"\n{name} — listed hard negatives flagged ({len(flagged)}/{len(negatives)}; "
+              f"by kind: {summary}):")  # fmt: skip
+        for f in flagged.itertuples(index=False):
+            print(f"  {f.id}  {f.kind:<9} {f.text!r}")
+
+
+def main(quick: bool = False) -> None:
+    results = {}
+    for name, path in SETS.items():
+        records = load_set(path)
+        n_chars = sum(len(r["text"]) for r in records)
+        n_gold = sum(len(r["entities"]) for r in records)
+        n_neg = sum(len(r.get("negatives") or []) for r in records)
+        print(f"{name}: {path.name}, {len(records)} passages, {n_chars} characters, "
+              f"{n_gold} gold identifiers, {n_neg} listed hard negatives")  # fmt: skip
+        results[name] = _evaluate(records)
+
+    _print_side_by_side(results)
+
+    repeats = 3 if quick else 20
+    records = [r for result in results.values() for r in result["records"]]
+    n_chars = sum(len(r["text"]) for r in records)
+    ours_cps = throughput(records, deid_predict, repeats)
+    naive_cps = throughput(records, naive_predict, repeats)
+    print(
+        f"\nthroughput ({repeats} passes over both sets, {n_chars} chars): coding.deid "
+        f"{ours_cps:,.0f} chars/s, naive regex {naive_cps:,.0f} chars/s "
+        f"({naive_cps / ours_cps:.1f}× faster)"
+    )
+
+    for name in reversed(results):  # held-out first: that is the list that matters
+        _print_errors(name, results[name])
 
 
 if __name__ == "__main__":
