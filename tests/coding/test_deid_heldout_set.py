@@ -125,3 +125,30 @@ def test_names_that_are_words_appear_both_ways(records):
     words = {n["text"].lower() for r in records for n in r["negatives"] if n["kind"] == "wordname"}
     both = names & words
     assert {"faith", "joy", "rose", "bill", "will", "mark", "summer", "river"} <= both
+
+
+def test_benchmark_scores_gold_as_perfect_and_counts_flagged_negatives(records):
+    """The benchmark's scorer, fed the gold spans, gives recall and precision 1 and flags no
+    listed negative; a hand-made prediction flags exactly the negative it overlaps."""
+    import pandas as pd
+
+    from benchmarks.bench_deid import gold_predict, negatives_flagged, score
+
+    overall = score(records, gold_predict(records)).overall()
+    assert overall["recall_same"] == overall["precision"] == 1.0
+    assert not negatives_flagged(records, gold_predict(records))["flagged"].any()
+
+    text = "Her name is Faith. We had a lot of faith."
+    record = {
+        "id": "x", "text": text, "roster": None,
+        "entities": [{"start": 12, "end": 17, "type": "NAME", "text": "Faith"}],
+        "negatives": [{"start": 35, "end": 40, "kind": "wordname", "text": "faith"}],
+    }  # fmt: skip
+
+    def both(text: str, roster: list[str] | None) -> pd.DataFrame:
+        return pd.DataFrame({"start": [12, 35], "end": [17, 40], "type": ["NAME", "NAME"]})
+
+    flagged = negatives_flagged([record], both)
+    assert flagged["flagged"].tolist() == [True]
+    result = score([record], both).overall()
+    assert (result["recall_any"], result["precision"], result["false_positives"]) == (1.0, 0.5, 1)
