@@ -64,7 +64,9 @@ def design_matrix(
     pieces = []
     for term in terms:
         if term in df.columns and not _is_plain_numeric(df, term):
-            pieces.append(f"C({term})")
+            pieces.append(f"C({_quoted(term)})")
+        elif term in df.columns:
+            pieces.append(_quoted(term))
         else:
             pieces.append(term)
     try:
@@ -83,18 +85,21 @@ def design_matrix(
     for column in frame.columns:
         # C(x)[T.a] written by us for a plain object column → x[T.a]
         for term in terms:
-            if (
-                term in df.columns
-                and column.startswith(f"C({term})[")
-                and not _is_plain_numeric(df, term)
-            ):
-                rename[column] = term + column[len(f"C({term})") :]
+            prefix = f"C({_quoted(term)})["
+            if term in df.columns and column.startswith(prefix) and not _is_plain_numeric(df, term):
+                rename[column] = term + column[len(prefix) - 1 :]
+            elif term in df.columns and column == _quoted(term):
+                rename[column] = term
     frame = frame.rename(columns=rename)
     columns = list(frame.columns)
     groups: dict[str, list[str]] = {}
-    by_text = {str(k).replace(" ", ""): v for k, v in matrix.model_spec.term_slices.items()}
+
+    def norm(text: str) -> str:
+        return text.replace(" ", "").replace("`", "")
+
+    by_text = {norm(str(k)): v for k, v in matrix.model_spec.term_slices.items()}
     for term, piece in zip(terms, pieces, strict=True):
-        part = by_text.get(piece.replace(" ", ""))
+        part = by_text.get(norm(piece))
         if part is not None:
             groups[term] = [columns[i - 1] for i in range(part.start, part.stop)]
     if sum(len(v) for v in groups.values()) != len(columns):  # unusual formula: one per column
@@ -102,6 +107,11 @@ def design_matrix(
     frame.attrs["term_columns"] = groups
     frame.attrs["spec"] = {"model_spec": matrix.model_spec, "rename": rename}
     return frame
+
+
+def _quoted(name: str) -> str:
+    """A column name as a formula term: backtick-quoted unless a plain identifier."""
+    return name if name.isidentifier() else f"`{name}`"
 
 
 def variables_of(df: pd.DataFrame, covariates: str | Sequence[str]) -> list[str]:

@@ -150,3 +150,19 @@ def test_monotone_likelihood_warns_and_constant_covariate_is_an_error(caplog):
         survival.cox(constant, "t", "e", ["x"])
     with pytest.raises(AnalysisError, match="no events"):
         survival.cox(separated.assign(e=0), "t", "e", ["x"])
+
+
+def test_column_names_with_dots_work_as_categorical_and_numeric():
+    frame = pbc()
+    frame["stage.label"] = frame["stage"].map({1: "s1", 2: "s2", 3: "s3", 4: "s4"})
+    frame["age.years"] = frame["age"]
+    a = survival.cox(frame, "time", "death", ["age.years", "stage.label"])
+    b = survival.cox(frame, "time", "death", ["age", "C(stage)"])
+    np.testing.assert_allclose(a.summary["coef"], b.summary["coef"], rtol=1e-12)
+    assert list(a.summary.index) == [
+        "age.years",
+        "stage.label[T.s2]",
+        "stage.label[T.s3]",
+        "stage.label[T.s4]",
+    ]
+    assert list(a.ph_test()["df"]) == [1, 3, 4]  # the three dummies form one term
