@@ -51,6 +51,8 @@ def register(cli) -> None:
 
 def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
     """Load the study (raising on a bad study.yaml) and check every table; no printing."""
+    from tqdm import tqdm
+
     from data_dictionary import DyadlabError, check_table, read_raw, relation_problems
     from studies import load_study
     from studies.study_config import TABLE_KEYS
@@ -58,9 +60,12 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
     study = load_study(study_ref, check_files=False)
     reports: list[TableReport] = []
     typed: dict[str, pd.DataFrame] = {}
-    for name in TABLE_KEYS:
-        if not study.has_table(name):
-            continue
+    names = [name for name in TABLE_KEYS if study.has_table(name)]
+    progress = tqdm(names, desc="validate", unit="table", leave=False,
+                    disable=not sys.stderr.isatty())
+    for name in progress:
+        progress.set_postfix_str(name)
+        log.info("checking %s", name)
         try:
             path = study.data_path(name)
         except DyadlabError as error:
