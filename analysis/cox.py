@@ -255,7 +255,7 @@ def cox(
     )
     cluster_values = data[cluster].to_numpy() if cluster else None
     robust_var = None
-    if cluster or robust:
+    if (cluster or robust) and x.shape[1]:
         resid = coxfit.score_residuals(x, result.beta, rs, w, ties, result.terms, result.center)
         robust_var = coxfit.robust_variance(resid, w, result.variance, cluster_values)
     summary = _summary(list(design.columns), result.beta, result.variance, robust_var, conf_level)

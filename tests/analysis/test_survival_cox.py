@@ -166,3 +166,10 @@ def test_column_names_with_dots_work_as_categorical_and_numeric():
         "stage.label[T.s4]",
     ]
     assert list(a.ph_test()["df"]) == [1, 3, 4]  # the three dummies form one term
+
+
+def test_null_model_gives_the_null_log_likelihood():
+    frame = lung().dropna(subset=["ph.ecog"])
+    null = survival.cox(frame, "time", "event", [], robust=True)
+    assert null.summary.empty
+    assert null.loglik == pytest.approx(ref("cox_lung_efron")["loglik_null"], rel=1e-12)
