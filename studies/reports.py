@@ -325,12 +325,14 @@ class ReportJob:
 
 def report_jobs(study: Any) -> list[ReportJob]:
     """The reports study.yaml lists (``reports:``); entries may be dicts or config objects."""
-    jobs = []
-    for entry in getattr(study.config, "reports", None) or []:
-        get = (
-            entry.get if isinstance(entry, Mapping) else lambda key, e=entry: getattr(e, key, None)
-        )
-        jobs.append(ReportJob(get("template"), dict(get("parameters") or {}), get("name")))
+
+    def value(entry: Any, key: str) -> Any:
+        return entry.get(key) if isinstance(entry, Mapping) else getattr(entry, key, None)
+
+    jobs = [
+        ReportJob(value(e, "template"), dict(value(e, "parameters") or {}), value(e, "name"))
+        for e in getattr(study.config, "reports", None) or []
+    ]
     if not jobs:
         raise ReportError("study.yaml lists no reports (key 'reports')", file=study.path)
     return jobs
