@@ -107,8 +107,10 @@ def main(quick: bool) -> None:
         def row(
             what: str, seconds: float, n: int = n, naive: float = naive, note: str = note
         ) -> None:
-            print(f"| {n:,} | {what} | {seconds:.2f} s | {n / seconds:,.0f} "
-                  f"| {naive:.1f} s{note} | {naive / seconds:.1f}× |")
+            print(
+                f"| {n:,} | {what} | {seconds:.2f} s | {n / seconds:,.0f} "
+                f"| {naive:.1f} s{note} | {naive / seconds:.1f}× |"
+            )
 
         started = time.perf_counter()
         raw = read_raw(path, arrow_strings=True)
@@ -118,17 +120,23 @@ def main(quick: bool) -> None:
         checked = time.perf_counter() - started
         assert len(problems) == 0 and len(typed) == n, problems.head()
         del typed
-        row(f"read (Arrow strings) {read:.2f} s + check {checked:.2f} s — dyadlab validate",
-            read + checked)
+        row(
+            f"read (Arrow strings) {read:.2f} s + check {checked:.2f} s — dyadlab validate",
+            read + checked,
+        )
         started = time.perf_counter()
         typed = read_table(path, schema)
-        row("read_table → object text columns (notebooks, Study accessors)",
-            time.perf_counter() - started)
+        row(
+            "read_table → object text columns (notebooks, Study accessors)",
+            time.perf_counter() - started,
+        )
         del typed
         objects = object_strings(raw)
         del raw
         started = time.perf_counter()
         typed, problems = check_table(objects, schema)
-        row("check_table on an object frame already in memory (validate(df))",
-            time.perf_counter() - started)
+        row(
+            "check_table on an object frame already in memory (validate(df))",
+            time.perf_counter() - started,
+        )
         del typed, objects

@@ -69,9 +69,7 @@ def _string(values: pd.Series, missing: pd.Series) -> tuple[pd.Series, pd.Series
     return typed, pd.Series(False, index=values.index)
 
 
-def _integer(
-    values: pd.Series, missing: pd.Series, field: Field
-) -> tuple[pd.Series, pd.Series]:
+def _integer(values: pd.Series, missing: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
     if ptypes.is_integer_dtype(values) or ptypes.is_bool_dtype(values):
         typed = values.astype("Int64")
         bad = pd.Series(False, index=values.index)
@@ -145,22 +143,23 @@ def text_array(values: pd.Series, missing: pd.Series) -> pa.Array:
     return pc.if_else(pa.array(missing.to_numpy(dtype=bool)), pa.scalar(None, pa.string()), array)
 
 
-def _boolean(
-    values: pd.Series, missing: pd.Series, field: Field
-) -> tuple[pd.Series, pd.Series]:
+def _boolean(values: pd.Series, missing: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
     if ptypes.is_bool_dtype(values):
         typed = values.astype("boolean")
         bad = pd.Series(False, index=values.index)
     else:
         if ptypes.is_object_dtype(values):  # Python bools in a notebook frame
             values = values.map(
-                lambda v: field.true_values[0] if v is True
-                else field.false_values[0] if v is False else v
+                lambda v: (
+                    field.true_values[0]
+                    if v is True
+                    else field.false_values[0]
+                    if v is False
+                    else v
+                )
             )
         array = text_array(values, missing)
-        true = pc.is_in(array, value_set=pa.array(field.true_values)).to_numpy(
-            zero_copy_only=False
-        )
+        true = pc.is_in(array, value_set=pa.array(field.true_values)).to_numpy(zero_copy_only=False)
         false = pc.is_in(array, value_set=pa.array(field.false_values)).to_numpy(
             zero_copy_only=False
         )

@@ -59,8 +59,18 @@ COLUMNS = (
     "Field Annotation",
 )
 FIELD_TYPES = {
-    "text", "notes", "dropdown", "radio", "checkbox", "yesno", "truefalse", "calc",
-    "descriptive", "file", "slider", "sql",
+    "text",
+    "notes",
+    "dropdown",
+    "radio",
+    "checkbox",
+    "yesno",
+    "truefalse",
+    "calc",
+    "descriptive",
+    "file",
+    "slider",
+    "sql",
 }
 NOT_ENTERED = (MissingValue("", "not entered"),)
 
@@ -140,8 +150,9 @@ def read_redcap_dictionary(path: str | Path) -> list[RedcapRow]:
     return rows
 
 
-def parse_choices(text: str, *, file: str | Path | None = None, line: int | None = None,
-                  field: str | None = None) -> list[tuple[str, str]]:
+def parse_choices(
+    text: str, *, file: str | Path | None = None, line: int | None = None, field: str | None = None
+) -> list[tuple[str, str]]:
     """``"1, Yes | 0, No"`` → ``[("1", "Yes"), ("0", "No")]`` (a label may hold commas)."""
     out = []
     for part in text.split("|"):
@@ -279,27 +290,57 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
         )
         constraints["enum"] = [c.value for c in categories]
         return [
-            Field(name=name, type="integer" if numeric else "string", categories=categories,
-                  constraints=constraints, missing_values=NOT_ENTERED, **common)
+            Field(
+                name=name,
+                type="integer" if numeric else "string",
+                categories=categories,
+                constraints=constraints,
+                missing_values=NOT_ENTERED,
+                **common,
+            )
         ]
     if kind in ("yesno", "truefalse"):
         words = ("Yes", "No") if kind == "yesno" else ("True", "False")
         return [
-            Field(name=name, type="boolean", true_values=("1",), false_values=("0",),
-                  constraints=constraints, missing_values=NOT_ENTERED,
-                  **{**common, "description": " ".join(
-                      p for p in (f"1 = {words[0]}, 0 = {words[1]}.", description) if p)})
+            Field(
+                name=name,
+                type="boolean",
+                true_values=("1",),
+                false_values=("0",),
+                constraints=constraints,
+                missing_values=NOT_ENTERED,
+                **{
+                    **common,
+                    "description": " ".join(
+                        p for p in (f"1 = {words[0]}, 0 = {words[1]}.", description) if p
+                    ),
+                },
+            )
         ]
     if kind == "calc":
         common["description"] = " ".join(
             p for p in (description, f"Calculated: {choices_text}." if choices_text else "") if p
         )
-        return [Field(name=name, type="number", constraints=constraints,
-                      missing_values=NOT_ENTERED, **common)]
+        return [
+            Field(
+                name=name,
+                type="number",
+                constraints=constraints,
+                missing_values=NOT_ENTERED,
+                **common,
+            )
+        ]
     if kind == "slider":
         constraints.update(minimum=0, maximum=100)
-        return [Field(name=name, type="integer", constraints=constraints,
-                      missing_values=NOT_ENTERED, **common)]
+        return [
+            Field(
+                name=name,
+                type="integer",
+                constraints=constraints,
+                missing_values=NOT_ENTERED,
+                **common,
+            )
+        ]
 
     # text, notes, file, sql
     validation = row["Text Validation Type OR Show Slider Number"].lower()
@@ -310,16 +351,24 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
         elif validation in VALIDATION:
             field_type, pattern = VALIDATION[validation]
         else:
-            log.warning("%s line %d: unknown validation %r; kept as text", path, row.line,
-                        validation)
+            log.warning(
+                "%s line %d: unknown validation %r; kept as text", path, row.line, validation
+            )
     if pattern:
         constraints["pattern"] = pattern
     for key, column in (("minimum", "Text Validation Min"), ("maximum", "Text Validation Max")):
         bound = _bound(row[column], field_type, where, column)
         if bound is not None:
             constraints[key] = bound
-    return [Field(name=name, type=field_type, constraints=constraints,
-                  missing_values=NOT_ENTERED, **common)]
+    return [
+        Field(
+            name=name,
+            type=field_type,
+            constraints=constraints,
+            missing_values=NOT_ENTERED,
+            **common,
+        )
+    ]
 
 
 def _bound(text: str, field_type: str, where: dict, column: str):

@@ -20,9 +20,7 @@ from data_dictionary.exceptions import (
 from data_dictionary.schema import load_schema
 
 
-def check_relations(
-    tables: dict[str, pd.DataFrame], *, file: str | Path | None = None
-) -> None:
+def check_relations(tables: dict[str, pd.DataFrame], *, file: str | Path | None = None) -> None:
     """Check foreign keys and date order between ``tables`` (name → validated frame).
 
     ``tables`` maps table names (``deliveries``, ``dispensing``, ``events``, ``participants``,
@@ -100,7 +98,9 @@ def relation_problems(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                 f"{order.via} {show_value(k)} ({show_value(r)}), "
                                 f"got {show_value(v)}"
                                 for k, r, v in zip(
-                                    sub[order.via], sub["_reference_date"], sub[order.field],
+                                    sub[order.via],
+                                    sub["_reference_date"],
+                                    sub[order.field],
                                     strict=True,
                                 )
                             ],

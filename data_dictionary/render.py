@@ -48,7 +48,8 @@ def _cells(field: Field, schema: Schema) -> list[list[str]]:
     if field.unique:
         rules.append("unique")
     rules += [
-        f"required when {r.column} is {r.value}" for r in schema.required_when
+        f"required when {r.column} is {r.value}"
+        for r in schema.required_when
         if r.field == field.name
     ]
     if "minimum" in c and "maximum" in c:

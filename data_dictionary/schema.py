@@ -37,13 +37,35 @@ DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
 _FIELD_KEYS = {
-    "name", "title", "description", "type", "format", "unit", "constraints", "categories",
-    "missingValues", "trueValues", "falseValues", "optional", "pii", "example",
+    "name",
+    "title",
+    "description",
+    "type",
+    "format",
+    "unit",
+    "constraints",
+    "categories",
+    "missingValues",
+    "trueValues",
+    "falseValues",
+    "optional",
+    "pii",
+    "example",
 }
 _CONSTRAINT_KEYS = {"required", "unique", "minimum", "maximum", "pattern", "enum"}
 _SCHEMA_KEYS = {
-    "name", "title", "description", "fields", "fieldsMatch", "missingValues", "primaryKey",
-    "foreignKeys", "rowChecks", "dateOrder", "requiredWhen", "$schema",
+    "name",
+    "title",
+    "description",
+    "fields",
+    "fieldsMatch",
+    "missingValues",
+    "primaryKey",
+    "foreignKeys",
+    "rowChecks",
+    "dateOrder",
+    "requiredWhen",
+    "$schema",
 }
 
 

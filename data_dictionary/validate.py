@@ -100,7 +100,11 @@ def check_table(df: pd.DataFrame, table: str | Schema) -> tuple[pd.DataFrame, pd
                 continue
             records.append(
                 _frame(
-                    schema.name, None, field.name, "column_present", None,
+                    schema.name,
+                    None,
+                    field.name,
+                    "column_present",
+                    None,
                     f"missing column '{field.name}' ({field.title or field.type}), "
                     f"required by the {schema.name} data dictionary",
                 )
@@ -248,8 +252,7 @@ def _type_problems(table: str, field: Field, values: pd.Series, bad: pd.Series) 
         impossible = impossible_dates(values, bad)[bad]
         checks[impossible] = "date_exists"
         messages[impossible] = (
-            "expected a real calendar date, got " + shown[impossible].map(_show)
-            + " (no such day)"
+            "expected a real calendar date, got " + shown[impossible].map(_show) + " (no such day)"
         )
     return pd.DataFrame(
         {
@@ -316,9 +319,7 @@ def duplicated_rows(values: pd.Series) -> np.ndarray:
     return out
 
 
-def _unique_problems(
-    table: str, field: Field, typed: pd.Series, raw: pd.DataFrame
-) -> pd.DataFrame:
+def _unique_problems(table: str, field: Field, typed: pd.Series, raw: pd.DataFrame) -> pd.DataFrame:
     rows = np.flatnonzero(duplicated_rows(typed))
     values = raw[field.name].iloc[rows].to_numpy()
     return pd.DataFrame(
@@ -341,7 +342,7 @@ def _required_when(
     missing = typed[rule.field].isna()
     if rule.field in bad_rows:  # unparseable values are reported already
         missing &= ~bad_rows[rule.field]
-    failing = (applies & missing)
+    failing = applies & missing
     rows = failing[failing].index.to_numpy()
     return pd.DataFrame(
         {
@@ -357,13 +358,25 @@ def _required_when(
 
 
 def _empty(field: Field, n: int) -> pd.Series:
-    dtype = {"integer": "Int64", "number": "float64", "boolean": "boolean",
-             "date": "datetime64[ns]"}.get(field.type)
+    dtype = {
+        "integer": "Int64",
+        "number": "float64",
+        "boolean": "boolean",
+        "date": "datetime64[ns]",
+    }.get(field.type)
     return pd.Series(pd.array([None] * n, dtype=dtype) if dtype else [None] * n, dtype=dtype)
 
 
 def _frame(table, row, column, check, value, message) -> pd.DataFrame:
     return problems_frame(
-        [{"table": table, "row": row, "column": column, "check": check, "value": value,
-          "message": message}]
+        [
+            {
+                "table": table,
+                "row": row,
+                "column": column,
+                "check": check,
+                "value": value,
+                "message": message,
+            }
+        ]
     )

@@ -141,7 +141,7 @@ class Study:
         url = os.path.expandvars(self.config.store)
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/"):
-            db = url[len(prefix):]
+            db = url[len(prefix) :]
             if db and db != ":memory:":
                 return prefix + str((self.folder / os.path.expanduser(db)).resolve())
         return url
@@ -151,7 +151,7 @@ class Study:
         """The SQLite file of the store, or None for a server database."""
         url = self.store_url
         if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-            return Path(url[len("sqlite:///"):])
+            return Path(url[len("sqlite:///") :])
         return None
 
     def check_files(self) -> None:

@@ -61,8 +61,9 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
     reports: list[TableReport] = []
     typed: dict[str, pd.DataFrame] = {}
     names = [name for name in TABLE_KEYS if study.has_table(name)]
-    progress = tqdm(names, desc="validate", unit="table", leave=False,
-                    disable=not sys.stderr.isatty())
+    progress = tqdm(
+        names, desc="validate", unit="table", leave=False, disable=not sys.stderr.isatty()
+    )
     for name in progress:
         progress.set_postfix_str(name)
         log.info("checking %s", name)

@@ -62,7 +62,9 @@ def test_choices_become_categories(schema: dd.Schema) -> None:
     site = schema.field("site")
     assert site.type == "integer"
     assert [(c.value, c.label) for c in site.categories] == [
-        (1, "North Valley Hospital"), (2, "South Bay Medical Center"), (3, "East County Clinic"),
+        (1, "North Valley Hospital"),
+        (2, "South Bay Medical Center"),
+        (3, "East County Clinic"),
     ]
     assert site.enum == [1, 2, 3]
     insurance = schema.field("insurance")
@@ -84,7 +86,11 @@ def test_checkbox_one_boolean_per_choice(schema: dd.Schema) -> None:
 
 def test_identifiers_marked_pii(schema: dd.Schema) -> None:
     assert [f.name for f in schema.fields if f.pii] == [
-        "participant_name", "participant_email", "participant_phone", "zip", "consent_form",
+        "participant_name",
+        "participant_email",
+        "participant_phone",
+        "zip",
+        "consent_form",
     ]
 
 
@@ -96,17 +102,23 @@ def test_html_stripped_from_labels(tmp_path: Path) -> None:
 
 def test_a_redcap_export_validates_against_the_converted_schema(schema: dd.Schema) -> None:
     header = ",".join(schema.field_names)
-    good = ("r1,2021-04-02,A,a@b.org,555-123-4567,02139,31,2,medicaid,1,0,1,0,0,12,80.5,"
-            "1,09:30,24.1,40,,consent.pdf")
-    bad = ("r2,2021-04-31,B,not-an-email,555-123-4567,2139,70,5,medicaid,2,0,1,0,0,,,"
-           "0,25:00,,,note,")
+    good = (
+        "r1,2021-04-02,A,a@b.org,555-123-4567,02139,31,2,medicaid,1,0,1,0,0,12,80.5,"
+        "1,09:30,24.1,40,,consent.pdf"
+    )
+    bad = "r2,2021-04-31,B,not-an-email,555-123-4567,2139,70,5,medicaid,2,0,1,0,0,,,0,25:00,,,note,"
     df = pd.read_csv(io.StringIO("\n".join([header, good, bad])), dtype=str, keep_default_na=False)
     with pytest.raises(dd.ValidationError) as caught:
         dd.validate(df, schema)
     problems = caught.value.problems
     assert set(problems["row"]) == {2}
     assert problems["column"].tolist() == [
-        "age_at_enroll", "enroll_date", "moud_ever", "participant_email", "site", "visit_time",
+        "age_at_enroll",
+        "enroll_date",
+        "moud_ever",
+        "participant_email",
+        "site",
+        "visit_time",
         "zip",
     ]
     typed = dd.validate(df.iloc[[0]], schema)
@@ -128,8 +140,10 @@ def test_yaml_round_trip(schema: dd.Schema, tmp_path: Path) -> None:
 
 def test_parse_choices() -> None:
     assert parse_choices("1, Yes | 0, No") == [("1", "Yes"), ("0", "No")]
-    assert parse_choices("a,Alpha, with comma|b , Beta") == [("a", "Alpha, with comma"),
-                                                                 ("b", "Beta")]
+    assert parse_choices("a,Alpha, with comma|b , Beta") == [
+        ("a", "Alpha, with comma"),
+        ("b", "Beta"),
+    ]
     with pytest.raises(dd.DictionaryImportError, match="malformed choice '1 Yes'"):
         parse_choices("1 Yes | 0, No", line=7)
     with pytest.raises(dd.DictionaryImportError, match=r"duplicate choice code\(s\) \['1'\]"):
@@ -167,16 +181,21 @@ def test_unknown_field_type_names_the_line(tmp_path: Path) -> None:
 
 def test_cli_writes_yaml_atomically(tmp_path: Path, capsys) -> None:
     out = tmp_path / "schemas" / "baseline.yaml"
-    assert main(["import", "redcap-dictionary", str(FIXTURE), "--out", str(out),
-                 "--table", "baseline"]) == 0
+    assert (
+        main(
+            ["import", "redcap-dictionary", str(FIXTURE), "--out", str(out), "--table", "baseline"]
+        )
+        == 0
+    )
     assert "22 fields" in capsys.readouterr().out
     assert dd.load_schema(out).name == "baseline"
     assert [p.name for p in out.parent.iterdir()] == ["baseline.yaml"]  # no temp files left
 
 
 def test_cli_form_filter_and_json(capsys) -> None:
-    assert main(["import", "redcap-dictionary", str(FIXTURE), "--form", "postpartum",
-                 "--json"]) == 0
+    assert (
+        main(["import", "redcap-dictionary", str(FIXTURE), "--form", "postpartum", "--json"]) == 0
+    )
     payload = json.loads(capsys.readouterr().out)
     assert payload["fields"] == 6
     assert payload["pii"] == ["consent_form"]

@@ -40,7 +40,12 @@ def problems_of(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def test_tables_lists_the_six_dictionaries() -> None:
     assert dd.tables() == [
-        "codings", "deliveries", "dispensing", "events", "participants", "transcripts",
+        "codings",
+        "deliveries",
+        "dispensing",
+        "events",
+        "participants",
+        "transcripts",
     ]
 
 
@@ -103,7 +108,10 @@ def test_wrong_type_names_row_line_column_expected_and_value() -> None:
     assert "row 3 (line 4), column days_supply: expected a whole number, got 'thirty'" in message
     row = caught.value.problems.iloc[0]
     assert (row["row"], row["column"], row["check"], row["value"]) == (
-        3, "days_supply", "type", "thirty"
+        3,
+        "days_supply",
+        "type",
+        "thirty",
     )
 
 
@@ -317,9 +325,7 @@ def test_event_before_its_delivery() -> None:
 
 
 def test_event_on_the_delivery_day_is_allowed() -> None:
-    dd.check_relations(
-        typed_tables(events=EVENTS.replace("D001,2021-05-01", "D001,2021-03-10"))
-    )
+    dd.check_relations(typed_tables(events=EVENTS.replace("D001,2021-05-01", "D001,2021-03-10")))
 
 
 def test_unknown_delivery_and_person() -> None:
@@ -376,7 +382,11 @@ def test_arrow_strings_give_the_same_problems_and_values(tmp_path: Path) -> None
         found[name] = arrow_problems
     assert len(found["good"]) == 0
     assert set(found["bad"]["check"]) == {
-        "date_exists", "type", "enum", "field_uniqueness", "not_nullable",
+        "date_exists",
+        "type",
+        "enum",
+        "field_uniqueness",
+        "not_nullable",
     }
 
 

@@ -21,9 +21,8 @@ def test_clean_study_exits_0(tmp_path: Path, capsys) -> None:
 
 
 def test_problems_exit_1_listed_on_stderr_with_summary_last(tmp_path: Path, capsys) -> None:
-    bad_dispensing = (
-        DISPENSING.replace("2020-12-18,buprenorphine", "2020-12-18,suboxone")
-        .replace(",14,pharmacy", ",400,pharmacy")
+    bad_dispensing = DISPENSING.replace("2020-12-18,buprenorphine", "2020-12-18,suboxone").replace(
+        ",14,pharmacy", ",400,pharmacy"
     )
     bad_events = EVENTS.replace("E001,p001,D001,2021-05-01", "E001,p001,D001,2021-02-01")
     write_study(tmp_path, dispensing=bad_dispensing, events=bad_events)
@@ -112,9 +111,11 @@ def test_demo_study_is_valid(capsys) -> None:
     from studies import load_study
 
     demo = load_study("demo", check_files=False)
-    missing = [name for name in ("deliveries", "dispensing", "events", "participants",
-                                 "transcripts", "codings")
-               if not demo.data_path(name).exists()]
+    missing = [
+        name
+        for name in ("deliveries", "dispensing", "events", "participants", "transcripts", "codings")
+        if not demo.data_path(name).exists()
+    ]
     if missing:
         pytest.skip(f"the demo data is not generated yet (dyadlab synth): no {missing}")
     assert main(["validate", "demo"]) == 0, capsys.readouterr().err
