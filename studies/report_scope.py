@@ -134,6 +134,18 @@ class ReportScope:
 
         return turn_codes(self.corpus(), self.codings(), coder=coder)
 
+    def redact(self, text: str) -> str:
+        """``text`` de-identified for a report (:func:`coding.deid.redact` with the study's
+        roster when study.yaml names one under ``deid.roster``)."""
+        from coding.deid import Roster, redact
+
+        if "roster" not in self._cache:
+            roster_file = self.study.config.deid.roster
+            self._cache["roster"] = (
+                Roster.from_csv(self.study.data_root / roster_file) if roster_file else None
+            )
+        return redact(text, self._cache["roster"]).text
+
     # -- provenance ----------------------------------------------------------------------
     def input_files(self) -> dict[str, Path]:
         """study.yaml and every data file the study declares, for the provenance table."""
