@@ -17,6 +17,7 @@ Risks: A Practical Perspective*, 2006), which keeps it inside (0, 1).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ from scipy import stats
 
 from analysis import _frame
 from analysis.errors import AnalysisError
+
+log = logging.getLogger(__name__)
 
 
 def _cuminc_one(
@@ -269,7 +272,15 @@ def gray_test(
             s, v = _gray_stratum(time[mask], m[mask], group[mask], len(levels), rho)
             score += s
             cov += v
-        statistic = float(score @ np.linalg.solve(cov, score))
+        if np.linalg.matrix_rank(cov) < len(score):  # cuminc reports -1 here
+            log.warning(
+                "Gray's test for cause %s: singular variance (a group has no one "
+                "at risk or no events); statistic not defined",
+                k,
+            )
+            statistic = float("nan")
+        else:
+            statistic = float(score @ np.linalg.solve(cov, score))
         dof = len(levels) - 1
         rows.append(GrayTestResult(k, statistic, dof, float(stats.chi2.sf(statistic, dof))))
     if cause is not None:

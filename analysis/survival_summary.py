@@ -171,5 +171,9 @@ def overdose_summary(
     out: dict = {"n": len(cohort), "groups": groups}
     if cohort[group].nunique() > 1 and (cohort[status] == 1).any():
         test = gray_test(cohort, duration, status, by=group, cause=1)
-        out["gray_test"] = {"statistic": test.statistic, "dof": test.dof, "p_value": test.p_value}
+        out["gray_test"] = {
+            "statistic": _number(test.statistic),
+            "dof": test.dof,
+            "p_value": _number(test.p_value),
+        }
     return out

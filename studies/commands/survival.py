@@ -103,7 +103,7 @@ def _print_overdose(summary: dict, times) -> None:
             for r in g["cumulative_incidence"]
         )
         print(f"{g['group']:<24}{g['n']:>6}{g['overdoses']:>11}{cells}")
-    if "gray_test" in summary:
+    if summary.get("gray_test", {}).get("statistic") is not None:
         test = summary["gray_test"]
         print(
             f"Gray's test chi2 = {test['statistic']:.2f} on {test['dof']} df, "

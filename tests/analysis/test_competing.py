@@ -154,3 +154,16 @@ def test_fine_gray_extension_rows_equal_the_textbook_expansion():
     assert fast.loglik == pytest.approx(slow.loglik, rel=1e-12)
     assert fast.n == slow.n == len(mgus2())
     assert len(fast.data.stop) < len(slow.data.stop) / 10  # 2,243 vs 47,609 rows
+
+
+def test_gray_test_with_singular_variance_is_nan_not_an_error():
+    # group "a" has nobody at risk at any event time: the variance matrix is singular
+    df = pd.DataFrame(
+        {
+            "t": [0.5, 1, 2, 3, 4, 5, 9],
+            "s": [0, 1, 2, 1, 2, 1, 0],
+            "g": ["a", "b", "c", "b", "c", "b", "c"],
+        }
+    )
+    result = competing.gray_test(df, "t", "s", by="g")
+    assert result["statistic"].isna().all()
