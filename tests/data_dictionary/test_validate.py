@@ -428,3 +428,11 @@ def test_read_table_text_columns_are_objects_with_nan_for_missing(tmp_path: Path
     arrow = dd.read_table(path, "participants", arrow_strings=True)
     assert isinstance(arrow["person_id"].dtype, pd.ArrowDtype)
     assert arrow["person_id"].isna().tolist() == [False, False, True]
+
+
+def test_excel_style_csv_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + EVENTS.replace("\n", "\r\n").encode())
+    events = dd.read_table(path, "events")
+    assert list(events.columns) == dd.load_schema("events").field_names
+    assert events["event_type"].iloc[-1] == "overdose_nonfatal"
