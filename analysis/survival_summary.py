@@ -95,7 +95,8 @@ def retention_summary(
         "km": groups,
     }
     if len(km.groups) > 1:
-        out["logrank"] = logrank(treated, duration, event, by=group).to_dict()
+        test = logrank(treated, duration, event, by=group).to_dict()
+        out["logrank"] = {k: (_number(v) if isinstance(v, float) else v) for k, v in test.items()}
     wanted = (
         list(covariates) if covariates else [c for c in DEFAULT_COVARIATES if c in cohort.columns]
     )

@@ -74,13 +74,13 @@ def run(args) -> int:
             for r in g["retention"]
         )
         print(f"{g['group']:<24}{g['n']:>6}{median + ' (' + ci + ')':>22}{cells}")
-    if "logrank" in result:
+    if result.get("logrank", {}).get("p_value") is not None:
         lr = result["logrank"]
         print(f"log-rank chi2 = {lr['statistic']:.2f} on {lr['dof']} df, p = {lr['p_value']:.3g}")
     cox = result["cox"]
     print(
         f"\nCox model for discontinuation (n = {cox['n']}, events = {cox['events']}, "
-        f"robust SE clustered on {cox['cluster']}, C = {cox['concordance']:.3f})"
+        f"robust SE clustered on {cox['cluster']}, C = {_fmt3(cox['concordance'])})"
     )
     print(f"{'term':<40}{'HR':>8}{'95% CI':>18}{'p':>10}")
     for term in cox["terms"]:
@@ -127,6 +127,10 @@ def _write_json(path: str, payload: dict) -> None:
         json.dump(payload, handle, indent=2, default=plain, allow_nan=False)
         handle.write("\n")
     log.info("wrote %s", path)
+
+
+def _fmt3(value) -> str:
+    return "NA" if value is None else f"{value:.3f}"
 
 
 def _fmt(value) -> str:
