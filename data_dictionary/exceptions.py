@@ -14,7 +14,7 @@ import pandas as pd
 from data_dictionary.errors import DyadlabError
 
 #: Columns of :attr:`ValidationError.problems`.
-PROBLEM_COLUMNS = ["table", "row", "column", "check", "value", "message"]
+PROBLEM_COLUMNS = ["table", "row", "line", "column", "check", "value", "message"]
 
 #: How many problems the exception message lists before "... and N more".
 MESSAGE_LIMIT = 50
@@ -33,16 +33,20 @@ class DictionaryImportError(DyadlabError):
 
 
 def problem_line(problem: pd.Series | dict) -> str:
-    """One problem as ``row N (line N+1), column C: message``.
+    """One problem as ``row N (line L), column C: message``.
 
-    Rows are 1-based data rows; the CSV line adds one for the header. Problems about a whole
-    column or table (row missing) leave the row out.
+    Rows are 1-based data rows; the line is the CSV line the record starts on (row + 1 for
+    the header, more when quoted cells above hold line breaks). Problems about a whole column
+    or table (row missing) leave the row out.
     """
     row = problem.get("row")
+    line = problem.get("line")
+    if line is None or pd.isna(line):
+        line = None if row is None or pd.isna(row) else int(row) + 1
     column = problem.get("column")
     parts = []
     if row is not None and not pd.isna(row):
-        parts.append(f"row {int(row)} (line {int(row) + 1})")
+        parts.append(f"row {int(row)} (line {int(line)})")
     if column is not None and not pd.isna(column) and column != "":
         parts.append(f"column {column}")
     where = ", ".join(parts)
@@ -73,6 +77,7 @@ def problems_frame(records: list[dict] | None = None) -> pd.DataFrame:
     """An empty (or filled) problems frame with the standard columns and dtypes."""
     frame = pd.DataFrame(records or [], columns=PROBLEM_COLUMNS)
     frame["row"] = frame["row"].astype("Int64")
+    frame["line"] = (frame["row"] + 1).astype("Int64")
     return frame
 
 
@@ -83,6 +88,9 @@ def combine_problems(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return problems_frame()
     out = pd.concat(frames, ignore_index=True)
     out["row"] = out["row"].astype("Int64")
+    line = out["line"] if "line" in out else pd.Series(pd.NA, index=out.index)
+    out["line"] = line.astype("Int64").fillna(out["row"] + 1)
+    out = out[PROBLEM_COLUMNS + [c for c in out.columns if c not in PROBLEM_COLUMNS]]
     return out.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(
         drop=True
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from data_dictionary.coerce import is_arrow_text
@@ -105,7 +106,7 @@ def read_table(
     schema = table if isinstance(table, Schema) else load_schema(table)
     typed, problems = check_table(raw, schema)
     if len(problems):
-        raise ValidationError(problems, file=path)
+        raise ValidationError(with_file_lines(problems, raw, path), file=path)
     log.debug("read %d rows of %s from %s", len(typed), schema.name, path)
     return typed if arrow_strings else object_strings(typed)
 
@@ -117,3 +118,43 @@ def object_strings(frame: pd.DataFrame) -> pd.DataFrame:
         if is_arrow_text(frame[name]):
             out[name] = frame[name].to_numpy(dtype=object, na_value=np.nan)
     return out
+
+
+def with_file_lines(problems: pd.DataFrame, raw: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """Problems with ``line`` set to the CSV line each record starts on.
+
+    Without line breaks inside quoted cells the line is row + 1 (already set). When some
+    cell holds one (a multi-line memo), the file is read again up to the last problem row
+    with :mod:`csv` to count lines exactly. Only done when there are problems.
+    """
+    path = Path(path)
+    if not len(problems) or problems["row"].isna().all() or not _has_line_breaks(raw):
+        return problems
+    last = int(problems["row"].max())
+    starts = np.zeros(last + 1, dtype=np.int64)
+    with pa.input_stream(str(path), compression="detect") as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, delimiter="\t" if ".tsv" in path.name.lower() else ",")
+        next(reader, None)
+        start = reader.line_num + 1
+        for row, _ in enumerate(reader, start=1):
+            starts[row] = start
+            start = reader.line_num + 1
+            if row >= last:
+                break
+    out = problems.copy()
+    known = out["row"].notna()
+    out.loc[known, "line"] = starts[out.loc[known, "row"].astype(int).to_numpy()]
+    return out
+
+
+def _has_line_breaks(raw: pd.DataFrame) -> bool:
+    for name in raw.columns:
+        values = raw[name]
+        if is_arrow_text(values):
+            array = pa.array(values)
+            if pc.any(pc.match_substring(array, "\n")).as_py():
+                return True
+        elif values.dtype == object and values.astype(str).str.contains("\n", regex=False).any():
+            return True
+    return False

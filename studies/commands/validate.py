@@ -54,6 +54,7 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
     from tqdm import tqdm
 
     from data_dictionary import DyadlabError, check_table, read_raw, relation_problems
+    from data_dictionary.read import with_file_lines
     from studies import load_study
     from studies.study_config import TABLE_KEYS
 
@@ -86,7 +87,7 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
         report.rows = len(frame)
         if name == "transcripts" and "file" in frame.columns:
             problems = pd.concat([problems, _missing_transcripts(frame, path)], ignore_index=True)
-        report.problems = problems
+        report.problems = with_file_lines(problems, raw, path)
         typed[name] = frame
     relations = TableReport("relations", None, problems=relation_problems(typed))
     reports.append(relations)

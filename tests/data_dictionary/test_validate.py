@@ -436,3 +436,24 @@ def test_excel_style_csv_with_bom_and_crlf(tmp_path: Path) -> None:
     events = dd.read_table(path, "events")
     assert list(events.columns) == dd.load_schema("events").field_names
     assert events["event_type"].iloc[-1] == "overdose_nonfatal"
+
+
+def test_line_numbers_count_line_breaks_inside_quoted_cells(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "codings.csv"
+    memo = '"first line of the memo\nsecond line\nthird line"'
+    path.write_text(
+        CODINGS.replace(
+            "K001,T01,coder_a,maternal_bonding,12,40,", f"K001,T01,coder_a,x,12,40,{memo}"
+        ).replace("K002,T01,coder_b,maternal_bonding", "K002,T01,coder_b,Bad Code")
+    )
+    with pytest.raises(dd.ValidationError) as caught:
+        dd.read_table(path, "codings")
+    # row 1 starts on line 2 and spans lines 2-4, so row 2 starts on line 5
+    assert "row 2 (line 5), column code_id: expected text matching" in str(caught.value)
+    assert caught.value.problems["line"].tolist() == [5]
+    from studies.cli import main
+    from tests.data_dictionary.sample_tables import write_study
+
+    study = write_study(tmp_path / "study", codings=path.read_text())
+    assert main(["validate", str(study)]) == 1
+    assert "row 2 (line 5), column code_id" in capsys.readouterr().err
