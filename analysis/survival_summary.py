@@ -105,7 +105,18 @@ def retention_summary(
     if skipped:
         log.warning("Cox model: skipped covariates missing or constant: %s", skipped)
     use_cluster = cluster if cluster in treated.columns else None
-    fit = cox(treated, duration, event, usable, cluster=use_cluster)
+    try:
+        fit = cox(treated, duration, event, usable, cluster=use_cluster)
+    except AnalysisError as error:  # e.g. no discontinuations: report KM, say why no model
+        log.warning("Cox model not estimable: %s", error)
+        out["cox"] = {
+            "covariates": usable,
+            "skipped": skipped,
+            "cluster": use_cluster,
+            "error": str(error),
+            "terms": [],
+        }
+        return out
     summary = fit.summary.reset_index()
     out["cox"] = {
         "covariates": usable,

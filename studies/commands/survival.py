@@ -78,16 +78,20 @@ def run(args) -> int:
         lr = result["logrank"]
         print(f"log-rank chi2 = {lr['statistic']:.2f} on {lr['dof']} df, p = {lr['p_value']:.3g}")
     cox = result["cox"]
-    print(
-        f"\nCox model for discontinuation (n = {cox['n']}, events = {cox['events']}, "
-        f"robust SE clustered on {cox['cluster']}, C = {_fmt3(cox['concordance'])})"
-    )
-    print(f"{'term':<40}{'HR':>8}{'95% CI':>18}{'p':>10}")
-    for term in cox["terms"]:
+    if "error" in cox:
+        print(f"\nCox model for discontinuation not estimable: {cox['error']}")
+        cox = None
+    if cox is not None:
         print(
-            f"{term['covariate']:<40}{term['hr']:>8.2f}"
-            f"{term['lower']:>9.2f}-{term['upper']:<8.2f}{term['p']:>10.3g}"
+            f"\nCox model for discontinuation (n = {cox['n']}, events = {cox['events']}, "
+            f"robust SE clustered on {cox['cluster']}, C = {_fmt3(cox['concordance'])})"
         )
+        print(f"{'term':<40}{'HR':>8}{'95% CI':>18}{'p':>10}")
+        for term in cox["terms"]:
+            print(
+                f"{term['covariate']:<40}{term['hr']:>8.2f}"
+                f"{term['lower']:>9.2f}-{term['upper']:<8.2f}{term['p']:>10.3g}"
+            )
     if "overdose" in result:
         _print_overdose(result["overdose"], result["times"])
     return 0

@@ -123,3 +123,24 @@ def test_out_writes_the_json_summary(study_dir, tmp_path, capsys):
     written = json.loads(target.read_text())
     assert {"km", "cox", "overdose"} <= set(written)
     assert not list(target.parent.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_summary_without_discontinuations_reports_km_and_why_no_cox():
+    import pandas as pd
+
+    from analysis.survival_summary import retention_summary
+
+    cohort = pd.DataFrame(
+        {
+            "moud_at_delivery": ["methadone", "buprenorphine"] * 5,
+            "days_on_moud": [365] * 10,
+            "discontinued": [False] * 10,
+            "age": range(20, 30),
+            "person_id": [f"p{i}" for i in range(10)],
+        }
+    )
+    result = retention_summary(cohort, covariates=["age"])
+    assert result["km"][0]["retention"][-1]["survival"] == 1.0
+    assert "no events" in result["cox"]["error"]
+    assert result["logrank"]["p_value"] is None
+    json.dumps(result, allow_nan=False)  # valid JSON for --json
