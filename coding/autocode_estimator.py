@@ -141,7 +141,8 @@ class ThemeClassifier(BaseEstimator):
     ``thresholds_`` (Series, decision score cut per code), ``calibration_`` (DataFrame with
     Platt ``a``, ``b`` per code), ``cv_f1_`` (out-of-fold F1 per code at its threshold),
     ``skipped_codes_``, ``features_`` (the fitted FeatureUnion), ``estimators_`` (one
-    ``LinearSVC`` per code, in ``classes_`` order).
+    ``LinearSVC`` per code, in ``classes_`` order) and their stacked ``coef_`` (codes ×
+    features) and ``intercept_``.
     """
 
     def __init__(
@@ -249,6 +250,12 @@ class ThemeClassifier(BaseEstimator):
         self.cv_f1_ = pd.Series(f1s, index=self.classes_, name="cv_f1")
         self.calibration_ = pd.DataFrame(platt, index=self.classes_, columns=["a", "b"])
         self.estimators_ = self._fit_columns(x, y)
+        self.coef_ = np.vstack([
+            np.asarray(m.coef_, dtype=np.float64).ravel() if hasattr(m, "coef_")
+            else np.zeros(x.shape[1]) for m in self.estimators_])
+        self.intercept_ = np.asarray([
+            float(np.ravel(m.intercept_)[0]) if hasattr(m, "intercept_") else m.value
+            for m in self.estimators_])
         return self
 
     # -- prediction --------------------------------------------------------------------
@@ -258,7 +265,7 @@ class ThemeClassifier(BaseEstimator):
         if not self.estimators_ or not texts:
             return np.zeros((len(texts), len(self.classes_)))
         x = self.features_.transform(texts)
-        return np.column_stack([m.decision_function(x) for m in self.estimators_])
+        return np.asarray(x @ self.coef_.T) + self.intercept_  # every code in one product
 
     def decision_function(self, texts: Sequence[str]) -> pd.DataFrame:
         """Score minus the code's tuned threshold (columns ``classes_``); > 0 = predicted."""

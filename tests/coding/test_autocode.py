@@ -215,3 +215,30 @@ def test_needs_no_nltk_data(tmp_path):
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['t']"
+
+
+def test_char_block_equals_sklearn_char_wb():
+    """The cached char n-gram block reproduces scikit-learn's own char_wb TF-IDF."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from coding.autocode_features import CharNgramTfidf
+
+    texts, _, _ = make_corpus(n=40)
+    texts = texts + ["A  tab\tseparated, UPPER case: x y", "", "ümlaut café"]
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                min_df=2).fit(texts[:30])
+    ours = CharNgramTfidf((2, 5), min_df=2).fit(texts[:30])
+    assert ours.vocabulary_ == reference.vocabulary_
+    difference = abs(ours.transform(texts) - reference.transform(texts)).max()
+    assert difference < 1e-6
+    assert list(ours.get_feature_names_out()) == list(reference.get_feature_names_out())
+
+
+def test_keyword_block_counts_stemmed_phrases():
+    from coding.autocode_features import KeywordFeatures
+
+    block = KeywordFeatures({"b": ["skin to skin", "holding"], "a": ["judged"]}).fit([])
+    matrix = block.transform(["Skin-to-skin, then holding him", "she was judging me", "skin"])
+    # columns sorted a, b; row 0: two b phrases -> log(3); "judging" stems like "judged"
+    assert list(block.get_feature_names_out()) == ["a", "b"]
+    assert matrix.toarray() == pytest.approx(np.log([[1, 3], [2, 1], [1, 1]]))
