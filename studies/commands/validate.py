@@ -54,6 +54,7 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
     from tqdm import tqdm
 
     from data_dictionary import DyadlabError, check_table, read_raw, relation_problems
+    from data_dictionary.exceptions import combine_problems
     from data_dictionary.read import with_file_lines
     from studies import load_study
     from studies.study_config import TABLE_KEYS
@@ -89,8 +90,15 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
             problems = pd.concat([problems, _missing_transcripts(frame, path)], ignore_index=True)
         report.problems = with_file_lines(problems, raw, path)
         typed[name] = frame
-    relations = TableReport("relations", None, problems=relation_problems(typed))
-    reports.append(relations)
+    found = relation_problems(typed)
+    files = {r.name: r.file for r in reports}
+    found = combine_problems(
+        [
+            with_file_lines(group, typed[name], files[name])
+            for name, group in found.groupby("table", sort=False)
+        ]
+    )
+    reports.append(TableReport("relations", None, problems=found))
     return study, reports
 
 

@@ -120,3 +120,14 @@ def test_demo_study_is_valid(capsys) -> None:
         pytest.skip(f"the demo data is not generated yet (dyadlab synth): no {missing}")
     assert main(["validate", "demo"]) == 0, capsys.readouterr().err
     assert capsys.readouterr().out.strip().endswith("no problems")
+
+
+def test_relation_problem_lines_count_multiline_cells(tmp_path: Path, capsys) -> None:
+    # a quoted two-line cell in row 1 pushes row 3 from line 4 to line 5
+    events = EVENTS.replace("E001,p001", '"E001\nsecond line",p001').replace(
+        "E003,p003,D004", "E003,p003,D999"
+    )
+    write_study(tmp_path, events=events)
+    assert main(["validate", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "events: row 3 (line 5), column delivery_id: expected a delivery_id" in err
