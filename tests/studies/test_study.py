@@ -174,6 +174,7 @@ def test_tables_are_validated_typed_and_cached(tmp_path: Path) -> None:
     assert study.events()["event_type"].tolist()[0] == "return_to_use"
     assert study.participants()["role"].tolist() == ["patient", "patient", "provider"]
     assert study.sites() == ["east", "north", "south"]
+    assert study.manifest()["transcript_id"].tolist() == ["T01", "T02"]
 
 
 def test_bad_table_raises_validation_error_naming_the_file(tmp_path: Path) -> None:
