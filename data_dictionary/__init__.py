@@ -5,38 +5,50 @@
 ['codings', 'deliveries', 'dispensing', 'events', 'participants', 'transcripts']
 >>> fills = dd.read_table("studies/demo/data/dispensing.csv.gz", "dispensing")  # doctest: +SKIP
 >>> print(dd.render("dispensing"))  # doctest: +SKIP
+
+The names below are loaded on first use (PEP 562), so that importing
+``data_dictionary.errors`` — the root error every dyadlab package and the CLI import — does
+not pull in pandas and pandera (about a second) before they are needed. No submodule is named
+like a function here (``validate`` lives in ``checks``, ``render`` in ``codebook``), so a
+submodule import can never shadow one of these names.
 """
 
-from data_dictionary.errors import DyadlabError
-from data_dictionary.exceptions import (
-    DictionaryImportError,
-    SchemaError,
-    TableReadError,
-    ValidationError,
-)
-from data_dictionary.read import read_raw, read_table
-from data_dictionary.redcap import redcap_to_schema
-from data_dictionary.relations import check_relations, relation_problems
-from data_dictionary.render import render
-from data_dictionary.schema import Field, Schema, load_schema, tables
-from data_dictionary.validate import check_table, validate
+from __future__ import annotations
 
-__all__ = [
-    "DictionaryImportError",
-    "DyadlabError",
-    "Field",
-    "Schema",
-    "SchemaError",
-    "TableReadError",
-    "ValidationError",
-    "check_relations",
-    "check_table",
-    "load_schema",
-    "read_raw",
-    "read_table",
-    "redcap_to_schema",
-    "relation_problems",
-    "render",
-    "tables",
-    "validate",
-]
+import importlib
+from typing import Any
+
+from data_dictionary.errors import DyadlabError
+
+_WHERE = {
+    "DictionaryImportError": "data_dictionary.exceptions",
+    "SchemaError": "data_dictionary.exceptions",
+    "TableReadError": "data_dictionary.exceptions",
+    "ValidationError": "data_dictionary.exceptions",
+    "check_relations": "data_dictionary.relations",
+    "relation_problems": "data_dictionary.relations",
+    "check_table": "data_dictionary.checks",
+    "validate": "data_dictionary.checks",
+    "Field": "data_dictionary.schema",
+    "Schema": "data_dictionary.schema",
+    "load_schema": "data_dictionary.schema",
+    "tables": "data_dictionary.schema",
+    "read_raw": "data_dictionary.read",
+    "read_table": "data_dictionary.read",
+    "redcap_to_schema": "data_dictionary.redcap",
+    "render": "data_dictionary.codebook",
+}
+
+__all__ = ["DyadlabError", *sorted(_WHERE)]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'data_dictionary' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

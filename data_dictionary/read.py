@@ -18,10 +18,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from data_dictionary.checks import check_table
 from data_dictionary.coerce import is_arrow_text
 from data_dictionary.exceptions import TableReadError, ValidationError
 from data_dictionary.schema import Schema, load_schema
-from data_dictionary.validate import check_table
 
 log = logging.getLogger(__name__)
 

@@ -391,7 +391,7 @@ def test_arrow_strings_give_the_same_problems_and_values(tmp_path: Path) -> None
 
 
 def test_duplicated_rows_marks_every_occurrence_and_ignores_missing() -> None:
-    from data_dictionary.validate import duplicated_rows
+    from data_dictionary.checks import duplicated_rows
 
     values = pd.Series(["b", "a", None, "b", "c", None, "a", "b"], dtype=object)
     assert duplicated_rows(values).tolist() == [True, True, False, True, False, False, True, True]
