@@ -62,10 +62,17 @@ def random_fills(seed: int, persons: int = 40, max_fills: int = 12) -> pd.DataFr
     return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
 
-def interval_oracle(frame: pd.DataFrame, gap_days: int, per_drug: bool = False) -> pd.DataFrame:
-    """Episodes without carry-over by a different route: mark the covered days of each
-    person on a calendar, then join covered stretches separated by at most ``gap_days``
-    uncovered days. Returns ``person_id, start, end, n_fills`` sorted like the engines."""
+def interval_oracle(
+    frame: pd.DataFrame, gap_days: int, per_drug: bool = False, carryover: bool = False
+) -> pd.DataFrame:
+    """Episodes by a different route: mark the covered days of each person on a calendar,
+    then join covered stretches separated by at most ``gap_days`` uncovered days.
+
+    Without carry-over a day is covered when some fill's ``[fill_date, fill_date + days)``
+    contains it. With carry-over the calendar is a stockpile simulation: each day the
+    day's fills are added to the stock, and a day is covered (and consumes one day of
+    stock) when the stock is positive. Returns ``person_id, start, end, n_fills, drugs``
+    sorted like the engines."""
     out = []
     keys = ["person_id", "drug"] if per_drug else ["person_id"]
     for key, group in frame.groupby(keys):
@@ -73,9 +80,21 @@ def interval_oracle(frame: pd.DataFrame, gap_days: int, per_drug: bool = False) 
         origin = group["fill_date"].min()
         first = (group["fill_date"] - origin).dt.days.to_numpy()
         last = first + group["days_supply"].to_numpy()
-        covered = np.zeros(int(last.max()) + gap_days + 2, dtype=bool)
-        for a, b in zip(first, last, strict=True):
-            covered[a:b] = True
+        horizon = int(first.max() + group["days_supply"].sum()) + gap_days + 2
+        covered = np.zeros(max(horizon, int(last.max()) + gap_days + 2), dtype=bool)
+        if carryover:
+            added = np.bincount(
+                first, weights=group["days_supply"].to_numpy(), minlength=len(covered)
+            )
+            stock = 0
+            for day in range(len(covered)):
+                stock += int(added[day])
+                if stock > 0:
+                    covered[day] = True
+                    stock -= 1
+        else:
+            for a, b in zip(first, last, strict=True):
+                covered[a:b] = True
         stretches = []
         day = 0
         while day < len(covered):

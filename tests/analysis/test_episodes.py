@@ -336,11 +336,17 @@ def test_randomized_duckdb_matches_python_reference(gap):
 def test_randomized_reference_matches_calendar_oracle(gap):
     data = many_random_fills()
     for per_drug in (False, True):
-        want = interval_oracle(data, gap, per_drug=per_drug)
-        got = derive_episodes(data, gap, engine="pandas", switch_continues=not per_drug)
-        pd.testing.assert_frame_equal(
-            got.drop(columns="episode"), want, check_dtype=False, obj=f"per_drug={per_drug}"
-        )
+        for carryover in (False, True):
+            want = interval_oracle(data, gap, per_drug=per_drug, carryover=carryover)
+            got = derive_episodes(
+                data, gap, carryover, engine="pandas", switch_continues=not per_drug
+            )
+            pd.testing.assert_frame_equal(
+                got.drop(columns="episode"),
+                want,
+                check_dtype=False,
+                obj=f"per_drug={per_drug}, carryover={carryover}",
+            )
 
 
 def _deliveries(rows):
