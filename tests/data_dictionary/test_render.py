@@ -1,4 +1,4 @@
-"""data_dictionary.render (codebook.py): codebooks contain labels, units, missing codes; HTML is escaped."""
+"""data_dictionary.render (codebook.py): labels, units and missing codes shown; HTML escaped."""
 
 from __future__ import annotations
 
