@@ -133,7 +133,10 @@ def test_roster_from_csv(tmp_path):
         ("my social is 123 45 6789", "my social is [SSN]"),
         ("the social security number, um, 321-54-9876", "the social security number, um, [SSN]"),
         ("MR# 4471209 on the bracelet", "MR# [MRN] on the bracelet"),
-        ("my license number is like, uh, S530-4417-2291", "my license number is like, uh, [LICENSE]"),
+        (
+            "my license number is like, uh, S530-4417-2291",
+            "my license number is like, uh, [LICENSE]",
+        ),
         ("the IP was fe80::1ff:fe23:4567:890a", "the IP was [IP]"),
         # Day-of-month on its own, holidays in lower case.
         ("on the 21st I went in", "on the [DATE] I went in"),
