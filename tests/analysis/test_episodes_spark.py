@@ -45,8 +45,18 @@ def test_hand_example_on_spark(spark_backend):
     ]
 
 
+# Every rule path of the expression (the DuckDB tests run all of RULESETS); two combinations
+# that add no new window shape are left to DuckDB to keep the Spark tests under a minute.
+SPARK_RULESETS = [
+    r
+    for r in RULESETS
+    if r
+    not in (dict(carryover=True, switch_continues=False), dict(preset="adherer", append_gap=True))
+]
+
+
 @pytest.mark.parametrize(
-    "options", RULESETS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default"
+    "options", SPARK_RULESETS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default"
 )
 def test_spark_duckdb_and_reference_agree_row_for_row(spark_backend, mixed_fills, options):
     gap = 7 if options.get("carryover") else 30
