@@ -10,6 +10,8 @@ go straight into :func:`analysis.episodes.derive_episodes` and
 :func:`analysis.cohort.build_cohort`.
 """
 
+from analysis.adapters.omop import from_omop
+from analysis.adapters.redcap import from_redcap
 from analysis.adapters.tables import StudyTables
 
-__all__ = ["StudyTables"]
+__all__ = ["StudyTables", "from_omop", "from_redcap"]
