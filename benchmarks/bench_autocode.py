@@ -5,7 +5,8 @@ Quality (same grouped-by-participant folds for every method):
 * ``keywords`` baseline — a code whenever one of its codebook keywords (stemmed phrase)
   occurs, no training;
 * ``ThemeClassifier`` (word + char + keyword features) and, in full mode, without the
-  character block.
+  character block and (when the ``semantic`` extra is installed) with sentence embeddings
+  in place of the character block.
 Generalisation: the model trained on the full demo ``consensus`` layer, scored on
 ``tests/coding/data/natural_utterances.csv`` (165 utterances written independently of the
 synthetic generator; never used for tuning), beside the keyword baseline on the same set.
@@ -27,7 +28,12 @@ import pandas as pd
 
 from coding.autocode import ThemeClassifier, training_units
 from coding.autocode_evaluation import _scores, grouped_splits
-from coding.autocode_features import KeywordFeatures, keyword_map
+from coding.autocode_features import (
+    KeywordFeatures,
+    SentenceEmbeddings,
+    keyword_map,
+    semantic_available,
+)
 from studies import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +89,10 @@ def main(quick: bool = False) -> None:
         no_char = _cv(texts, labels, groups, splits,
                       lambda: ThemeClassifier(codebook=codebook, char_ngrams=None))
         _line("ThemeClassifier word+keywords", labels, no_char, codes, base)
+        if semantic_available():
+            semantic = _cv(texts, labels, groups, splits,
+                           lambda: ThemeClassifier(codebook=codebook, backend="semantic"))
+            _line("ThemeClassifier semantic (MiniLM)", labels, semantic, codes, base)
     per_code, _ = _scores(labels, full, codes)
     print("  per code (full model): " + ", ".join(
         f"{r.code_id} {r.f1:.2f}" for r in per_code.sort_values("f1").itertuples()))
@@ -100,6 +110,17 @@ def main(quick: bool = False) -> None:
         plain = ThemeClassifier(codebook=codebook, char_ngrams=None).fit(texts, labels,
                                                                           groups=groups)
         _line("ThemeClassifier word+keywords", n_labels, plain.predict(n_texts), codes, n_base)
+        if semantic_available():
+            sem = ThemeClassifier(codebook=codebook, backend="semantic").fit(
+                texts, labels, groups=groups)
+            _line("ThemeClassifier semantic (MiniLM)", n_labels, sem.predict(n_texts), codes,
+                  n_base)
+            SentenceEmbeddings._cache.clear()
+            few = [texts[i] for i in range(0, len(texts), 3)]
+            started = time.process_time()
+            sem.predict(few)
+            print(f"    semantic inference: {len(few) / (time.process_time() - started):,.0f} "
+                  "turns/s (CPU seconds of all torch threads)")
 
     print("\nspeed (CPU seconds of this process)")
     rng = np.random.default_rng(0)

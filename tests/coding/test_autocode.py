@@ -242,3 +242,11 @@ def test_keyword_block_counts_stemmed_phrases():
     # columns sorted a, b; row 0: two b phrases -> log(3); "judging" stems like "judged"
     assert list(block.get_feature_names_out()) == ["a", "b"]
     assert matrix.toarray() == pytest.approx(np.log([[1, 3], [2, 1], [1, 1]]))
+
+
+def test_unknown_backend_is_an_error():
+    from coding.autocode_features import build_features
+    from coding.errors import CodingError
+
+    with pytest.raises(CodingError, match="backend"):
+        build_features(backend="bert")
