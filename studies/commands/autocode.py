@@ -37,6 +37,9 @@ def register(cli) -> None:
     parser.add_argument("--seed", type=int, default=0, help="fold shuffle seed (0)")
     parser.add_argument("--no-char", action="store_true",
                         help="leave out the character n-gram block (faster, a little weaker)")
+    parser.add_argument("--backend", choices=["tfidf", "semantic", "hybrid"], default="tfidf",
+                        help="features: tfidf (default); semantic/hybrid add sentence "
+                        "embeddings (needs: pip install 'dyadlab[semantic]')")
     add_json_flag(parser)
 
 
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             raise AutocodeError(
                 f"coder {args.train_from!r} has no codings in study {study.id} "
                 f"(coders: {', '.join(coders) or 'none'})", field="train_from")
-        estimator = ThemeClassifier(codebook=study.codebook(),
+        estimator = ThemeClassifier(codebook=study.codebook(), backend=args.backend,
                                     char_ngrams=None if args.no_char else (2, 5))
         units = training_units(corpus, codings, args.train_from)
         coded_transcripts = set(codings.loc[codings["coder"] == args.train_from,
