@@ -60,6 +60,12 @@ def register(cli) -> None:
         help="derive episodes separately per drug (a switch starts a new episode)",
     )
     parser.add_argument("--out", metavar="FILE", help="write the episodes as CSV to FILE")
+    parser.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="print the retention table for each gap in outcomes.gap_sensitivity (episodes "
+        "covering delivery, continuous for 180 days) instead of the episode summary",
+    )
     add_json_flag(parser)
 
 
@@ -73,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     carryover = outcomes.carryover if args.carryover is None else args.carryover
     source = str(study.data_path("dispensing"))
     fills = study.dispensing()
+    if args.sensitivity:
+        return _sensitivity(args, study, fills, carryover, source)
     started = time.perf_counter()
     episodes = derive_episodes(
         fills,
@@ -130,3 +138,27 @@ def summarise(episodes: pd.DataFrame, fills: pd.DataFrame) -> dict[str, Any]:
         "median_days": float(lengths.median()) if len(lengths) else None,
         "by_drugs": {k: int(v) for k, v in episodes["drugs"].value_counts().sort_index().items()},
     }
+
+
+def _sensitivity(args, study, fills, carryover: bool, source: str) -> int:
+    """``--sensitivity``: :func:`analysis.episodes.gap_sensitivity` over the study's gaps."""
+    from analysis.episodes import gap_sensitivity
+
+    gaps = study.config.outcomes.gap_sensitivity
+    table = gap_sensitivity(
+        fills, study.deliveries(), gaps, carryover=carryover, engine=args.backend, source=source
+    )
+    if args.out:
+        from studies.io import atomic_write
+
+        with atomic_write(args.out) as handle:
+            table.to_csv(handle, index=False)
+    if args.json:
+        rows = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+        print_json({"carryover": carryover, "rows": rows})
+        return 0
+    print(f"retention by permitted gap (carry-over {'on' if carryover else 'off'}):")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    if args.out:
+        print(f"wrote {args.out}")
+    return 0

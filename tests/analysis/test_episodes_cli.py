@@ -17,14 +17,28 @@ c4,b,2023-02-01,naltrexone,31,clinic
 """
 
 
+DELIVERIES = (
+    "delivery_id,person_id,delivery_date,site,age,race_ethnicity,insurance,parity,pmad,"
+    "housing_instability,moud_initiation_week,moud_start,moud,peer_recovery_coach,"
+    "home_visiting,cps_report,infant_nows,plan_of_safe_care,coverage_end_date\n"
+    "d1,a,2023-02-01,north,29,white,medicaid,1,false,false,10,2022-07-01,methadone,"
+    "false,false,false,false,false,\n"
+    "d2,b,2023-02-15,north,31,hispanic,medicaid,2,false,false,30,2022-11-01,naltrexone,"
+    "false,false,false,false,false,\n"
+    "d3,c,2023-02-15,south,25,white,private,1,false,false,,,none,"
+    "false,false,false,false,false,\n"
+)
+
+
 @pytest.fixture
 def study(tmp_path):
     (tmp_path / "study.yaml").write_text(
-        "name: tiny\ndata:\n  dispensing: dispensing.csv\noutcomes:\n  gap_days: 30\n"
-        "  carryover: true\n",
+        "name: tiny\ndata:\n  dispensing: dispensing.csv\n  deliveries: deliveries.csv\n"
+        "outcomes:\n  gap_days: 30\n  carryover: true\n  gap_sensitivity: [14, 45]\n",
         encoding="utf-8",
     )
     (tmp_path / "dispensing.csv").write_text(DISPENSING, encoding="utf-8")
+    (tmp_path / "deliveries.csv").write_text(DELIVERIES, encoding="utf-8")
     return tmp_path
 
 
@@ -60,3 +74,18 @@ def test_bad_input_exits_1_with_one_line(study, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["episodes", str(study), "--backend", "oracle"])
     assert exit_info.value.code == 2
+
+
+def test_sensitivity_table(study, capsys):
+    # with carry-over a's episode runs 01-01..03-02 (gap 14: the 04-01 fill, 30 days later,
+    # is a new episode) or 01-01..04-08 (gap 45); d1 (02-01) is covered either way, but
+    # continuous for 180 days in neither; b's naltrexone 02-01..03-04 covers d2.
+    assert main(["episodes", str(study), "--sensitivity", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [r["gap_days"] for r in rows] == [14, 45]
+    assert [r["n_episodes"] for r in rows] == [3, 2]
+    assert [r["n_on_moud"] for r in rows] == [2, 2]
+    assert [r["n_continuous"] for r in rows] == [0, 0]
+    assert [r["pct_continuous"] for r in rows] == [0.0, 0.0]
+    assert main(["episodes", str(study), "--sensitivity"]) == 0
+    assert "retention by permitted gap" in capsys.readouterr().out
