@@ -325,6 +325,9 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
         texts = [str(t) for t in texts]
         cache = SentenceEmbeddings._cache
         todo = sorted({t for t in texts if t not in cache})
+        if len(cache) + len(todo) > 100_000:  # bound memory (1.5 kB a text)
+            cache.clear()
+            todo = sorted(set(texts))
         if todo:
             vectors = _embedder(self.device).encode(
                 todo, batch_size=self.batch_size, normalize_embeddings=True,
