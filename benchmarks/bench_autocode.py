@@ -17,6 +17,7 @@ the keyword baseline's throughput.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coding.autocode import ThemeClassifier, training_units
+from coding.autocode import ThemeClassifier, learning_curve, training_units
 from coding.autocode_evaluation import _scores, grouped_splits
 from coding.autocode_features import (
     KeywordFeatures,
@@ -93,6 +94,20 @@ def main(quick: bool = False) -> None:
             semantic = _cv(texts, labels, groups, splits,
                            lambda: ThemeClassifier(codebook=codebook, backend="semantic"))
             _line("ThemeClassifier semantic (MiniLM)", labels, semantic, codes, base)
+    if not quick:
+        quiet = logging.getLogger("coding.autocode_estimator")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)  # small samples skip rare codes, with a warning each
+        try:
+            curve = learning_curve(texts, labels, groups, sizes=(100, 200, 400, 800, 1200),
+                                   n_splits=n_splits, seed=0,
+                                   estimator=ThemeClassifier(codebook=codebook))
+        finally:
+            quiet.setLevel(level)
+        means = curve.groupby("size")[["macro_f1", "kappa"]].mean()
+        print("  learning curve (grouped CV, mean over folds): " + ", ".join(
+            f"{n} turns F1 {r.macro_f1:.2f} / kappa {r.kappa:.2f}"
+            for n, r in means.iterrows()))
     per_code, _ = _scores(labels, full, codes)
     print("  per code (full model): " + ", ".join(
         f"{r.code_id} {r.f1:.2f}" for r in per_code.sort_values("f1").itertuples()))

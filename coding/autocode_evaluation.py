@@ -175,7 +175,8 @@ def learning_curve(texts: Sequence[str], labels: Sequence[Iterable[str]],
 
     For each fold and each size ``n`` (capped at the fold's training size), a random ``n``
     of the fold's training turns (seeded) trains a clone that predicts the held-out groups.
-    Returns one row per fold × size: ``n_train, fold, micro_f1, macro_f1, kappa``.
+    Returns one row per fold × size: ``size`` (requested), ``n_train`` (used), ``fold``,
+    ``micro_f1, macro_f1`` and ``kappa`` (pooled over turn × code decisions).
     """
     texts = check_texts(texts)
     truth = check_labels(labels, len(texts))
@@ -192,8 +193,9 @@ def learning_curve(texts: Sequence[str], labels: Sequence[Iterable[str]],
                                     groups=groups[chosen])
             predicted = model.predict([texts[i] for i in test])
             _, summary = _scores([truth[i] for i in test], predicted, codes)
-            rows.append({"n_train": len(chosen), "fold": fold,
+            rows.append({"size": int(size), "n_train": len(chosen), "fold": fold,
                          "micro_f1": summary.loc["micro", "f1"],
                          "macro_f1": summary.loc["macro", "f1"],
                          "kappa": summary.loc["micro", "kappa"]})
-    return pd.DataFrame(rows, columns=["n_train", "fold", "micro_f1", "macro_f1", "kappa"])
+    return pd.DataFrame(rows, columns=["size", "n_train", "fold", "micro_f1", "macro_f1",
+                                       "kappa"])

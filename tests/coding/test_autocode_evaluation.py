@@ -115,10 +115,10 @@ def test_learning_curve_rows():
     texts, labels, groups = make_corpus(n=90)
     curve = learning_curve(texts, labels, groups, sizes=(20, 1000), n_splits=3,
                            estimator=ThemeClassifier(char_ngrams=None, min_positive=3))
-    assert list(curve.columns) == ["n_train", "fold", "micro_f1", "macro_f1", "kappa"]
+    assert list(curve.columns) == ["size", "n_train", "fold", "micro_f1", "macro_f1", "kappa"]
     assert len(curve) == 6
     small = curve[curve["n_train"] == 20]
-    assert len(small) == 3 and (curve.loc[curve["n_train"] != 20, "n_train"] == 60).all()
+    assert len(small) == 3 and (curve.loc[curve["size"] == 1000, "n_train"] == 60).all()
     mean = curve.groupby(curve["n_train"] == 20)["micro_f1"].mean()
     assert mean[False] >= mean[True] - 0.05  # more data does not make it worse
 
