@@ -3,7 +3,8 @@
 ``--evaluate`` prints grouped (by participant) cross-validation against that coder;
 ``--suggest`` writes the model's suggestions into the study's coding store as coder ``auto``
 (never over a human coder's turn × code; earlier ``auto`` suggestions are replaced);
-``--next N`` lists the N uncoded turns most worth coding next. ``--json`` for machines.
+``--learning-curve`` shows F1 and kappa against the number of coded turns; ``--next N``
+lists the N uncoded turns most worth coding next. ``--json`` for machines.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def register(cli) -> None:
                         help="grouped cross-validation (by participant) against that coder")
     parser.add_argument("--suggest", action="store_true",
                         help="write suggestions into the coding store as coder 'auto'")
+    parser.add_argument("--learning-curve", action="store_true",
+                        help="macro-F1 and kappa against the number of coded turns (grouped CV)")
     parser.add_argument("--next", type=int, default=0, metavar="N",
                         help="list the N uncoded turns most worth coding next")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (5)")
@@ -58,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         AutocodeError,
         ThemeClassifier,
         evaluate,
+        learning_curve,
         rank_uncoded,
         suggestions,
         training_units,
@@ -108,6 +112,16 @@ def run(args: argparse.Namespace) -> int:
                               seed=args.seed, estimator=estimator)
             out["evaluation"] = {"per_code": _records(result.per_code),
                                  "summary": _records(result.summary.reset_index())}
+        if args.learning_curve:
+            sizes = [n for n in (100, 200, 400, 800, 1600, 3200) if n < len(train)]
+            sizes.append(len(train))
+            curve = learning_curve(train["text"].tolist(), train["codes"].tolist(),
+                                   train["participant_id"].fillna(train["transcript_id"]),
+                                   sizes=sizes, n_splits=args.folds, seed=args.seed,
+                                   estimator=estimator)
+            means = curve.groupby("size", as_index=False)[
+                ["n_train", "macro_f1", "micro_f1", "kappa"]].mean()
+            out["learning_curve"] = _records(means)
         if args.suggest:
             plan = suggestions(model, units, codings, trained_on=args.train_from)
             out["suggestions"] = write_suggestions(store, plan, transcripts=units[
@@ -151,6 +165,12 @@ def _print(out: dict[str, Any]) -> None:
         for row in out["evaluation"]["summary"]:
             print(f"{row['average'] + ' average':<24} {'':>7} {_fmt(row['precision']):>6} "
                   f"{_fmt(row['recall']):>6} {_fmt(row['f1']):>6} {_fmt(row['kappa']):>6}")
+    if "learning_curve" in out:
+        print("\nlearning curve (grouped CV; mean over folds)")
+        print(f"{'coded turns':>11} {'macro F1':>9} {'micro F1':>9} {'kappa':>6}")
+        for row in out["learning_curve"]:
+            print(f"{row['n_train']:>11.0f} {_fmt(row['macro_f1']):>9} "
+                  f"{_fmt(row['micro_f1']):>9} {_fmt(row['kappa']):>6}")
     if "suggestions" in out:
         s = out["suggestions"]
         print(f"\nsuggestions written as coder 'auto': {s['added']} "

@@ -116,9 +116,15 @@ def test_evaluate_json_and_next(study, capsys):
     assert not (study / "coding.sqlite").exists()  # evaluation alone writes nothing
 
 
-def test_text_output(study, capsys):
-    assert main(["autocode", str(study), "--no-char"]) == 0
-    assert "codes learned" in capsys.readouterr().out
+def test_text_output_and_learning_curve(study, capsys):
+    assert main(["autocode", str(study), "--no-char", "--learning-curve", "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "codes learned" in out and "learning curve" in out
+    assert main(["autocode", str(study), "--no-char", "--learning-curve", "--folds", "2",
+                 "--json"]) == 0
+    curve = json.loads(capsys.readouterr().out)["learning_curve"]
+    assert [row["size"] for row in curve][:2] == [100, 200]
+    assert curve[-1]["n_train"] < curve[-1]["size"]  # all turns, less the held-out fold
 
 
 def test_unknown_coder_exits_1_with_one_line(study, capsys):
