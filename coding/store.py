@@ -665,18 +665,7 @@ class CodingStore:
         Raises :class:`StaleEditError` when the coding was changed or deleted meanwhile.
         """
         with self._tx() as c:
-            row = c.execute(select(s.codings).where(s.codings.c.id == int(coding_id))).first()
-            if row is None:
-                raise NotFoundError(f"no coding {coding_id}", field="coding_id")
-            before = _coding(row)
-            if before.deleted_at is not None:
-                raise StaleEditError(f"coding {coding_id} was deleted", field="coding_id")
-            if before.version != expected_version:
-                raise StaleEditError(
-                    f"coding {coding_id} changed since you read it (version "
-                    f"{before.version}, you had {expected_version}); reload and try again",
-                    field="version",
-                )
+            before = _live_coding(c, coding_id, expected_version, "was deleted")
             values: dict[str, Any] = {}
             if code_id is not None:
                 values["code_id"] = _check_id(code_id, "code_id")
@@ -717,17 +706,7 @@ class CodingStore:
     ) -> Coding:
         """Soft-delete a coding (it stays in the database with ``deleted_at`` set)."""
         with self._tx() as c:
-            row = c.execute(select(s.codings).where(s.codings.c.id == int(coding_id))).first()
-            if row is None:
-                raise NotFoundError(f"no coding {coding_id}", field="coding_id")
-            before = _coding(row)
-            if before.deleted_at is not None:
-                raise StaleEditError(f"coding {coding_id} was already deleted", field="coding_id")
-            if expected_version is not None and before.version != expected_version:
-                raise StaleEditError(
-                    f"coding {coding_id} changed since you read it; reload and try again",
-                    field="version",
-                )
+            before = _live_coding(c, coding_id, expected_version, "was already deleted")
             now = _now()
             changed = c.execute(
                 update(s.codings)
@@ -1044,6 +1023,24 @@ class CodingStore:
                 f"(the length of transcript {transcript_id!r})",
                 field="start" if not 0 <= start < length else "end",
             )
+
+
+def _live_coding(c, coding_id: int, expected_version: int | None, deleted: str) -> Coding:
+    """The coding about to be changed: it must exist, not be deleted, and (when a version is
+    given) still be at the version the editor read."""
+    row = c.execute(select(s.codings).where(s.codings.c.id == int(coding_id))).first()
+    if row is None:
+        raise NotFoundError(f"no coding {coding_id}", field="coding_id")
+    before = _coding(row)
+    if before.deleted_at is not None:
+        raise StaleEditError(f"coding {coding_id} {deleted}", field="coding_id")
+    if expected_version is not None and before.version != expected_version:
+        raise StaleEditError(
+            f"coding {coding_id} changed since you read it (version {before.version}, you had "
+            f"{expected_version}); reload and try again",
+            field="version",
+        )
+    return before
 
 
 def _coding(row: Any) -> Coding:

@@ -28,15 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.cohort import EVENT_TYPES  # one list of event types; the order matters here
 from studies.synth.cohort import HORIZON_DAYS, CohortTruth, _ids
 
-EVENT_TYPES = (
-    "return_to_use",
-    "overdose_nonfatal",
-    "overdose_fatal",
-    "death_other",
-    "coverage_loss",
-)
 PERIOD_BOUNDS = (0, 90, 180, 365)
 #: Daily base rates on MOUD, the multipliers by postpartum period (0-90, 91-180, 181-365,
 #: 366+ days) and the multiplier when not on MOUD.
