@@ -579,3 +579,16 @@ def test_written_study_passes_dyadlab_validate(tmp_path, capsys):
     )
     assert main(["validate", str(tmp_path / "s")]) == 0
     assert "no problems" in capsys.readouterr().out
+
+
+def test_event_type_codes_match_the_shared_list():
+    """studies.synth.events draws events by position in analysis.cohort.EVENT_TYPES."""
+    from studies.synth.events import EVENT_TYPES
+
+    assert EVENT_TYPES[:5] == (
+        "return_to_use",
+        "overdose_nonfatal",
+        "overdose_fatal",
+        "death_other",
+        "coverage_loss",
+    )
