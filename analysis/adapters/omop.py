@@ -166,29 +166,17 @@ def _dispensing(exposure: pd.DataFrame, drug_of: dict[int, str], notes: list[str
 
 def _deliveries(person, conditions, procedures, periods, concepts, min_days, notes):
     records = []
-    if conditions is not None:
-        _need(
-            conditions,
-            ["person_id", "condition_concept_id", "condition_start_date"],
-            "condition_occurrence",
-        )
-        hit = conditions["condition_concept_id"].isin(concepts)
+    sources = (
+        (conditions, "condition_concept_id", "condition_start_date", "condition_occurrence"),
+        (procedures, "procedure_concept_id", "procedure_date", "procedure_occurrence"),
+    )
+    for table, concept_column, date_column, name in sources:
+        if table is None:
+            continue
+        _need(table, ["person_id", concept_column, date_column], name)
+        hit = table[concept_column].isin(concepts)
         records.append(
-            conditions.loc[hit, ["person_id", "condition_start_date"]].set_axis(
-                ["person_id", "date"], axis=1
-            )
-        )
-    if procedures is not None:
-        _need(
-            procedures,
-            ["person_id", "procedure_concept_id", "procedure_date"],
-            "procedure_occurrence",
-        )
-        hit = procedures["procedure_concept_id"].isin(concepts)
-        records.append(
-            procedures.loc[hit, ["person_id", "procedure_date"]].set_axis(
-                ["person_id", "date"], axis=1
-            )
+            table.loc[hit, ["person_id", date_column]].set_axis(["person_id", "date"], axis=1)
         )
     if not records:
         raise AnalysisError(
