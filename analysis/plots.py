@@ -42,7 +42,8 @@ def plot_survival(
     ci: bool = True,
     at_risk_counts: Callable | None = None,
 ):
-    """Draw a :class:`analysis.km.KaplanMeierResult`; numbers at risk at ``at_risk_times``.
+    """Draw a :class:`analysis.survival._km.KaplanMeierResult`; numbers at risk at
+    ``at_risk_times``.
 
     ``at_risk_counts`` transforms the numbers at risk before they are drawn, e.g.
     :func:`analysis.disclosure.coarsen_counts` for reports that leave the team (a missing

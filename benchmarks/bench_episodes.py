@@ -171,7 +171,8 @@ def worker(engine: str, folder: Path) -> None:
     import ibis
     import pandas as pd
 
-    from analysis.episodes import connect, derive_episodes, normalise_episodes
+    from analysis.episodes import derive_episodes
+    from analysis.episodes._derive import connect, normalise_episodes
 
     fills_path = str(folder / "fills.parquet")
     result: dict = {}

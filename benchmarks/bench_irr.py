@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from coding.reliability import agreement_table, cohen_kappa, gwet_ac1, krippendorff_alpha
-from coding.reliability_units import clean_codings
+from coding.reliability._units import clean_codings
 
 CODES = [f"code_{i:02d}" for i in range(16)]
 CODERS = [f"coder_{c}" for c in "abcde"]

@@ -10,7 +10,7 @@ __all__ = ["Corpus", "Transcript", "load_corpus", "read_transcript"]
 def __getattr__(name: str) -> Any:
     # Imported on first use so that `import coding.errors` stays light.
     if name == "Corpus":
-        from coding.corpus import Corpus
+        from coding.transcripts._corpus import Corpus
 
         return Corpus
     if name in ("Transcript", "load_corpus", "read_transcript"):

@@ -246,7 +246,7 @@ class Codebook:
             self.to_dict(), sort_keys=False, allow_unicode=True, width=88, default_flow_style=None
         )
         if path is not None:
-            from studies.io import atomic_write
+            from data_dictionary.files import atomic_write
 
             with atomic_write(path) as handle:
                 handle.write(text)

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coding.corpus import Corpus
 from coding.errors import CodingError
 from coding.plots import plot_code_frequencies, plot_cooccurrence, plot_saturation
+from coding.transcripts._corpus import Corpus
 
 __all__ = [
     "code_frequencies",
@@ -117,8 +117,8 @@ def turn_codes(
     codes, start, end``. ``coder=None`` pools every coder. This is the unit the reliability
     statistics and the theme classifier use.
 
-    >>> from coding.corpus import Corpus
-    >>> from coding.transcripts_model import Transcript
+    >>> from coding.transcripts._corpus import Corpus
+    >>> from coding.transcripts._model import Transcript
     >>> corpus = Corpus([Transcript.from_text("T1", "I: How?\\n\\nP1: Hard. Alone.")])
     >>> spans = pd.DataFrame({"transcript_id": ["T1"], "coder": ["consensus"],
     ...                       "code_id": ["social_needs"], "start": [13], "end": [19]})

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coding.errors import CodingError
-from coding.reliability_units import CONSENSUS, TurnUnits, clean_codings, turn_units
+from coding.reliability._units import CONSENSUS, TurnUnits, clean_codings, turn_units
 
 DISAGREEMENT_COLUMNS = [
     "transcript_id", "turn", "code_id", "applied_by", "not_applied_by", "start", "end", "text",

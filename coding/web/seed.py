@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from coding.store import RESERVED_CODERS, CodingStore
+from coding.store import CodingStore
+from coding.store._store import RESERVED_CODERS
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ import argparse
 import getpass
 from pathlib import Path
 
+from data_dictionary.files import atomic_write
 from studies.cli import CommandLine, add_json_flag, print_json
 from studies.errors import StudyError
-from studies.io import atomic_write
 
 
 def register(cli: CommandLine) -> None:
@@ -38,8 +38,7 @@ def register(cli: CommandLine) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coding import deid_review as review
-    from coding.deid import Roster
+    from coding.deid import Roster, review
     from studies import load_study
 
     study = load_study(args.study)

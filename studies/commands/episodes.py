@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     }
     summary["seconds"] = round(seconds, 3)
     if args.out:
-        from studies.io import atomic_write
+        from data_dictionary.files import atomic_write
 
         with atomic_write(args.out) as handle:
             episodes.to_csv(handle, index=False, date_format="%Y-%m-%d")
@@ -149,7 +149,7 @@ def _sensitivity(args, study, fills, carryover: bool, source: str) -> int:
         fills, study.deliveries(), gaps, carryover=carryover, engine=args.backend, source=source
     )
     if args.out:
-        from studies.io import atomic_write
+        from data_dictionary.files import atomic_write
 
         with atomic_write(args.out) as handle:
             table.to_csv(handle, index=False)

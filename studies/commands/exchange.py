@@ -93,8 +93,8 @@ def export_qdpx(args: argparse.Namespace) -> int:
 
 
 def export_codings(args: argparse.Namespace) -> int:
+    from data_dictionary.files import atomic_write
     from studies import load_study
-    from studies.io import atomic_write
 
     study = load_study(args.study)
     codings = study.codings()
@@ -198,7 +198,7 @@ def _has_codings(study) -> bool:
 
 
 def _write_transcripts(study, manifest_path: Path, transcripts: list, existing) -> None:
-    from studies.io import atomic_write
+    from data_dictionary.files import atomic_write
 
     if not transcripts:
         return
@@ -233,7 +233,7 @@ def _write_transcripts(study, manifest_path: Path, transcripts: list, existing) 
 
 
 def _write_codings(study, fresh: pd.DataFrame, transcripts: list) -> None:
-    from studies.io import atomic_write
+    from data_dictionary.files import atomic_write
 
     if fresh.empty:
         return

@@ -31,8 +31,8 @@ def register(cli) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from data_dictionary.files import atomic_write
     from data_dictionary.redcap import redcap_to_schema, schema_to_yaml
-    from studies.io import atomic_write
 
     schema = redcap_to_schema(args.file, table=args.table, forms=args.form)
     text = schema_to_yaml(schema)

@@ -263,8 +263,8 @@ def _plan(
     people: dict[str, dict[str, str]],
     earlier: list[_Plan],
 ) -> _Plan:
-    from coding.importers.text import parse_turns
     from coding.transcripts import read_transcript
+    from coding.transcripts.importers.text import parse_turns
 
     source = job.source
     transcript_id = job.transcript_id or source.stem
@@ -356,8 +356,8 @@ def _deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[s
             "coding.deid is not available",
             field="deid.required_on_import",
         ) from None
-    from coding.transcripts_model import Turn
-    from coding.transcripts_reanchor import OffsetMap
+    from coding.transcripts._model import Turn
+    from coding.transcripts._reanchor import OffsetMap
 
     result = redact(text)
     offsets = OffsetMap(text, result.text)
@@ -470,8 +470,8 @@ def _write(
     codings_path: Path | None,
     codings: pd.DataFrame | None,
 ) -> None:
-    from coding.importers.sidecar import sidecar_path, sidecar_payload
-    from studies.io import atomic_write
+    from coding.transcripts.importers.sidecar import sidecar_path, sidecar_payload
+    from data_dictionary.files import atomic_write
 
     new_people = [plan for plan in plans if plan.new_participant]
     if new_people and participants_path is None:

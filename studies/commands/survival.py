@@ -45,7 +45,7 @@ def register(cli) -> None:
 
 
 def run(args) -> int:
-    from analysis.survival_summary import overdose_summary, retention_summary
+    from analysis.summary import overdose_summary, retention_summary
     from studies import load_study
 
     study = load_study(args.study)
@@ -122,7 +122,7 @@ def _pct1(value) -> str:
 def _write_json(path: str, payload: dict) -> None:
     import json
 
-    from studies.io import atomic_write
+    from data_dictionary.files import atomic_write
 
     def plain(value):  # numpy scalars → Python numbers
         return value.item() if hasattr(value, "item") else str(value)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from data_dictionary.files import atomic_write
 from studies.errors import StudyError
-from studies.io import atomic_write
 from studies.synth.generate import DISPENSING_COLUMNS, SynthCohort
 from studies.synth.tables import GZIP_LEVEL, GZIP_LEVEL_LARGE, write_csv, write_csv_gz
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from studies.io import atomic_write
+from data_dictionary.files import atomic_write
 
 #: zlib level: 6 (the gzip default) for study-sized files, 1 for very large ones, where
 #: compression would otherwise take half of the run time (about 25 % larger files).

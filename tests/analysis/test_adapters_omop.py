@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.adapters.omop import from_omop
-from analysis.episodes_validate import InvalidFillsWarning
+from analysis.episodes._validate import InvalidFillsWarning
 from analysis.errors import AnalysisError
 
 D = pd.Timestamp

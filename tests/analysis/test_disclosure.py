@@ -17,8 +17,8 @@ from analysis.disclosure import (
     suppress_rates,
     suppression_mask,
 )
-from analysis.disclosure_check import count_table_html, scan_html
-from analysis.disclosure_ledger import DisclosureLedger, _Entry
+from analysis.disclosure._check import count_table_html, scan_html
+from analysis.disclosure._ledger import DisclosureLedger, _Entry
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.episodes import continuity, derive_episodes, gap_sensitivity
-from analysis.episodes_validate import InvalidFillsWarning
+from analysis.episodes._validate import InvalidFillsWarning
 from analysis.errors import AnalysisError
 from tests.analysis.episode_fixtures import fills, interval_oracle, random_fills
 

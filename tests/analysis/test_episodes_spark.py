@@ -6,8 +6,9 @@ import ibis
 import pandas as pd
 import pytest
 
-from analysis.episodes import derive_episodes, normalise_episodes
-from analysis.episodes_validate import InvalidFillsWarning
+from analysis.episodes import derive_episodes
+from analysis.episodes._derive import normalise_episodes
+from analysis.episodes._validate import InvalidFillsWarning
 from analysis.errors import AnalysisError
 from tests.analysis.episode_fixtures import fills, random_fills
 from tests.analysis.test_episodes import RULESETS, spans

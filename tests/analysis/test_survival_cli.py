@@ -128,7 +128,7 @@ def test_out_writes_the_json_summary(study_dir, tmp_path, capsys):
 def test_summary_without_discontinuations_reports_km_and_why_no_cox():
     import pandas as pd
 
-    from analysis.survival_summary import retention_summary
+    from analysis.summary import retention_summary
 
     cohort = pd.DataFrame(
         {

@@ -141,7 +141,7 @@ def test_monotone_likelihood_warns_and_constant_covariate_is_an_error(caplog):
     separated = pd.DataFrame(
         {"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 0, 0], "x": [1, 1, 1, 0, 0, 0]}
     )
-    with caplog.at_level("WARNING", logger="analysis.coxfit"):
+    with caplog.at_level("WARNING", logger="analysis.survival._coxfit"):
         fit = survival.cox(separated, "t", "e", ["x"])
     assert "may be infinite" in caplog.text
     assert fit.summary.loc["x", "coef"] > 10

@@ -57,7 +57,7 @@ def test_lifelines_test_differs_from_r_which_is_why_we_have_our_own():
 
 @pytest.mark.parametrize("name, make", CASES, ids=[c[0] for c in CASES])
 def test_scaled_schoenfeld_residuals_match_cox_zph_y(name, make):
-    from analysis.zph import scaled_schoenfeld
+    from analysis.survival._zph import scaled_schoenfeld
 
     frame = scaled_schoenfeld(make())
     expected = ref(name)

@@ -21,15 +21,21 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from coding.autocode import AutocodeError, ThemeClassifier
-from coding.autocode_estimator import _best_threshold
+from coding.autocode._estimator import _best_threshold
 
 SIGNALS = {
     "treatment_engagement": ["my methadone dose", "the suboxone clinic", "counselling sessions"],
     "stigma": ["the nurse judged me", "they called me a junkie", "looked down on me"],
     "social_needs": ["we lost our housing", "no money for the bus", "rent was overdue"],
 }
-FILLER = ["honestly it was a long week", "the weather was cold", "my sister came over",
-          "we watched a movie", "it was a tuesday i think", "the kids were loud"]
+FILLER = [
+    "honestly it was a long week",
+    "the weather was cold",
+    "my sister came over",
+    "we watched a movie",
+    "it was a tuesday i think",
+    "the kids were loud",
+]
 
 
 def make_corpus(n: int = 90, seed: int = 0) -> tuple[list[str], list[set[str]], list[str]]:
@@ -77,12 +83,14 @@ def test_predict_shapes_and_types(fitted):
 
 
 def test_learns_clear_signal_on_unseen_phrasing(fitted):
-    predicted = fitted.predict([
-        "they raised my methadone dose last week",
-        "everyone judged me at the hospital",
-        "we had no money and lost our housing",
-        "the weather was cold and my sister came over",
-    ])
+    predicted = fitted.predict(
+        [
+            "they raised my methadone dose last week",
+            "everyone judged me at the hospital",
+            "we had no money and lost our housing",
+            "the weather was cold and my sister came over",
+        ]
+    )
     assert predicted == [{"treatment_engagement"}, {"stigma"}, {"social_needs"}, set()]
     proba = fitted.predict_proba(["my methadone dose", "the weather was cold"])
     assert proba.at[0, "treatment_engagement"] > 0.8
@@ -126,15 +134,22 @@ def test_pickle_round_trip(fitted):
 
 def test_pipeline_and_grouped_cross_validate(corpus):
     texts, labels, groups = corpus
-    pipe = Pipeline([
-        ("upper", FunctionTransformer(lambda xs: [x.upper() for x in xs])),
-        ("clf", ThemeClassifier(char_ngrams=None, min_positive=3)),
-    ])
+    pipe = Pipeline(
+        [
+            ("upper", FunctionTransformer(lambda xs: [x.upper() for x in xs])),
+            ("clf", ThemeClassifier(char_ngrams=None, min_positive=3)),
+        ]
+    )
     pipe.fit(texts, labels)
     assert pipe.predict(["MY METHADONE DOSE"]) == [{"treatment_engagement"}]
     assert list(pipe.predict_proba(["x"]).columns) == sorted(SIGNALS)
-    scores = cross_validate(ThemeClassifier(char_ngrams=None, min_positive=3), texts, labels,
-                            groups=groups, cv=GroupKFold(3))
+    scores = cross_validate(
+        ThemeClassifier(char_ngrams=None, min_positive=3),
+        texts,
+        labels,
+        groups=groups,
+        cv=GroupKFold(3),
+    )
     assert len(scores["test_score"]) == 3
     assert (scores["test_score"] > 0.8).all()
 
@@ -163,7 +178,7 @@ def test_rare_code_skipped_with_warning(corpus, caplog):
     texts, labels, _ = corpus
     labels = [set(s) for s in labels]
     labels[0] = labels[0] | {"cps_promoter"}
-    with caplog.at_level(logging.WARNING, logger="coding.autocode_estimator"):
+    with caplog.at_level(logging.WARNING, logger="coding.autocode._estimator"):
         model = ThemeClassifier(char_ngrams=None, min_positive=3).fit(texts, labels)
     assert "cps_promoter" in model.skipped_codes_
     assert "cps_promoter" not in model.classes_
@@ -174,7 +189,8 @@ def test_rare_code_skipped_with_warning(corpus, caplog):
 
 def test_no_code_learnable_predicts_nothing():
     model = ThemeClassifier(char_ngrams=None).fit(
-        ["baby sleeps well", "clinic closed early", "bus was late"], [{"x"}, set(), set()])
+        ["baby sleeps well", "clinic closed early", "bus was late"], [{"x"}, set(), set()]
+    )
     assert model.skipped_codes_ == ["x"] and list(model.classes_) == []
     assert model.predict(["baby sleeps"]) == [set()]
     assert model.predict_proba(["baby sleeps"]).shape == (1, 0)
@@ -211,8 +227,9 @@ def test_needs_no_nltk_data(tmp_path):
         "print(sorted(m.predict(['methadone dose today'])[0]))\n"
     )
     env = {**os.environ, "NLTK_DATA": str(empty), "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['t']"
 
@@ -221,12 +238,13 @@ def test_char_block_equals_sklearn_char_wb():
     """The cached char n-gram block reproduces scikit-learn's own char_wb TF-IDF."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from coding.autocode_features import CharNgramTfidf
+    from coding.autocode._features import CharNgramTfidf
 
     texts, _, _ = make_corpus(n=40)
     texts = texts + ["A  tab\tseparated, UPPER case: x y", "", "ümlaut café"]
-    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                min_df=2).fit(texts[:30])
+    reference = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+    ).fit(texts[:30])
     ours = CharNgramTfidf((2, 5), min_df=2).fit(texts[:30])
     assert ours.vocabulary_ == reference.vocabulary_
     difference = abs(ours.transform(texts) - reference.transform(texts)).max()
@@ -235,7 +253,7 @@ def test_char_block_equals_sklearn_char_wb():
 
 
 def test_keyword_block_counts_stemmed_phrases():
-    from coding.autocode_features import KeywordFeatures
+    from coding.autocode._features import KeywordFeatures
 
     block = KeywordFeatures({"b": ["skin to skin", "holding"], "a": ["judged"]}).fit([])
     matrix = block.transform(["Skin-to-skin, then holding him", "she was judging me", "skin"])
@@ -245,7 +263,7 @@ def test_keyword_block_counts_stemmed_phrases():
 
 
 def test_unknown_backend_is_an_error():
-    from coding.autocode_features import build_features
+    from coding.autocode._features import build_features
     from coding.errors import CodingError
 
     with pytest.raises(CodingError, match="backend"):

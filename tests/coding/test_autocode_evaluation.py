@@ -17,9 +17,9 @@ from coding.autocode import (
     rank_uncoded,
     training_units,
 )
-from coding.autocode_evaluation import _scores
-from coding.corpus import Corpus
-from coding.transcripts_model import Transcript
+from coding.autocode._evaluation import _scores
+from coding.transcripts._corpus import Corpus
+from coding.transcripts._model import Transcript
 from tests.coding.test_autocode import make_corpus
 
 
@@ -59,8 +59,14 @@ def test_scores_hand_computed():
 
 def test_cross_evaluate_keeps_participants_in_one_fold():
     texts, labels, groups = make_corpus(n=90)
-    result = cross_evaluate(texts, labels, groups, n_splits=3, seed=1,
-                            estimator=ThemeClassifier(char_ngrams=None, min_positive=3))
+    result = cross_evaluate(
+        texts,
+        labels,
+        groups,
+        n_splits=3,
+        seed=1,
+        estimator=ThemeClassifier(char_ngrams=None, min_positive=3),
+    )
     folds_per_group = result.predictions.groupby("group")["fold"].nunique()
     assert (folds_per_group == 1).all()
     assert set(result.predictions["fold"]) == {0, 1, 2}
@@ -88,13 +94,21 @@ def _toy_corpus() -> tuple[Corpus, pd.DataFrame]:
             position += len(label) + len(answer_text) + 2
         text = "\n\n".join(parts)
         transcript_id = f"INT-P{p}"
-        transcripts.append(Transcript.from_text(transcript_id, text, participant_id=f"P{p}",
-                                                role="patient"))
+        transcripts.append(
+            Transcript.from_text(transcript_id, text, participant_id=f"P{p}", role="patient")
+        )
         for start, end, codes in offsets:
             assert text[start:end] in texts
             for code in codes:
-                spans.append({"transcript_id": transcript_id, "coder": "consensus",
-                              "code_id": code, "start": start, "end": end})
+                spans.append(
+                    {
+                        "transcript_id": transcript_id,
+                        "coder": "consensus",
+                        "code_id": code,
+                        "start": start,
+                        "end": end,
+                    }
+                )
     return Corpus(transcripts), pd.DataFrame(spans)
 
 
@@ -102,8 +116,9 @@ def test_evaluate_on_a_corpus_uses_participant_turns_only():
     corpus, codings = _toy_corpus()
     units = training_units(corpus, codings)
     assert len(units) == 72 and not (units["speaker"] == "INTERVIEWER").any()
-    result = evaluate(corpus, codings, n_splits=3,
-                      estimator=ThemeClassifier(char_ngrams=None, min_positive=3))
+    result = evaluate(
+        corpus, codings, n_splits=3, estimator=ThemeClassifier(char_ngrams=None, min_positive=3)
+    )
     assert len(result.predictions) == 72
     assert (result.predictions.groupby("group")["fold"].nunique() == 1).all()
     assert set(result.predictions["group"]) == {f"P{p}" for p in range(6)}
@@ -113,8 +128,14 @@ def test_evaluate_on_a_corpus_uses_participant_turns_only():
 
 def test_learning_curve_rows():
     texts, labels, groups = make_corpus(n=90)
-    curve = learning_curve(texts, labels, groups, sizes=(20, 1000), n_splits=3,
-                           estimator=ThemeClassifier(char_ngrams=None, min_positive=3))
+    curve = learning_curve(
+        texts,
+        labels,
+        groups,
+        sizes=(20, 1000),
+        n_splits=3,
+        estimator=ThemeClassifier(char_ngrams=None, min_positive=3),
+    )
     assert list(curve.columns) == ["size", "n_train", "fold", "micro_f1", "macro_f1", "kappa"]
     assert len(curve) == 6
     small = curve[curve["n_train"] == 20]
@@ -130,8 +151,9 @@ class _FixedModel:
         self.classes_ = np.asarray(decision.columns)
         self._decision = decision
         self.calibration_ = pd.DataFrame({"a": 1.0, "b": 0.0}, index=self.classes_)
-        self.features_ = type("U", (), {"transformer_list": [
-            ("word", TfidfVectorizer().fit(texts))]})()
+        self.features_ = type(
+            "U", (), {"transformer_list": [("word", TfidfVectorizer().fit(texts))]}
+        )()
 
     def fit(self, texts, labels):  # check_is_fitted looks for an estimator
         return self

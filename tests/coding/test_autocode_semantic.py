@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from coding.autocode import ThemeClassifier
-from coding.autocode_features import SentenceEmbeddings, semantic_available
+from coding.autocode._features import SentenceEmbeddings, semantic_available
 from tests.coding.test_autocode import SIGNALS, make_corpus
 
 pytestmark = [
@@ -29,11 +29,13 @@ def offline(tmp_path_factory):
 
 def test_embeddings_are_unit_vectors_and_capture_meaning():
     block = SentenceEmbeddings().fit([])
-    vectors = block.transform([
-        "The nurse judged me for being on methadone",
-        "Staff looked down on me because of my addiction",
-        "We could not pay the rent and lost the apartment",
-    ]).toarray()
+    vectors = block.transform(
+        [
+            "The nurse judged me for being on methadone",
+            "Staff looked down on me because of my addiction",
+            "We could not pay the rent and lost the apartment",
+        ]
+    ).toarray()
     assert vectors.shape == (3, 384)
     assert np.linalg.norm(vectors, axis=1) == pytest.approx(1.0, abs=1e-4)
     similarity = vectors @ vectors.T
@@ -42,8 +44,7 @@ def test_embeddings_are_unit_vectors_and_capture_meaning():
 
 def test_semantic_classifier_same_interface_and_pickles():
     texts, labels, groups = make_corpus(n=90)
-    model = ThemeClassifier(backend="semantic", min_positive=3).fit(texts, labels,
-                                                                    groups=groups)
+    model = ThemeClassifier(backend="semantic", min_positive=3).fit(texts, labels, groups=groups)
     names = model.features_.get_feature_names_out()
     assert any(n.startswith("embedding__") for n in names)
     assert not any(n.startswith("char__") for n in names)
@@ -51,4 +52,3 @@ def test_semantic_classifier_same_interface_and_pickles():
     assert model.predict(["they called me a junkie"]) == [{"stigma"}]
     restored = pickle.loads(pickle.dumps(model))
     assert restored.predict(["rent was overdue"]) == model.predict(["rent was overdue"])
-

@@ -4,7 +4,7 @@ are redacted, and the CLI writes outputs and the private log."""
 import pandas as pd
 import pytest
 
-from coding import deid_review as review
+from coding.deid import review
 from coding.errors import CodingError
 
 TEXTS = {

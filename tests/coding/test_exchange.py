@@ -10,7 +10,6 @@ import pytest
 from lxml import etree
 
 from coding.codebook import default_codebook
-from coding.corpus import Corpus
 from coding.exchange import (
     ExchangeError,
     pack_description,
@@ -20,8 +19,9 @@ from coding.exchange import (
     write_qdc,
     write_qdpx,
 )
-from coding.exchange_offsets import normalise_with_map, utf16_to_codepoints
-from coding.transcripts_model import Transcript
+from coding.exchange._offsets import normalise_with_map, utf16_to_codepoints
+from coding.transcripts._corpus import Corpus
+from coding.transcripts._model import Transcript
 
 TEXT_1 = (
     "INTERVIEWER: How was the delivery?\n\n"
@@ -75,7 +75,7 @@ PARTICIPANTS = pd.DataFrame(
 
 @pytest.fixture(scope="module")
 def schema(repo_root):
-    return etree.XMLSchema(etree.parse(str(repo_root / "coding" / "exchange_project.xsd")))
+    return etree.XMLSchema(etree.parse(str(repo_root / "coding" / "exchange" / "project.xsd")))
 
 
 def _project_root(path):

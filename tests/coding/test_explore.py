@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coding.corpus import Corpus
 from coding.errors import CodingError
 from coding.explore import (
     code_frequencies,
@@ -23,7 +22,8 @@ from coding.explore import (
     saturation,
     turn_codes,
 )
-from coding.transcripts_model import Transcript
+from coding.transcripts._corpus import Corpus
+from coding.transcripts._model import Transcript
 
 matplotlib.use("Agg")
 

@@ -21,7 +21,7 @@ from coding.reliability import (
     reconcile,
     turn_units,
 )
-from coding.reliability_table import pair_statistics, pooled_statistics
+from coding.reliability._table import pair_statistics, pooled_statistics
 
 # --- closed forms against the general functions (statsmodels, krippendorff, Gwet) ----------
 

@@ -1,4 +1,4 @@
-"""Group commit (coding.store_commit) inside one process: concurrent threads' writes share
+"""Group commit (coding.store._commit) inside one process: concurrent threads' writes share
 commits, a failing write is rolled back alone, and every returned write is durable."""
 
 from __future__ import annotations

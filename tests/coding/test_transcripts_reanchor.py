@@ -118,7 +118,7 @@ def test_long_transcript_is_fast():
 
 
 def test_offset_map_span_widens_over_changed_edges():
-    from coding.transcripts_reanchor import OffsetMap
+    from coding.transcripts._reanchor import OffsetMap
 
     old = "A: Jane Doe said hi to Jane Doe"
     new = "A: [NAME] said hi to [NAME]"

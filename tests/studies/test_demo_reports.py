@@ -7,8 +7,8 @@ import papermill
 import pytest
 
 from studies import load_study
-from studies.report_html import external_references
 from studies.reports import NOTEBOOKS, render_report, templates
+from studies.reports._html import external_references
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from studies.io import atomic_write, sha256_file
+from data_dictionary.files import atomic_write, sha256_file
 
 
 def test_writes_whole_file(tmp_path):

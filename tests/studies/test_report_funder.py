@@ -6,7 +6,7 @@ import pytest
 
 from analysis.survival import kaplan_meier
 from coding.codebook import default_codebook
-from studies.report_funder import (
+from studies.reports._funder import (
     frequency_word,
     funder_joint_display,
     glossary_table,

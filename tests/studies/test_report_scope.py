@@ -7,7 +7,7 @@ import pytest
 
 from studies import load_study
 from studies.errors import StudyError
-from studies.report_scope import ReportScope
+from studies.reports._scope import ReportScope
 
 
 @pytest.fixture(scope="module")

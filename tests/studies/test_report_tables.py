@@ -5,8 +5,13 @@ import pandas as pd
 from coding import Corpus
 from coding.codebook import default_codebook
 from coding.transcripts import Transcript
-from studies.report_display import table_html
-from studies.report_tables import agreement_summary, codebook_table, survival_at_table, theme_table
+from studies.reports._display import table_html
+from studies.reports._tables import (
+    agreement_summary,
+    codebook_table,
+    survival_at_table,
+    theme_table,
+)
 
 
 def test_table_html_escapes_and_aligns():

@@ -13,8 +13,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from studies import reports
-from studies.report_html import external_references
 from studies.reports import ReportError, render_report
+from studies.reports._html import external_references
 
 
 @dataclass
@@ -46,7 +46,7 @@ def _write_template(folder: Path, name: str, *cells: str) -> None:
 def templates(tmp_path, monkeypatch):
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    monkeypatch.setattr(reports, "NOTEBOOKS", folder)
+    monkeypatch.setattr(reports._runner, "NOTEBOOKS", folder)
     _write_template(
         folder,
         "ok",
@@ -61,7 +61,7 @@ def templates(tmp_path, monkeypatch):
         folder,
         "leaky",
         "from IPython.display import HTML, display\nimport pandas as pd\n"
-        "from analysis.disclosure_check import count_table_html\n"
+        "from analysis.disclosure._check import count_table_html\n"
         "table = pd.DataFrame({'n': [7, 40]}, index=['x', 'y']).astype('Int64')\n"
         "display(HTML(count_table_html(table)))",
     )

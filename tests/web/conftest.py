@@ -8,8 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from coding.store_testing import temporary_postgres_database
 from coding.web.app import create_app
+from tests.coding.store_helpers import temporary_postgres_database
 from tests.conftest import require_service
 from tests.web.helpers import PASSWORDS, seeded_store, study_data
 

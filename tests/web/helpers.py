@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from coding.store import CodingStore
-from coding.store_testing import FAST_HASHER
 from coding.web.data import StudyData, from_objects
+from tests.coding.store_helpers import FAST_HASHER
 
 PASSWORDS = {
     "lead1": "lead password 1",

@@ -27,10 +27,10 @@ CHROMIUM_ARGS = [
 def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
     from playwright.sync_api import sync_playwright
 
+    from data_dictionary.files import atomic_write
     from studies import load_study
     from studies.cli import main as dyadlab
     from studies.commands.serve import build_app
-    from studies.io import atomic_write
     from tests.web.server import running
 
     with tempfile.TemporaryDirectory() as folder:

@@ -46,8 +46,8 @@ def running(app, port: int | None = None) -> Iterator[str]:
 
 def main(argv: list[str]) -> None:
     from coding.store import CodingStore
-    from coding.store_testing import FAST_HASHER
     from coding.web.app import create_app
+    from tests.coding.store_helpers import FAST_HASHER
     from tests.web.helpers import seeded_store, study_data
 
     url, port = argv[0], int(argv[1])

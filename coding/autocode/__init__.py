@@ -1,0 +1,51 @@
+"""Assisted coding: a classifier that learns the coders' codes and suggests them.
+
+The public face of the autocoder; the work lives in one module per job:
+
+* :mod:`coding.autocode._features` — stemmed word, character and keyword features;
+* :mod:`coding.autocode._estimator` — :class:`ThemeClassifier` (scikit-learn estimator);
+* :mod:`coding.autocode._evaluation` — grouped cross-validation, learning curves;
+* :mod:`coding.autocode._active` — which uncoded turns to code next;
+* :mod:`coding.autocode._suggest` — suggestions into the coding store as coder ``auto``.
+
+>>> from studies import load_study                                         # doctest: +SKIP
+>>> from coding.autocode import ThemeClassifier, evaluate, training_units  # doctest: +SKIP
+>>> study = load_study("demo")                                             # doctest: +SKIP
+>>> units = training_units(study.transcripts(), study.codings(), "consensus")  # doctest: +SKIP
+>>> model = ThemeClassifier(codebook=study.codebook()).fit(               # doctest: +SKIP
+...     units["text"], units["codes"], groups=units["participant_id"])
+>>> model.predict(["Nobody told me how long she would be in the NICU"])   # doctest: +SKIP
+[{'nows_information_gap'}]
+>>> evaluate(study.transcripts(), study.codings()).summary                # doctest: +SKIP
+"""
+
+from coding.autocode._active import rank_uncoded, uncertainty
+from coding.autocode._estimator import AutocodeError, ThemeClassifier
+from coding.autocode._evaluation import (
+    Evaluation,
+    cross_evaluate,
+    evaluate,
+    grouped_splits,
+    learning_curve,
+    training_units,
+)
+from coding.autocode._features import KeywordFeatures, StemTokenizer, build_features
+from coding.autocode._suggest import suggestions, write_suggestions
+
+__all__ = [
+    "AutocodeError",
+    "Evaluation",
+    "KeywordFeatures",
+    "StemTokenizer",
+    "ThemeClassifier",
+    "build_features",
+    "cross_evaluate",
+    "evaluate",
+    "grouped_splits",
+    "learning_curve",
+    "rank_uncoded",
+    "suggestions",
+    "training_units",
+    "uncertainty",
+    "write_suggestions",
+]

@@ -1,0 +1,387 @@
+"""Run the parameterized report notebooks of a study into HTML (and optionally PDF).
+
+A report is a notebook in ``notebooks/`` with a cell tagged ``parameters`` (papermill's
+convention). :func:`render_report` checks the parameters against the study *before* starting
+a kernel (an unknown site is a one-line error, not a traceback from cell 7), runs the notebook
+with papermill, turns its outputs into a self-contained HTML page without code, and writes
+``reports/<study>/<name>.ipynb`` and ``.html`` (and ``.pdf``) atomically: a failing run leaves
+the previous report, never a partial one.
+
+>>> from studies.reports import render_report
+>>> outputs = render_report("demo", "study_report", {"site": "Site A"})
+>>> outputs.html
+PosixPath('.../reports/demo/study_report_site-a.html')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from data_dictionary.files import atomic_write
+from studies.errors import StudyError
+from studies.reports._html import external_references, notebook_to_html
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO_ROOT / "notebooks"
+#: Notebooks that are not parameterized reports.
+NOT_REPORTS = {"tour"}
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+]
+
+
+class ReportError(StudyError):
+    """A report could not be made: bad parameter, failing cell, or output problem."""
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """Where a rendered report was written and how long it took."""
+
+    name: str
+    notebook: Path
+    html: Path
+    pdf: Path | None
+    seconds: float
+
+
+def templates() -> list[str]:
+    """Names of the report notebooks in ``notebooks/`` (without ``.ipynb``)."""
+    return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in NOT_REPORTS)
+
+
+def template_path(template: str) -> Path:
+    path = NOTEBOOKS / f"{template}.ipynb"
+    if not path.is_file() or template in NOT_REPORTS:
+        raise ReportError(
+            f"no report template {template!r}; available: {', '.join(templates())}",
+            field="template",
+        )
+    return path
+
+
+def declared_parameters(template: str) -> dict[str, Any]:
+    """The parameters a template declares, with their defaults (from its ``parameters`` cell)."""
+    declared = papermill.inspect_notebook(str(template_path(template)))
+    return {name: spec["default"] for name, spec in declared.items()}
+
+
+def check_parameters(study: Any, template: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate report parameters against the template and the study; return them typed.
+
+    Unknown names, sites the study does not have, unparseable dates and an empty period are
+    errors naming the parameter.
+    """
+    declared = declared_parameters(template)
+    unknown = sorted(set(parameters) - set(declared) - {"study"})
+    if unknown:
+        raise ReportError(
+            f"unknown report parameter(s) {', '.join(unknown)} for {template}; "
+            f"it takes: {', '.join(sorted(declared))}",
+            field=unknown[0],
+        )
+    checked: dict[str, Any] = {}
+    for name, value in parameters.items():
+        if name in {"period_start", "period_end"} and value not in (None, "", "None"):
+            try:
+                value = date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                raise ReportError(
+                    f"{name} must be a date YYYY-MM-DD, got {value!r}", field=name
+                ) from None
+        if name == "site" and value not in (None, "", "None", "all"):
+            sites = list(study.sites())
+            if value not in sites:
+                raise ReportError(
+                    f"site {value!r} does not exist in study {study.id!r}; "
+                    f"its sites are: {', '.join(map(str, sites))}",
+                    field="site",
+                )
+        if name == "min_cell":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise ReportError(f"min_cell must be a whole number, got {value!r}") from None
+        checked[name] = None if value in ("", "None") else value
+    start, end = checked.get("period_start"), checked.get("period_end")
+    if start and end and start > end:
+        raise ReportError(f"period_start {start} is after period_end {end}", field="period_start")
+    return checked
+
+
+def default_output_dir(study: Any) -> Path:
+    """``reports/<study id>/`` at the repository root."""
+    return REPO_ROOT / "reports" / study.id
+
+
+def output_name(template: str, parameters: Mapping[str, Any]) -> str:
+    """``study_report`` or ``study_report_site-a`` — the site (if any) makes the name unique."""
+    site = parameters.get("site")
+    if site in (None, "", "all"):
+        return template
+    return f"{template}_{re.sub(r'[^a-z0-9]+', '-', str(site).lower()).strip('-')}"
+
+
+def render_report(
+    study: Any,
+    template: str = "study_report",
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    output_dir: str | Path | None = None,
+    name: str | None = None,
+    pdf: bool = False,
+    kernel_name: str | None = None,
+) -> ReportOutputs:
+    """Run ``notebooks/<template>.ipynb`` for ``study`` and write the report files.
+
+    ``study`` is a :class:`studies.Study` or anything :func:`studies.load_study` accepts.
+    Raises :class:`ReportError` for a bad parameter or a failing cell (naming the notebook,
+    the cell and the exception); in both cases no output file is touched.
+    """
+    from studies import load_study
+
+    study = load_study(study) if not hasattr(study, "sites") else study
+    started = time.perf_counter()
+    checked = check_parameters(study, template, dict(parameters or {}))
+    name = name or output_name(template, checked)
+    out_dir = Path(output_dir) if output_dir else default_output_dir(study)
+    run_parameters = {"study": str(study.path), **checked}
+    source = template_path(template)
+    with tempfile.TemporaryDirectory(prefix="dyadlab-report-") as scratch:
+        executed_path = Path(scratch) / f"{name}.ipynb"
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(executed_path),
+                parameters=run_parameters,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=str(NOTEBOOKS),
+                log_output=False,
+            )
+        except PapermillExecutionError as failure:
+            first_line = (failure.source.strip().splitlines() or [""])[0][:60]
+            raise ReportError(
+                f"cell {_template_cell_number(executed_path, failure.cell_index)} "
+                f"({first_line}) failed: {failure.ename}: {failure.evalue}",
+                file=source,
+            ) from None
+        notebook = nbformat.read(executed_path, as_version=4)
+        title = _title(notebook) or f"{template} — {study.id}"
+        html = notebook_to_html(notebook, title=title, source_name=source.name)
+        leaks = external_references(html)
+        if leaks:
+            raise ReportError(f"the HTML would load from the network: {leaks[:3]}", file=source)
+        _check_disclosure(html, checked, source)
+        pdf_bytes = _print_pdf(html, Path(scratch)) if pdf else None
+        with atomic_write(out_dir / f"{name}.ipynb") as handle:
+            nbformat.write(notebook, handle)
+        with atomic_write(out_dir / f"{name}.html") as handle:
+            handle.write(html)
+        _write_tables(notebook, out_dir / f"{name}_tables")
+        pdf_path = None
+        if pdf_bytes is not None:
+            pdf_path = out_dir / f"{name}.pdf"
+            with atomic_write(pdf_path, "wb") as handle:
+                handle.write(pdf_bytes)
+    seconds = time.perf_counter() - started
+    log.info("rendered %s in %.1f s", name, seconds)
+    return ReportOutputs(
+        name, out_dir / f"{name}.ipynb", out_dir / f"{name}.html", pdf_path, seconds
+    )
+
+
+def _write_tables(notebook: nbformat.NotebookNode, folder: Path) -> None:
+    """Write every table the report showed (``show_table``) as ``NN_caption.csv``.
+
+    These are the report's data outputs: the same inputs and parameters give the same bytes.
+    Files of an earlier run that this run did not write are removed.
+    """
+    from studies.reports._display import TABLE_MIME
+
+    written = set()
+    number = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if TABLE_MIME not in data:
+                continue
+            number += 1
+            caption = output.get("metadata", {}).get(TABLE_MIME, {}).get("caption", "")
+            slug = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-")[:60] or "table"
+            path = folder / f"{number:02d}_{slug}.csv"
+            with atomic_write(path) as handle:
+                handle.write(data[TABLE_MIME])
+            written.add(path.name)
+    if folder.is_dir():
+        for stale in folder.glob("*.csv"):
+            if stale.name not in written:
+                stale.unlink()
+
+
+def _template_cell_number(executed: Path, cell_index: int) -> int:
+    """1-based number of a cell in the template (papermill inserts a parameters cell)."""
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except (OSError, ValueError):
+        return cell_index + 1
+    injected = sum(
+        1
+        for cell in cells[:cell_index]
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+    )
+    return cell_index + 1 - injected
+
+
+def _check_disclosure(html: str, parameters: Mapping[str, Any], source: Path) -> None:
+    """Refuse a funder report whose marked count tables show a count below ``min_cell``."""
+    if parameters.get("audience") != "funder":
+        return
+    from analysis.disclosure._check import scan_html
+
+    min_cell = int(parameters.get("min_cell") or 11)
+    problems = scan_html(html, min_cell)
+    if not problems.empty:
+        first = problems.iloc[0]
+        raise ReportError(
+            f"disclosure check failed: {len(problems)} count(s) below {min_cell} shown, e.g. "
+            f"table {first['table']}, row {first['row']!r}, column {first['column']!r}: "
+            f"{first['text']}; no report was written",
+            file=source,
+        )
+
+
+def _title(notebook: nbformat.NotebookNode) -> str | None:
+    """The first Markdown or output heading (``# …``) of the notebook, used as the page title."""
+    for cell in notebook.cells:
+        texts = (
+            [cell.source]
+            if cell.cell_type == "markdown"
+            else [
+                output.get("data", {}).get("text/markdown", "")
+                for output in cell.get("outputs", [])
+            ]
+        )
+        for text in texts:
+            match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def _print_pdf(html: str, scratch: Path) -> bytes:
+    """Print the HTML to PDF with Debian's headless Chromium (no network, no downloads)."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise ReportError("PDF output needs Chromium: apt-get install chromium")
+    page = scratch / "page.html"
+    page.write_text(html, encoding="utf-8")
+    out = scratch / "page.pdf"
+    profile = scratch / "chromium-profile"
+    command = [
+        chromium,
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        f"--print-to-pdf={out}",
+        page.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    if done.returncode != 0 or not out.is_file():
+        raise ReportError(f"Chromium could not print the PDF: {done.stderr.strip()[-300:]}")
+    return out.read_bytes()
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One entry of study.yaml ``reports:``: a template, its parameters and an output name."""
+
+    template: str
+    parameters: dict[str, Any]
+    name: str | None = None
+
+
+def report_jobs(study: Any) -> list[ReportJob]:
+    """The reports study.yaml lists (``reports:``); entries may be dicts or config objects."""
+
+    def value(entry: Any, key: str) -> Any:
+        return entry.get(key) if isinstance(entry, Mapping) else getattr(entry, key, None)
+
+    jobs = [
+        ReportJob(value(e, "template"), dict(value(e, "parameters") or {}), value(e, "name"))
+        for e in getattr(study.config, "reports", None) or []
+    ]
+    if not jobs:
+        raise ReportError("study.yaml lists no reports (key 'reports')", file=study.path)
+    return jobs
+
+
+def _render_job(
+    study_path: str, job: ReportJob, output_dir: str | None, pdf: bool
+) -> ReportOutputs:
+    return render_report(
+        study_path, job.template, job.parameters, output_dir=output_dir, name=job.name, pdf=pdf
+    )
+
+
+def render_all(
+    study: Any, *, jobs: int = 2, pdf: bool = False, output_dir: str | Path | None = None
+) -> list[ReportOutputs]:
+    """Render every report listed in study.yaml, ``jobs`` at a time, with a progress bar.
+
+    All parameters are checked before the first kernel starts; if any report fails, the
+    error names it, and the reports that succeeded are kept (each is written atomically).
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm.auto import tqdm
+
+    planned = report_jobs(study)
+    names = [job.name or output_name(job.template, job.parameters) for job in planned]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ReportError(f"two reports would write the same file: {duplicates}", file=study.path)
+    for job in planned:
+        check_parameters(study, job.template, job.parameters)
+    out = str(output_dir) if output_dir else str(default_output_dir(study))
+    results: list[ReportOutputs] = []
+    failures: list[str] = []
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {
+            pool.submit(_render_job, str(study.path), job, out, pdf): name
+            for job, name in zip(planned, names, strict=True)
+        }
+        for future in tqdm(
+            as_completed(futures), total=len(futures), desc="reports", unit="report"
+        ):
+            try:
+                results.append(future.result())
+            except ReportError as error:
+                failures.append(f"{futures[future]}: {error}")
+    if failures:
+        raise ReportError(
+            f"{len(failures)} of {len(planned)} reports failed; " + "; ".join(failures)
+        )
+    return sorted(results, key=lambda r: names.index(r.name))
