@@ -81,7 +81,7 @@ def _serve(url: str, port: int, group_commit: bool = True) -> None:
     from coding.store import CodingStore
     from coding.web.app import create_app
     from coding.web.data import from_objects
-    from tests.coding.store_helpers import FAST_HASHER
+    from tests.coding.store.helpers import FAST_HASHER
 
     big = _big_transcript()
     store = CodingStore(url, password_hasher=FAST_HASHER, group_commit=group_commit)

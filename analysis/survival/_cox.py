@@ -3,7 +3,7 @@
 ``cox()`` fits with :mod:`analysis.survival._coxfit` (Efron or Breslow ties, strata, (start, stop]
 counting-process rows for time-varying covariates, robust cluster variance) and returns a
 :class:`CoxResult` with an R-like coefficient table. Agreement with R survival 3.5 is tested
-to 1e-6 on lung, veteran, pbc and heart (tests/analysis/test_survival_cox.py).
+to 1e-6 on lung, veteran, pbc and heart (tests/analysis/survival/test_cox.py).
 """
 
 from __future__ import annotations

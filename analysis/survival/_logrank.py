@@ -74,7 +74,7 @@ def logrank(
 
     ``trend=True`` tests a trend across the groups in sorted order (scores 1, 2, …, or the
     group values themselves when numeric); a sequence gives the scores explicitly.
-    Matches R survival 3.5 ``survdiff`` to 1e-10 (tests/analysis/test_survival_km.py).
+    Matches R survival 3.5 ``survdiff`` to 1e-10 (tests/analysis/survival/test_km.py).
 
     >>> logrank(cohort, "days_on_moud", "discontinued", by="moud").p_value
     """

@@ -11,7 +11,7 @@ Every function takes ratings in a plain shape and returns a float:
 
 Where a well-kept library computes the statistic it is used: Cohen's and Fleiss' kappa come from
 :mod:`statsmodels.stats.inter_rater`, Krippendorff's alpha from :mod:`krippendorff` (checked
-against the worked example of Krippendorff 2011, see ``tests/coding/test_reliability_stats.py``).
+against the worked example of Krippendorff 2011, see ``tests/coding/reliability/test_stats.py``).
 Gwet's AC1 has no maintained Python implementation and is written out here following Gwet
 (2008, 2014).
 

@@ -13,7 +13,7 @@ computed from counts in closed form, vectorised over replicates:
 
 The pooled row for a code uses all chosen coders at once: the pattern "r coders rated the unit,
 x applied the code" determines Fleiss' kappa (generalised to unequal coder numbers as in Gwet
-2014, ch. 2), Krippendorff's alpha, AC1 and agreement. ``tests/coding/test_reliability_table.py``
+2014, ch. 2), Krippendorff's alpha, AC1 and agreement. ``tests/coding/reliability/test_table.py``
 checks these closed forms against :mod:`coding.reliability._stats` (statsmodels, krippendorff).
 
 Bootstrap: percentile intervals from ``bootstrap`` replicates resampling units with replacement

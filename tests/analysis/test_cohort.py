@@ -11,7 +11,7 @@ import pytest
 from analysis.cohort import build_cohort, counting_process
 from analysis.episodes import derive_episodes
 from analysis.errors import AnalysisError
-from tests.analysis.episode_fixtures import fills
+from tests.analysis.episodes.fixtures import fills
 
 
 def frame(rows, columns, dates):

@@ -18,12 +18,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 TESTS = [
-    "tests/analysis/test_survival_km.py",
-    "tests/analysis/test_survival_cox.py",
-    "tests/analysis/test_survival_zph.py",
-    "tests/analysis/test_survival_rmst.py",
-    "tests/analysis/test_survival_adjusted.py",
-    "tests/analysis/test_competing.py",
+    "tests/analysis/survival/test_km.py",
+    "tests/analysis/survival/test_cox.py",
+    "tests/analysis/survival/test_zph.py",
+    "tests/analysis/survival/test_rmst.py",
+    "tests/analysis/survival/test_adjusted.py",
+    "tests/analysis/competing/test_competing.py",
 ]
 
 

@@ -15,7 +15,7 @@ import pytest
 from analysis.episodes import continuity, derive_episodes, gap_sensitivity
 from analysis.episodes._validate import InvalidFillsWarning
 from analysis.errors import AnalysisError
-from tests.analysis.episode_fixtures import fills, interval_oracle, random_fills
+from tests.analysis.episodes.fixtures import fills, interval_oracle, random_fills
 
 ENGINES = ["duckdb", "pandas"]
 D = pd.Timestamp

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SET_PATH = ROOT / "benchmarks" / "data" / "deid_heldout.jsonl"
 
 TYPES = {

@@ -2,7 +2,7 @@
 HTML without code, atomic outputs, and the funder disclosure check.
 
 Uses small template notebooks written into a temporary folder, so these tests do not depend
-on the demo study; tests/studies/test_demo_reports.py runs the real templates.
+on the demo study; tests/studies/reports/test_demo_reports.py runs the real templates.
 """
 
 from dataclasses import dataclass

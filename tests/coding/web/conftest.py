@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from coding.web.app import create_app
-from tests.coding.store_helpers import temporary_postgres_database
+from tests.coding.store.helpers import temporary_postgres_database
+from tests.coding.web.helpers import PASSWORDS, seeded_store, study_data
 from tests.conftest import require_service
-from tests.web.helpers import PASSWORDS, seeded_store, study_data
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """A real uvicorn server on 127.0.0.1 for browser, durability and benchmark runs.
 
 In-process: ``with running(app) as base_url: ...`` serves ``app`` from a thread.
-As a child process: ``python -m tests.web.server STORE_URL PORT`` seeds the test study
+As a child process: ``python -m tests.coding.web.server STORE_URL PORT`` seeds the test study
 into ``STORE_URL`` (if empty) and serves it until killed.
 """
 
@@ -47,8 +47,8 @@ def running(app, port: int | None = None) -> Iterator[str]:
 def main(argv: list[str]) -> None:
     from coding.store import CodingStore
     from coding.web.app import create_app
-    from tests.coding.store_helpers import FAST_HASHER
-    from tests.web.helpers import seeded_store, study_data
+    from tests.coding.store.helpers import FAST_HASHER
+    from tests.coding.web.helpers import seeded_store, study_data
 
     url, port = argv[0], int(argv[1])
     probe = CodingStore(url, password_hasher=FAST_HASHER)

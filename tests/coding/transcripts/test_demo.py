@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-DEMO = Path(__file__).resolve().parents[2] / "studies" / "demo"
+DEMO = Path(__file__).resolve().parents[3] / "studies" / "demo"
 
 
 @pytest.fixture(scope="module")

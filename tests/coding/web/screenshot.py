@@ -1,6 +1,6 @@
 """Take docs/img/coding-view.png from the real coding page on synthetic demo data.
 
-``python -m tests.web.screenshot`` (from the repository root; needs Debian's chromium):
+``python -m tests.coding.web.screenshot`` (from the repository root; needs Debian's chromium):
 generates the demo study's synthetic data into a temporary folder (``dyadlab synth`` with the
 demo seed), seeds a store, serves the app on 127.0.0.1, logs in as coder_a, selects a
 passage with the mouse and saves a screenshot of the page.
@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -31,7 +31,7 @@ def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
     from studies import load_study
     from studies.cli import main as dyadlab
     from studies.commands.serve import build_app
-    from tests.web.server import running
+    from tests.coding.web.server import running
 
     with tempfile.TemporaryDirectory() as folder:
         study_dir = Path(folder) / "demo"

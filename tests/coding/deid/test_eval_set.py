@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-SET_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "deid_eval.jsonl"
+SET_PATH = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "deid_eval.jsonl"
 TYPES = set(
     "NAME LOCATION DATE AGE PHONE FAX EMAIL SSN MRN ID ACCOUNT LICENSE PLATE URL IP".split()
 )

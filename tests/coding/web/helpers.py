@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from coding.store import CodingStore
 from coding.web.data import StudyData, from_objects
-from tests.coding.store_helpers import FAST_HASHER
+from tests.coding.store.helpers import FAST_HASHER
 
 PASSWORDS = {
     "lead1": "lead password 1",

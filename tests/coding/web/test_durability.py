@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from coding.store import CodingStore
-from tests.web.helpers import PASSWORDS, TRANSCRIPTS, span
-from tests.web.server import free_port
+from tests.coding.web.helpers import PASSWORDS, TRANSCRIPTS, span
+from tests.coding.web.server import free_port
 
 T01 = TRANSCRIPTS[0].text
 
@@ -38,7 +38,7 @@ def test_sigkilled_server_keeps_every_acknowledged_coding(any_url, repo_root):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.web.server", any_url, str(port)],
+        [sys.executable, "-m", "tests.coding.web.server", any_url, str(port)],
         cwd=repo_root,
         stderr=subprocess.PIPE,
         text=True,

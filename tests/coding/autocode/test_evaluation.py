@@ -20,7 +20,7 @@ from coding.autocode import (
 from coding.autocode._evaluation import _scores
 from coding.transcripts._corpus import Corpus
 from coding.transcripts._model import Transcript
-from tests.coding.test_autocode import make_corpus
+from tests.coding.autocode.test_estimator import make_corpus
 
 
 def test_grouped_splits_never_mix_participants():

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import Session, login
-from tests.web.helpers import TRANSCRIPTS, XSS, span
+from tests.coding.web.conftest import Session, login
+from tests.coding.web.helpers import TRANSCRIPTS, XSS, span
 
 T01 = TRANSCRIPTS[0].text
 

@@ -9,7 +9,7 @@ import pytest
 
 from coding.autocode import ThemeClassifier
 from coding.autocode._features import SentenceEmbeddings, semantic_available
-from tests.coding.test_autocode import SIGNALS, make_corpus
+from tests.coding.autocode.test_estimator import SIGNALS, make_corpus
 
 pytestmark = [
     pytest.mark.skipif(not semantic_available(), reason="optional extra 'semantic' not installed"),

@@ -10,8 +10,8 @@ from analysis.episodes import derive_episodes
 from analysis.episodes._derive import normalise_episodes
 from analysis.episodes._validate import InvalidFillsWarning
 from analysis.errors import AnalysisError
-from tests.analysis.episode_fixtures import fills, random_fills
-from tests.analysis.test_episodes import RULESETS, spans
+from tests.analysis.episodes.fixtures import fills, random_fills
+from tests.analysis.episodes.test_episodes import RULESETS, spans
 
 pytestmark = pytest.mark.spark
 

@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
-from tests.web.helpers import PASSWORDS, TRANSCRIPTS, XSS, span
-from tests.web.server import running
+from tests.coding.web.helpers import PASSWORDS, TRANSCRIPTS, XSS, span
+from tests.coding.web.server import running
 
 pytestmark = pytest.mark.browser
 

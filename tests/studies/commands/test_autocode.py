@@ -12,7 +12,7 @@ import pytest
 from coding.store import AUTO, CodingStore
 from studies.cli import main
 
-DEMO = Path(__file__).resolve().parents[2] / "studies" / "demo"
+DEMO = Path(__file__).resolve().parents[3] / "studies" / "demo"
 KEEP = [f"INT-P{i:02d}" for i in range(1, 9)]
 
 

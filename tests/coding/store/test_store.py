@@ -22,7 +22,7 @@ import sqlalchemy
 from coding.errors import CodingError
 from coding.store import CodingStore, NotFoundError, StaleEditError, StoreError
 from coding.store._store import CODING_COLUMNS
-from tests.coding.store_helpers import FAST_HASHER, temporary_postgres_database
+from tests.coding.store.helpers import FAST_HASHER, temporary_postgres_database
 from tests.conftest import require_service
 
 TEXT = "INTERVIEWER: How was the birth?\n\nP01: Hard. They judged me for the methadone."
