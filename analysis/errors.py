@@ -5,3 +5,11 @@ from data_dictionary.errors import DyadlabError
 
 class AnalysisError(DyadlabError):
     """Input data or parameters of an analysis are wrong."""
+
+
+class DisclosureError(AnalysisError):
+    """A table or report would reveal a count below the minimum cell size."""
+
+
+class InvalidFillsWarning(UserWarning):
+    """Fills were dropped by ``on_invalid="drop_with_warning"``."""

@@ -45,7 +45,7 @@ import pandas as pd
 import yaml
 
 from coding.audit import AuditEntry
-from coding.errors import CodingError
+from coding.errors import CodebookError
 
 DEFAULT_CODEBOOK_PATH = Path(__file__).with_name("default_codebook.yaml")
 
@@ -54,10 +54,6 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _TEXT_FIELDS = ("name", "parent", "definition", "include", "exclude", "color")
 _LIST_FIELDS = ("examples", "keywords", "sources")
 _TOP_FIELDS = ("name", "version", "description", "sources", "codes")
-
-
-class CodebookError(CodingError):
-    """A codebook file or a codebook change is wrong."""
 
 
 @dataclass(frozen=True)

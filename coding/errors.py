@@ -29,3 +29,27 @@ class UnsupportedFormatError(TranscriptError):
 
 class ReanchorError(TranscriptError):
     """A re-imported transcript changed under existing codings (the message lists them)."""
+
+
+class CodebookError(CodingError):
+    """A codebook file or a codebook change is wrong."""
+
+
+class AutocodeError(CodingError):
+    """Bad input to the autocoder (texts, labels, groups or a code it does not know)."""
+
+
+class ExchangeError(CodingError):
+    """A REFI-QDA file (.qdpx, .qde, .qdc) is unreadable, unsafe or not what it claims."""
+
+
+class StoreError(CodingError):
+    """A request the store cannot carry out (bad span, unknown transcript, bad name …)."""
+
+
+class NotFoundError(StoreError):
+    """The transcript, coding or user does not exist."""
+
+
+class StaleEditError(StoreError):
+    """The coding changed (or was deleted) since the caller read it."""

@@ -21,10 +21,10 @@ from typing import Any
 from data_dictionary.errors import DyadlabError
 
 _WHERE = {
-    "DictionaryImportError": "data_dictionary.exceptions",
-    "SchemaError": "data_dictionary.exceptions",
-    "TableReadError": "data_dictionary.exceptions",
-    "ValidationError": "data_dictionary.exceptions",
+    "DictionaryImportError": "data_dictionary.errors",
+    "SchemaError": "data_dictionary.errors",
+    "TableReadError": "data_dictionary.errors",
+    "ValidationError": "data_dictionary.errors",
     "check_relations": "data_dictionary.relations",
     "relation_problems": "data_dictionary.relations",
     "check_table": "data_dictionary.checks",

@@ -23,16 +23,10 @@ import pyarrow.compute as pc
 from pandas.api import types as ptypes
 
 from data_dictionary.coerce import coerce, impossible_dates
-from data_dictionary.exceptions import (
-    ValidationError,
-    problems_frame,
-)
-from data_dictionary.exceptions import (
-    combine_problems as _combine,
-)
-from data_dictionary.exceptions import (
-    show_value as _show,
-)
+from data_dictionary.errors import ValidationError
+from data_dictionary.problems import combine_problems as _combine
+from data_dictionary.problems import problems_frame
+from data_dictionary.problems import show_value as _show
 from data_dictionary.schema import Field, Schema, load_schema
 
 log = logging.getLogger(__name__)
@@ -64,7 +58,7 @@ def validate(
     is allowed), numbers ``float64``; strings stay ``object`` with missing as NaN. Missing
     optional columns are added as all-missing; extra columns are kept as they are.
 
-    Raises :class:`~data_dictionary.exceptions.ValidationError` listing every problem
+    Raises :class:`~data_dictionary.errors.ValidationError` listing every problem
     ("row N (line N+1), column C: expected ..., got V"); its ``.problems`` DataFrame has one
     row per problem (``table, row, column, check, value, message``). Rows are 1-based data
     rows in ``df``'s order; ``file`` names the source in the message.

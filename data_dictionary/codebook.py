@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-from data_dictionary.exceptions import SchemaError
+from data_dictionary.errors import SchemaError
 from data_dictionary.schema import Field, Schema, load_schema
 
 COLUMNS = ("Field", "Title", "Type", "Unit", "Allowed values", "Missing", "Rules", "Description")

@@ -20,7 +20,7 @@ import pyarrow.csv as pcsv
 
 from data_dictionary.checks import check_table
 from data_dictionary.coerce import is_arrow_text
-from data_dictionary.exceptions import TableReadError, ValidationError
+from data_dictionary.errors import TableReadError, ValidationError
 from data_dictionary.schema import Schema, load_schema
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def read_table(
     clean table are turned into Python objects at the end (half the time of checking object
     columns on 10^7 rows).
 
-    Raises :class:`~data_dictionary.exceptions.ValidationError` naming the file and listing
+    Raises :class:`~data_dictionary.errors.ValidationError` naming the file and listing
     every problem, or :class:`TableReadError` when the file cannot be read.
 
     >>> from data_dictionary import read_table

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from data_dictionary.exceptions import DictionaryImportError
+from data_dictionary.errors import DictionaryImportError
 from data_dictionary.schema import Category, Field, MissingValue, Schema
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,7 @@ def redcap_to_schema(
     """Convert the REDCap dictionary at ``path`` into a :class:`Schema` named ``table``.
 
     ``forms`` keeps only fields of those instruments ("Form Name"). Raises
-    :class:`~data_dictionary.exceptions.DictionaryImportError` naming the file and line.
+    :class:`~data_dictionary.errors.DictionaryImportError` naming the file and line.
     """
     path = Path(path)
     rows = read_redcap_dictionary(path)

@@ -11,12 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_dictionary.exceptions import (
-    ValidationError,
-    combine_problems,
-    problems_frame,
-    show_value,
-)
+from data_dictionary.errors import ValidationError
+from data_dictionary.problems import combine_problems, problems_frame, show_value
 from data_dictionary.schema import load_schema
 
 
@@ -26,7 +22,7 @@ def check_relations(tables: dict[str, pd.DataFrame], *, file: str | Path | None 
     ``tables`` maps table names (``deliveries``, ``dispensing``, ``events``, ``participants``,
     ``transcripts``, ``codings``) to frames as returned by :func:`data_dictionary.validate`.
     Relations to a table that is not given are skipped. Raises
-    :class:`~data_dictionary.exceptions.ValidationError` with every problem, e.g.
+    :class:`~data_dictionary.errors.ValidationError` with every problem, e.g.
     ``row 4 (line 5), column event_date: expected a date on or after the delivery date of
     delivery 'D0007' (2021-03-02), got 2021-02-27``.
 

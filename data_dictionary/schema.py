@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from data_dictionary.exceptions import SchemaError
+from data_dictionary.errors import SchemaError
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 

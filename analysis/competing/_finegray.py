@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import _frame
+from analysis import _validation
 from analysis.errors import AnalysisError
 from analysis.survival import _coxfit as coxfit
 
@@ -152,9 +152,9 @@ def fine_gray(
     from analysis.survival._design import variables_of
 
     used = variables_of(df, covariates)
-    data = _frame.complete_rows(df, [duration, status, *used])
-    time = _frame.durations(data, duration)
-    codes = _frame.status_codes(data, status)
+    data = _validation.complete_rows(df, [duration, status, *used])
+    time = _validation.durations(data, duration)
+    codes = _validation.status_codes(data, status)
     if expanded:  # the textbook construction, one row per later event time (for checks)
         frame, scale, scaled = expand(data[used], time, codes, cause), None, None
     else:

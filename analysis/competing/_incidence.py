@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import _frame
+from analysis import _validation
 from analysis.errors import AnalysisError
 
 log = logging.getLogger(__name__)
@@ -139,9 +139,9 @@ def cumulative_incidence(
     """
     if variance not in ("cuminc", "survfit"):
         raise AnalysisError(f"variance must be 'cuminc' or 'survfit', got {variance!r}")
-    data = _frame.complete_rows(df, [duration, status, by])
-    time = _frame.durations(data, duration)
-    codes = _frame.status_codes(data, status)
+    data = _validation.complete_rows(df, [duration, status, by])
+    time = _validation.durations(data, duration)
+    codes = _validation.status_codes(data, status)
     if by is None:
         return _cuminc_one(time, codes, cause, conf_level, variance)
     parts = []
@@ -253,9 +253,9 @@ def gray_test(
 
     >>> gray_test(cohort, "days_to_overdose", "overdose_status", by="moud_at_delivery", cause=1)
     """
-    data = _frame.complete_rows(df, [duration, status, by, strata])
-    time = _frame.durations(data, duration)
-    codes = _frame.status_codes(data, status)
+    data = _validation.complete_rows(df, [duration, status, by, strata])
+    time = _validation.durations(data, duration)
+    codes = _validation.status_codes(data, status)
     levels = _levels(data[by].to_numpy())
     if len(levels) < 2:
         raise AnalysisError("needs at least two groups", field=by)
@@ -306,8 +306,8 @@ def cause_specific_cox(
     """
     from analysis.survival._cox import cox
 
-    data = _frame.complete_rows(df, [duration, status])
-    codes = _frame.status_codes(data, status)
+    data = _validation.complete_rows(df, [duration, status])
+    codes = _validation.status_codes(data, status)
     frame = data.assign(_cause_event=(codes == cause).astype(np.int64))
     return cox(frame, duration, "_cause_event", covariates, **options)
 

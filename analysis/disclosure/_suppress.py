@@ -30,14 +30,10 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, DisclosureError
 
 TOTAL_LABELS = ("Total", "total", "All", "all")
 SUPPRESSED = "<11"  # display symbol for the default min_cell; see suppressed_symbol()
-
-
-class DisclosureError(AnalysisError):
-    """A table or report would reveal a count below the minimum cell size."""
 
 
 def suppressed_symbol(min_cell: int = 11) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.episodes._rules import KNOWN_DRUGS
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, InvalidFillsWarning
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,6 @@ REQUIRED = ("person_id", "fill_date", "drug", "days_supply")
 MAX_SUPPLY = 365
 ON_INVALID = ("raise", "drop_with_warning")
 DUPLICATE_KEYS = ("person_id", "fill_date", "drug", "days_supply", "claim_id")
-
-
-class InvalidFillsWarning(UserWarning):
-    """Fills were dropped by ``on_invalid="drop_with_warning"``."""
 
 
 @dataclass

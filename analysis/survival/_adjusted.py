@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import _frame
+from analysis import _validation
 from analysis.errors import AnalysisError
 
 
@@ -28,7 +28,7 @@ def adjusted_survival(cox_result, df: pd.DataFrame, by: str, times=None) -> pd.D
     >>> fit = cox(cohort, "days_on_moud", "discontinued", ["age", "C(moud)", "pmad"])
     >>> adjusted_survival(fit, cohort, by="moud", times=[90, 180, 365])
     """
-    _frame.require_columns(df, [by])
+    _validation.require_columns(df, [by])
     if cox_result.data.strata is not None:
         raise AnalysisError("adjusted curves need an unstratified model", field=by)
     from analysis.survival._design import variables_of
@@ -67,9 +67,9 @@ def landmark(
     >>> later = landmark(cohort, "days_on_moud", "discontinued", landmark_day=90)
     >>> kaplan_meier(later, "days_on_moud", "discontinued", by="peer_recovery_coach")
     """
-    data = _frame.complete_rows(df, [duration, event])
-    time = _frame.durations(data, duration)
-    status = _frame.events(data, event)
+    data = _validation.complete_rows(df, [duration, event])
+    time = _validation.durations(data, duration)
+    status = _validation.events(data, event)
     keep = time > landmark_day
     out = data.loc[keep].copy()
     new_time = time[keep] - landmark_day

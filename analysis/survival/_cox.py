@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import _frame
+from analysis import _validation
 from analysis.errors import AnalysisError
 from analysis.survival import _coxfit as coxfit
 from analysis.survival._design import design_matrix, variables_of
@@ -227,12 +227,12 @@ def cox(
         *(strata or []),
         *variables_of(df if isinstance(df, pd.DataFrame) else pd.DataFrame(), covariates),
     ]
-    data = _frame.complete_rows(df, needed)
+    data = _validation.complete_rows(df, needed)
     if data.empty:
         raise AnalysisError("no complete rows to analyse", field=duration)
-    stop = _frame.durations(data, duration)
-    status = _frame.events(data, event)
-    entry = _frame.durations(data, start) if start else None
+    stop = _validation.durations(data, duration)
+    status = _validation.events(data, event)
+    entry = _validation.durations(data, start) if start else None
     if entry is not None and np.any(entry >= stop):
         row = int(np.flatnonzero(entry >= stop)[0]) + 1
         raise AnalysisError(

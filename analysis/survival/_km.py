@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import _frame
+from analysis import _validation
 from analysis.errors import AnalysisError
 
 log = logging.getLogger(__name__)
@@ -198,13 +198,13 @@ class KaplanMeierResult:
         plotting and utilities. Point estimates agree; lifelines' CIs are always log-log."""
         from lifelines import KaplanMeierFitter
 
-        data = _frame.complete_rows(df, [self.duration, self.event, self.by])
+        data = _validation.complete_rows(df, [self.duration, self.event, self.by])
         fitters = {}
         for group in self._curves:
             part = data if self.by is None else data[data[self.by] == group]
             fitters[group] = KaplanMeierFitter(label=str(group)).fit(
-                _frame.durations(part, self.duration),
-                _frame.events(part, self.event),
+                _validation.durations(part, self.duration),
+                _validation.events(part, self.event),
                 alpha=1 - self.conf_level,
             )
         return fitters
@@ -261,11 +261,11 @@ def kaplan_meier(
     >>> km = kaplan_meier(cohort, "days_on_moud", "discontinued", by="moud")
     >>> km.median, km.at([30, 90, 180, 365])
     """
-    data = _frame.complete_rows(df, [duration, event, by])
+    data = _validation.complete_rows(df, [duration, event, by])
     if data.empty:
         raise AnalysisError("no complete rows to analyse", field=duration)
-    time = _frame.durations(data, duration)
-    status = _frame.events(data, event)
+    time = _validation.durations(data, duration)
+    status = _validation.events(data, event)
     curves: dict = {}
     if by is None:
         curves["all"] = km_curve(time, status, conf_type, conf_level)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import _frame
+from analysis import _validation
 from analysis.errors import AnalysisError
 
 
@@ -78,9 +78,9 @@ def logrank(
 
     >>> logrank(cohort, "days_on_moud", "discontinued", by="moud").p_value
     """
-    data = _frame.complete_rows(df, [duration, event, by, strata])
-    time = _frame.durations(data, duration)
-    status = _frame.events(data, event)
+    data = _validation.complete_rows(df, [duration, event, by, strata])
+    time = _validation.durations(data, duration)
+    status = _validation.events(data, event)
     levels = sorted(
         pd.unique(data[by]), key=lambda v: (isinstance(v, str), str(v) if isinstance(v, str) else v)
     )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis import _frame
+from analysis import _validation
 from analysis.errors import AnalysisError
 from analysis.survival._km import km_curve
 
@@ -57,9 +57,9 @@ def rmst(
     """
     if not np.isfinite(tau) or tau <= 0:
         raise AnalysisError(f"tau must be a positive number of days, got {tau!r}")
-    data = _frame.complete_rows(df, [duration, event, by])
-    time = _frame.durations(data, duration)
-    status = _frame.events(data, event)
+    data = _validation.complete_rows(df, [duration, event, by])
+    time = _validation.durations(data, duration)
+    status = _validation.events(data, event)
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     rows = []
     groups = (

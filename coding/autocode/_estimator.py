@@ -42,13 +42,9 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from coding.autocode._features import build_features, keyword_map
-from coding.errors import CodingError
+from coding.errors import AutocodeError
 
 logger = logging.getLogger(__name__)
-
-
-class AutocodeError(CodingError):
-    """Bad input to the autocoder (texts, labels, groups or a code it does not know)."""
 
 
 def check_texts(texts: Any, field: str = "texts") -> list[str]:

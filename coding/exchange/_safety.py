@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from coding.errors import CodingError
+from coding.errors import ExchangeError
 
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 """Largest total uncompressed size accepted (512 MiB: far above any interview project)."""
@@ -30,10 +30,6 @@ MAX_RATIO = 200
 """Largest compression ratio of one member larger than :data:`RATIO_FLOOR` bytes."""
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 100_000
-
-
-class ExchangeError(CodingError):
-    """A REFI-QDA file (.qdpx, .qde, .qdc) is unreadable, unsafe or not what it claims."""
 
 
 @dataclass(frozen=True)

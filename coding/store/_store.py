@@ -40,7 +40,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from coding.errors import CodingError
+from coding.errors import NotFoundError, StaleEditError, StoreError
 from coding.store import _schema as s
 from coding.store._commit import GroupCommitter
 
@@ -63,18 +63,6 @@ CODING_COLUMNS = [
 ]
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 DEFAULT_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi default)
-
-
-class StoreError(CodingError):
-    """A request the store cannot carry out (bad span, unknown transcript, bad name …)."""
-
-
-class NotFoundError(StoreError):
-    """The transcript, coding or user does not exist."""
-
-
-class StaleEditError(StoreError):
-    """The coding changed (or was deleted) since the caller read it."""
 
 
 @dataclass(frozen=True)

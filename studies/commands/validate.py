@@ -54,7 +54,7 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
     from tqdm import tqdm
 
     from data_dictionary import DyadlabError, check_table, read_raw, relation_problems
-    from data_dictionary.exceptions import combine_problems
+    from data_dictionary.problems import combine_problems
     from data_dictionary.read import with_file_lines
     from studies import load_study
     from studies.study_config import TABLE_KEYS
@@ -103,7 +103,7 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
 
 
 def _missing_transcripts(manifest: pd.DataFrame, path: Path) -> pd.DataFrame:
-    from data_dictionary.exceptions import problems_frame
+    from data_dictionary.problems import problems_frame
 
     rows = []
     for i, name in enumerate(manifest["file"]):
@@ -122,7 +122,7 @@ def _missing_transcripts(manifest: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    from data_dictionary.exceptions import problem_line
+    from data_dictionary.problems import problem_line
 
     study, reports = validate_study(args.study)
     total = sum(r.n_problems for r in reports)

@@ -32,7 +32,7 @@ import papermill
 from papermill.exceptions import PapermillExecutionError
 
 from data_dictionary.files import atomic_write
-from studies.errors import StudyError
+from studies.errors import ReportError
 from studies.reports._html import external_references, notebook_to_html
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--no-pdf-header-footer",
 ]
-
-
-class ReportError(StudyError):
-    """A report could not be made: bad parameter, failing cell, or output problem."""
 
 
 @dataclass(frozen=True)

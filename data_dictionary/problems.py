@@ -1,35 +1,20 @@
-"""Errors raised by the data dictionary: a bad schema, bad data, a bad REDCap dictionary.
+"""Problems found in a table: one row each, with table, row, CSV line, column and message.
 
-All derive from :class:`data_dictionary.errors.DyadlabError`, so the CLI prints them as one
-line and exits 1. :class:`ValidationError` carries every problem found, not just the first.
+Every check of :mod:`data_dictionary` reports into a frame of :data:`PROBLEM_COLUMNS`, so a
+:class:`~data_dictionary.errors.ValidationError` can list all of them, not just the first.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from data_dictionary.errors import DyadlabError
 
 #: Columns of :attr:`ValidationError.problems`.
 PROBLEM_COLUMNS = ["table", "row", "line", "column", "check", "value", "message"]
 
 #: How many problems the exception message lists before "... and N more".
 MESSAGE_LIMIT = 50
-
-
-class SchemaError(DyadlabError):
-    """A data dictionary (Table Schema YAML) is malformed or names an unknown table."""
-
-
-class TableReadError(DyadlabError):
-    """A table file cannot be read at all (missing, unknown format, malformed CSV)."""
-
-
-class DictionaryImportError(DyadlabError):
-    """A REDCap data dictionary cannot be converted (missing columns, malformed choices)."""
 
 
 def problem_line(problem: pd.Series | dict) -> str:
@@ -51,26 +36,6 @@ def problem_line(problem: pd.Series | dict) -> str:
         parts.append(f"column {column}")
     where = ", ".join(parts)
     return f"{where}: {problem['message']}" if where else str(problem["message"])
-
-
-class ValidationError(DyadlabError):
-    """A table breaks its data dictionary; ``.problems`` lists every problem found.
-
-    ``problems`` is a DataFrame with columns ``table, row, column, check, value, message``
-    (``row`` is the 1-based data row, missing for column- or table-level problems). The
-    message lists the first :data:`MESSAGE_LIMIT` problems, one per line.
-    """
-
-    def __init__(self, problems: pd.DataFrame, *, file: str | Path | None = None) -> None:
-        self.problems = problems.reset_index(drop=True)
-        n = len(self.problems)
-        tables = sorted({str(t) for t in self.problems["table"].dropna().unique()})
-        what = f"table {', '.join(tables)}" if tables else "the data"
-        head = f"{n} problem{'s' if n != 1 else ''} in {what}"
-        lines = [problem_line(p) for _, p in self.problems.head(MESSAGE_LIMIT).iterrows()]
-        if n > MESSAGE_LIMIT:
-            lines.append(f"... and {n - MESSAGE_LIMIT} more (see .problems)")
-        super().__init__("\n  ".join([head + ":", *lines]), file=file)
 
 
 def problems_frame(records: list[dict] | None = None) -> pd.DataFrame:
