@@ -36,18 +36,13 @@ from coding.errors import (
     UnsupportedFormatError,
 )
 from coding.transcripts._corpus import TURN_COLUMNS, Corpus
-from coding.transcripts._model import ROLES, UNKNOWN_SPEAKER, Transcript, Turn
+from coding.transcripts._model import ROLES, Transcript
+from coding.transcripts._normalize import DEFAULT_MAX_BYTES, decode_bytes, normalize_text
 from coding.transcripts._reanchor import ReanchorReport, reanchor
+from coding.transcripts._turns import DEFAULT_SPEAKER_PATTERNS, UNKNOWN_SPEAKER, Turn, parse_turns
 from coding.transcripts.importers.base import ImportedText
 from coding.transcripts.importers.sidecar import read_sidecar
-from coding.transcripts.importers.text import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_SPEAKER_PATTERNS,
-    decode_bytes,
-    normalize_text,
-    parse_turns,
-    read_text,
-)
+from coding.transcripts.importers.text import read_text
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -2,7 +2,7 @@
 
 Offsets are the contract of the whole coding library: a turn, a coded span and a redaction
 all point into :attr:`Transcript.text` by half-open ``[start, end)`` Python string indices
-(code points of the normalised text, see :func:`coding.transcripts.importers.text.normalize_text`).
+(code points of the normalised text, see :func:`coding.transcripts._normalize.normalize_text`).
 """
 
 from __future__ import annotations
@@ -14,28 +14,11 @@ from typing import Any
 import pandas as pd
 
 from coding.errors import TranscriptError
+from coding.transcripts._normalize import normalize_text
+from coding.transcripts._turns import Turn, parse_turns
 
 ROLES = ("patient", "provider", "other")
 """Allowed values of :attr:`Transcript.role`."""
-
-UNKNOWN_SPEAKER = "UNKNOWN"
-"""Speaker name given to text that has no speaker label."""
-
-
-@dataclass
-class Turn:
-    """One speaker turn: ``text[start:end]`` is what ``speaker`` said (label excluded).
-
-    ``index`` counts turns from 0 in text order. ``metadata`` holds what the source format
-    adds, e.g. ``start_time``/``end_time`` in seconds for captions, or ``time`` for a
-    bracketed timestamp.
-    """
-
-    index: int
-    speaker: str
-    start: int
-    end: int
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,12 +87,10 @@ class Transcript:
     ) -> Transcript:
         """Build a transcript from a string, finding speaker turns by label.
 
-        ``normalize=True`` first applies :func:`~coding.transcripts.importers.text.normalize_text`
+        ``normalize=True`` first applies :func:`~coding.transcripts._normalize.normalize_text`
         (offsets then index the normalised text); leave it off when offsets from elsewhere
         (a REFI-QDA project, a store) already point into ``text`` as given.
         """
-        from coding.transcripts.importers.text import normalize_text, parse_turns
-
         if normalize:
             text = normalize_text(text)
         turns, warnings = parse_turns(text, speaker_patterns)

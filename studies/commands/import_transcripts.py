@@ -264,7 +264,7 @@ def _plan(
     earlier: list[_Plan],
 ) -> _Plan:
     from coding.transcripts import read_transcript
-    from coding.transcripts.importers.text import parse_turns
+    from coding.transcripts._turns import parse_turns
 
     source = job.source
     transcript_id = job.transcript_id or source.stem
@@ -356,8 +356,8 @@ def _deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[s
             "coding.deid is not available",
             field="deid.required_on_import",
         ) from None
-    from coding.transcripts._model import Turn
     from coding.transcripts._reanchor import OffsetMap
+    from coding.transcripts._turns import Turn
 
     result = redact(text)
     offsets = OffsetMap(text, result.text)

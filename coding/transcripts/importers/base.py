@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from coding.transcripts._model import Turn
+from coding.transcripts._turns import Turn
 
 
 @dataclass

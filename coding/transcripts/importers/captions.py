@@ -22,15 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from coding.errors import EmptyTranscriptError, TranscriptError
-from coding.transcripts._model import UNKNOWN_SPEAKER
-from coding.transcripts.importers.base import ImportedText, render_turns
-from coding.transcripts.importers.text import (
+from coding.transcripts._normalize import (
     DEFAULT_MAX_BYTES,
-    compile_patterns,
     decode_bytes,
     normalize_text,
     read_bytes,
 )
+from coding.transcripts._turns import UNKNOWN_SPEAKER, compile_patterns
+from coding.transcripts.importers.base import ImportedText, render_turns
 
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 

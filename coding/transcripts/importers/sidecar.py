@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from coding.errors import TranscriptError
-from coding.transcripts._model import Turn
+from coding.transcripts._turns import Turn
 
 SUFFIX = ".turns.json"
 

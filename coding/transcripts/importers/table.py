@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from coding.errors import EmptyTranscriptError, TranscriptError
-from coding.transcripts._model import UNKNOWN_SPEAKER
-from coding.transcripts.importers.base import ImportedText, render_turns
-from coding.transcripts.importers.captions import seconds
-from coding.transcripts.importers.text import (
+from coding.transcripts._normalize import (
     DEFAULT_MAX_BYTES,
     decode_bytes,
     normalize_text,
     read_bytes,
 )
+from coding.transcripts._turns import UNKNOWN_SPEAKER
+from coding.transcripts.importers.base import ImportedText, render_turns
+from coding.transcripts.importers.captions import seconds
 
 _ALIASES = {
     "speaker": ("speaker", "name"),

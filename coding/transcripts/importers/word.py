@@ -23,13 +23,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from coding.errors import EmptyTranscriptError, TranscriptError
+from coding.transcripts._normalize import DEFAULT_MAX_BYTES, normalize_text, read_bytes
+from coding.transcripts._turns import parse_turns
 from coding.transcripts.importers.base import ImportedText, render_turns
-from coding.transcripts.importers.text import (
-    DEFAULT_MAX_BYTES,
-    normalize_text,
-    parse_turns,
-    read_bytes,
-)
 
 _HEADER_WORDS = {
     "time",
