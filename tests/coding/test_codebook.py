@@ -8,8 +8,8 @@ from textwrap import dedent
 import pandas as pd
 import pytest
 
-from coding.audit import AuditEntry
 from coding.codebook import (
+    AuditEntry,
     Code,
     Codebook,
     CodebookError,

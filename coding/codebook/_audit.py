@@ -1,9 +1,11 @@
-"""Audit entries: who changed what in a codebook or a set of codings, and when.
+"""The change record of codebook edits: who changed what, when, before and after.
 
-Codebook operations (:func:`coding.codebook.rename_code`, :func:`~coding.codebook.merge_codes`,
-:func:`~coding.codebook.split_code`) return :class:`AuditEntry` records instead of writing a
-log themselves; the coding store appends them to its append-only audit table. One record shape
-for every part of dyadlab keeps the audit trail readable in one place.
+:func:`~coding.codebook.rename_code`, :func:`~coding.codebook.merge_codes` and
+:func:`~coding.codebook.split_code` return :class:`AuditEntry` records instead of writing a
+log themselves, so they stay pure functions of (codebook, codings). The fields match a row of
+the coding store's append-only ``audit_log`` (``at, actor, action, target, before, after``;
+``who`` is its ``actor``), so a caller that keeps a log can append them as they are. Tested in
+tests/coding/test_codebook.py.
 """
 
 from __future__ import annotations

@@ -1,0 +1,62 @@
+"""The codebook: themes and codes with definitions, inclusion/exclusion rules and examples.
+
+A codebook is a YAML file (see ``coding/codebook/default_codebook.yaml`` and docs/codebook.md)::
+
+    name: My codebook
+    version: "1.0"
+    sources: {key: "full citation", …}
+    codes:
+      - id: recovery_promoters          # a theme: no parent
+        name: Recovery promoters
+        definition: …
+        color: "#009E73"
+      - id: maternal_bonding
+        parent: recovery_promoters
+        name: Maternal bonding
+        definition: …
+        include: …
+        exclude: …
+        examples: ["…", "…"]
+        keywords: [baby, bond]
+        color: "#44BB99"
+        sources: [key]
+
+Validation (:class:`CodebookError` names the file, the line and the code id): ids are unique
+and snake_case, parents exist, the hierarchy has no cycles, colours are ``#RRGGBB``, fields
+have the right types and no unknown field appears.
+
+Codebook changes with codings following — :func:`rename_code`, :func:`merge_codes`,
+:func:`split_code` — return ``(codebook, codings, audit_entries)`` and never change their
+inputs; the caller records the :class:`AuditEntry` list.
+
+The parts: ``_model`` (:class:`Code`, :class:`Codebook` and their checks), ``_parse`` (YAML
+with line numbers, the packaged default), ``_render`` (Markdown and HTML), ``_edit`` (rename,
+merge, split) and ``_audit`` (the change record). Tested in tests/coding/test_codebook.py.
+"""
+
+from __future__ import annotations
+
+from coding.codebook._audit import AuditEntry
+from coding.codebook._edit import merge_codes, rename_code, split_code
+from coding.codebook._model import Code, Codebook
+from coding.codebook._parse import (
+    DEFAULT_CODEBOOK_PATH,
+    default_codebook,
+    load_codebook,
+    parse_codebook,
+)
+from coding.errors import CodebookError
+
+__all__ = [
+    "DEFAULT_CODEBOOK_PATH",
+    "AuditEntry",
+    "Code",
+    "Codebook",
+    "CodebookError",
+    "default_codebook",
+    "load_codebook",
+    "merge_codes",
+    "parse_codebook",
+    "rename_code",
+    "split_code",
+]
