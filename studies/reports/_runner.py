@@ -70,6 +70,7 @@ def templates() -> list[str]:
 
 
 def template_path(template: str) -> Path:
+    """The notebook of report ``template``; ReportError naming the available ones if unknown."""
     path = NOTEBOOKS / f"{template}.ipynb"
     if not path.is_file() or template in NOT_REPORTS:
         raise ReportError(
