@@ -419,22 +419,41 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
     return components
 
 
+def _executed(imp: Import) -> Iterator[str]:
+    """The modules an import runs: its target, and the ``__init__`` of each package on the
+    way to it that is not already an ancestor of the importing module (importing
+    ``coding.reliability._units`` from ``coding.reconcile`` runs ``coding.reliability``)."""
+    known = modules()
+    source = imp.source.name.split(".")
+    own = {".".join(source[:n]) for n in range(1, len(source) + (imp.source.is_package or 0))}
+    parts = imp.target.split(".")
+    for n in range(1, len(parts)):
+        package = ".".join(parts[:n])
+        if package in known and package not in own:
+            yield package
+    yield imp.target
+
+
 def _cycles(module_level_only: bool) -> list[str]:
     """Each import cycle, with the file and line of every import along it.
 
     ``from pkg import name`` where ``name`` is a submodule is an edge to that submodule;
-    an edge to a package is an edge to its ``__init__``.
+    an edge to a package is an edge to its ``__init__``; an import of a submodule is also an
+    edge to the packages it passes through (see :func:`_executed`).
     """
     known = modules()
     graph: dict[str, set[str]] = {name: set() for name in known}
-    lines: dict[tuple[str, str], list[str]] = {}
+    lines: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for imp in all_imports():
-        if module_level_only and not imp.module_level:
+        if (module_level_only and not imp.module_level) or imp.target not in known:
             continue
-        if imp.target in known and imp.target != imp.source.name:
-            graph[imp.source.name].add(imp.target)
-            lines.setdefault((imp.source.name, imp.target), []).append(
-                f"{imp.source.where}:{imp.line}"
+        for target in _executed(imp):
+            if target == imp.source.name:
+                continue
+            graph[imp.source.name].add(target)
+            via = "" if target == imp.target else f" (via {imp.target})"
+            lines.setdefault((imp.source.name, target), []).append(
+                (f"{imp.source.where}:{imp.line}", via)
             )
     offenders = []
     for component in _strongly_connected(graph):
@@ -442,10 +461,10 @@ def _cycles(module_level_only: bool) -> list[str]:
             continue
         members = set(component)
         edges = [
-            f"    {where}: {source} imports {target}"
+            f"    {where}: {source} imports {target}{via}"
             for source in component
             for target in sorted(graph[source] & members)
-            for where in dict.fromkeys(lines[(source, target)])
+            for where, via in dict.fromkeys(lines[(source, target)])
         ]
         offenders.append(f"cycle among {', '.join(component)}:\n" + "\n".join(edges))
     return offenders

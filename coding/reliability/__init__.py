@@ -9,15 +9,16 @@ work is split by job:
 * :mod:`coding.reliability._table` — :func:`agreement_table` with bootstrap intervals;
 * :mod:`coding.reliability._character` — NVivo-style character-level agreement;
 * :mod:`coding.reliability._plot` — :func:`plot_agreement`, a forest plot of the table;
-* :mod:`coding.reconcile` — :func:`disagreements` and :func:`reconcile` (coder ``consensus``).
+* :mod:`coding.reliability._reconcile` — :func:`disagreements` and :func:`reconcile` (coder
+  ``consensus``).
 
 >>> from coding.reliability import agreement_table
 >>> agreement_table(study.codings(), study.transcripts(), coders=["coder_a", "coder_b"])
 """
 
-from coding.reconcile import disagreements, reconcile
 from coding.reliability._character import character_agreement
 from coding.reliability._plot import plot_agreement
+from coding.reliability._reconcile import disagreements, reconcile
 from coding.reliability._stats import (
     cohen_kappa,
     fleiss_kappa,

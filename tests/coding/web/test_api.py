@@ -350,8 +350,8 @@ def test_idle_session_expires(make_app, sqlite_url):
 
 def test_agreed_codes_go_to_consensus_once(sessions):
     """Both coders applied stigma to turn 1 (different extents): consensus gets the hull of
-    their spans (coding.reconcile's rule); turn 3, coded by one coder only, is left to the
-    lead. A second call adds nothing."""
+    their spans (coding.reliability.reconcile's rule); turn 3, coded by one coder only, is
+    left to the lead. A second call adds nothing."""
     users, store = sessions
     _add(users["coder_a"], "They judged me")
     _add(users["coder_b"], "judged me for the methadone")
