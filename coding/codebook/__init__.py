@@ -29,16 +29,18 @@ Codebook changes with codings following — :func:`rename_code`, :func:`merge_co
 :func:`split_code` — return ``(codebook, codings, audit_entries)`` and never change their
 inputs; the caller records the :class:`AuditEntry` list.
 
-The parts: ``_model`` (:class:`Code`, :class:`Codebook` and their checks), ``_parse`` (YAML
-with line numbers, the packaged default), ``_render`` (Markdown and HTML), ``_edit`` (rename,
-merge, split) and ``_audit`` (the change record). Tested in tests/coding/test_codebook.py.
+The parts: ``_code`` (:class:`Code` and its field checks), ``_codebook`` (:class:`Codebook`,
+its validation and its table, YAML, Markdown and HTML forms), ``_parse`` (YAML with line
+numbers, the packaged default), ``_edit`` (rename, merge, split) and ``_audit`` (the change
+record). Tested in tests/coding/codebook/test_codebook.py.
 """
 
 from __future__ import annotations
 
 from coding.codebook._audit import AuditEntry
+from coding.codebook._code import Code
+from coding.codebook._codebook import Codebook
 from coding.codebook._edit import merge_codes, rename_code, split_code
-from coding.codebook._model import Code, Codebook
 from coding.codebook._parse import (
     DEFAULT_CODEBOOK_PATH,
     default_codebook,

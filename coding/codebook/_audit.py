@@ -5,7 +5,7 @@
 log themselves, so they stay pure functions of (codebook, codings). The fields match a row of
 the coding store's append-only ``audit_log`` (``at, actor, action, target, before, after``;
 ``who`` is its ``actor``), so a caller that keeps a log can append them as they are. Tested in
-tests/coding/test_codebook.py.
+tests/coding/codebook/test_codebook.py.
 """
 
 from __future__ import annotations

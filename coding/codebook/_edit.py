@@ -2,7 +2,7 @@
 
 Each function returns ``(codebook, codings, audit_entries)`` and never changes its inputs; the
 caller records the :class:`~coding.codebook.AuditEntry` list (who, what, before, after).
-Tested in tests/coding/test_codebook.py.
+Tested in tests/coding/codebook/test_codebook.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from coding.codebook._audit import AuditEntry
-from coding.codebook._model import Code, Codebook, _code_from_mapping
+from coding.codebook._code import Code, _code_from_mapping
+from coding.codebook._codebook import Codebook
 from coding.errors import CodebookError
 
 

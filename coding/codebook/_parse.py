@@ -1,7 +1,7 @@
 """Reading codebook YAML with line numbers: every error names the file, line and field.
 
 The YAML is composed to nodes first so that each code's line is known; the packaged default
-is ``default_codebook.yaml`` beside this module. Tested in tests/coding/test_codebook.py.
+is ``default_codebook.yaml`` beside this module. Tested in tests/coding/codebook/test_codebook.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from coding.codebook._model import Code, Codebook, _code_from_mapping, _did_you_mean
+from coding.codebook._code import Code, _code_from_mapping, _did_you_mean
+from coding.codebook._codebook import Codebook
 from coding.errors import CodebookError
 
 DEFAULT_CODEBOOK_PATH = Path(__file__).with_name("default_codebook.yaml")

@@ -1,4 +1,8 @@
-"""Plots for exploring codings; each returns the matplotlib Axes it drew on."""
+"""Plots of the exploration tables; each returns the matplotlib Axes it drew on.
+
+matplotlib is imported on first use, so the tables work without it. Tested in
+tests/coding/explore/test_explore.py.
+"""
 
 from __future__ import annotations
 

@@ -1,84 +1,28 @@
-"""The codebook's model: :class:`Code` (one code or theme) and :class:`Codebook` (an ordered,
-validated set of them), and the field checks shared by parsing and editing.
+"""The codebook as a whole (:class:`Codebook`): an ordered, validated set of codes forming themes
+and their codes, with its tabular, YAML, Markdown and HTML forms.
 
 Validation here (:class:`~coding.errors.CodebookError` names the file, the line and the code
 id): ids are unique and snake_case, parents exist, the hierarchy has no cycles, colours are
-``#RRGGBB``, fields have the right types and no unknown field appears. Reading YAML (with line
-numbers) is :mod:`coding.codebook._parse`; Markdown/HTML rendering is
-:mod:`coding.codebook._render`. Tested in tests/coding/test_codebook.py.
+``#RRGGBB`` and list fields hold strings. Reading YAML (with line numbers) is
+:mod:`coding.codebook._parse`. Markdown and HTML escape every text, so a quote in a
+definition cannot inject markup. Tested in tests/coding/codebook/test_codebook.py.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
+import html
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from coding.codebook import _render
+from coding.codebook._code import _COLOR, _ID, Code, _code_from_mapping, _did_you_mean
 from coding.errors import CodebookError
 
-_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_TEXT_FIELDS = ("name", "parent", "definition", "include", "exclude", "color")
-_LIST_FIELDS = ("examples", "keywords", "sources")
-
-
-@dataclass(frozen=True)
-class Code:
-    """One code (or a theme: a code without ``parent``).
-
-    ``id`` is the stable snake_case key stored with every coding; ``name`` is the label people
-    see and may change freely. ``examples`` are short quotes that fit the code; ``keywords``
-    help coders and the auto-coder find candidate passages; ``color`` is ``#RRGGBB``.
-    """
-
-    id: str
-    name: str = ""
-    parent: str | None = None
-    definition: str = ""
-    include: str = ""
-    exclude: str = ""
-    examples: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    color: str | None = None
-    sources: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        for name in _LIST_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, str):
-                object.__setattr__(self, name, (value,))
-            elif not isinstance(value, tuple):
-                object.__setattr__(self, name, tuple(value or ()))
-        if not self.name:
-            object.__setattr__(self, "name", self.id.replace("_", " ").capitalize())
-
-    @property
-    def is_theme(self) -> bool:
-        """True for a top-level code (no parent)."""
-        return self.parent is None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The code as a plain dict (lists, not tuples; empty fields left out)."""
-        record: dict[str, Any] = {"id": self.id, "name": self.name}
-        for name in ("parent", "definition", "include", "exclude"):
-            if getattr(self, name):
-                record[name] = getattr(self, name)
-        for name in ("examples", "keywords"):
-            if getattr(self, name):
-                record[name] = list(getattr(self, name))
-        if self.color:
-            record["color"] = self.color
-        if self.sources:
-            record["sources"] = list(self.sources)
-        return record
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 
 
 class Codebook:
@@ -225,11 +169,75 @@ class Codebook:
 
     def to_markdown(self) -> str:
         """A human-readable codebook in Markdown (text escaped, so quotes cannot inject)."""
-        return _render.markdown(self)
+        out = [f"# {_md(self.name or 'Codebook')}", ""]
+        if self.version:
+            out += [f"Version {_md(self.version)}", ""]
+        if self.description:
+            out += [_md(self.description), ""]
+        for theme in self.themes():
+            out += self._markdown_code(theme, level=2)
+            for code in self.children(theme.id):
+                out += self._markdown_code(code, level=3)
+        if self.sources:
+            out += ["## Sources", ""]
+            out += [f"- **{_md(key)}**: {_md(value)}" for key, value in self.sources.items()]
+            out.append("")
+        return "\n".join(out)
+
+    def _markdown_code(self, code: Code, level: int) -> list[str]:
+        out = [f"{'#' * level} {_md(code.name)} (`{code.id}`)", ""]
+        if code.definition:
+            out += [_md(code.definition), ""]
+        for label, value in (("Include", code.include), ("Exclude", code.exclude)):
+            if value:
+                out += [f"**{label}:** {_md(value)}", ""]
+        if code.examples:
+            out += ["**Examples:**", ""] + [f"> {_md(example)}" for example in code.examples]
+            out.append("")
+        if code.keywords:
+            out += [f"**Keywords:** {_md(', '.join(code.keywords))}", ""]
+        for child in self.children(code.id) if level > 2 else []:
+            out += self._markdown_code(child, level=min(level + 1, 6))
+        return out
 
     def to_html(self) -> str:
         """The codebook as an HTML fragment (every text HTML-escaped)."""
-        return _render.html_fragment(self)
+        e = html.escape
+        out = [f"<section class='codebook'><h1>{e(self.name or 'Codebook')}</h1>"]
+        if self.description:
+            out.append(f"<p>{e(self.description)}</p>")
+        for theme in self.themes():
+            out.append(self._html_code(theme, "h2"))
+            for code in self.children(theme.id):
+                out.append(self._html_code(code, "h3"))
+        if self.sources:
+            out.append("<h2>Sources</h2><ul>")
+            out += [f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in self.sources.items()]
+            out.append("</ul>")
+        out.append("</section>")
+        return "\n".join(out)
+
+    def _html_code(self, code: Code, tag: str) -> str:
+        e = html.escape
+        swatch = (
+            f"<span class='swatch' style='background:{e(code.color)}'></span> "
+            if code.color
+            else ""
+        )
+        parts = [
+            f"<{tag} id='code-{e(code.id)}'>{swatch}{e(code.name)} <code>{e(code.id)}</code>"
+            f"</{tag}>"
+        ]
+        if code.definition:
+            parts.append(f"<p>{e(code.definition)}</p>")
+        for label, value in (("Include", code.include), ("Exclude", code.exclude)):
+            if value:
+                parts.append(f"<p><b>{label}:</b> {e(value)}</p>")
+        for example in code.examples:
+            parts.append(f"<blockquote>{e(example)}</blockquote>")
+        if code.keywords:
+            parts.append(f"<p><b>Keywords:</b> {e(', '.join(code.keywords))}</p>")
+        return "\n".join(parts)
 
     # ------------------------------------------------------------------ building
     def replace_codes(self, codes: Iterable[Code]) -> Codebook:
@@ -300,49 +308,7 @@ class Codebook:
                 parent = self._codes[parent].parent
 
 
-def _code_from_mapping(
-    item: Any, *, file: str | Path | None, line: int | None, position: int
-) -> Code:
-    if not isinstance(item, Mapping):
-        raise CodebookError(
-            f"code number {position + 1} must be a mapping with an 'id'", file=file, line=line
-        )
-    known = {f.name for f in dataclasses.fields(Code)}
-    code_id = item.get("id")
-    label = f"code {code_id!r}" if code_id else f"code number {position + 1}"
-    if not code_id:
-        raise CodebookError(f"{label} has no 'id'", file=file, line=line, field="id")
-    values: dict[str, Any] = {}
-    for key, value in item.items():
-        if key not in known:
-            raise CodebookError(
-                f"{label}: unknown field {key!r}{_did_you_mean(str(key), known)}",
-                file=file,
-                line=line,
-                field=str(key),
-            )
-        if key in _LIST_FIELDS:
-            if value is None:
-                value = ()
-            elif isinstance(value, str):
-                value = (value,)
-            elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise CodebookError(
-                    f"{label}: {key} must be a list of strings",
-                    file=file,
-                    line=line,
-                    field=key,
-                )
-            values[key] = tuple(value)
-        elif key in _TEXT_FIELDS or key == "id":
-            if value is not None and not isinstance(value, str | int | float):
-                raise CodebookError(f"{label}: {key} must be text", file=file, line=line, field=key)
-            values[key] = None if value is None else str(value).strip()
-    if values.get("parent") == "":
-        values["parent"] = None
-    return Code(**values)
-
-
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _md(text: str) -> str:
+    """Escape Markdown syntax and HTML tags in free text."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return text.replace("<", "&lt;").replace(">", "&gt;")
