@@ -20,8 +20,8 @@ from lxml import etree
 
 from coding.codebook import Codebook
 from coding.exchange._description import pack_description
-from coding.exchange._read import NS, NS_CODEBOOK
 from coding.exchange._safety import ExchangeError
+from coding.exchange._xml import NS, NS_CODEBOOK
 from coding.reliability._units import clean_codings
 from data_dictionary.files import atomic_write
 

@@ -145,7 +145,7 @@ def test_unknown_code_and_missing_text_are_warned(tmp_path):
     assert "unknown code" in text
     assert "'internal://missing.txt' is not in the archive" in text
     assert "PDF source 'scan.pdf' is not imported" in text
-    assert "sets are not imported" in text
+    assert "set 's' (empty) is not imported" in text
     assert project.corpus.ids == ["T1"]
 
 
