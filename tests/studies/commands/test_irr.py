@@ -138,7 +138,7 @@ def test_export_import_round_trip(study, tmp_path, capsys):
     for name in ("T01.txt", "T02.txt", "manifest.csv"):
         (empty / "transcripts" / name).unlink()
     assert main(["import", "qdpx", str(empty), str(out)]) == 0
-    assert "2 new transcripts, 6 new codings" in capsys.readouterr().out
+    assert "2 new transcripts, 0 new participants, 6 new codings" in capsys.readouterr().out
     from studies import load_study
 
     fresh = load_study(empty)
@@ -211,5 +211,8 @@ def test_import_warns_about_unknown_participants(study, tmp_path, capsys):
     capsys.readouterr()
     assert main(["import", "qdpx", str(target), str(out)]) == 0
     captured = capsys.readouterr()
-    assert "1 new transcripts" in captured.out
-    assert "participants ['V01'] are not in the study's participants table" in captured.err
+    assert "1 new transcripts, 1 new participants" in captured.out
+    # V01 comes from the project's case and its variables (role, site …), so the study validates.
+    people = pd.read_csv(target / "data" / "participants.csv", dtype=str)
+    assert people.set_index("participant_id").loc["V01", "role"] == "provider"
+    assert main(["validate", str(target)]) == 0

@@ -1,0 +1,433 @@
+"""``dyadlab import qdpx STUDY FILE``: a project from NVivo, ATLAS.ti, MAXQDA, QualCoder … into
+a study, all or nothing.
+
+What is added: the project's text sources as transcripts (text beside the manifest, a manifest
+row each), their participants (from the project's Cases and their variables, or from a
+``--participants`` mapping file), its codings (coding store when the study has one, else
+``codings.csv``) and — with ``--codebook merge|adopt`` — its codes. Codes are mapped to the
+study's by name; ``merge`` adds the others, ``adopt`` makes the project's codebook the study's
+(refused while the study's codings use codes it lacks). Positions are read in the unit the
+project uses (detected; ``--positions`` overrides).
+
+The import is checked before it counts: every file it changes is kept, the study is validated
+(``dyadlab validate``) afterwards, and if the import added problems every file is put back and
+the command fails naming them — an import that exits 0 leaves a study that validates as well
+as before. Tested in tests/studies/commands/test_import_qdpx.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from studies.cli import print_json
+from studies.errors import StudyError
+
+_NS = uuid.UUID("0b7d6c1e-3f4a-5b2c-8d9e-1a2b3c4d5e6f")
+CODING_COLUMNS = ["coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo"]
+PARTICIPANT_FIELDS = ("role", "site", "person_id", "provider_type", "interview_date")
+_KEY = ["transcript_id", "coder", "code_id", "start", "end"]
+
+
+@dataclass
+class _Changes:
+    """Files written by the import, with what they held before (None: did not exist)."""
+
+    before: dict[Path, bytes | None] = field(default_factory=dict)
+
+    def keep(self, path: Path) -> None:
+        if path not in self.before:
+            self.before[path] = path.read_bytes() if path.is_file() else None
+
+    def write(self, path: Path, text: str) -> None:
+        from data_dictionary.files import atomic_write
+
+        self.keep(path)
+        with atomic_write(path, "w") as handle:
+            handle.write(text)
+
+    def undo(self) -> None:
+        from data_dictionary.files import atomic_write
+
+        for path, data in self.before.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                with atomic_write(path, "wb") as handle:
+                    handle.write(data)
+
+
+def import_qdpx(args: argparse.Namespace) -> int:
+    from coding.exchange import read_qdpx
+    from studies import load_study
+
+    study = load_study(args.study, check_files=False)
+    project = read_qdpx(args.file, positions=args.positions)
+    warnings = list(project.warnings)
+    mapping_file = _read_mapping(args.participants) if args.participants else None
+    manifest_path = study.data_path("transcripts")
+    existing = study.transcripts() if manifest_path.is_file() else None
+    existing_ids = set(existing.ids) if existing is not None else set()
+    new_transcripts = []
+    for transcript in project.corpus:
+        if transcript.id in existing_ids:
+            if existing.text(transcript.id) != transcript.text:
+                raise StudyError(
+                    f"transcript {transcript.id!r} already exists with a different text; "
+                    "refusing to overwrite it (codings would point at other words) — rename "
+                    "the source in the project or remove the study's transcript first",
+                    file=args.file,
+                    field="transcript_id",
+                )
+            continue
+        new_transcripts.append(transcript)
+    book, code_map, book_summary = _codebook(study, project, args, warnings)
+    codings = project.codings.assign(code_id=project.codings["code_id"].map(code_map))
+    unknown = sorted(set(project.codings["code_id"][codings["code_id"].isna()]))
+    if unknown:
+        if not args.skip_unknown_codes:
+            raise StudyError(
+                f"the project's codings use {len(unknown)} codes that the study's codebook "
+                f"does not have (compared by name): {unknown[:8]}; pass --codebook merge to "
+                "add them, --codebook adopt to use the project's codebook, or "
+                "--skip-unknown-codes to leave their codings out",
+                file=args.file,
+                field="code_id",
+            )
+        skipped = codings["code_id"].isna()
+        warnings.append(f"{int(skipped.sum())} codings with codes not in the codebook skipped")
+        codings = codings[~skipped]
+    people, participant_of = _participants(study, project, new_transcripts, mapping_file,
+                                           args.file, warnings)  # fmt: skip
+    current = study.codings() if _has_codings(study) else pd.DataFrame(columns=CODING_COLUMNS)
+    seen = set(map(tuple, current[_KEY].astype(str).to_numpy())) if len(current) else set()
+    keep = [tuple(map(str, row)) not in seen for row in codings[_KEY].to_numpy()]
+    fresh = codings[pd.Series(keep, index=codings.index, dtype=bool)]
+    fresh = fresh.assign(
+        coding_id=[
+            f"qdpx-{cid}" if isinstance(cid, str) and cid else f"qdpx-{uuid.uuid5(_NS, repr(k))}"
+            for cid, k in zip(fresh["coding_id"], fresh[_KEY].to_numpy().tolist(), strict=True)
+        ],
+        memo=fresh["memo"].fillna(""),
+    )[CODING_COLUMNS]
+    if args.dry_run:
+        summary = _summary(study, args, new_transcripts, fresh, codings, people, book_summary,
+                           warnings, project)  # fmt: skip
+        _report(summary, args, dry_run=True)
+        return 0
+    changes = _Changes()
+    problems_before = _problem_count(study)
+    try:
+        if book is not None:
+            _write_codebook(study, book, changes)
+        _write_participants(study, people, changes)
+        _write_transcripts(study, manifest_path, new_transcripts, participant_of, changes)
+        store = study.store_path is None or study.store_path.exists()
+        if not store:
+            _write_codings_csv(study, fresh, changes)
+        _check_after(study, problems_before, args.file)
+    except BaseException:
+        changes.undo()
+        raise
+    if store and not fresh.empty:
+        from coding.store import CodingStore
+
+        coding_store = CodingStore(study.store_url)
+        coding_store.register_transcripts({t.id: t.text for t in project.corpus})
+        coding_store.import_codings(fresh, source="qdpx import")
+    summary = _summary(study, args, new_transcripts, fresh, codings, people, book_summary,
+                       warnings, project)  # fmt: skip
+    _report(summary, args, dry_run=False)
+    return 0
+
+
+# ------------------------------------------------------------------------------ codebook
+def _codebook(study, project, args, warnings):
+    """``(codebook to write or None, {project code id: study code id}, summary)``."""
+    from coding.exchange import adopt_codebook, merge_codebook
+
+    current = study.codebook()
+    if args.codebook == "adopt":
+        result = adopt_codebook(current, project.codebook)
+        used = set(study.codings()["code_id"].astype(str)) if _has_codings(study) else set()
+        missing = sorted(used - set(result.codebook.ids))
+        if missing:
+            raise StudyError(
+                f"the study's codings use {len(missing)} codes the project's codebook lacks "
+                f"({missing[:8]}); adopting it would orphan them — use --codebook merge",
+                file=args.file,
+                field="codebook",
+            )
+    else:
+        result = merge_codebook(current, project.codebook)
+    summary = {
+        "mode": args.codebook,
+        "project_codes": len(project.codebook),
+        "matched_by_name": len(result.matched),
+        "added": result.added if args.codebook != "study" else [],
+    }
+    if args.codebook == "study":
+        known = {project_id: study_id for project_id, study_id in result.matched}
+        if len(project.codebook) and not len(project.codings):
+            warnings.append(
+                f"the project's codebook ({len(project.codebook)} codes) is not imported; pass "
+                "--codebook merge or --codebook adopt to take it"
+            )
+        return None, known, summary
+    return result.codebook, result.mapping, summary
+
+
+def _write_codebook(study, book, changes: _Changes) -> None:
+    target = study.codebook_path
+    if target is None:
+        target = study.folder / "codebook.yaml"
+        if target.exists():
+            raise StudyError(
+                f"{target} exists but study.yaml uses the default codebook; refusing to "
+                "overwrite it — point 'codebook:' at it or move it away",
+                file=study.path,
+                field="codebook",
+            )
+        text = study.path.read_text(encoding="utf-8")
+        line = "codebook: codebook.yaml  # written by dyadlab import qdpx"
+        if re.search(r"(?m)^codebook:.*$", text):
+            text = re.sub(r"(?m)^codebook:.*$", line, text, count=1)
+        else:
+            text = text.rstrip("\n") + "\n" + line + "\n"
+        changes.write(study.path, text)
+    changes.keep(target)
+    book.to_yaml(target)
+
+
+# ------------------------------------------------------------------------------ participants
+def _read_mapping(path: str) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise StudyError("participants mapping file not found", file=path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.columns = [c.strip() for c in frame.columns]
+    if "participant_id" not in frame.columns or not {"source", "case"} & set(frame.columns):
+        raise StudyError(
+            "a participants mapping needs the columns 'participant_id' and 'source' (a "
+            "source's name or transcript id) or 'case' (a case name in the project); found "
+            f"{list(frame.columns)}",
+            file=path,
+        )
+    blank = frame.index[frame["participant_id"].str.strip() == ""]
+    if len(blank):
+        raise StudyError("participant_id is empty", file=path, line=int(blank[0]) + 2,
+                         field="participant_id")  # fmt: skip
+    return frame
+
+
+def _participants(study, project, transcripts, mapping, file, warnings):
+    """New participant rows, and each new transcript's participant id."""
+    known = pd.DataFrame(columns=["participant_id"])
+    if study.has_table("participants") and study.data_path("participants").is_file():
+        known = study.participants()
+    known_ids = set(known["participant_id"].astype(str))
+    cases = {str(row["participant_id"]): row for row in project.participants.to_dict("records")}
+    by_case_name = {str(row.get("case_name", "")): row for row in cases.values()}
+    participant_of: dict[str, str] = {}
+    rows: dict[str, dict] = {}
+    unmapped = []
+    for transcript in transcripts:
+        source = transcript.metadata.get("refi_name", transcript.id)
+        given = _mapping_row(mapping, source, transcript.id, transcript.participant_id,
+                             by_case_name)  # fmt: skip
+        if given is not None:
+            pid = given["participant_id"].strip()
+            case = cases.get(transcript.participant_id or "", {})
+        elif transcript.participant_id:
+            pid, case, given = transcript.participant_id, cases[transcript.participant_id], {}
+        else:
+            unmapped.append(source)
+            continue
+        participant_of[transcript.id] = pid
+        if pid in known_ids or pid in rows:
+            continue
+        row = {"participant_id": pid}
+        row.update({k: case[k] for k in PARTICIPANT_FIELDS if _given(case.get(k))})
+        row.update({k: given[k] for k in PARTICIPANT_FIELDS if _given(given.get(k))})
+        rows[pid] = row
+        dropped = sorted(set(case) - {"participant_id", "case_name", *PARTICIPANT_FIELDS})
+        if dropped:
+            warnings.append(
+                f"case {case.get('case_name')!r}: variables {dropped} are not fields of the "
+                "study's participants table; not imported"
+            )
+    if unmapped:
+        raise StudyError(
+            f"{len(unmapped)} source(s) belong to no participant: {unmapped[:5]} — the project "
+            "links them to no case; pass --participants FILE, a CSV with columns source, "
+            "participant_id (and role, site, person_id, provider_type, interview_date for "
+            "participants new to the study)",
+            file=file,
+            field="participant_id",
+        )
+    return pd.DataFrame(list(rows.values())), participant_of
+
+
+def _mapping_row(mapping, source, transcript_id, case_participant, by_case_name):
+    if mapping is None:
+        return None
+    if "source" in mapping.columns:
+        hit = mapping[mapping["source"].isin([source, transcript_id])]
+        if len(hit):
+            return hit.iloc[0].to_dict()
+    if "case" in mapping.columns and case_participant:
+        names = [n for n, row in by_case_name.items() if row["participant_id"] == case_participant]
+        hit = mapping[mapping["case"].isin([case_participant, *names])]
+        if len(hit):
+            return hit.iloc[0].to_dict()
+    return None
+
+
+def _given(value) -> bool:
+    return (
+        value is not None
+        and not (isinstance(value, float) and pd.isna(value))
+        and str(value).strip() != ""
+    )
+
+
+def _write_participants(study, people: pd.DataFrame, changes: _Changes) -> None:
+    if people.empty:
+        return
+    if not study.has_table("participants"):
+        raise StudyError(
+            "the study has no participants table ('data.participants' is not set) for the "
+            f"project's participants {list(people['participant_id'])[:5]}",
+            file=study.path,
+            field="data.participants",
+        )
+    path = study.data_path("participants")
+    if path.is_file():
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    else:
+        table = pd.DataFrame(columns=["participant_id", *PARTICIPANT_FIELDS])
+    added = people.astype(object).where(people.notna(), "").astype(str)
+    table = pd.concat([table, added], ignore_index=True).fillna("")
+    changes.write(path, table.to_csv(index=False))
+
+
+# ------------------------------------------------------------------------------ writing
+def _has_codings(study) -> bool:
+    store = study.store_path
+    if store is None or store.exists():
+        return True
+    return study.has_table("codings") and study.data_path("codings").is_file()
+
+
+def _write_transcripts(study, manifest_path: Path, transcripts, participant_of, changes) -> None:
+    if not transcripts:
+        return
+    folder = manifest_path.parent
+    for transcript in transcripts:
+        target = folder / f"{transcript.id}.txt"
+        if target.exists():
+            raise StudyError(
+                f"file {target} exists but is not in the manifest; refusing to overwrite it",
+                file=manifest_path,
+            )
+    if manifest_path.is_file():
+        manifest = pd.read_csv(manifest_path, dtype=str, keep_default_na=False)
+    else:
+        manifest = pd.DataFrame(
+            columns=["transcript_id", "participant_id", "file", "interview_date", "interviewer"]
+        )
+    rows = []
+    for transcript in transcripts:
+        changes.write(folder / f"{transcript.id}.txt", transcript.text)
+        row = dict.fromkeys(manifest.columns, "")
+        row.update(
+            transcript_id=transcript.id,
+            participant_id=participant_of[transcript.id],
+            file=f"{transcript.id}.txt",
+        )
+        rows.append(row)
+    manifest = pd.concat([manifest, pd.DataFrame(rows)], ignore_index=True)
+    changes.write(manifest_path, manifest.to_csv(index=False))
+
+
+def _write_codings_csv(study, fresh: pd.DataFrame, changes: _Changes) -> None:
+    if fresh.empty:
+        return
+    path = study.data_path("codings")
+    if path.is_file():
+        current = pd.read_csv(path, dtype=str, keep_default_na=False)
+        combined = pd.concat([current, fresh.fillna("").astype(str)], ignore_index=True)
+    else:
+        combined = fresh
+    changes.write(path, combined.to_csv(index=False))
+
+
+# ------------------------------------------------------------------------------ checking
+def _problem_count(study) -> int:
+    from studies.commands.validate import validate_study
+
+    _, reports = validate_study(study.path)
+    return sum(r.n_problems for r in reports)
+
+
+def _check_after(study, before: int, file) -> None:
+    """Raise (so the caller undoes the import) when the study validates worse than before."""
+    from data_dictionary.problems import problem_line
+    from studies.commands.validate import validate_study
+
+    fresh_study, reports = validate_study(study.path)
+    fresh_study.codebook()  # the codebook file must load
+    after = sum(r.n_problems for r in reports)
+    if after <= before:
+        return
+    lines = [r.error for r in reports if r.error]
+    for r in reports:
+        lines += [f"{r.name} {problem_line(p)}" for _, p in r.problems.head(3).iterrows()]
+    raise StudyError(
+        f"the import would leave the study with {after - before} new validation problem(s), "
+        f"so nothing was changed: {'; '.join(lines[:3])}",
+        file=file,
+    )
+
+
+def _summary(study, args, transcripts, fresh, codings, people, book, warnings, project):
+    return {
+        "study": study.id,
+        "file": str(args.file),
+        "origin": project.origin,
+        "positions": project.positions,
+        "transcripts_added": [t.id for t in transcripts],
+        "participants_added": list(people["participant_id"]) if len(people) else [],
+        "codings_added": int(len(fresh)),
+        "codings_already_present": int(len(codings) - len(fresh)),
+        "codebook": book,
+        "warnings": warnings,
+    }
+
+
+def _report(summary, args, *, dry_run: bool) -> None:
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        print_json(summary | {"dry_run": dry_run})
+        return
+    verb = "would import" if dry_run else "imported"
+    book = summary["codebook"]
+    codes = (
+        f", codebook {book['mode']}: {len(book['added'])} codes added, "
+        f"{book['matched_by_name']} matched by name"
+        if book["mode"] != "study"
+        else ""
+    )
+    print(
+        f"{verb} {args.file} ({summary['origin'] or 'unknown tool'}, positions as "
+        f"{summary['positions']}): {len(summary['transcripts_added'])} new transcripts, "
+        f"{len(summary['participants_added'])} new participants, {summary['codings_added']} "
+        f"new codings ({summary['codings_already_present']} already present){codes}"
+    )
