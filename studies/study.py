@@ -290,8 +290,10 @@ class Study:
     def cohort(self, **overrides: Any) -> pd.DataFrame:
         """One row per delivery with derived outcomes (``analysis.cohort.build_cohort``).
 
-        Settings come from ``outcomes:`` in study.yaml; keyword arguments override them,
-        e.g. ``study.cohort(gap_days=60)`` for a sensitivity analysis.
+        Settings come from ``outcomes:`` in study.yaml (``gap_days``, ``follow_up_days``,
+        ``data_end``, ``carryover``, ``moud_window_days``, ``lookback_days``; rules in
+        docs/cohort.md); keyword arguments override them, e.g. ``study.cohort(gap_days=60)``
+        for a sensitivity analysis.
         """
         from analysis.cohort import build_cohort
 
@@ -299,8 +301,10 @@ class Study:
         settings: dict[str, Any] = {
             "gap_days": outcomes.gap_days,
             "follow_up_days": outcomes.follow_up_days,
+            "data_end": outcomes.data_end,
             "carryover": outcomes.carryover,
             "moud_window_days": outcomes.moud_window_days,
+            "lookback_days": outcomes.lookback_days,
         }
         settings.update(overrides)
         return build_cohort(self.deliveries(), self.dispensing(), self.events(), **settings)

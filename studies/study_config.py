@@ -9,6 +9,7 @@ mappings are nested dataclasses. :func:`parse_config` rejects unknown keys at an
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import types
 import typing
@@ -37,13 +38,24 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class OutcomesConfig:
-    """Outcome definitions for the MOUD analyses (days are counted from delivery)."""
+    """Outcome definitions for the MOUD analyses (days are counted from delivery).
+
+    The rules are in docs/cohort.md: ``gap_days`` (permissible gap: uncovered days that do
+    not end a treatment episode), ``moud_window_days`` (treatment that ended this many days
+    before delivery is ``moud_recent``), ``lookback_days`` (coverage needed before delivery to
+    call a delivery ``none``), ``grace_days`` (days after a supply end still counted as on
+    MOUD in the on/off-MOUD comparison), ``data_end`` (the date the data extract ends; when
+    absent, the latest fill, event or delivery date).
+    """
 
     gap_days: int = 30
     follow_up_days: int = 365
     index_event: str = "delivery"
     carryover: bool = False
     moud_window_days: int = 30
+    lookback_days: int = 90
+    grace_days: int = 7
+    data_end: dt.date | None = None
     gap_sensitivity: list[int] = field(default_factory=lambda: [7, 14, 30, 60, 90])
     cox_covariates: list[str] | None = None
 
@@ -181,6 +193,15 @@ def _convert(hint: Any, value: Any, path: tuple, file: Path | None, lines: dict)
         if isinstance(value, bool) or not isinstance(value, int):
             _wrong(path, "a whole number", value, file, lines)
         return value
+    if hint is dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            _wrong(path, "a date (YYYY-MM-DD)", value, file, lines)
     if hint is str:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             _wrong(path, "text", value, file, lines)

@@ -1,0 +1,36 @@
+"""The delivery cohort: one row per delivery with exposure fixed at delivery, follow-up and
+outcomes for survival and competing-risks analyses, and its counting-process form for
+time-varying MOUD and services.
+
+The definitions follow the postpartum MOUD literature and are stated, with citations and a
+worked example per rule, in docs/cohort.md:
+
+* :func:`build_cohort` — ``moud_at_delivery`` (drug(s) covering the delivery date, else
+  ``"none"``), ``moud_recent``, ``lookback_observed``, ``followup_days`` (horizon, data end,
+  loss of coverage, next delivery, death), ``discontinued``/``days_on_moud`` (only when the
+  permissible gap is observable), ``overdose_status``/``days_to_overdose`` (claims follow-up)
+  and ``fatal_overdose_status``/``days_to_fatal_overdose`` (vital records).
+* :func:`counting_process` — on/off MOUD intervals with a grace period, and dated services as
+  time-varying covariates.
+* :func:`check_baseline_covariates` — refuses a service that may start after delivery as a
+  baseline covariate (immortal-time bias); :func:`landmark` moves time zero later.
+"""
+
+from analysis.cohort._build import DERIVED_COLUMNS, build_cohort
+from analysis.cohort._inputs import EVENT_TYPES
+from analysis.cohort._timevarying import (
+    check_baseline_covariates,
+    counting_process,
+    dated_services,
+    landmark,
+)
+
+__all__ = [
+    "DERIVED_COLUMNS",
+    "EVENT_TYPES",
+    "build_cohort",
+    "check_baseline_covariates",
+    "counting_process",
+    "dated_services",
+    "landmark",
+]

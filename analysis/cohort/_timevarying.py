@@ -1,0 +1,215 @@
+"""Time-varying exposure and covariates: the counting-process form, dated services, landmarks.
+
+* :func:`counting_process` splits each delivery's follow-up into ``(start, stop]`` rows with
+  ``on_moud`` (supply covers the day, or it is within ``grace_days`` after a supply end) and
+  one 0/1 column per dated service (started by then), for ``cox(..., start="start")``.
+* A *dated service* is a delivery column ``X`` that has a start-date column
+  ``X_start_date`` (home visiting, a peer recovery coach: they may start after delivery).
+  Such a column is not a baseline covariate of a model whose time zero is delivery: naming it
+  credits the service with the days before it started, which the person had to survive
+  (immortal-time bias). :func:`check_baseline_covariates` refuses it; ``X_at_delivery`` (the
+  service had started by the delivery date) is the baseline version.
+* :func:`landmark` moves time zero to ``days`` after delivery, keeps the deliveries still
+  followed then and sets each dated service to "started by the landmark", which a landmark
+  model may use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis._validation import require_columns
+from analysis.errors import AnalysisError
+
+START_SUFFIX = "_start_date"
+
+
+def dated_services(frame: pd.DataFrame) -> dict[str, str]:
+    """``{service column: its start-date column}`` for every ``X`` with ``X_start_date``."""
+    return {
+        column[: -len(START_SUFFIX)]: column
+        for column in frame.columns
+        if isinstance(column, str)
+        and column.endswith(START_SUFFIX)
+        and column[: -len(START_SUFFIX)] in frame.columns
+    }
+
+
+def _bare(term: str) -> str:
+    """The column a model term names: ``C(insurance)`` -> ``insurance``."""
+    term = term.strip()
+    if term.startswith("C(") and term.endswith(")"):
+        term = term[2:-1].split(",")[0].strip()
+    return term
+
+
+def check_baseline_covariates(frame: pd.DataFrame, covariates: Iterable[str]) -> None:
+    """Refuse a dated service named as a baseline covariate of a model with time zero at
+    delivery (raises :class:`AnalysisError` naming it and explaining why).
+
+    A frame made by :func:`landmark` may use the services it re-derived (known by the
+    landmark). Tested in tests/analysis/cohort/test_time_varying.py.
+    """
+    services = dated_services(frame)
+    allowed = set(frame.attrs.get("known_by_landmark", ()))
+    for term in covariates:
+        name = _bare(term)
+        if name in services and name not in allowed:
+            raise AnalysisError(
+                f"{name} may start after delivery (its start date is {services[name]}): as a "
+                "baseline covariate of a model with time zero at delivery it credits the service "
+                "with the days before it started, days the person had to survive to receive it "
+                f"(immortal-time bias). Use {name}_at_delivery (started by delivery), the "
+                "time-varying form from counting_process(), or a landmark model "
+                "(analysis.cohort.landmark)",
+                field=name,
+            )
+
+
+def landmark(cohort: pd.DataFrame, days: int, *, duration: str, event: str) -> pd.DataFrame:
+    """Deliveries still followed ``days`` after delivery, with time zero moved there.
+
+    Keeps rows with ``duration > days`` (no event and no censoring by the landmark),
+    subtracts ``days`` from ``duration``, and sets every dated service ``X`` to "started on or
+    before the landmark date", so ``cox`` may use it as a baseline covariate. ``event`` is
+    only checked to exist.
+
+    >>> at_90 = landmark(cohort, 90, duration="days_to_overdose", event="overdose")
+    """
+    require_columns(cohort, ["delivery_date", duration, event])
+    if days < 0:
+        raise AnalysisError(f"landmark days must be >= 0, got {days}", field="days")
+    out = cohort[pd.to_numeric(cohort[duration]) > days].copy()
+    out[duration] = out[duration] - days
+    at = pd.to_datetime(out["delivery_date"]) + pd.to_timedelta(int(days), unit="D")
+    services = dated_services(out)
+    for service, start in services.items():
+        started = pd.to_datetime(out[start]) <= at
+        out[service] = (out[service].astype("boolean").fillna(False) & started).astype(bool)
+    out.attrs = {**cohort.attrs, "landmark_days": int(days), "known_by_landmark": list(services)}
+    return out
+
+
+def _intervals(cohort: pd.DataFrame, supply: pd.DataFrame, grace_days: int) -> pd.DataFrame:
+    """Supply intervals ``[a, b)`` in days from each delivery (``b`` extended by the grace)."""
+    if {"fill_date", "days_supply"} <= set(supply.columns):
+        start = pd.to_datetime(supply["fill_date"])
+        end = start + pd.to_timedelta(supply["days_supply"], unit="D")
+    else:
+        require_columns(supply, ["person_id", "start", "end"])
+        start, end = pd.to_datetime(supply["start"]), pd.to_datetime(supply["end"])
+    spans = pd.DataFrame(
+        {"person_id": supply["person_id"].astype(str), "s": start.to_numpy(), "e": end.to_numpy()}
+    )
+    base = cohort[["delivery_id", "person_id", "delivery_date"]].copy()
+    base["person_id"] = base["person_id"].astype(str)
+    base["delivery_date"] = pd.to_datetime(base["delivery_date"]).astype("datetime64[ns]")
+    pairs = base.merge(spans, on="person_id", how="inner")
+    pairs["a"] = (pairs["s"] - pairs["delivery_date"]).dt.days
+    pairs["b"] = (pairs["e"] - pairs["delivery_date"]).dt.days + int(grace_days)
+    return pairs[["delivery_id", "a", "b"]]
+
+
+def _merged(pairs: pd.DataFrame, limits: dict[Any, float]) -> dict[Any, list[tuple[int, int]]]:
+    """Per delivery, the union of its intervals clipped to ``[0, limit]``, in order."""
+    spans: dict[Any, list[tuple[int, int]]] = {}
+    for key, a, b in sorted(
+        zip(pairs["delivery_id"], pairs["a"], pairs["b"], strict=True),
+        key=lambda r: (str(r[0]), r[1], r[2]),
+    ):
+        limit = limits.get(key, 0)
+        a, b = max(int(a), 0), min(int(b), max(int(limit), 1))
+        if b <= a:
+            continue
+        merged = spans.setdefault(key, [])
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return spans
+
+
+def counting_process(
+    cohort: pd.DataFrame,
+    supply: pd.DataFrame,
+    *,
+    duration: str = "days_to_overdose",
+    event: str = "overdose",
+    covariates: Sequence[str] = (),
+    grace_days: int = 0,
+    services: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Split each delivery's follow-up into ``(start, stop]`` rows with time-varying
+    ``on_moud`` and dated services, for a Cox model with time-varying covariates (R
+    ``coxph(Surv(start, stop, event) ~ on_moud)``).
+
+    ``supply`` is either dispensing (``person_id, fill_date, days_supply``: each fill covers
+    ``[fill_date, fill_date + days_supply)``) or episodes (``person_id, start, end``). A day
+    counts as on MOUD when supply covers it or it falls within ``grace_days`` after a supply
+    end. ``event`` (0/1, or a status where 1 is the event) is 1 only on a delivery's last row
+    when it equals 1. An event on the delivery day (duration 0) gets the row ``(0, 0.5]``.
+    ``services`` (default: every dated service of ``cohort``) become 0/1 columns, 1 from the
+    day the service started (``X_start_date - delivery_date``, from day 0 when it started by
+    delivery).
+
+    Returns ``delivery_id, person_id, start, stop, on_moud, event``, the services, and
+    ``covariates`` (baseline values repeated on each row).
+
+    >>> rows = counting_process(cohort, study.dispensing(), grace_days=7, covariates=["age"])
+    """
+    require_columns(cohort, ["delivery_id", "person_id", "delivery_date", duration, event])
+    if grace_days < 0:
+        raise AnalysisError(f"grace_days must be >= 0, got {grace_days}", field="grace_days")
+    found = dated_services(cohort)
+    chosen = list(found) if services is None else list(services)
+    for name in chosen:
+        if name not in found:
+            raise AnalysisError(
+                f"{name} is not a dated service (no {name}{START_SUFFIX} column)", field=name
+            )
+    totals = dict(zip(cohort["delivery_id"], pd.to_numeric(cohort[duration]), strict=True))
+    spans = _merged(_intervals(cohort, supply, grace_days), totals)
+    starts = {
+        name: (
+            pd.to_datetime(cohort[found[name]]) - pd.to_datetime(cohort["delivery_date"])
+        ).dt.days.where(cohort[name].astype("boolean").fillna(False).to_numpy())
+        for name in chosen
+    }
+    service_days = {
+        name: dict(zip(cohort["delivery_id"], np.clip(days.to_numpy(float), 0, None), strict=True))
+        for name, days in starts.items()
+    }
+    records = []
+    for delivery, person, total, outcome in zip(
+        cohort["delivery_id"], cohort["person_id"], cohort[duration], cohort[event], strict=True
+    ):
+        total = int(total)
+        cuts = {0, total}
+        for x, y in spans.get(delivery, []):
+            cuts.update((x, y))
+        begin = {name: service_days[name][delivery] for name in chosen}
+        cuts.update(int(d) for d in begin.values() if not np.isnan(d) and 0 < d < total)
+        points = sorted(c for c in cuts if 0 <= c <= total)
+        covered = spans.get(delivery, [])
+        rows = []
+        if total == 0:
+            points = [0, 0.5]
+        for a, b in zip(points[:-1], points[1:], strict=False):
+            on = int(any(x <= a < y for x, y in covered))
+            flags = [int(not np.isnan(begin[n]) and begin[n] <= a) for n in chosen]
+            rows.append([delivery, person, a, b, on, 0, *flags])
+        rows[-1][5] = int(pd.notna(outcome) and int(outcome) == 1)
+        records.extend(rows)
+    out = pd.DataFrame(
+        records,
+        columns=["delivery_id", "person_id", "start", "stop", "on_moud", "event", *chosen],
+    )
+    if covariates:
+        require_columns(cohort, list(covariates))
+        extra = cohort[["delivery_id", *[c for c in covariates if c not in chosen]]]
+        out = out.merge(extra, on="delivery_id", how="left")
+    return out

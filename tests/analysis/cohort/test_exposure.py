@@ -1,0 +1,100 @@
+"""Rule 1 — exposure fixed at delivery; rule 7 — lookback (docs/cohort.md).
+
+Every expected value is derived by hand in the comments. Delivery date 2023-03-01 (day 0);
+February 2023 has 28 days. A fill covers [fill_date, fill_date + days_supply).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.cohort import build_cohort
+from tests.analysis.cohort.helpers import NO_EVENTS, NO_FILLS, deliveries, fills
+
+D = "2023-03-01"
+
+
+@pytest.fixture
+def exposure_data():
+    births = deliveries([(f"d{i}", f"p{i}", D) for i in range(1, 9)])
+    dispensing = fills(
+        [
+            # p1: [02-15, 03-17) covers 03-01; methadone from 03-17 continues the same
+            # episode (a switch 16 days after delivery) -> still "buprenorphine".
+            ("p1", "2023-02-15", "buprenorphine", 30),
+            ("p1", "2023-03-17", "methadone", 30),
+            # p2: [01-10, 02-09): 02-09 -> 03-01 = 19 + 1 = 20 uncovered days before delivery.
+            ("p2", "2023-01-10", "buprenorphine", 30),
+            # p3: [2022-12-01, 12-31): 12-31 -> 03-01 = 1 + 31 + 28 = 60 days: too long ago.
+            ("p3", "2022-12-01", "methadone", 30),
+            # p4: [02-01, 02-21) then methadone 03-10: 02-21 -> 03-10 = 7 + 10 = 17 uncovered
+            # days <= 30, one episode [02-01, 04-09) covering delivery; no fill covers 03-01,
+            # the latest fill on or before it is buprenorphine.
+            ("p4", "2023-02-01", "buprenorphine", 20),
+            ("p4", "2023-03-10", "methadone", 30),
+            # p5: [02-20, 03-06) and [02-25, 03-04) both cover 03-01.
+            ("p5", "2023-02-20", "buprenorphine", 14),
+            ("p5", "2023-02-25", "methadone", 7),
+            # p6: no fills.
+            # p7: an injection on the delivery day covers it.
+            ("p7", "2023-03-01", "naltrexone", 28),
+            # p8: [02-01, 03-01): the supply ends exactly at delivery, 0 uncovered days.
+            ("p8", "2023-02-01", "buprenorphine", 28),
+        ]
+    )
+    return births, dispensing
+
+
+def test_moud_at_delivery_is_the_drug_covering_the_delivery_date(exposure_data):
+    births, dispensing = exposure_data
+    cohort = build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31")
+    assert list(cohort["moud_at_delivery"]) == [
+        "buprenorphine",  # p1: the later switch to methadone does not change the label
+        "none",  # p2: ended 20 days before
+        "none",  # p3
+        "buprenorphine",  # p4: delivery in a bridged 17-day gap, last fill buprenorphine
+        "buprenorphine,methadone",  # p5: two drugs cover the day
+        "none",  # p6
+        "naltrexone",  # p7
+        "none",  # p8: never "on MOUD with a day-0 discontinuation"
+    ]
+    # moud_recent: treatment that ended within 30 uncovered days before delivery.
+    assert list(cohort["moud_recent"]) == ["", "buprenorphine", "", "", "", "", "", "buprenorphine"]
+
+
+def test_moud_window_days_bounds_recent_treatment(exposure_data):
+    births, dispensing = exposure_data
+    # p2 ended 20 uncovered days before delivery: inside a 20-day window, outside a 19-day one.
+    wide = build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31", moud_window_days=20)
+    narrow = build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31", moud_window_days=19)
+    assert wide.loc[1, "moud_recent"] == "buprenorphine"
+    assert narrow.loc[1, "moud_recent"] == ""
+    assert wide.loc[1, "moud_at_delivery"] == narrow.loc[1, "moud_at_delivery"] == "none"
+
+
+def test_gap_tolerance_decides_whether_a_gap_at_delivery_is_bridged(exposure_data):
+    births, dispensing = exposure_data
+    # p4's 17 uncovered days (02-21 .. 03-10) span the delivery: bridged with gap_days 30
+    # (the postpartum studies) but not with 7 (NQF 3175), where the first episode ended 8
+    # days before delivery (02-21 -> 03-01 = 8): "none", recent buprenorphine.
+    nqf = build_cohort(births, dispensing, NO_EVENTS, gap_days=7, data_end="2024-12-31")
+    assert nqf.loc[3, "moud_at_delivery"] == "none"
+    assert nqf.loc[3, "moud_recent"] == "buprenorphine"
+
+
+def test_lookback_observed_needs_coverage_for_the_whole_window():
+    # 90 days before 2023-03-01: 03-01 - 28 (Feb) = 02-01, - 31 (Jan) = 01-01, - 31 (Dec)
+    # = 2022-12-01. Coverage from 2022-12-01 sees the whole window; from 12-02 it misses a day.
+    births = deliveries(
+        [
+            ("d1", "p1", D, "2022-12-01"),
+            ("d2", "p2", D, "2022-12-02"),
+            ("d3", "p3", D, None),
+        ]
+    )
+    cohort = build_cohort(births, NO_FILLS, NO_EVENTS, data_end="2024-12-31")
+    assert cohort["lookback_observed"].tolist() == [True, False, pd.NA]
+    # a 91-day lookback needs coverage from 2022-11-30: neither is observed
+    longer = build_cohort(births, NO_FILLS, NO_EVENTS, data_end="2024-12-31", lookback_days=91)
+    assert longer["lookback_observed"].tolist()[:2] == [False, False]

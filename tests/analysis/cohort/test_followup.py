@@ -1,0 +1,126 @@
+"""Rule 2 — end of follow-up; rule 3 — discontinuation; rule 8 — repeat deliveries
+(docs/cohort.md). Expected values derived by hand in the comments.
+
+Day counts from 2023-03-01: April 1 is day 31, May 1 day 61, June 1 day 92, July 1 day 122,
+Dec 1 day 275, Dec 31 day 305 (31+30+31+30+31+31+30+31+30 = 275 to Dec 1).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from analysis.cohort import build_cohort
+from tests.analysis.cohort.helpers import NO_EVENTS, NO_FILLS, deliveries, events, fills
+
+D = "2023-03-01"
+
+
+def test_follow_up_ends_at_the_earliest_of_five_dates():
+    births = deliveries(
+        [
+            ("f1", "p1", D),  # nothing else: the data end 2023-12-31 = day 305
+            ("f2", "p2", D, None, "2023-06-01"),  # last covered day 06-01 = day 92
+            ("f3", "p3", D),  # coverage_loss on 05-01: last covered day 04-30 = day 60
+            ("f4", "p4", D),  # next delivery 2023-12-01 = day 275
+            ("f4b", "p4", "2023-12-01"),  # then 12-01 -> 12-31 = 30 days to the data end
+            ("f5", "p5", D),  # death from other causes 04-01 = day 31
+            ("f6", "p6", "2022-03-01"),  # a year before: the 365-day horizon comes first
+        ]
+    )
+    ev = events(
+        [
+            ("p3", "f3", "2023-05-01", "coverage_loss"),
+            ("p5", "f5", "2023-04-01", "death_other"),
+        ]
+    )
+    cohort = build_cohort(births, NO_FILLS, ev, data_end="2023-12-31").set_index("delivery_id")
+    assert cohort["followup_days"].to_dict() == {
+        "f1": 305,
+        "f2": 92,
+        "f3": 60,
+        "f4": 275,
+        "f4b": 30,
+        "f5": 31,
+        "f6": 365,
+    }
+    assert cohort["followup_end"].to_dict() == {
+        "f1": "data_end",
+        "f2": "coverage",
+        "f3": "coverage",
+        "f4": "next_delivery",
+        "f4b": "data_end",
+        "f5": "death",
+        "f6": "horizon",
+    }
+    # Repeat deliveries: both of p4's are flagged (errors are clustered on person_id).
+    assert cohort["repeat_delivery"].to_dict()["f4"] and cohort["repeat_delivery"]["f4b"]
+    assert not cohort.loc["f1", "repeat_delivery"]
+
+
+def test_data_end_defaults_to_the_latest_record_never_a_coverage_sentinel(caplog):
+    # Coverage "to 9999-12-31" means still covered; the latest record is the event on
+    # 2023-09-30 (fill 2023-02-15, delivery 2023-03-01): follow-up 03-01 -> 09-30 = 31+30+31
+    # +30+31+31+29 = 213 days.
+    births = deliveries([("d1", "p1", D)])
+    births["coverage_end_date"] = births["coverage_end_date"].astype(object)
+    births.loc[0, "coverage_end_date"] = "9999-12-31"
+    ev = events([("p1", "d1", "2023-09-30", "return_to_use")])
+    with caplog.at_level(logging.INFO, logger="analysis.cohort"):
+        cohort = build_cohort(births, fills([("p1", "2023-02-15", "buprenorphine", 7)]), ev)
+    assert cohort.attrs["data_end"] == "2023-09-30"
+    assert cohort.loc[0, "followup_days"] == 213
+    assert "latest event date in the data, 2023-09-30" in caplog.text
+
+
+def test_follow_up_horizon_is_a_setting():
+    births = deliveries([("d1", "p1", D)])
+    cohort = build_cohort(births, NO_FILLS, NO_EVENTS, follow_up_days=180, data_end="2025-01-01")
+    assert cohort.loc[0, "followup_days"] == 180
+
+
+@pytest.fixture
+def retention():
+    # Everyone fills buprenorphine 2023-02-01 for 90 days: supply [02-01, 05-02), its end
+    # is 05-02 = day 62 (May 1 is day 61). Permissible gap 30 days: the discontinuation is
+    # known once follow-up reaches day 62 + 30 = 92.
+    people = ["c1", "c2", "c3", "c5", "c6"]
+    births = deliveries(
+        [
+            ("c1", "c1", D),  # followed 365 days: discontinued at day 62
+            ("c2", "c2", D, None, "2023-05-15"),  # covered to day 75 < 92: censored at 75
+            ("c3", "c3", D, None, "2023-06-01"),  # covered to day 92 = 62 + 30: discontinued
+            ("c4", "c4", D),  # 365 days of supply, see below
+            ("c5", "c5", D),  # no fills: none
+            ("c6", "c6", D),  # dies on 05-20 = day 80 < 92: censored at 80
+        ]
+    )
+    rows = [(p, "2023-02-01", "buprenorphine", 90) for p in people if p != "c5"]
+    # c4: [02-01, 2024-02-01): end is day 365 - 28 = 337; 337 + 30 = 367 > 365, so at the
+    # horizon the gap is not yet observable: censored at 365.
+    rows.append(("c4", "2023-02-01", "buprenorphine", 365))
+    ev = events([("c6", "c6", "2023-05-20", "death_other")])
+    return build_cohort(births, fills(rows), ev, data_end="2025-12-31").set_index("delivery_id")
+
+
+def test_discontinuation_only_when_the_permissible_gap_is_observable(retention):
+    assert retention["discontinued"].to_dict() == {
+        "c1": True,
+        "c2": False,
+        "c3": True,
+        "c4": False,
+        "c5": False,
+        "c6": False,
+    }
+
+
+def test_days_on_moud_is_supply_end_if_discontinued_else_follow_up(retention):
+    assert retention["days_on_moud"].to_dict() == {
+        "c1": 62,
+        "c2": 75,
+        "c3": 62,
+        "c4": 365,
+        "c5": 0,
+        "c6": 80,
+    }

@@ -1,0 +1,129 @@
+"""Rule 5 — on/off MOUD intervals with a grace period; rule 6 — services that start after
+delivery are time-varying, refused as baseline covariates, usable in a landmark model
+(docs/cohort.md). Expected values derived by hand in the comments.
+
+Delivery 2023-03-01 (day 0); March 31 = day 30, April 10 = day 40.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.cohort import build_cohort, check_baseline_covariates, counting_process, landmark
+from analysis.errors import AnalysisError
+from tests.analysis.cohort.helpers import NO_EVENTS, NO_FILLS, deliveries, fills
+
+D = "2023-03-01"
+
+
+@pytest.fixture
+def one():
+    # Follow-up to an overdose on day 100. Fills: [02-20, 03-22) = days [-9, 21) and
+    # [04-10, 05-10) = days [40, 70). Home visiting starts 03-31 = day 30.
+    cohort = pd.DataFrame(
+        {
+            "delivery_id": ["d1"],
+            "person_id": ["p1"],
+            "delivery_date": [pd.Timestamp(D)],
+            "days_to_overdose": [100],
+            "overdose_status": [1],
+            "age": [30],
+            "home_visiting": [True],
+            "home_visiting_start_date": [pd.Timestamp("2023-03-31")],
+        }
+    )
+    supply = fills(
+        [("p1", "2023-02-20", "buprenorphine", 30), ("p1", "2023-04-10", "buprenorphine", 30)]
+    )
+    return cohort, supply
+
+
+def rows_of(frame: pd.DataFrame, columns=("start", "stop", "on_moud", "event")) -> list:
+    return frame[list(columns)].values.tolist()
+
+
+@pytest.mark.parametrize(
+    ("grace", "expected"),
+    [
+        # no grace: on [0, 21), off [21, 40), on [40, 70), off to the overdose on day 100
+        (0, [[0, 21, 1, 0], [21, 40, 0, 0], [40, 70, 1, 0], [70, 100, 0, 1]]),
+        # 7 days of grace: on to 21 + 7 = 28 and from 40 to 70 + 7 = 77
+        (7, [[0, 28, 1, 0], [28, 40, 0, 0], [40, 77, 1, 0], [77, 100, 0, 1]]),
+        # 20 days: [0, 41) overlaps [40, 90): on from 0 to 90
+        (20, [[0, 90, 1, 0], [90, 100, 0, 1]]),
+    ],
+)
+def test_on_off_moud_intervals_with_a_grace_period(one, grace, expected):
+    cohort, supply = one
+    rows = counting_process(
+        cohort, supply, duration="days_to_overdose", event="overdose_status",
+        grace_days=grace, services=[],
+    )  # fmt: skip
+    assert rows_of(rows) == expected
+
+
+def test_services_are_split_at_their_start(one):
+    cohort, supply = one
+    rows = counting_process(
+        cohort, supply, duration="days_to_overdose", event="overdose_status", covariates=["age"]
+    )
+    # cuts at 21, 30 (home visiting starts), 40, 70
+    assert rows_of(rows, ["start", "stop", "on_moud", "home_visiting", "event"]) == [
+        [0, 21, 1, 0, 0],
+        [21, 30, 0, 0, 0],
+        [30, 40, 0, 1, 0],
+        [40, 70, 1, 1, 0],
+        [70, 100, 0, 1, 1],
+    ]
+    assert rows["age"].tolist() == [30] * 5
+
+
+def test_counting_process_same_day_event():
+    cohort = pd.DataFrame(
+        {
+            "delivery_id": ["x"],
+            "person_id": ["p"],
+            "delivery_date": [pd.Timestamp("2023-01-01")],
+            "days_to_overdose": [0],
+            "overdose": [True],
+        }
+    )
+    supply = fills([("p", "2022-12-20", "methadone", 30)])
+    assert rows_of(counting_process(cohort, supply)) == [[0, 0.5, 1, 1]]
+
+
+def test_a_post_delivery_service_is_refused_as_a_baseline_covariate(one):
+    cohort, _ = one
+    with pytest.raises(AnalysisError, match="immortal-time bias") as caught:
+        check_baseline_covariates(cohort, ["age", "C(home_visiting)"])
+    assert caught.value.field == "home_visiting"
+    check_baseline_covariates(cohort, ["age"])  # baseline covariates pass
+
+
+def test_build_cohort_adds_the_at_delivery_version_of_each_service():
+    births = deliveries([("d1", "p1", D), ("d2", "p2", D), ("d3", "p3", D), ("d4", "p4", D)])
+    births["home_visiting"] = [True, True, False, True]
+    # d1 started before delivery (02-15), d2 after (03-31), d3 none, d4 date unknown
+    births["home_visiting_start_date"] = pd.to_datetime(["2023-02-15", "2023-03-31", None, None])
+    cohort = build_cohort(births, NO_FILLS, NO_EVENTS, data_end="2024-12-31")
+    assert cohort["home_visiting_at_delivery"].tolist() == [True, False, False, pd.NA]
+    check_baseline_covariates(cohort, ["home_visiting_at_delivery"])
+
+
+def test_a_landmark_model_may_use_what_is_known_by_the_landmark(one):
+    cohort, _ = one
+    two = pd.concat([cohort, cohort.assign(delivery_id="d2", days_to_overdose=60)])
+    # landmark at day 45: d2 (overdose on day 60) is kept with 60 - 45 = 15 days; home
+    # visiting started on day 30 <= 45, so it is known at the landmark.
+    at = landmark(two, 45, duration="days_to_overdose", event="overdose_status")
+    assert at["days_to_overdose"].tolist() == [55, 15]
+    assert at["home_visiting"].tolist() == [True, True]
+    check_baseline_covariates(at, ["home_visiting"])
+    # at day 20 the service has not started yet
+    early = landmark(two, 20, duration="days_to_overdose", event="overdose_status")
+    assert early["home_visiting"].tolist() == [False, False]
+    # deliveries whose follow-up ended by the landmark are left out
+    assert len(landmark(two, 60, duration="days_to_overdose", event="overdose_status")) == 1
+    assert np.all(at.attrs["known_by_landmark"] == ["home_visiting"])
