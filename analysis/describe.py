@@ -40,7 +40,17 @@ def category_counts(
     ``"All"`` is the whole frame. Missing values are counted as the category ``"missing"`` so
     that the counts of a variable add up to its denominator.
 
-    >>> category_counts(cohort, ["insurance", "pmad"], by="moud")
+    >>> df = pd.DataFrame({"insurance": ["medicaid", "medicaid", "private", None],
+    ...                    "moud": ["methadone", "buprenorphine", "methadone", "methadone"]})
+    >>> category_counts(df, ["insurance"], by="moud").round(1)
+        variable  category          group  n  denominator  percent
+    0  insurance  medicaid            All  2            4     50.0
+    1  insurance   missing            All  1            4     25.0
+    2  insurance   private            All  1            4     25.0
+    3  insurance  medicaid  buprenorphine  1            1    100.0
+    4  insurance  medicaid      methadone  1            3     33.3
+    5  insurance   missing      methadone  1            3     33.3
+    6  insurance   private      methadone  1            3     33.3
     """
     rows = []
     for variable in variables:

@@ -53,7 +53,11 @@ def retention_summary(
 ) -> dict:
     """KM retention by ``group`` at ``times``, medians, log-rank and the Cox model, as a dict.
 
-    >>> retention_summary(study.cohort(), covariates=["moud_at_delivery", "age"])["cox"]
+    >>> summary = retention_summary(cohort, covariates=["moud_at_delivery", "age"])
+    >>> sorted(summary)
+    ['cox', 'events', 'group', 'km', 'logrank', 'n', 'times']
+    >>> summary["cox"]["covariates"], summary["cox"]["cluster"]
+    (['moud_at_delivery', 'age'], 'person_id')
     """
     for column in (group, duration, event):
         if column not in cohort.columns:

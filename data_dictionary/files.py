@@ -20,8 +20,16 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     finishes without an exception; otherwise the temporary file is removed and ``path`` is
     left as it was. Parent folders are created.
 
-    >>> with atomic_write("out/table.csv") as f:
-    ...     frame.to_csv(f, index=False)
+    >>> with atomic_write("out/notes.txt") as f:
+    ...     _ = f.write("first version")
+    >>> try:
+    ...     with atomic_write("out/notes.txt") as f:
+    ...         _ = f.write("half of a sec")
+    ...         raise RuntimeError("interrupted")
+    ... except RuntimeError:
+    ...     pass
+    >>> Path("out/notes.txt").read_text()
+    'first version'
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

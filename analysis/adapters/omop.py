@@ -69,10 +69,30 @@ def from_omop(
 ) -> StudyTables:
     """Build dyadlab tables from OMOP CDM tables (see the module docstring for the rules).
 
-    >>> tables = from_omop(person, drug_exposure, condition_occurrence=conditions,
-    ...                    observation_period=periods, death=death,
-    ...                    concept_ancestor=concept_ancestor)
-    >>> cohort = tables.cohort(default_days_supply={"naltrexone": 31})
+    A person born in 1993 with two buprenorphine exposures (the second without
+    ``days_supply``, so 2023-03-05 to 2023-04-03 inclusive: 30 days) and a live birth
+    recorded twice, two days apart (one delivery, dated by its first record):
+
+    >>> person = pd.DataFrame({"person_id": [1], "year_of_birth": [1993]})
+    >>> drug_exposure = pd.DataFrame({"drug_exposure_id": [11, 12], "person_id": [1, 1],
+    ...     "drug_concept_id": [1133201, 1133201],
+    ...     "drug_exposure_start_date": pd.to_datetime(["2023-02-01", "2023-03-05"]),
+    ...     "drug_exposure_end_date": pd.to_datetime([None, "2023-04-03"]),
+    ...     "days_supply": [30, None]})
+    >>> births = pd.DataFrame({"person_id": [1, 1], "condition_concept_id": [4014295, 4014295],
+    ...     "condition_start_date": pd.to_datetime(["2023-03-01", "2023-03-03"])})
+    >>> tables = from_omop(person, drug_exposure, condition_occurrence=births)
+    >>> tables.dispensing[["fill_date", "drug", "days_supply"]]
+       fill_date           drug  days_supply
+    0 2023-02-01  buprenorphine           30
+    1 2023-03-05  buprenorphine           30
+    >>> tables.deliveries[["delivery_id", "delivery_date", "age"]]
+      delivery_id delivery_date  age
+    0  1-20230301    2023-03-01   30
+
+    Real extracts code drugs below the ingredient: pass ``concept_ancestor``, and build the
+    cohort with a default supply for injections, ``tables.cohort(default_days_supply=
+    {"naltrexone": 31})``.
     """
     notes: list[str] = []
     drug_of = _drug_map(moud_ingredients, concept_ancestor)

@@ -57,8 +57,29 @@ def from_redcap(
 ) -> StudyTables:
     """Build dyadlab tables from a REDCap records export (see the module docstring).
 
-    >>> tables = from_redcap(pd.read_csv("export.csv", dtype=str), mapping)
-    >>> cohort = tables.cohort()
+    Read the export with ``pd.read_csv("export.csv", dtype=str, keep_default_na=False)``.
+    One delivery record with two dispensing instances, raw codes:
+
+    >>> mapping = {"deliveries": {"delivery_date": "delivery_dt"},
+    ...            "dispensing": {"instrument": "dispensing", "fill_date": "disp_date",
+    ...                           "drug": "disp_drug", "days_supply": "disp_days"},
+    ...            "choices": {"disp_drug": {"1": "methadone", "2": "buprenorphine"}}}
+    >>> records = pd.DataFrame({"record_id": ["1", "1", "1"],
+    ...     "redcap_repeat_instrument": ["", "dispensing", "dispensing"],
+    ...     "redcap_repeat_instance": ["", "1", "2"],
+    ...     "delivery_dt": ["2023-03-01", "", ""],
+    ...     "disp_date": ["", "2023-02-01", "2023-05-01"],
+    ...     "disp_drug": ["", "1", "2"], "disp_days": ["", "90", "14"]})
+    >>> tables = from_redcap(records, mapping)
+    >>> tables.dispensing[["fill_date", "drug", "days_supply"]]
+       fill_date           drug  days_supply
+    0 2023-02-01      methadone           90
+    1 2023-05-01  buprenorphine           14
+    >>> records.loc[2, "disp_drug"] = "7"
+    >>> from_redcap(records, mapping)
+    Traceback (most recent call last):
+    ...
+    analysis.errors.AnalysisError: REDCap export, row 3, field 'disp_drug': value '7' is ...
     """
     records = records.reset_index(drop=True)
     record_id = mapping.get("record_id", "record_id")

@@ -9,10 +9,28 @@ a sum of atoms. The audit is then one linear programme over all tables together:
 small count (a hidden one, or an atom of 1–10 records) it computes the range a reader can
 infer from everything visible, and flags ranges narrower than ``min_cell - 1``.
 
->>> ledger = DisclosureLedger(cohort, min_cell=11)
->>> ledger.count_table("moud", "site", name="Deliveries by MOUD and site")
->>> ledger.count_table("moud", where=cohort["site"] != "Site C", name="Sites A and B")
->>> ledger.check()   # raises DisclosureError if the two tables difference out a small count
+Three sites; site C has 3 methadone deliveries among its 28. The overall table is safe on its
+own; the table of sites A and B is too, but beside the first it would tell a reader that
+site C has 43 - 40 = 3 methadone deliveries, so the ledger hides its cells (the total stays,
+as it reveals nothing below 11):
+
+>>> data = pd.DataFrame({"site": ["A"] * 40 + ["B"] * 40 + ["C"] * 28,
+...     "moud": (["methadone"] * 20 + ["buprenorphine"] * 20) * 2
+...             + ["methadone"] * 3 + ["buprenorphine"] * 25})
+>>> ledger = DisclosureLedger(data, min_cell=11)
+>>> ledger.count_table("moud", name="Deliveries by MOUD")
+                 n
+moud
+buprenorphine   65
+methadone       43
+Total          108
+>>> ledger.count_table("moud", where=data["site"] != "C", name="Sites A and B")
+                  n
+moud
+buprenorphine  <NA>
+methadone      <NA>
+Total            80
+>>> ledger.check()   # raises DisclosureError when the published tables reveal a small count
 """
 
 from __future__ import annotations

@@ -227,7 +227,22 @@ def continuity(episodes: pd.DataFrame, deliveries: pd.DataFrame, days: int = 180
     covering episode, missing when none), ``days_covered`` (days from delivery to the
     episode's end, capped at ``days``; 0 when none) and ``continuous`` (bool).
 
-    >>> continuity(derive_episodes(fills, gap_days=7), deliveries)["continuous"].mean()
+    Two 30-day fills with 15 uncovered days between them (2024-01-31 to 2024-02-15) make
+    one episode under a 30-day gap, 2024-01-01 to 2024-03-16; a delivery on 2024-01-20 has
+    56 days of it left (11 + 29 + 16, 2024 is a leap year) — continuous for 30 days, not 180:
+
+    >>> fills = pd.DataFrame({"person_id": ["p1", "p1"],
+    ...     "fill_date": pd.to_datetime(["2024-01-01", "2024-02-15"]),
+    ...     "drug": ["buprenorphine"] * 2, "days_supply": [30, 30], "claim_id": ["c1", "c2"]})
+    >>> deliveries = pd.DataFrame({"delivery_id": ["d1"], "person_id": ["p1"],
+    ...     "delivery_date": pd.to_datetime(["2024-01-20"])})
+    >>> episodes = derive_episodes(fills, gap_days=30)
+    >>> continuity(episodes, deliveries)[["episode", "days_covered", "continuous"]]
+       episode  days_covered  continuous
+    0        1            56       False
+    >>> continuity(episodes, deliveries, days=30)[["days_covered", "continuous"]]
+       days_covered  continuous
+    0            30        True
     """
     _require(deliveries, ["delivery_id", "person_id", "delivery_date"], "deliveries")
     _require(episodes, ["person_id", "episode", "start", "end"], "episodes")
@@ -286,7 +301,20 @@ def gap_sensitivity(
     when none) and ``median_episode_days``. Fills are validated once; ``options`` go to
     :func:`derive_episodes` (``default_days_supply``, ``on_invalid``, …).
 
-    >>> gap_sensitivity(fills, deliveries, gaps=[7, 14, 30, 60, 90])
+    The fills and delivery of :func:`continuity`'s example: a 7-day gap splits the
+    treatment into two 30-day episodes, the first ending 11 days after the delivery; a 30-day gap
+    joins them into one of 75 days, covering the 30 days after delivery:
+
+    >>> fills = pd.DataFrame({"person_id": ["p1", "p1"],
+    ...     "fill_date": pd.to_datetime(["2024-01-01", "2024-02-15"]),
+    ...     "drug": ["buprenorphine"] * 2, "days_supply": [30, 30], "claim_id": ["c1", "c2"]})
+    >>> deliveries = pd.DataFrame({"delivery_id": ["d1"], "person_id": ["p1"],
+    ...     "delivery_date": pd.to_datetime(["2024-01-20"])})
+    >>> table = gap_sensitivity(fills, deliveries, gaps=[7, 30], days=30)
+    >>> table[["gap_days", "n_episodes", "n_continuous", "median_episode_days"]]
+       gap_days  n_episodes  n_continuous  median_episode_days
+    0         7           2             0                 30.0
+    1        30           1             1                 75.0
     """
     validation = {
         k: options.pop(k)

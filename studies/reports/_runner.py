@@ -7,10 +7,18 @@ with papermill, turns its outputs into a self-contained HTML page without code, 
 ``reports/<study>/<name>.ipynb`` and ``.html`` (and ``.pdf``) atomically: a failing run leaves
 the previous report, never a partial one.
 
->>> from studies.reports import render_report
->>> outputs = render_report("demo", "study_report", {"site": "Site A"})
->>> outputs.html
-PosixPath('.../reports/demo/study_report_site-a.html')
+>>> from studies.reports import check_parameters, render_report
+>>> check_parameters(study, "study_report", {"site": "Site Z"})
+Traceback (most recent call last):
+...
+studies.errors.ReportError: field 'site': site 'Site Z' does not exist in study 'demo'; ...
+
+Rendering starts a Jupyter kernel and takes tens of seconds, so this line is not run with the
+other examples (tests/studies/reports/ render the reports):
+
+>>> render_report(study, "study_report", {"site": "north"}, output_dir="reports").html
+... # doctest: +SKIP
+PosixPath('reports/study_report_north.html')
 """
 
 from __future__ import annotations

@@ -4,9 +4,13 @@ Report notebooks take the parameters ``study, site, period_start, period_end, mi
 audience`` and build a :class:`ReportScope` from them; every table in the report comes from
 the scope's accessors, so the same filter applies everywhere and a test can reach it.
 
->>> scope = ReportScope.from_parameters("demo", site="Site A", period_start="2020-01-01")
->>> scope.cohort()        # deliveries of Site A from 2020 on, with derived outcomes
->>> scope.turn_codes()    # consensus codes of the Site A interviews, one row per turn
+>>> scope = ReportScope.from_parameters("demo", site="north", period_start="2020-01-01")
+>>> scope.label
+'north, deliveries from 2020-01-01 to the end'
+>>> north = scope.cohort()   # deliveries at site north from 2020 on, with derived outcomes
+>>> north["site"].unique().tolist(), bool((north["delivery_date"] >= "2020-01-01").all())
+(['north'], True)
+>>> turns = scope.turn_codes()   # consensus codes of the north interviews, one row per turn
 """
 
 from __future__ import annotations

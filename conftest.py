@@ -1,0 +1,91 @@
+"""The setting every docstring example runs in (``pytest`` collects them with
+``--doctest-modules``, see ``[tool.pytest.ini_options]`` in pyproject.toml).
+
+Each example runs in a fresh temporary folder holding a copy of the demo study as ``demo/``,
+so ``load_study("demo")`` loads the copy and nothing an example writes lands in the
+checkout. The names below are in every example's namespace, so that an example can show the
+call it is about rather than the lines that build its input:
+
+========== ==============================================================================
+``pd``     pandas
+``np``     numpy
+``study``  the demo study (:func:`studies.load_study` on the copy)
+``cohort`` ``study.cohort()``: one row per delivery with the derived outcomes
+``deliveries``, ``fills``, ``events``: the demo study's tables, validated
+========== ==============================================================================
+
+The demo tables and cohort are built once per run, only when an example names them, and
+each example gets its own copy.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from _pytest.doctest import DoctestItem
+
+DEMO = Path(__file__).resolve().parent / "studies" / "demo"
+
+
+#: Names an example may use without building them, and how they are built from the demo study.
+DEMO_FRAMES = {
+    "deliveries": lambda study: study.deliveries(),
+    "fills": lambda study: study.dispensing(),
+    "events": lambda study: study.events(),
+    "cohort": lambda study: study.cohort(),
+}
+
+
+def _uses(source: str, name: str) -> bool:
+    """Whether example code reads ``name`` without defining it first (an attribute
+    ``x.name`` or a keyword ``f(name=...)`` does not count)."""
+    if re.search(rf"^{name}\s*=(?!=)", source, re.M):
+        return False
+    return re.search(rf"(?<![.\w]){name}\b(?!\s*=(?!=))", source) is not None
+
+
+@pytest.fixture(scope="session")
+def _demo_frames(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The demo tables, built on first use from a copy of the demo study and kept for the run."""
+    from studies import load_study
+
+    folder = tmp_path_factory.mktemp("doctest-demo") / "demo"
+    shutil.copytree(DEMO, folder)
+    study = load_study(folder)
+    built: dict = {}
+
+    def frame(name: str):
+        if name not in built:
+            built[name] = DEMO_FRAMES[name](study)
+        return built[name].copy()
+
+    return frame
+
+
+@pytest.fixture(autouse=True)
+def _doctest_setting(request: pytest.FixtureRequest) -> None:
+    """For docstring examples only: chdir into a copy of the demo study and fill the namespace."""
+    if not isinstance(request.node, DoctestItem):
+        return
+    import numpy as np
+    import pandas as pd
+
+    folder = request.getfixturevalue("tmp_path")
+    shutil.copytree(DEMO, folder / "demo")
+    request.getfixturevalue("monkeypatch").chdir(folder)
+    namespace = request.getfixturevalue("doctest_namespace")
+    for name in ("study", *DEMO_FRAMES):  # the namespace outlives one example
+        namespace.pop(name, None)
+    namespace.update(pd=pd, np=np)
+    source = "\n".join(example.source for example in request.node.dtest.examples)
+    if _uses(source, "study"):
+        from studies import load_study
+
+        namespace["study"] = load_study("demo")
+    frame = request.getfixturevalue("_demo_frames")
+    for name in DEMO_FRAMES:
+        if _uses(source, name):
+            namespace[name] = frame(name)
