@@ -5,7 +5,7 @@
 """
 
 from studies.errors import StudyError
-from studies.study import Study, available_studies, load_study
+from studies.study import Study, load_study
 from studies.study_config import StudyConfig
 
-__all__ = ["Study", "StudyConfig", "StudyError", "available_studies", "load_study"]
+__all__ = ["Study", "StudyConfig", "StudyError", "load_study"]

@@ -19,33 +19,26 @@ The public face of the autocoder; the work lives in one module per job:
 >>> evaluate(study.transcripts(), study.codings()).summary                # doctest: +SKIP
 """
 
-from coding.autocode._active import rank_uncoded, uncertainty
+from coding.autocode._active import rank_uncoded
 from coding.autocode._estimator import AutocodeError, ThemeClassifier
 from coding.autocode._evaluation import (
     Evaluation,
     cross_evaluate,
     evaluate,
-    grouped_splits,
     learning_curve,
     training_units,
 )
-from coding.autocode._features import KeywordFeatures, StemTokenizer, build_features
 from coding.autocode._suggest import suggestions, write_suggestions
 
 __all__ = [
     "AutocodeError",
     "Evaluation",
-    "KeywordFeatures",
-    "StemTokenizer",
     "ThemeClassifier",
-    "build_features",
     "cross_evaluate",
     "evaluate",
-    "grouped_splits",
     "learning_curve",
     "rank_uncoded",
     "suggestions",
     "training_units",
-    "uncertainty",
     "write_suggestions",
 ]

@@ -42,7 +42,6 @@ from coding.codebook._code import Code
 from coding.codebook._codebook import Codebook
 from coding.codebook._edit import merge_codes, rename_code, split_code
 from coding.codebook._parse import (
-    DEFAULT_CODEBOOK_PATH,
     default_codebook,
     load_codebook,
     parse_codebook,
@@ -50,7 +49,6 @@ from coding.codebook._parse import (
 from coding.errors import CodebookError
 
 __all__ = [
-    "DEFAULT_CODEBOOK_PATH",
     "AuditEntry",
     "Code",
     "Codebook",

@@ -3,41 +3,25 @@ the notebooks call — the data in scope, the report tables, the funder sections
 helpers and the provenance table.
 """
 
-from studies.reports._display import TABLE_MIME, heading, show_table, table_html
+from studies.reports._display import heading, show_table
 from studies.reports._funder import (
-    GLOSSARY,
-    frequency_word,
     funder_joint_display,
     glossary_table,
     key_themes,
     retention_for_funders,
 )
-from studies.reports._html import external_references, notebook_to_html
-from studies.reports._provenance import git_state, package_versions, provenance_table
 from studies.reports._runner import (
-    CHROMIUM_FLAGS,
-    NOT_REPORTS,
-    NOTEBOOKS,
-    REPO_ROOT,
     ReportError,
-    ReportJob,
     ReportOutputs,
     check_parameters,
-    declared_parameters,
-    default_output_dir,
-    output_name,
     render_all,
     render_report,
-    report_jobs,
-    template_path,
     templates,
 )
-from studies.reports._scope import AUDIENCES, ReportScope
+from studies.reports._scope import ReportScope
 from studies.reports._tables import (
-    ROLE_LABELS,
     agreement_summary,
     codebook_table,
-    covariate_label,
     cox_table,
     exemplar_quotes,
     incidence_at,
@@ -48,48 +32,26 @@ from studies.reports._tables import (
 )
 
 __all__ = [
-    "AUDIENCES",
-    "CHROMIUM_FLAGS",
-    "GLOSSARY",
-    "NOTEBOOKS",
-    "NOT_REPORTS",
-    "REPO_ROOT",
-    "ROLE_LABELS",
-    "TABLE_MIME",
     "ReportError",
-    "ReportJob",
     "ReportOutputs",
     "ReportScope",
     "agreement_summary",
     "check_parameters",
     "codebook_table",
-    "covariate_label",
     "cox_table",
-    "declared_parameters",
-    "default_output_dir",
     "exemplar_quotes",
-    "external_references",
-    "frequency_word",
     "funder_joint_display",
-    "git_state",
     "glossary_table",
     "heading",
     "incidence_at",
     "key_themes",
-    "notebook_to_html",
-    "output_name",
-    "package_versions",
     "ph_table",
-    "provenance_table",
     "render_all",
     "render_report",
-    "report_jobs",
     "retention_for_funders",
     "rmst_table",
     "show_table",
     "survival_at_table",
-    "table_html",
-    "template_path",
     "templates",
     "theme_table",
 ]

@@ -12,12 +12,11 @@ from coding.autocode import (
     ThemeClassifier,
     cross_evaluate,
     evaluate,
-    grouped_splits,
     learning_curve,
     rank_uncoded,
     training_units,
 )
-from coding.autocode._evaluation import _scores
+from coding.autocode._evaluation import _scores, grouped_splits
 from coding.transcripts._corpus import Corpus
 from coding.transcripts._model import Transcript
 from tests.coding.autocode.test_estimator import make_corpus

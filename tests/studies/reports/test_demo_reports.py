@@ -7,8 +7,9 @@ import papermill
 import pytest
 
 from studies import load_study
-from studies.reports import NOTEBOOKS, render_report, templates
+from studies.reports import render_report, templates
 from studies.reports._html import external_references
+from studies.reports._runner import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
