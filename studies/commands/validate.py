@@ -99,7 +99,73 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
         ]
     )
     reports.append(TableReport("relations", None, problems=found))
+    if "deliveries" in typed:
+        covariates = _covariate_problems(study, typed["deliveries"])
+        if len(covariates):
+            reports.append(TableReport("study.yaml", str(study.path), problems=covariates))
     return study, reports
+
+
+def _covariate_problems(study, deliveries: pd.DataFrame) -> pd.DataFrame:
+    """``outcomes.cox_covariates`` that the cohort will not have, or that may start after
+    delivery (a baseline covariate of a model with time zero at delivery would then carry
+    immortal time): one problem each, pointing at the study.yaml line."""
+    from analysis.cohort import DERIVED_COLUMNS, dated_services
+    from analysis.errors import AnalysisError
+    from data_dictionary.problems import problems_frame
+
+    wanted = study.config.outcomes.cox_covariates or []
+    services = dated_services(deliveries)
+    known = {*deliveries.columns, *DERIVED_COLUMNS, *(f"{s}_at_delivery" for s in services)}
+    line = _yaml_line(study.path, "cox_covariates")
+    rows = []
+    for term in wanted:
+        name = term.strip()
+        if name.startswith("C(") and name.endswith(")"):
+            name = name[2:-1].split(",")[0].strip()
+        if name not in known:
+            message = (
+                f"outcomes.cox_covariates names {name!r}, which is not a column of the "
+                f"deliveries data ({study.data_path('deliveries').name}) nor a cohort column"
+            )
+        elif name in services:
+            from analysis.cohort import check_baseline_covariates
+
+            try:
+                check_baseline_covariates(deliveries[[name, services[name]]], [name])
+                continue
+            except AnalysisError as error:
+                message = f"outcomes.cox_covariates: {error.message}"
+        else:
+            continue
+        if line is not None:
+            message += f" (study.yaml line {line})"
+        rows.append(
+            {
+                "table": "study.yaml",
+                "row": None,
+                "line": line,
+                "column": "outcomes.cox_covariates",
+                "check": "cox_covariate",
+                "value": name,
+                "message": message,
+            }
+        )
+    frame = problems_frame(rows)
+    if rows:
+        frame["line"] = pd.array([line] * len(rows), dtype="Int64")
+    return frame
+
+
+def _yaml_line(path: Path, key: str) -> int | None:
+    """The 1-based line of ``key:`` in the YAML file (for the message), else None."""
+    try:
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if text.strip().startswith(f"{key}:"):
+                return number
+    except OSError:
+        return None
+    return None
 
 
 def _missing_transcripts(manifest: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -127,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
     study, reports = validate_study(args.study)
     total = sum(r.n_problems for r in reports)
     bad = [r for r in reports if r.n_problems]
-    checked = [r for r in reports if r.name != "relations"]
+    checked = [r for r in reports if r.name not in ("relations", "study.yaml")]
     rows = sum(r.rows or 0 for r in checked)
     summary = (
         f"{study.id}: {len(checked)} tables, {rows:,} rows, no problems"
