@@ -1,0 +1,43 @@
+"""study.yaml ``outcomes:`` settings of the cohort: data_end, lookback_days, grace_days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from studies import load_study
+from studies.errors import StudyError
+from studies.study_config import parse_config
+from tests.data_dictionary.sample_tables import STUDY_YAML, write_study
+
+
+def test_defaults() -> None:
+    outcomes = parse_config({"name": "x"}).outcomes
+    assert (outcomes.data_end, outcomes.lookback_days, outcomes.grace_days) == (None, 90, 7)
+
+
+@pytest.mark.parametrize("text", ["2025-06-30", "'2025-06-30'"])
+def test_data_end_is_a_date(text: str) -> None:
+    raw = yaml.safe_load(f"name: x\noutcomes:\n  data_end: {text}\n")
+    assert parse_config(raw).outcomes.data_end == dt.date(2025, 6, 30)
+
+
+def test_data_end_not_a_date_names_the_key() -> None:
+    with pytest.raises(StudyError, match="'outcomes.data_end' must be a date") as caught:
+        parse_config({"name": "x", "outcomes": {"data_end": "soon"}})
+    assert caught.value.field == "outcomes.data_end"
+
+
+def test_study_cohort_uses_data_end_and_lookback(tmp_path: Path) -> None:
+    # The sample study's deliveries run to 2023-01-05 (D003); data_end 2023-03-01 cuts D003's
+    # follow-up at 2023-01-05 -> 2023-03-01 = 26 + 28 + 1 = 55 days.
+    yaml_text = STUDY_YAML + "  data_end: 2023-03-01\n  lookback_days: 60\n"
+    study = load_study(write_study(tmp_path, study_yaml=yaml_text))
+    cohort = study.cohort().set_index("delivery_id")
+    assert cohort.attrs["data_end"] == "2023-03-01"
+    assert cohort.attrs["settings"]["lookback_days"] == 60
+    assert cohort.loc["D003", "followup_days"] == 55
+    assert cohort.loc["D003", "followup_end"] == "data_end"
