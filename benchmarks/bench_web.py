@@ -79,18 +79,20 @@ def _serve(url: str, port: int, group_commit: bool = True) -> None:
     import uvicorn
 
     from coding.store import CodingStore
+    from coding.web.accounts import Accounts
     from coding.web.app import create_app
     from coding.web.data import from_objects
     from tests.coding.store.helpers import FAST_HASHER
 
     big = _big_transcript()
-    store = CodingStore(url, password_hasher=FAST_HASHER, group_commit=group_commit)
+    store = CodingStore(url, group_commit=group_commit)
+    accounts = Accounts(store, FAST_HASHER)
     store.register_transcripts({big.id: big.text})
-    store.add_user("lead1", "lead", PASSWORD)
+    accounts.add_user("lead1", "lead", PASSWORD)
     for i in range(N_CODERS):
-        store.add_user(f"coder_{i}", "coder", PASSWORD)
+        accounts.add_user(f"coder_{i}", "coder", PASSWORD)
         store.assign("BIG", f"coder_{i}")
-    app = create_app(store, from_objects([big], _codes(), name="benchmark"))
+    app = create_app(store, from_objects([big], _codes(), name="benchmark"), accounts=accounts)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error")
 
 

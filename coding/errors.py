@@ -53,3 +53,11 @@ class NotFoundError(StoreError):
 
 class StaleEditError(StoreError):
     """The coding changed (or was deleted) since the caller read it."""
+
+
+class LoginRequiredError(CodingError):
+    """A web request needs a live session: pages redirect to the login, the API answers 401."""
+
+
+class RequestTooLargeError(CodingError):
+    """A web request's body is larger than the app accepts (answered with 413)."""

@@ -1,14 +1,9 @@
-"""Tables of the coding store and the engine settings that make them durable.
+"""Tables of the coding store (SQLAlchemy Core): what is stored, not what one can do with it.
 
-One idea per module: this file says *what* is stored (SQLAlchemy Core tables) and *how* the
-database is opened (SQLite pragmas, write transactions, the append-only audit trigger);
-:mod:`coding.store` says what one can do with it.
-
-SQLite is opened with WAL journalling, ``synchronous=FULL`` (a commit is on disk before it
-returns, so an acknowledged write survives a killed process or a power cut), foreign keys
-on, and a busy timeout. Writes use ``BEGIN IMMEDIATE`` so that concurrent writers queue on
-the database lock instead of failing on a lock upgrade; reads use a separate engine with
-ordinary deferred transactions, which WAL lets run beside a writer.
+The coding database may also hold the tables of components built on the store (the web app's
+accounts, :mod:`coding.web.accounts`); they declare their own tables and register them through
+:meth:`coding.store.CodingStore.upgrade_component`. Schema versions and migrations live in
+:mod:`coding.store._migrations`.
 """
 
 from __future__ import annotations
@@ -17,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
-    Engine,
     ForeignKey,
     Index,
     Integer,
@@ -25,14 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
-    text,
 )
-from sqlalchemy.engine import make_url
-
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 30_000
 
 metadata = MetaData()
 
@@ -41,16 +28,6 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
-)
-
-users = Table(
-    "users",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("role", String(16), nullable=False),  # lead | coder
-    Column("password_hash", Text, nullable=True),
-    Column("disabled", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime, nullable=False),
 )
 
 transcripts = Table(
@@ -111,16 +88,6 @@ memos = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
-sessions = Table(
-    "sessions",
-    metadata,
-    Column("token_sha256", String(64), primary_key=True),
-    Column("user", String(64), ForeignKey("users.name"), nullable=False),
-    Column("csrf_token", String(64), nullable=False),
-    Column("created_at", DateTime, nullable=False),
-    Column("last_seen", DateTime, nullable=False),
-)
-
 audit = Table(
     "audit_log",
     metadata,
@@ -132,69 +99,3 @@ audit = Table(
     Column("before", Text, nullable=True),  # JSON
     Column("after", Text, nullable=True),  # JSON
 )
-
-_SQLITE_APPEND_ONLY = [
-    """CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-]
-
-_POSTGRES_APPEND_ONLY = [
-    """CREATE OR REPLACE FUNCTION dyadlab_audit_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql""",
-    """CREATE OR REPLACE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-       FOR EACH ROW EXECUTE FUNCTION dyadlab_audit_append_only()""",
-    """CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-       FOR EACH STATEMENT EXECUTE FUNCTION dyadlab_audit_append_only()""",
-]
-
-
-def make_engines(url: str) -> tuple[Engine, Engine]:
-    """Return ``(write_engine, read_engine)`` for ``url`` (the same engine twice off SQLite)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-        return engine, engine
-    write = _sqlite_engine(url, immediate=True)
-    read = _sqlite_engine(url, immediate=False)
-    return write, read
-
-
-def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - driver hook
-        # Autocommit at the driver level: SQLAlchemy's "begin" event emits BEGIN itself.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # pragma: no cover - driver hook
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
-
-
-def create_schema(engine: Engine) -> None:
-    """Create the tables and the append-only triggers if missing (safe to run concurrently)."""
-    backend = engine.dialect.name
-    with engine.begin() as connection:
-        if backend == "postgresql":
-            # Serialise concurrent first runs: CREATE TABLE IF NOT EXISTS can race in Postgres.
-            connection.execute(text("SELECT pg_advisory_xact_lock(482017)"))
-        metadata.create_all(connection, checkfirst=True)
-        statements = _POSTGRES_APPEND_ONLY if backend == "postgresql" else _SQLITE_APPEND_ONLY
-        for statement in statements:
-            connection.execute(text(statement))
-        found = connection.execute(meta.select().where(meta.c.key == "schema_version")).first()
-        if found is None:
-            connection.execute(
-                meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-            )

@@ -253,7 +253,7 @@ def assign(
     """Assign the transcript to a coder (lead)."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
-    user = ctx.store.user(body.coder)
+    user = ctx.accounts.user(body.coder)
     if user is None or user.role != "coder" or user.disabled:
         raise HTTPException(400, f"{body.coder!r} is not an enabled coder account")
     ctx.store.assign(transcript_id, body.coder, actor=principal.name)

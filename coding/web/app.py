@@ -25,10 +25,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from coding.errors import CodingError
+from coding.errors import CodingError, LoginRequiredError, RequestTooLargeError
 from coding.store import CodingStore, NotFoundError, StaleEditError
 from coding.web import api, views
-from coding.web.auth import AppContext, LoginLimiter, LoginRequired
+from coding.web.accounts import Accounts
+from coding.web.auth import AppContext, LoginLimiter
 from coding.web.data import StudyData
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class SecurityMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise _BodyTooLarge()
+                    raise RequestTooLargeError("request body too large")
             return message
 
         async def secured_send(message: Message) -> None:
@@ -89,7 +90,7 @@ class SecurityMiddleware:
 
         try:
             await self.app(scope, limited_receive, secured_send)
-        except _BodyTooLarge:
+        except RequestTooLargeError:
             await self._send_with_headers(too_big, scope, receive, send)
 
     async def _send_with_headers(
@@ -101,10 +102,6 @@ class SecurityMiddleware:
             await send(message)
 
         await response(scope, receive, secured_send)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 def _is_api(request: Request) -> bool:
@@ -119,12 +116,14 @@ def create_app(
     idle_timeout: timedelta = timedelta(minutes=60),
     max_body: int = 64 * 1024,
     login_limiter: LoginLimiter | None = None,
+    accounts: Accounts | None = None,
 ) -> FastAPI:
     """Build the app over an opened store and the study's transcripts and codebook.
 
     ``secure_cookies=True`` marks the session cookie ``Secure`` (set it when users reach the
     app over https, e.g. behind a TLS reverse proxy); ``dyadlab serve`` decides from
-    ``--https``.
+    ``--https``. ``accounts`` are the logins kept in the store's database (default:
+    :class:`~coding.web.accounts.Accounts` with argon2-cffi's default hasher).
     """
     app = FastAPI(
         title=f"dyadlab coding — {data.name}",
@@ -140,6 +139,7 @@ def create_app(
     )
     app.state.ctx = AppContext(
         store=store,
+        accounts=accounts or Accounts(store),
         data=data,
         idle_timeout=idle_timeout,
         secure_cookies=secure_cookies,
@@ -150,8 +150,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(views.router)
 
-    @app.exception_handler(LoginRequired)
-    async def _login_required(request: Request, _error: LoginRequired) -> Response:
+    @app.exception_handler(LoginRequiredError)
+    async def _login_required(request: Request, _error: LoginRequiredError) -> Response:
         if _is_api(request):
             return JSONResponse({"error": "log in first"}, status_code=401)
         return RedirectResponse("/login", status_code=303)

@@ -24,7 +24,9 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from coding.store import CONSENSUS, Coding, CodingStore, NotFoundError, User
+from coding.errors import LoginRequiredError
+from coding.store import CONSENSUS, Coding, CodingStore, NotFoundError
+from coding.web.accounts import Accounts, User
 from coding.web.data import StudyData, TranscriptView
 
 SESSION_COOKIE = "dyadlab_session"
@@ -37,6 +39,7 @@ class AppContext:
     """The objects every request needs (kept on ``app.state.ctx``)."""
 
     store: CodingStore
+    accounts: Accounts
     data: StudyData
     idle_timeout: timedelta
     secure_cookies: bool
@@ -63,10 +66,6 @@ class Principal:
     def layer(self) -> str:
         """The coder layer her coding page writes into (a lead codes the consensus)."""
         return CONSENSUS if self.is_lead else self.user.name
-
-
-class LoginRequired(Exception):
-    """Raised by the dependencies; pages redirect to /login, the API answers 401."""
 
 
 class LoginLimiter:
@@ -108,18 +107,17 @@ def optional_principal(request: Request) -> Principal | None:
     if not token:
         return None
     ctx = context(request)
-    found = ctx.store.session(token, ctx.idle_timeout)
+    found = ctx.accounts.session(token, ctx.idle_timeout)
     if found is None:
         return None
-    user, csrf = found
-    return Principal(user, token, csrf)
+    return Principal(found.user, token, found.csrf)
 
 
 async def require_user(request: Request) -> Principal:
     """The logged-in user; for unsafe methods also checks the CSRF token."""
     principal = await run_in_threadpool(optional_principal, request)
     if principal is None:
-        raise LoginRequired()
+        raise LoginRequiredError("log in first")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(

@@ -15,8 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from coding.store import CodingStore
-from coding.store._store import RESERVED_CODERS
+from coding.store import RESERVED_CODERS, CodingStore
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +39,9 @@ def seed_store(
     """Register ``transcripts`` (objects with ``id`` and ``text``) and, on the first run,
     import ``codings`` (the study's codings table) and assign their coders.
 
-    >>> seed_store(store, study.transcripts(), study.table("codings"))
-    SeedResult(transcripts_added=6, codings_imported=835, assignments_added=12)
+    >>> store = CodingStore("sqlite:///coding.sqlite")
+    >>> seed_store(store, study.transcripts(), study.codings())
+    SeedResult(transcripts_added=..., codings_imported=..., assignments_added=...)
     """
     added = store.register_transcripts(
         {str(t.id): t.text for t in transcripts}, actor="dyadlab serve"

@@ -96,12 +96,12 @@ async def login(request: Request) -> Response:
         return again("Your login form expired; please try again.", 403)
     if ctx.limiter.blocked(name, address):
         return again("Too many failed attempts; wait five minutes and try again.", 429)
-    user = await run_in_threadpool(ctx.store.verify_password, name, password)
+    user = await run_in_threadpool(ctx.accounts.verify_password, name, password)
     if user is None:
         ctx.limiter.failed(name, address)
         return again("Wrong name or password.", 401)
     ctx.limiter.succeeded(name, address)
-    token, _ = await run_in_threadpool(ctx.store.create_session, user.name)
+    token, _ = await run_in_threadpool(ctx.accounts.create_session, user.name)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path="/"
@@ -112,7 +112,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 def logout(request: Request, principal: UserDep) -> Response:
-    context(request).store.end_session(principal.token)
+    context(request).accounts.end_session(principal.token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -125,7 +125,7 @@ def home(request: Request, principal: UserDep) -> Response:
     table = table[table["transcript_id"].isin(list(ctx.data.transcripts))]
     counts = ctx.store.assignments()
     if principal.is_lead:
-        coders = ctx.store.users()
+        coders = ctx.accounts.users()
         coders = coders[(coders["role"] == "coder") & ~coders["disabled"]]["name"].tolist()
         return render(
             request,

@@ -50,6 +50,7 @@ def register(cli) -> None:
 def build_app(study, *, https: bool = False, idle_minutes: int = 60):
     """Open and seed the study's store and return ``(app, store)`` (used by tests too)."""
     from coding.store import CodingStore
+    from coding.web.accounts import Accounts
     from coding.web.app import create_app
     from coding.web.data import from_objects
     from coding.web.seed import seed_store
@@ -72,13 +73,18 @@ def build_app(study, *, https: bool = False, idle_minutes: int = 60):
     except BaseException:
         store.close()
         raise
-    if not (store.users()["role"] == "lead").any():
+    accounts = Accounts(store)
+    if not (accounts.users()["role"] == "lead").any():
         log.warning(
             "no lead account yet: create one with `dyadlab users add %s NAME --role lead`", study.id
         )
     data = from_objects(corpus, codebook, name=study.name, corpus=corpus)
     app = create_app(
-        store, data, secure_cookies=https, idle_timeout=timedelta(minutes=idle_minutes)
+        store,
+        data,
+        accounts=accounts,
+        secure_cookies=https,
+        idle_timeout=timedelta(minutes=idle_minutes),
     )
     return app, store
 

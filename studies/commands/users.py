@@ -10,8 +10,10 @@ prompted for twice, or read from the first line of standard input with ``--passw
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
+from collections.abc import Iterator
 
 from studies.cli import add_json_flag, print_json
 from studies.errors import StudyError
@@ -47,11 +49,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="account name, e.g. coder_a")
 
 
-def _store(args: argparse.Namespace):
+@contextlib.contextmanager
+def _accounts(args: argparse.Namespace) -> Iterator:
+    """The study's accounts (kept in its coding database), closed afterwards."""
     from coding.store import CodingStore
+    from coding.web.accounts import Accounts
     from studies import load_study
 
-    return CodingStore(load_study(args.study, check_files=False).store_url)
+    with CodingStore(load_study(args.study, check_files=False).store_url) as store:
+        yield Accounts(store)
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -71,37 +77,37 @@ def _password(args: argparse.Namespace) -> str:
 
 def _add(args: argparse.Namespace) -> int:
     password = _password(args)
-    with _store(args) as store:
-        store.add_user(args.name, args.role, password, actor="dyadlab users")
+    with _accounts(args) as accounts:
+        accounts.add_user(args.name, args.role, password, actor="dyadlab users")
     print(f"added {args.role} {args.name}")
     return 0
 
 
 def _reset(args: argparse.Namespace) -> int:
     password = _password(args)
-    with _store(args) as store:
-        store.set_password(args.name, password, actor="dyadlab users")
+    with _accounts(args) as accounts:
+        accounts.set_password(args.name, password, actor="dyadlab users")
     print(f"new password set for {args.name}; their sessions were ended")
     return 0
 
 
 def _disable(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        store.set_disabled(args.name, True, actor="dyadlab users")
+    with _accounts(args) as accounts:
+        accounts.set_disabled(args.name, True, actor="dyadlab users")
     print(f"disabled {args.name}")
     return 0
 
 
 def _enable(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        store.set_disabled(args.name, False, actor="dyadlab users")
+    with _accounts(args) as accounts:
+        accounts.set_disabled(args.name, False, actor="dyadlab users")
     print(f"enabled {args.name}")
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        users = store.users()
+    with _accounts(args) as accounts:
+        users = accounts.users()
     if args.json:
         print_json(users.to_dict("records"))
         return 0

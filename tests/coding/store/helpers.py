@@ -3,8 +3,10 @@
 Tests run in parallel (pytest-xdist), so each test that needs PostgreSQL gets its own fresh
 schema on the server named by ``DYADLAB_TEST_POSTGRES_URL``, dropped afterwards.
 
->>> with temporary_postgres_database(os.environ["DYADLAB_TEST_POSTGRES_URL"]) as url:
-...     store = CodingStore(url)
+Usage::
+
+    with temporary_postgres_database(os.environ["DYADLAB_TEST_POSTGRES_URL"]) as url:
+        store = CodingStore(url)
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -21,8 +20,8 @@ import sqlalchemy
 
 from coding.errors import CodingError
 from coding.store import CodingStore, NotFoundError, StaleEditError, StoreError
-from coding.store._store import CODING_COLUMNS
-from tests.coding.store.helpers import FAST_HASHER, temporary_postgres_database
+from coding.store._records import CODING_COLUMNS
+from tests.coding.store.helpers import temporary_postgres_database
 from tests.conftest import require_service
 
 TEXT = "INTERVIEWER: How was the birth?\n\nP01: Hard. They judged me for the methadone."
@@ -43,7 +42,7 @@ def url(request, tmp_path):
 
 @pytest.fixture
 def store(url):
-    with CodingStore(url, password_hasher=FAST_HASHER) as opened:
+    with CodingStore(url) as opened:
         opened.register_transcripts({"T01": TEXT, "T02": "P02: Fine."})
         yield opened
 
@@ -179,44 +178,6 @@ def test_audit_log_records_before_and_after_and_is_append_only(store, url):
     finally:
         engine.dispose()
     assert store.audit_log()["actor"].tolist() == log["actor"].tolist()
-
-
-def test_users_passwords_and_sessions(store):
-    store.add_user("lead1", "lead", "correct horse battery")
-    store.add_user("coder_a", "coder", "another long secret")
-    assert store.verify_password("lead1", "correct horse battery").role == "lead"
-    assert store.verify_password("lead1", "wrong password!") is None
-    assert store.verify_password("nobody", "correct horse battery") is None
-    with pytest.raises(StoreError, match="reserved"):
-        store.add_user("consensus", "coder", "long enough pw")
-    with pytest.raises(StoreError, match="already exists"):
-        store.add_user("lead1", "coder", "long enough pw")
-    with pytest.raises(StoreError, match="at least 10"):
-        store.add_user("coder_c", "coder", "short")
-    with pytest.raises(StoreError, match="role"):
-        store.add_user("coder_d", "admin", "long enough pw")
-
-    engine = sqlalchemy.create_engine(store.url)
-    with engine.connect() as connection:
-        hashes = [r[0] for r in connection.exec_driver_sql("SELECT password_hash FROM users")]
-    engine.dispose()
-    assert all(h.startswith("$argon2id$") for h in hashes)
-    assert "password_hash" not in store.users().columns
-
-    token, csrf = store.create_session("coder_a")
-    user, same_csrf = store.session(token, timedelta(minutes=30))
-    assert (user.name, same_csrf) == ("coder_a", csrf)
-    assert store.session(token, timedelta(seconds=-1)) is None  # idle too long: ended
-    assert store.session(token, timedelta(minutes=30)) is None
-
-    token, _ = store.create_session("coder_a")
-    store.set_password("coder_a", "a brand new secret")
-    assert store.session(token, timedelta(minutes=30)) is None  # reset ends sessions
-    assert store.verify_password("coder_a", "another long secret") is None
-    assert store.verify_password("coder_a", "a brand new secret") is not None
-    store.set_disabled("coder_a")
-    assert store.verify_password("coder_a", "a brand new secret") is None
-    assert store.users().set_index("name").loc["coder_a", "disabled"]
 
 
 def test_assignments_done_and_reconciliation_flags(store):

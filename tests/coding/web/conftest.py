@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from coding.web.app import create_app
 from tests.coding.store.helpers import temporary_postgres_database
-from tests.coding.web.helpers import PASSWORDS, seeded_store, study_data
+from tests.coding.web.helpers import PASSWORDS, fast_accounts, seeded_store, study_data
 from tests.conftest import require_service
 
 
@@ -65,6 +65,7 @@ def make_app():
     def build(url: str, **options):
         store = seeded_store(url)
         stores.append(store)
+        options.setdefault("accounts", fast_accounts(store))
         return create_app(store, study_data(), **options), store
 
     yield build

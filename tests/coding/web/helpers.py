@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from coding.store import CodingStore
+from coding.web.accounts import Accounts
 from coding.web.data import StudyData, from_objects
 from tests.coding.store.helpers import FAST_HASHER
 
@@ -71,13 +72,19 @@ def study_data() -> StudyData:
     return from_objects(TRANSCRIPTS, CODES, name="web test study")
 
 
+def fast_accounts(store: CodingStore) -> Accounts:
+    """The store's accounts with cheap argon2 parameters (tests only)."""
+    return Accounts(store, FAST_HASHER)
+
+
 def seeded_store(url: str) -> CodingStore:
     """A store with the transcripts, three accounts; T01 and T02 assigned to both coders."""
-    store = CodingStore(url, password_hasher=FAST_HASHER)
+    store = CodingStore(url)
     store.register_transcripts({t.id: t.text for t in TRANSCRIPTS})
-    store.add_user("lead1", "lead", PASSWORDS["lead1"])
+    accounts = fast_accounts(store)
+    accounts.add_user("lead1", "lead", PASSWORDS["lead1"])
     for coder in ("coder_a", "coder_b"):
-        store.add_user(coder, "coder", PASSWORDS[coder])
+        accounts.add_user(coder, "coder", PASSWORDS[coder])
         for tid in ("T01", "T02", "T03"):
             store.assign(tid, coder)
     return store

@@ -51,7 +51,7 @@ def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
             == 0
         )
         app, store = build_app(load_study(study_dir, check_files=False))
-        store.add_user("coder_a", "coder", "demo password 1")
+        app.state.ctx.accounts.add_user("coder_a", "coder", "demo password 1")
         transcript_id = store.assignments("coder_a")["transcript_id"].iloc[0]
         with running(app) as base, sync_playwright() as p:
             browser = p.chromium.launch(

@@ -47,15 +47,15 @@ def running(app, port: int | None = None) -> Iterator[str]:
 def main(argv: list[str]) -> None:
     from coding.store import CodingStore
     from coding.web.app import create_app
-    from tests.coding.store.helpers import FAST_HASHER
-    from tests.coding.web.helpers import seeded_store, study_data
+    from tests.coding.web.helpers import fast_accounts, seeded_store, study_data
 
     url, port = argv[0], int(argv[1])
-    probe = CodingStore(url, password_hasher=FAST_HASHER)
-    empty = probe.users().empty
+    probe = CodingStore(url)
+    empty = fast_accounts(probe).users().empty
     probe.close()
-    store = seeded_store(url) if empty else CodingStore(url, password_hasher=FAST_HASHER)
-    uvicorn.run(create_app(store, study_data()), host="127.0.0.1", port=port, log_level="error")
+    store = seeded_store(url) if empty else CodingStore(url)
+    app = create_app(store, study_data(), accounts=fast_accounts(store))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error")
 
 
 if __name__ == "__main__":

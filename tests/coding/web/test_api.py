@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.coding.web.conftest import Session, login
-from tests.coding.web.helpers import TRANSCRIPTS, XSS, span
+from tests.coding.web.helpers import TRANSCRIPTS, XSS, fast_accounts, span
 
 T01 = TRANSCRIPTS[0].text
 
@@ -73,7 +73,7 @@ def test_login_form_needs_its_csrf_cookie(make_app, sqlite_url):
 def test_disabled_user_is_logged_out(make_app, sqlite_url):
     app, store = make_app(sqlite_url)
     session = Session(app, "coder_a")
-    store.set_disabled("coder_a")
+    fast_accounts(store).set_disabled("coder_a")
     assert session.get("/api/me").status_code == 401
 
 
@@ -204,7 +204,7 @@ def test_coders_cannot_use_lead_tools(sessions):
 def test_lead_assigns_and_codes_the_consensus_layer(sessions):
     users, store = sessions
     lead = users["lead1"]
-    store.add_user("coder_c", "coder", "coder c password")
+    fast_accounts(store).add_user("coder_c", "coder", "coder c password")
     assert (
         lead.write("POST", "/api/transcripts/T01/assignments", {"coder": "coder_c"}).status_code
         == 200

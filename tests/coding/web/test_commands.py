@@ -11,9 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from coding.store import CodingStore, StoreError
+from coding.web.accounts import Accounts
 from studies import load_study
 from studies.cli import main
 from studies.commands.serve import build_app
+from tests.coding.store.helpers import FAST_HASHER
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +56,12 @@ def test_users_add_list_reset_disable(study, monkeypatch, capsys):
     assert main(["users", "reset-password", str(study), "coder_a", "--password-stdin"]) == 0
     assert main(["users", "disable", str(study), "coder_a"]) == 0
     with CodingStore(load_study(study, check_files=False).store_url) as store:
+        store = Accounts(store)
         assert store.verify_password("coder_a", "a new coder password") is None  # disabled
         assert store.users().set_index("name").loc["coder_a", "disabled"]
     assert main(["users", "enable", str(study), "coder_a"]) == 0
     with CodingStore(load_study(study, check_files=False).store_url) as store:
+        store = Accounts(store)
         assert store.verify_password("coder_a", "a new coder password").name == "coder_a"
 
 
@@ -118,7 +122,7 @@ def test_serve_rejects_a_bad_port(study, capsys):
 def _lead_client(app, store) -> TestClient:
     import re
 
-    store.add_user("lead1", "lead", "lead password 1")
+    Accounts(store, FAST_HASHER).add_user("lead1", "lead", "lead password 1")
     client = TestClient(app)
     token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
     client.post(
@@ -166,5 +170,6 @@ def test_users_add_prompts_twice_on_a_terminal(study, monkeypatch, capsys):
     assert main(["users", "add", str(study), "coder_d"]) == 1
     assert "the two passwords differ" in capsys.readouterr().err
     with CodingStore(load_study(study, check_files=False).store_url) as store:
+        store = Accounts(store)
         assert store.verify_password("coder_c", "typed twice ok") is not None
         assert store.user("coder_d") is None
