@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from coding._overlap import overlapping_turns
 from coding.autocode._estimator import AutocodeError, ThemeClassifier
 from coding.store import AUTO
 
@@ -32,28 +33,20 @@ SUGGESTION_COLUMNS = ["transcript_id", "turn", "code_id", "start", "end", "proba
 
 
 def _human_turn_codes(units: pd.DataFrame, codings: pd.DataFrame) -> set[tuple[str, int, str]]:
-    """``(transcript_id, turn, code_id)`` triples some human coder applied (span overlap)."""
+    """``(transcript_id, turn, code_id)`` triples some human coder applied (the span-overlap
+    rule of :mod:`coding._overlap`)."""
     human = codings[codings["coder"].astype(str) != AUTO]
     if "deleted_at" in human.columns:
         human = human[human["deleted_at"].isna()]
-    applied: set[tuple[str, int, str]] = set()
-    by_transcript = {t: g for t, g in units.groupby("transcript_id", sort=False)}
-    for transcript_id, spans in human.groupby("transcript_id", sort=False):
-        turns = by_transcript.get(transcript_id)
-        if turns is None:
-            continue
-        t_start = turns["start"].to_numpy()
-        t_end = turns["end"].to_numpy()
-        t_turn = turns["turn"].to_numpy()
-        for start, end, code in zip(spans["start"], spans["end"], spans["code_id"], strict=True):
-            start, end = int(start), int(end)
-            if start == end:
-                hit = (t_start <= start) & (start < t_end)
-            else:
-                hit = (start < t_end) & (end > t_start)
-            for turn in t_turn[hit]:
-                applied.add((str(transcript_id), int(turn), str(code)))
-    return applied
+    span_rows, turn_rows = overlapping_turns(human, units)
+    return set(
+        zip(
+            human["transcript_id"].astype(str).to_numpy()[span_rows].tolist(),
+            units["turn"].astype(int).to_numpy()[turn_rows].tolist(),
+            human["code_id"].astype(str).to_numpy()[span_rows].tolist(),
+            strict=True,
+        )
+    )
 
 
 def suggestions(

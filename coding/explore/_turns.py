@@ -12,6 +12,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from coding._overlap import overlapping_turns
 from coding.errors import CodingError
 from coding.transcripts._corpus import Corpus
 
@@ -81,7 +82,8 @@ def turn_codes(
     """One row per turn with the set of codes ``coder`` applied to it.
 
     A span ``[s, e)`` for code C marks every turn ``[ts, te)`` it overlaps (``s < te`` and
-    ``e > ts``; an empty span ``s == e`` marks the turn containing ``s``). Turns without codes
+    ``e > ts``; an empty span ``s == e`` marks the turn containing ``s``: the rule of
+    :mod:`coding._overlap`). Turns without codes
     have an empty set. Columns: ``transcript_id, turn, participant_id, role, speaker, text,
     codes, start, end``. ``coder=None`` pools every coder. This is the unit the reliability
     statistics and the theme classifier use.
@@ -96,35 +98,21 @@ def turn_codes(
     """
     spans = _select(codings, coder, corpus)
     turns = corpus.turns()
+    lengths = {tid: len(corpus.text(tid)) for tid in pd.unique(spans["transcript_id"])}
+    length = spans["transcript_id"].map(lengths).to_numpy(dtype=np.int64)
+    start, end = spans["start"].to_numpy(), spans["end"].to_numpy()
+    outside = ~((start >= 0) & (start <= end) & (end <= length))
+    if outside.any():
+        bad = spans.iloc[int(np.flatnonzero(outside)[0])]
+        raise CodingError(
+            f"span [{bad['start']}, {bad['end']}) of code {bad['code_id']!r} lies outside "
+            f"transcript {bad['transcript_id']} (length {lengths[bad['transcript_id']]})",
+            field="start",
+        )
     codes: list[set[str]] = [set() for _ in range(len(turns))]
-    if len(turns) and len(spans):
-        # turns of a transcript are contiguous rows of corpus.turns(), in text order
-        first_row = turns.reset_index().groupby("transcript_id", sort=False)["index"].min()
-        starts_all = turns["start"].to_numpy()
-        ends_all = turns["end"].to_numpy()
-        sizes = turns.groupby("transcript_id", sort=False).size()
-        for transcript_id, group in spans.groupby("transcript_id", sort=False):
-            if transcript_id not in first_row.index:
-                continue  # a transcript without turns
-            base = int(first_row[transcript_id])
-            size = int(sizes[transcript_id])
-            t_starts = starts_all[base : base + size]
-            t_ends = ends_all[base : base + size]
-            length = len(corpus.text(transcript_id))
-            for start, end, code in zip(
-                group["start"], group["end"], group["code_id"], strict=True
-            ):
-                if not 0 <= start <= end <= length:
-                    raise CodingError(
-                        f"span [{start}, {end}) of code {code!r} lies outside transcript "
-                        f"{transcript_id} (length {length})",
-                        field="start",
-                    )
-                end_eff = max(end, start + 1)
-                low = int(np.searchsorted(t_ends, start, side="right"))
-                high = int(np.searchsorted(t_starts, end_eff, side="left"))
-                for position in range(low, high):
-                    codes[base + position].add(code)
+    code_ids = spans["code_id"].to_numpy()
+    for span_row, turn_row in zip(*overlapping_turns(spans, turns), strict=True):
+        codes[turn_row].add(code_ids[span_row])
     result = turns[["transcript_id", "turn", "participant_id", "role", "speaker", "text"]].copy()
     result["codes"] = pd.Series(codes, index=turns.index, dtype="object")
     result["start"] = turns["start"]

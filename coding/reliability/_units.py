@@ -1,12 +1,10 @@
 """From coded spans to reliability units: which coder applied which code to which turn.
 
 The reliability unit is a turn (docs/architecture.md): coder X applied code C to turn T when one
-of X's spans for C overlaps T (``start < turn_end and end > turn_start``). A coder *rated* every
+of X's spans for C overlaps T (``start < turn_end and end > turn_start``; the rule of
+:mod:`coding._overlap`, shared with :func:`coding.explore.turn_codes`). A coder *rated* every
 turn of each transcript in which they made at least one coding; turns of transcripts a coder
 never opened are missing for that coder (NaN in Krippendorff's terms), not "absent".
-
-The mapping is vectorised: all turns are laid end to end on one axis (each transcript shifted
-past the previous one) so one :func:`numpy.searchsorted` finds the turns every span touches.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coding._overlap import overlapping_turns
 from coding.errors import CodingError
 
 log = logging.getLogger(__name__)
@@ -174,21 +173,12 @@ def locate_spans(codings: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
             row=int(codings["_row"].iloc[bad]) if "_row" in codings else bad + 1,
             field="transcript_id",
         )
-    span = max(int(turns["end"].max()), int(codings["end"].max()) if len(codings) else 0) + 1
-    turn_offset = ids.get_indexer(turns["transcript_id"]).astype(np.int64) * span
-    turn_start = turn_offset + turns["start"].to_numpy()
-    turn_end = turn_offset + turns["end"].to_numpy()
-    start = position.astype(np.int64) * span + codings["start"].to_numpy()
-    end = position.astype(np.int64) * span + codings["end"].to_numpy()
-    first = np.searchsorted(turn_end, start, side="right")
-    stop = np.searchsorted(turn_start, end, side="left")
-    count = np.maximum(stop - first, 0)
-    if (count == 0).any():
-        log.warning("%d coded span(s) overlap no turn and are ignored", int((count == 0).sum()))
-    rows = np.repeat(np.arange(len(codings)), count)
-    within = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    hits = codings.iloc[rows].reset_index(drop=True)
-    hits["unit"] = np.repeat(first, count) + within
+    span_rows, turn_rows = overlapping_turns(codings, turns)
+    unplaced = len(codings) - len(np.unique(span_rows))
+    if unplaced:
+        log.warning("%d coded span(s) overlap no turn and are ignored", unplaced)
+    hits = codings.iloc[span_rows].reset_index(drop=True)
+    hits["unit"] = turn_rows
     return hits
 
 
