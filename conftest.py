@@ -6,20 +6,20 @@ so ``load_study("demo")`` loads the copy and nothing an example writes lands in 
 checkout. The names below are in every example's namespace, so that an example can show the
 call it is about rather than the lines that build its input:
 
-========== ==============================================================================
-``pd``     pandas
-``np``     numpy
-``study``  the demo study (:func:`studies.load_study` on the copy)
-``cohort`` ``study.cohort()``: one row per delivery with the derived outcomes
-``deliveries``, ``fills``, ``events``: the demo study's tables, validated
-========== ==============================================================================
+* ``pd``, ``np``: pandas and numpy;
+* ``study``: the demo study (:func:`studies.load_study` on the copy);
+* ``deliveries``, ``fills``, ``events``: its tables, validated (``fills`` is dispensing);
+* ``cohort``: ``study.cohort()``, one row per delivery with the derived outcomes;
+* ``corpus``: ``study.transcripts()``, the interviews (a :class:`coding.Corpus`);
+* ``codings``: ``study.codings()``, the two coders' codings of them.
 
-The demo tables and cohort are built once per run, only when an example names them, and
-each example gets its own copy.
+These are built once per run, only when an example reads them without defining them first,
+and each example gets its own copy.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
@@ -36,6 +36,8 @@ DEMO_FRAMES = {
     "fills": lambda study: study.dispensing(),
     "events": lambda study: study.events(),
     "cohort": lambda study: study.cohort(),
+    "codings": lambda study: study.codings(),
+    "corpus": lambda study: study.transcripts(),
 }
 
 
@@ -60,7 +62,7 @@ def _demo_frames(tmp_path_factory: pytest.TempPathFactory) -> dict:
     def frame(name: str):
         if name not in built:
             built[name] = DEMO_FRAMES[name](study)
-        return built[name].copy()
+        return copy.deepcopy(built[name])
 
     return frame
 

@@ -13,7 +13,9 @@ work is split by job:
   ``consensus``).
 
 >>> from coding.reliability import agreement_table
->>> agreement_table(study.codings(), study.transcripts(), coders=["coder_a", "coder_b"])
+>>> table = agreement_table(codings, corpus, coders=["coder_a", "coder_b"], bootstrap=200)
+>>> list(table.columns[:6])
+['code_id', 'coder_a', 'coder_b', 'n_coders', 'n_units', 'percent_agreement']
 """
 
 from coding.reliability._character import character_agreement

@@ -58,7 +58,19 @@ def character_agreement(
     transcripts both coders coded are compared; ``corpus`` supplies the texts (a Corpus or a
     ``{transcript_id: text}`` mapping).
 
-    >>> character_agreement(codings, {"T1": "I felt judged by the nurse."}, codes=["stigma"])
+    Coder_a codes "judged" (6 characters), coder_b "felt judged" (11) in a 27-character
+    text: they agree on 6 coded and 16 uncoded characters, 22/27 = 81.48 %, and kappa is
+    (594 − 402) / (729 − 402) = 0.587 (chance agreement (6·11 + 21·16) / 27²):
+
+    >>> text = "I felt judged by the nurse."
+    >>> codings = pd.DataFrame({"transcript_id": "T1", "coder": ["coder_a", "coder_b"],
+    ...     "code_id": "stigma", "start": [text.index("judged"), text.index("felt")],
+    ...     "end": [text.index(" by"), text.index(" by")]})
+    >>> row = character_agreement(codings, {"T1": text}).iloc[0]
+    >>> int(row.chars_a), int(row.chars_b), int(row.chars_both), int(row.n_chars)
+    (6, 11, 6, 27)
+    >>> round(float(row.percent_agreement), 2), round(float(row.kappa), 3)
+    (81.48, 0.587)
     """
     frame = clean_codings(codings)
     texts = transcript_texts(corpus)

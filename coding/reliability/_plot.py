@@ -27,7 +27,8 @@ def plot_agreement(
     estimate so weak codes stand out; ``threshold`` draws a reference line (0.6, "substantial"
     in Landis & Koch 1977; ``None`` for none). Undefined (NaN) estimates are left out.
 
-    >>> ax = plot_agreement(agreement_table(codings, corpus), "ac1")
+    >>> from coding.reliability import agreement_table
+    >>> ax = plot_agreement(agreement_table(codings, corpus, bootstrap=100), "ac1")
     """
     import matplotlib.pyplot as plt
 

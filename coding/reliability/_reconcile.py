@@ -5,9 +5,31 @@ Workflow: :func:`disagreements` gives one row per turn and code on which the cod
 (``apply`` or ``reject``); :func:`reconcile` writes the decided codes, plus the turns on which
 every coder already agreed, as codings by the reserved coder ``consensus``.
 
+One interview; both coders apply ``stigma`` to the patient's first turn (over different
+extents), only coder_a applies ``support`` to her second:
+
+>>> from coding import Corpus
+>>> from coding.transcripts import Transcript
+>>> text = ("INTERVIEWER: How was the hospital?\\n\\n"
+...         "P01: The nurse judged me.\\n\\nP01: My partner helped.")
+>>> corpus = Corpus.from_transcripts([Transcript.from_text("T01", text)])
+>>> def coding(coder, code, words):
+...     return (coder, code, "T01", text.index(words), text.index(words) + len(words))
+>>> codings = pd.DataFrame([coding("coder_a", "stigma", "judged me"),
+...                         coding("coder_b", "stigma", "nurse judged me"),
+...                         coding("coder_a", "support", "partner helped")],
+...                        columns=["coder", "code_id", "transcript_id", "start", "end"])
 >>> todo = disagreements(codings, corpus, coders=["coder_a", "coder_b"])
+>>> todo[["turn", "code_id", "applied_by", "not_applied_by", "text"]]
+   turn  code_id applied_by not_applied_by                text
+0     2  support    coder_a        coder_b  My partner helped.
 >>> todo["decision"] = "apply"            # or edit in a spreadsheet
 >>> codings = reconcile(codings, todo, corpus=corpus)
+
+The agreed code gets the hull of the coders' spans; the decided one the proposed span:
+
+>>> [text[c.start:c.end] for c in codings[codings["coder"] == "consensus"].itertuples()]
+['nurse judged me', 'partner helped']
 """
 
 from __future__ import annotations

@@ -194,8 +194,30 @@ def agreement_table(
     ``exclude_speakers=["INTERVIEWER"]`` leaves the interviewer's turns out of the units
     (they are rarely coded and would inflate agreement on "absent").
 
-    >>> table = agreement_table(study.codings(), study.transcripts(), bootstrap=200)
-    >>> table.query("coder_a != '(all)'")[["code_id", "kappa", "kappa_lower", "kappa_upper"]]
+    Three turns; both coders apply ``stigma`` to turn 1, only coder_a applies ``support``
+    (to turn 2). Per code the units are the 3 turns; the pooled code ``(all)`` has 3 × 2
+    decisions, 5 agreed (5/6 = 0.833); kappa (5/6 − 22/36) / (1 − 22/36) = 0.571:
+
+    >>> from coding import Corpus
+    >>> from coding.transcripts import Transcript
+    >>> text = ("INTERVIEWER: How was the hospital?\\n\\n"
+    ...         "P01: The nurse judged me.\\n\\nP01: My partner helped.")
+    >>> corpus = Corpus.from_transcripts([Transcript.from_text("T01", text)])
+    >>> codings = pd.DataFrame({"transcript_id": "T01",
+    ...     "coder": ["coder_a", "coder_b", "coder_a"],
+    ...     "code_id": ["stigma", "stigma", "support"],
+    ...     "start": [text.index("judged"), text.index("nurse"), text.index("partner")],
+    ...     "end": [text.index(" me."), text.index(" me."), text.index(" helped")]})
+    >>> table = agreement_table(codings, corpus, bootstrap=0)
+    >>> pair = table[table["coder_a"] == "coder_a"].set_index("code_id")
+    >>> pair[["n_units", "percent_agreement", "ac1"]].round(3)
+             n_units  percent_agreement    ac1
+    code_id
+    stigma         3              1.000  1.000
+    support        3              0.667  0.538
+    (all)          6              0.833  0.733
+    >>> round(float(pair.loc["(all)", "kappa"]), 3)
+    0.571
     """
     if unit == "character":
         from coding.reliability._character import character_agreement
