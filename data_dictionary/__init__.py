@@ -3,8 +3,14 @@
 >>> import data_dictionary as dd
 >>> dd.tables()
 ['codings', 'deliveries', 'dispensing', 'events', 'participants', 'transcripts']
->>> fills = dd.read_table("studies/demo/data/dispensing.csv.gz", "dispensing")  # doctest: +SKIP
->>> print(dd.render("dispensing"))  # doctest: +SKIP
+>>> fills = dd.read_table("demo/data/dispensing.csv.gz", "dispensing")   # the demo study
+>>> list(fills.columns)
+['claim_id', 'person_id', 'fill_date', 'drug', 'days_supply', 'source']
+>>> print(dd.render("dispensing"))
+## MOUD dispensing (`dispensing`)
+...
+| days_supply | Days supply | integer | days |  |  | required<br>1 to 365 | ... |
+...
 
 The names below are loaded on first use (PEP 562), so that importing
 ``data_dictionary.errors`` — the root error every dyadlab package and the CLI import — does

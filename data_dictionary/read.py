@@ -100,7 +100,17 @@ def read_table(
     every problem, or :class:`TableReadError` when the file cannot be read.
 
     >>> from data_dictionary import read_table
-    >>> fills = read_table("studies/demo/data/dispensing.csv.gz", "dispensing")  # doctest: +SKIP
+    >>> read_table("demo/data/deliveries.csv", "deliveries")["delivery_date"].dtype
+    dtype('<M8[ns]')
+    >>> _ = Path("fills.csv").write_text("claim_id,person_id,fill_date,drug,days_supply,source\\n"
+    ...                                  "c1,p1,2023-01-05,heroin,30,pharmacy\\n"
+    ...                                  "c2,p1,2023-02-31,methadone,30,otp\\n")
+    >>> read_table("fills.csv", "dispensing")
+    Traceback (most recent call last):
+    ...
+    data_dictionary.errors.ValidationError: fills.csv: 2 problems in table dispensing:
+      row 1 (line 2), column drug: expected one of buprenorphine, methadone, naltrexone, got ...
+      row 2 (line 3), column fill_date: expected a real calendar date, got '2023-02-31' ...
     """
     raw = read_raw(path, arrow_strings=True)
     schema = table if isinstance(table, Schema) else load_schema(table)

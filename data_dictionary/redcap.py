@@ -18,10 +18,25 @@ the Frictionless Table Schema dyadlab uses, following REDCap's own export conven
   "Required Field?" = y → ``required`` unless branching logic can hide the field;
   "Identifier?" = y → ``pii: true``; ``descriptive`` fields are skipped (they hold no data).
 
->>> from data_dictionary.redcap import redcap_to_schema
->>> schema = redcap_to_schema("MyProject_DataDictionary.csv")  # doctest: +SKIP
->>> schema.field("consent_date").type                          # doctest: +SKIP
+A dictionary with a record id, a date entered month first, and a radio question:
+
+>>> import csv
+>>> from data_dictionary.redcap import COLUMNS, redcap_to_schema
+>>> rows = [
+...     {"Variable / Field Name": "record_id", "Form Name": "enrolment", "Field Type": "text"},
+...     {"Variable / Field Name": "consent_date", "Form Name": "enrolment",
+...      "Field Type": "text", "Text Validation Type OR Show Slider Number": "date_mdy"},
+...     {"Variable / Field Name": "moud", "Form Name": "enrolment", "Field Type": "radio",
+...      "Choices, Calculations, OR Slider Labels": "1, Methadone | 2, Buprenorphine"}]
+>>> with open("MyProject_DataDictionary.csv", "w", newline="") as f:
+...     writer = csv.DictWriter(f, COLUMNS)
+...     _ = writer.writeheader()
+...     writer.writerows(rows)
+>>> schema = redcap_to_schema("MyProject_DataDictionary.csv")
+>>> schema.field("consent_date").type
 'date'
+>>> schema.field("moud").type, [(c.value, c.label) for c in schema.field("moud").categories]
+('integer', [(1, 'Methadone'), (2, 'Buprenorphine')])
 """
 
 from __future__ import annotations

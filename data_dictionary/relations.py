@@ -23,10 +23,19 @@ def check_relations(tables: dict[str, pd.DataFrame], *, file: str | Path | None 
     ``transcripts``, ``codings``) to frames as returned by :func:`data_dictionary.validate`.
     Relations to a table that is not given are skipped. Raises
     :class:`~data_dictionary.errors.ValidationError` with every problem, e.g.
-    ``row 4 (line 5), column event_date: expected a date on or after the delivery date of
-    delivery 'D0007' (2021-03-02), got 2021-02-27``.
+    ``row 4 (line 5), column event_date: expected a date on or after the delivery_date of
+    delivery_id 'D0007' (2021-03-02), got 2021-02-27``.
 
-    >>> check_relations({"deliveries": deliveries, "events": events})  # doctest: +SKIP
+    The demo study's tables agree; an event moved to before its delivery does not:
+
+    >>> check_relations({"deliveries": deliveries, "events": events})
+    >>> delivered = deliveries.set_index("delivery_id")["delivery_date"]
+    >>> events.loc[0, "event_date"] = delivered[events.loc[0, "delivery_id"]] - pd.Timedelta(days=3)
+    >>> check_relations({"deliveries": deliveries, "events": events}, file="events.csv")
+    Traceback (most recent call last):
+    ...
+    data_dictionary.errors.ValidationError: events.csv: 1 problem in table events:
+      row 1 (line 2), column event_date: expected a date on or after the delivery_date of ...
     """
     problems = relation_problems(tables)
     if len(problems):
