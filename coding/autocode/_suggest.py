@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from coding._overlap import overlapping_turns
+from coding._validation import require_columns
 from coding.autocode._estimator import AutocodeError, ThemeClassifier
 from coding.store import AUTO
 
@@ -61,9 +62,9 @@ def suggestions(
     Returns ``SUGGESTION_COLUMNS``; ``memo`` reads ``"autocode p=0.87 (trained on
     consensus)"``.
     """
-    missing = {"transcript_id", "turn", "text", "start", "end"} - set(units.columns)
-    if missing:
-        raise AutocodeError(f"units lack column(s) {sorted(missing)}", field=sorted(missing)[0])
+    require_columns(
+        units, ["transcript_id", "turn", "text", "start", "end"], name="units", error=AutocodeError
+    )
     if units.empty:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     proba = model.predict_proba(units["text"].tolist())

@@ -13,15 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from coding._validation import require_columns
 from coding.codebook._audit import AuditEntry
 from coding.codebook._code import Code, _code_from_mapping
 from coding.codebook._codebook import Codebook
 from coding.errors import CodebookError
-
-
-def _check_codings(codings: pd.DataFrame) -> None:
-    if "code_id" not in codings.columns:
-        raise CodebookError("codings need a 'code_id' column", field="code_id")
 
 
 def rename_code(
@@ -46,7 +42,7 @@ def rename_code(
     >>> new.code_id.tolist(), audit[0].action
     (['felt_stigma', 'mental_health'], 'rename_code')
     """
-    _check_codings(codings)
+    require_columns(codings, ["code_id"], error=CodebookError)
     old = codebook.get(old_id)
     if new_id in codebook and new_id != old_id:
         raise CodebookError(
@@ -103,7 +99,7 @@ def merge_codes(
     >>> new.code_id.tolist(), "parenting_stress" in book
     (['mental_health'], False)
     """
-    _check_codings(codings)
+    require_columns(codings, ["code_id"], error=CodebookError)
     sources = list(dict.fromkeys(sources))
     target = codebook.get(into)
     if not sources:
@@ -176,7 +172,7 @@ def split_code(
     >>> new.code_id.tolist(), book.get("internalised_stigma").parent
     (['enacted_stigma', 'internalised_stigma'], 'barriers')
     """
-    _check_codings(codings)
+    require_columns(codings, ["code_id"], error=CodebookError)
     original = codebook.get(code_id)
     created: list[Code] = []
     for position, item in enumerate(new_codes):

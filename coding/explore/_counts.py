@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from coding._validation import require_columns
 from coding.errors import CodingError
 from coding.explore._turns import _select, _transcript_table, turn_codes
 from coding.transcripts._corpus import Corpus
@@ -107,8 +108,7 @@ def code_matrix(
     matrix.columns.name = None
     result = matrix.reset_index()
     if attributes is not None:
-        if unit not in attributes.columns:
-            raise CodingError(f"attributes need a {unit!r} column", field=unit)
+        require_columns(attributes, [unit], name="attributes")
         extra = attributes.drop_duplicates(unit)
         result = result.merge(extra, on=unit, how="left", suffixes=("", "_attribute"))
     return result
@@ -126,8 +126,7 @@ def cooccurrence(
     """
     if measure not in ("count", "jaccard"):
         raise CodingError(f"measure must be 'count' or 'jaccard', got {measure!r}", field="measure")
-    if "codes" not in turn_codes_df.columns:
-        raise CodingError("expected turn_codes() output with a 'codes' column", field="codes")
+    require_columns(turn_codes_df, ["codes"], name="turn_codes() output")
     sets = [
         set(value)
         for value in turn_codes_df["codes"]

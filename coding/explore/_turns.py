@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from coding._overlap import overlapping_turns
+from coding._validation import require_columns
 from coding.errors import CodingError
 from coding.transcripts._corpus import Corpus
 
@@ -34,10 +35,8 @@ TURN_CODE_COLUMNS = [
 # ----------------------------------------------------------------------------- helpers
 def _select(codings: pd.DataFrame, coder: str | None, corpus: Corpus | None = None) -> pd.DataFrame:
     """Rows of one coder (all with ``None``), checked, soft-deleted rows dropped."""
-    required = {"transcript_id", "code_id", "start", "end"} | ({"coder"} if coder else set())
-    missing = required - set(codings.columns)
-    if missing:
-        raise CodingError(f"codings lack column(s) {sorted(missing)}", field=sorted(missing)[0])
+    required = ["transcript_id", "code_id", "start", "end"] + (["coder"] if coder else [])
+    require_columns(codings, required)
     frame = codings
     if "deleted_at" in frame.columns:
         frame = frame[frame["deleted_at"].isna()]

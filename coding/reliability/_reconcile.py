@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coding._validation import require_columns
 from coding.errors import CodingError
 from coding.reliability._units import CONSENSUS, TurnUnits, clean_codings, turn_units
 
@@ -110,9 +111,7 @@ def disagreements(
 
 def _decisions(decisions: pd.DataFrame) -> pd.DataFrame:
     needed = ["transcript_id", "code_id", "start", "end", "decision"]
-    missing = [c for c in needed if c not in decisions.columns]
-    if missing:
-        raise CodingError(f"missing column(s) {missing}; expected {needed}", file="decisions")
+    require_columns(decisions, needed, name="decisions")
     frame = decisions.reset_index(drop=True).copy()
     text = frame["decision"].astype(str).str.strip().str.lower()
     mapping = {"apply": True, "true": True, "yes": True}

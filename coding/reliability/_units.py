@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from coding._overlap import overlapping_turns
+from coding._validation import require_columns
 from coding.errors import CodingError
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,7 @@ def clean_codings(codings: pd.DataFrame, name: str = "codings") -> pd.DataFrame:
 
     Raises :class:`CodingError` naming the row and field of the first bad value.
     """
-    if not isinstance(codings, pd.DataFrame):
-        raise CodingError(f"{name} must be a pandas DataFrame", field=name)
-    missing = [c for c in CODING_COLUMNS if c not in codings.columns]
-    if missing:
-        raise CodingError(
-            f"missing column(s) {missing}; expected {list(CODING_COLUMNS)}", file=name
-        )
+    require_columns(codings, CODING_COLUMNS, name=name)
     frame = codings.reset_index(drop=True)
     keep = np.ones(len(frame), dtype=bool)
     if "deleted_at" in frame.columns:
@@ -102,9 +97,7 @@ def corpus_turns(corpus: Any) -> pd.DataFrame:
         raise CodingError("corpus must be a Corpus or a turns DataFrame", field="corpus")
     if "turn" not in turns.columns and "index" in turns.columns:
         turns = turns.rename(columns={"index": "turn"})
-    missing = [c for c in ("transcript_id", "start", "end") if c not in turns.columns]
-    if missing:
-        raise CodingError(f"turns lack column(s) {missing}", field="corpus")
+    require_columns(turns, ("transcript_id", "start", "end"), name="turns")
     turns["transcript_id"] = turns["transcript_id"].astype(str)
     if "turn" not in turns.columns:
         turns["turn"] = turns.groupby("transcript_id").cumcount()
