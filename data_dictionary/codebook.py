@@ -5,8 +5,17 @@ missing-value codes, rules (required, unique, range, pattern) and the descriptio
 is a self-contained ``<table>`` (every value escaped) that reports and the web app can embed.
 
 >>> from data_dictionary import render
->>> print(render("dispensing"))                 # doctest: +SKIP
->>> html = render("deliveries", format="html")  # doctest: +SKIP
+>>> print(render("dispensing"))
+## MOUD dispensing (`dispensing`)
+...
+| Field | Title | Type | Unit | Allowed values | Missing | Rules | Description |
+|---|---|---|---|---|---|---|---|
+| claim_id | Claim or record id | string |  |  | "" = not recorded | unique<br>column may ...
+...
+>>> html = render("deliveries", format="html")
+>>> print(html[:html.index("<p>")])
+<section class="codebook" id="codebook-deliveries">
+<h2>Deliveries (<code>deliveries</code>)</h2>
 """
 
 from __future__ import annotations
