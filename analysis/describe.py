@@ -11,20 +11,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.errors import AnalysisError
-
-
-def _check_columns(df: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise AnalysisError(f"column(s) {missing} not in the data (have: {list(df.columns)})")
+from analysis._validation import require_columns
 
 
 def _groups(
     df: pd.DataFrame, variables: Sequence[str], by: str | None
 ) -> list[tuple[str, pd.DataFrame]]:
     """``("All", df)`` then one ``(group, rows)`` per value of ``by`` (checked columns)."""
-    _check_columns(df, [*variables, *([by] if by else [])])
+    require_columns(df, [*variables, by])
     groups: list[tuple[str, pd.DataFrame]] = [("All", df)]
     if by:
         groups += [(str(k), g) for k, g in df.groupby(by, observed=True, sort=True)]

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis._validation import require_columns
 from analysis.errors import AnalysisError
 
 OUTCOMES = {
@@ -34,9 +35,7 @@ def theme_indicators(turn_codes: pd.DataFrame, codes: Iterable[str] | None = Non
     ``role``, ``codes``). ``codes`` fixes the columns (and their order); by default every
     code that occurs. Also gives ``n_turns`` (participant turns, a measure of interview length).
     """
-    for column in ("participant_id", "codes"):
-        if column not in turn_codes.columns:
-            raise AnalysisError(f"turn_codes has no column {column!r}")
+    require_columns(turn_codes, ["participant_id", "codes"])
     occurring = sorted({c for codes_ in turn_codes["codes"] for c in codes_})
     columns = list(codes) if codes is not None else occurring
     rows = []
@@ -60,9 +59,7 @@ def link_outcomes(
     the interview date (or her first delivery when all are after it). Providers and patients
     without a cohort record are left out; ``unlinked`` in ``.attrs`` lists them.
     """
-    needed = {"participant_id", "person_id"}
-    if missing := needed - set(participants.columns):
-        raise AnalysisError(f"participants has no column(s) {sorted(missing)}")
+    require_columns(participants, ["participant_id", "person_id"])
     people = participants[participants["person_id"].notna()]
     if "role" in people.columns:
         people = people[people["role"] == "patient"]
