@@ -184,7 +184,8 @@ def project_xml(
     participants = participants if participants is not None else pd.DataFrame()
     if len(participants):
         _cases(root, participants, transcripts, warnings)
-    sources = _element(root, "Sources")
+    # The schema wants at least one source in <Sources>: a codebook-only project has none.
+    sources = _element(root, "Sources") if len(transcripts) else None
     files: dict[str, bytes] = {}
     notes: list[tuple[str, str]] = []
     by_transcript = dict(iter(frame.groupby("transcript_id"))) if len(frame) else {}

@@ -1,0 +1,159 @@
+"""``dyadlab import qdpx`` of real projects into a fresh synthetic study, then ``validate``.
+
+The projects are the real exports in tests/fixtures/realworld/qda (sources in its README).
+What a user needs: the codebook taken (merged by name or adopted), participants given, codings
+on the right words, a study that validates after every import that exits 0, and nothing
+changed by one that fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from coding.codebook import Codebook, default_codebook, load_codebook
+from coding.exchange import write_qdpx
+from coding.transcripts._corpus import Corpus
+from studies.cli import main
+
+
+@pytest.fixture(scope="module")
+def qda(repo_root):
+    return repo_root / "tests" / "fixtures" / "realworld" / "qda"
+
+
+@pytest.fixture()
+def study(tmp_path):
+    folder = tmp_path / "fresh"
+    args = ["synth", str(folder), "--seed", "3", "--deliveries", "40", "--participants", "3"]
+    assert main(args) == 0
+    return folder
+
+
+def _snapshot(folder):
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _mapping(tmp_path, rows: str):
+    path = tmp_path / "people.csv"
+    path.write_text(rows, encoding="utf-8")
+    return str(path)
+
+
+def test_nvivo_windows_project_merged_into_a_new_study(study, qda, tmp_path, capsys):
+    project = qda / "nvivo-win-12.6-vaccine-comments.qdpx"
+    before = _snapshot(study)
+    # Codes the study lacks: refused, one readable line naming the ways forward.
+    assert main(["import", "qdpx", str(study), str(project)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--codebook merge" in err[0]
+    # No case links the source to a participant: refused, asks for a mapping.
+    assert main(["import", "qdpx", str(study), str(project), "--codebook", "merge"]) == 1
+    assert "--participants FILE" in capsys.readouterr().err
+    assert _snapshot(study) == before
+    people = _mapping(
+        tmp_path, "source,participant_id,role,provider_type\n"
+        "videos_10_selected,YT01,provider,public commenter\n",
+    )  # fmt: skip
+    args = ["import", "qdpx", str(study), str(project), "--codebook", "merge"]
+    assert main([*args, "--participants", people, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["positions"] == "utf16"
+    assert summary["codings_added"] == 303 and summary["participants_added"] == ["YT01"]
+    assert summary["codebook"]["matched_by_name"] == 0
+    assert len(summary["codebook"]["added"]) == 152
+    assert main(["validate", str(study)]) == 0
+    capsys.readouterr()
+    book = load_codebook(study / "codebook.yaml")
+    assert len(book) == len(default_codebook()) + 152 and "stigma" in book and "piros" in book
+    codings = pd.read_csv(study / "codings.csv")
+    red = codings[codings["code_id"] == "piros"].iloc[0]
+    text = (study / "transcripts" / "videos_10_selected.txt").read_text(encoding="utf-8")
+    assert text[red.start : red.end].startswith("Senkit nem lehet kötelezni oltásra")
+    # Importing again adds nothing.
+    assert main([*args, "--participants", people, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["codings_added"] == 0
+
+
+def test_positions_override_and_dry_run(study, qda, tmp_path, capsys):
+    people = _mapping(tmp_path, "source,participant_id\nvideos_10_selected,P01\n")
+    before = _snapshot(study)
+    args = ["import", "qdpx", str(study), str(qda / "nvivo-win-12.6-vaccine-comments.qdpx")]
+    args += ["--codebook", "merge", "--participants", people, "--dry-run", "--json"]
+    assert main([*args, "--positions", "codepoints"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["dry_run"] and summary["positions"] == "codepoints"
+    assert any("selections suggest otherwise" in w for w in summary["warnings"])
+    assert _snapshot(study) == before
+
+
+def test_adopting_is_refused_while_study_codings_use_other_codes(study, qda, tmp_path, capsys):
+    people = _mapping(tmp_path, "source,participant_id\nvideos_10_selected,P01\n")
+    before = _snapshot(study)
+    args = ["import", "qdpx", str(study), str(qda / "nvivo-win-12.6-vaccine-comments.qdpx")]
+    assert main([*args, "--codebook", "adopt", "--participants", people]) == 1
+    assert "--codebook merge" in capsys.readouterr().err
+    assert _snapshot(study) == before
+
+
+def test_adopting_into_a_study_without_codings(study, qda, tmp_path, capsys):
+    (study / "codings.csv").write_text(
+        "coding_id,transcript_id,coder,code_id,start,end,memo\n", encoding="utf-8"
+    )
+    people = _mapping(tmp_path, "source,participant_id\nvideos_10_selected,P01\n")
+    args = ["import", "qdpx", str(study), str(qda / "nvivo-win-12.6-vaccine-comments.qdpx")]
+    assert main([*args, "--codebook", "adopt", "--participants", people]) == 0
+    assert "303 new codings" in capsys.readouterr().out
+    assert len(load_codebook(study / "codebook.yaml")) == 152
+    assert main(["validate", str(study)]) == 0
+
+
+def test_an_import_that_would_not_validate_changes_nothing(study, qda, tmp_path, capsys):
+    # A new patient needs a person_id of the cohort: the study would not validate.
+    people = _mapping(tmp_path, "source,participant_id,role\nvideos_10_selected,YT01,patient\n")
+    before = _snapshot(study)
+    args = ["import", "qdpx", str(study), str(qda / "nvivo-win-12.6-vaccine-comments.qdpx")]
+    assert main([*args, "--codebook", "merge", "--participants", people]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was changed" in err and "participants" in err and "person_id" in err
+    assert _snapshot(study) == before
+
+
+def test_nvivo_mac_sources_and_codebook_without_codings(study, qda, tmp_path, capsys):
+    project = qda / "nvivo-mac-15-project.qdpx"
+    sources = "66653866-6334-3535-3435-366637306566", "33663939-3636-3632-3038-613431643463"
+    people = _mapping(tmp_path, "source,participant_id\n" + "".join(f"{s},P01\n" for s in sources))
+    args = ["import", "qdpx", str(study), str(project), "--participants", people, "--json"]
+    assert main([*args, "--codebook", "merge"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert len(summary["transcripts_added"]) == 2 and summary["codings_added"] == 0
+    assert len(summary["codebook"]["added"]) == 262
+    assert main(["validate", str(study)]) == 0
+
+
+def test_codebook_only_project_merges_by_name(study, tmp_path, capsys):
+    # A codebook-only project (no sources, no codings) used to fail with KeyError: 'coding_id'.
+    book = Codebook(
+        [
+            {"id": "stigma_x", "name": "  STIGMA "},  # same name as the study's "Stigma"
+            {"id": "housing", "name": "Housing", "parent": "stigma_x"},
+        ]
+    )
+    path = tmp_path / "codes.qdpx"
+    empty = pd.DataFrame(columns=["transcript_id", "coder", "code_id", "start", "end", "memo"])
+    write_qdpx(path, Corpus([]), book, empty)
+    args = ["import", "qdpx", str(study), str(path), "--json"]
+    assert main(args) == 0  # nothing to import but the codebook: said, not failed
+    summary = json.loads(capsys.readouterr().out)
+    assert any("--codebook merge" in w for w in summary["warnings"])
+    assert main([*args, "--codebook", "merge"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["codebook"]["matched_by_name"] == 1 and summary["codebook"]["added"] == [
+        "housing"
+    ]
+    merged = load_codebook(study / "codebook.yaml")
+    assert merged.get("housing").parent == "stigma"  # the child follows its mapped parent
+    assert "stigma_x" not in merged
+    assert main(["validate", str(study)]) == 0
