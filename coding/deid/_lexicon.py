@@ -193,3 +193,55 @@ MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
     "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
+
+#: Days of the week, singular and plural: not identifiers (a weekday is not a date element).
+WEEKDAYS = frozenset(
+    day + suffix
+    for day in "monday tuesday wednesday thursday friday saturday sunday".split()
+    for suffix in ("", "s")
+)
+
+#: Words of speech that start with a capital after a comma or a dash but never name anyone.
+DISCOURSE_WORDS = frozenset(
+    """
+    uh um uhm er erm hmm hm mm mhm mm-hm uh-huh yeah yep yup nope yes no okay ok oh ah wow
+    well so like anyway anyways seriously honestly basically literally actually really right
+    sorry thanks thank please sure gosh god lord jeez geez whatever alright
+    """.split()
+)
+
+#: Role labels of interview transcripts: who speaks, not who they are ("INTERVIEWER:",
+#: "P07:", "Speaker 2:", "Participant:"). Matched as a whole label, case-insensitively.
+ROLE_LABEL = (
+    r"(?:interviewer|interviewee|int|iv|i|q|a|r|respondent|participant|moderator|facilitator|"
+    r"researcher|research assistant|ra|note ?taker|observer|speaker|unknown speaker|"
+    r"unidentified speaker|caller|patient|provider|mother|mom|father|dad|partner|nurse|"
+    r"doctor|clinician|staff|family member|transcriptionist|transcriber|pi|co-?pi)"
+    r"(?:[ -]?(?:\d{1,3}|[A-Z]))?"
+    r"|[A-Z]{1,4}-?\d{1,4}(?:-[A-Z0-9]{1,4})?"  # P07, R12, INT-P01, FG2-P3
+)
+
+#: Clinical, programme and service names that look like names or places but identify no
+#: one: the words of "Eat, Sleep, Console" (any punctuation between them), the Finnegan score,
+#: C-sections, national programmes and platforms. Regular expressions, case-insensitive.
+NOT_IDENTIFIERS = (
+    r"eat[\s,;/&–—-]+(?:and\s+)?sleep[\s,;/&–—-]+(?:and\s+)?console",
+    r"c-?\s?sections?",
+    r"(?:modified\s+)?finnegans?(?:\s+(?:score|scores|scoring|scale|tool))?",
+    r"(?:early\s+)?head\s+start",
+    r"healthy\s+start",
+    r"celebrate\s+recovery",
+    r"social\s+security(?:\s+(?:card|office|disability))?",
+    r"narcotics\s+anonymous|alcoholics\s+anonymous",
+    r"neonatal\s+(?:abstinence|opioid\s+withdrawal)\s+syndrome",
+    r"tik\s?tok|you\s?tube|face\s?time",
+)
+
+#: Capitalised words after "in", "from", "to"… that are not places ("in God", "to Mexico" is
+#: a country, not a subdivision of a state).
+NOT_PLACES = frozenset(
+    """
+    god jesus christ lord english spanish bible christmas heaven church mass
+    america american mexico canada africa
+    """.split()
+)

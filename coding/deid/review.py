@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from coding.deid._redact import TYPES, Roster, redact
+from coding.deid._redact import redact
+from coding.deid._spans import TYPES, Roster
 from coding.errors import CodingError
 
 LOG_COLUMNS = [

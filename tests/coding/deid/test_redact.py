@@ -162,3 +162,43 @@ def test_harder_identifiers(text, expected):
 )
 def test_harder_things_to_keep(text):
     assert redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Clinical and programme terms and weekdays are not identifiers (issue 14: on the
+        # demo study they were a quarter of the spans to review).
+        "The nurses kept saying 'Eat, Sleep, Console', and then Eat-Sleep-Console again.",
+        "I had a C-section, and the Finnegan scores were high on Thursdays and Saturdays.",
+        "The Healthy Start lady and the Early Head Start people came by.",
+        "I went to Celebrate Recovery and got my Social Security card replaced.",
+        "I found it on TikTok. Seriously, it helped. Uh, my doctors. It's fine.",
+        "INTERVIEWER: And then?\nP07: My grandma. INTERVIEWER was nice.",
+    ],
+)
+def test_clinical_programme_and_role_words_are_kept(text):
+    assert redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A facility is one span, never a place "St" and a name "Mary".
+        ("I delivered at St. Mary's in March", "I delivered at [LOCATION] in [DATE]"),
+        ("at Saint Joseph's Hospital", "at [LOCATION]"),
+        ("it moved to St. Louis County", "it moved to [LOCATION]"),
+        # Numbered roads are streets.
+        ("we rent off Route 22 now", "we rent off [LOCATION] now"),
+        ("out on County Road D by I-35", "out on [LOCATION] by [LOCATION]"),
+        # A name found in context is a name at a sentence start too.
+        ("My husband Wade left. Wade came back.", "My husband [NAME] left. [NAME] came back."),
+    ],
+)
+def test_facilities_roads_and_names_across_a_text(text, expected):
+    assert redacted(text) == expected
+
+
+def test_a_facility_is_one_span():
+    spans = redact("the nurses at St. Mary's were kind").spans
+    assert spans[["type", "original"]].values.tolist() == [["LOCATION", "St. Mary's"]]

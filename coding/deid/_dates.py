@@ -1,0 +1,76 @@
+"""Dates and ages: every element of a date except the year, and ages over 89.
+
+45 CFR 164.514(b)(2)(i)(C): "all elements of dates (except year) for dates directly related
+to an individual" and "all ages over 89". Spoken forms count ("the 21st", "christmas eve",
+"ninety-one"); years alone, weekdays and relative times ("two weeks postpartum") are kept.
+Tested in tests/coding/deid/test_redact.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coding.deid._lexicon import MONTHS
+from coding.deid._spans import Span
+
+_HOLIDAYS = (
+    r"Christmas(?: Eve| Day)?|Thanksgiving(?: Day)?|Easter(?: Sunday)?|Halloween|"
+    r"New Year'?s(?: Eve| Day)?|Valentine'?s Day|Fourth of July|4th of July|Independence Day|"
+    r"Mother'?s Day|Father'?s Day|Memorial Day|Labor Day"
+)
+
+
+def dates(text: str) -> list[Span]:
+    """Every date element except the year: full dates, month and day, months, holidays."""
+    ordinal = r"\d{1,2}(?:st|nd|rd|th)?"
+    patterns = [
+        r"\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b",  # 3/14/2022, 03-14-22
+        r"\b\d{4}-\d{2}-\d{2}\b",  # 2022-03-14
+        rf"\b(?:{MONTHS})\.?\s+{ordinal}\b(?:,?\s+\d{{4}})?",  # March 14th, 2022
+        rf"\b{ordinal}\s+(?:of\s+)?(?:{MONTHS})\b(?:,?\s+\d{{4}})?",  # 14th of March
+        rf"\b(?:{MONTHS})(?=\s+(?:19|20)\d{{2}}\b)",  # March (2022): the year is kept
+        r"\b(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])\b(?![/-]|\s*(?:a|an|of|mg|"
+        r"milligrams?|tabs?|pills?|strips?|doses?|cups?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+        r"months?|years?|times|people|pounds|lbs|percent|%)\b)",  # 10/12, 7-15
+        rf"\b(?i:{_HOLIDAYS})\b",
+        r"(?<=\bthe )\d{1,2}(?:st|nd|rd|th)\b(?!\s+(?:century|time|floor|grade|week|percent|"
+        r"place|birthday|day|of (?:the|my|her|his|every|each)))",
+    ]
+    spans = []
+    for index, pattern in enumerate(patterns):
+        for m in re.finditer(pattern, text):
+            if index == 5 and re.fullmatch(r"\d/\d", m.group()):
+                before = text[max(0, m.start() - 20) : m.start()].lower()
+                if not re.search(r"\b(on|since|by|until|born|due|date|from|til)\s*$", before):
+                    continue  # "1/2" alone is more often a fraction than a date
+            spans.append(Span(m.start(), m.end(), "DATE", m.group().rstrip()))
+    # A month on its own after a time preposition ("in March", "last May").
+    lone = re.compile(
+        rf"\b(?i:in|on|since|until|till|by|last|this|next|early|late|mid|around|from|of|"
+        rf"through|during|before|after)\s+(?:(?:early|late|mid)[- ])?(?P<m>{MONTHS})\b(?!\s*\d)"
+    )
+    for m in lone.finditer(text):
+        spans.append(Span(m.start("m"), m.end("m"), "DATE", m.group("m")))
+    return spans
+
+
+def ages(text: str) -> list[Span]:
+    """Ages over 89 (Safe Harbor keeps younger ages)."""
+    old = r"(?:9\d|1[0-1]\d)"
+    patterns = [
+        rf"\b{old}(?=[\s-]*(?:years?|yrs?)[\s-]*old\b|\s*y/?o\b)",
+        rf"(?<=\bage )\b{old}\b|(?<=\baged )\b{old}\b",
+        rf"(?<=\bturned )\b{old}\b|(?<=\bturning )\b{old}\b",
+        rf"(?<=\bis )\b{old}\b(?=\s*(?:now|this year|years|\.|,|$))",
+        rf"(?:(?<=\bshe's )|(?<=\bhe's )|(?<=\bi'm )|(?<=\bi am )|(?<=\bwho's )|(?<=\bshe is )"
+        rf"|(?<=\bhe is ))\b{old}\b(?!\s*(?:%|percent|mg|milligrams|pounds|lbs|weeks|days|"
+        rf"minutes|hours|dollars|bucks))",
+        r"(?:(?<=\bturned )|(?<=\bturning )|(?<=\bage )|(?<=\bis )|(?<=\bshe's )|(?<=\bhe's ))"
+        r"\b(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|a hundred"
+        r"(?: and \w+)?|one hundred(?: and \w+)?)\b",
+    ]
+    spans = []
+    for pattern in patterns:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            spans.append(Span(m.start(), m.end(), "AGE", m.group()))
+    return spans

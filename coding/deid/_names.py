@@ -1,0 +1,173 @@
+"""Names of people: from the study's roster, from context, from the name lists.
+
+Rules, in order: the roster's names and their words; a title or a kinship/role word before a
+capitalised word ("my daughter Kaylee", "Dr. Patel"); "my name is X"; a listed given name
+(capitalised, or in lower case when it is not also a common word); any other capitalised
+word in the middle of a sentence that is not an everyday, clinical, calendar or discourse
+word. Finally :func:`propagate`: a name found once in a text is a name wherever else the same
+capitalised string occurs in it (the sentence-initial "Wade threw out his shoulder" after
+"my husband Wade") — the document-level consistency step of de-identification systems
+(e.g. Philter, Norgeot et al. 2020), which also keeps one person under one pseudonym.
+
+Tested in tests/coding/deid/test_redact.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from coding.deid._lexicon import (
+    DISCOURSE_WORDS,
+    GIVEN_NAMES,
+    KEEP_TERMS,
+    LOWERCASE_WORDS,
+    MONTHS,
+    NAME_CUES,
+    NOT_PLACES,
+    TITLES,
+    US_STATES,
+    WEEKDAYS,
+    WORD_NAMES,
+)
+from coding.deid._places import CAP as _CAP
+from coding.deid._spans import Roster, Span
+
+_CONTRACTION = re.compile(r".+['’](?:re|ll|ve|d|m|t)$", re.IGNORECASE)
+
+
+def _is_name_word(word: str) -> bool:
+    lower = word.lower()
+    return (
+        bool(re.fullmatch(_CAP, word))
+        and not re.match(r"I['’]", word)  # I'm, I'll, I've
+        and lower.rstrip(".") not in TITLES
+        and lower not in ENGLISH_STOP_WORDS
+        and lower not in KEEP_TERMS
+        and lower not in US_STATES
+        and not re.fullmatch(MONTHS, word)
+        and lower not in WEEKDAYS
+        and lower not in NOT_PLACES
+        and lower not in DISCOURSE_WORDS
+        and not _CONTRACTION.fullmatch(word)  # We're, They'll, Didn't
+    )
+
+
+def _extend_surname(text: str, start: int, end: int) -> int:
+    """Take a following capitalised word as a surname ("Kaylee Johnson")."""
+    m = re.match(rf"[ \t]+({_CAP})\b", text[end:])
+    if (
+        m
+        and _is_name_word(m.group(1))
+        and not re.fullmatch(r"(?:Hospital|Clinic|Center|County|Street|Avenue|Road)", m.group(1))
+    ):
+        return end + m.end(1)
+    return end
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    """Whether ``position`` starts a sentence, a line or a speaker turn."""
+    before = text[max(0, position - 20) : position]
+    return bool(re.search(r"(?:^|[.!?…]\s+|\n\s*|^\s*|:\s+|[\"“(]\s*)$", before)) or position == 0
+
+
+def names(text: str, roster: Roster | None) -> list[Span]:
+    spans = []
+    # 1. The study's roster: whole names and their words, as whole words.
+    if roster is not None:
+        for name in sorted(roster.words(), key=len, reverse=True):
+            word_name = name.lower() in WORD_NAMES
+            flags = 0 if word_name else re.IGNORECASE
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags):
+                spans.append(Span(m.start(), m.end(), "NAME", m.group()))
+    # 2. A title or a kinship/role word, then a capitalised word ("my daughter Kaylee").
+    # A full stop only after a title ("Dr. Patel"): "my doctors. Uh," crosses a sentence.
+    cue = "|".join(sorted(NAME_CUES, key=len, reverse=True))
+    title = "|".join(sorted(TITLES, key=len, reverse=True))
+    for m in re.finditer(
+        rf"\b(?:(?:{cue})s?,?|(?:{title})\.?,?)[ \t]+"
+        rf"(?=(?:(?:named|called|is)[ \t]+)?(?P<name>{_CAP}))",
+        text,
+        re.IGNORECASE,
+    ):
+        word = m.group("name")
+        if word.isupper() and len(word) > 1:
+            continue  # "INTERVIEWER", "NICU": capitals are labels and acronyms
+        listed = re.sub(r"['’]s$", "", word.lower())
+        lowercase_name = listed in GIVEN_NAMES and listed not in WORD_NAMES
+        if not (word[0].isupper() or lowercase_name) or not _is_name_word(word.capitalize()):
+            continue
+        end = _extend_surname(text, m.start("name"), m.end("name"))
+        spans.append(Span(m.start("name"), end, "NAME", text[m.start("name") : end]))
+    # 3. "my name is X", "her name's X".
+    for m in re.finditer(rf"\bname(?:'s| is| was)\s+(?P<name>{_CAP})", text, re.IGNORECASE):
+        if _is_name_word(m.group("name")) and m.group("name")[0].isupper():
+            end = _extend_surname(text, m.start("name"), m.end("name"))
+            spans.append(Span(m.start("name"), end, "NAME", text[m.start("name") : end]))
+    # 4. Known given names, capitalised; a name that is also a word ("Hope", "Grace") only
+    #    in the middle of a sentence, where the capital letter marks it as a name.
+    for m in re.finditer(rf"\b{_CAP}\b", text):
+        word = m.group()
+        lower = re.sub(r"['’]s$", "", word.lower())
+        if lower in WORD_NAMES and (_sentence_start(text, m.start()) or re.fullmatch(MONTHS, word)):
+            continue
+        if (lower in GIVEN_NAMES or lower in WORD_NAMES) and _is_name_word(word):
+            end = _extend_surname(text, m.start(), m.end())
+            spans.append(Span(m.start(), end, "NAME", text[m.start() : end]))
+    # 5. A listed given name in lower case (typed transcripts often lose capitals), unless
+    #    it is also an everyday lower-case word.
+    for m in re.finditer(r"\b[a-z][a-z'’]+\b", text):
+        word = re.sub(r"['’]s$", "", m.group())
+        if word in GIVEN_NAMES and word not in WORD_NAMES and word not in LOWERCASE_WORDS:
+            spans.append(Span(m.start(), m.start() + len(word), "NAME", word))
+    # 6. Any other capitalised word in the middle of a sentence that is not an everyday,
+    #    clinical or calendar word. In transcribed speech, capitals mid-sentence mark names,
+    #    places and brands; brands researchers need are in KEEP_TERMS. A place word before
+    #    it makes it a place.
+    for m in re.finditer(rf"\b{_CAP}(?:[ \t]+{_CAP})*\b", text):
+        if _sentence_start(text, m.start()):
+            continue
+        words = m.group().split()
+        if not all(_is_name_word(w) for w in words):
+            continue
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        kind = (
+            "LOCATION" if re.search(r"\b(?:in|from|to|near|at|outside|by)\s+$", before) else "NAME"
+        )
+        spans.append(Span(m.start(), m.end(), kind, m.group()))
+    # Possessives: "Kaylee's" → redact "Kaylee".
+    trimmed = []
+    for span in spans:
+        original = re.sub(r"['’]s$", "", span.original)
+        trimmed.append(Span(span.start, span.start + len(original), span.type, original))
+    return trimmed
+
+
+def propagate(text: str, spans: list[Span]) -> list[Span]:
+    """Other occurrences of each capitalised name or place already found in ``text``.
+
+    Only exact, capitalised strings are carried (so "Hope" the name never makes "hope" the
+    word a name), and never a word-name or an everyday word on its own: a name found in a
+    name context is a name at a sentence start too, where rule 6 cannot see it.
+    """
+    seen = {
+        s.original
+        for s in spans
+        if s.type in ("NAME", "LOCATION")
+        and re.fullmatch(rf"{_CAP}(?:\s+{_CAP}){{0,3}}", s.original)
+        and not (
+            " " not in s.original
+            and (
+                s.original.lower() in WORD_NAMES
+                or s.original.lower() in LOWERCASE_WORDS
+                or not _is_name_word(s.original)
+            )
+        )
+    }
+    kinds = {s.original: s.type for s in spans if s.original in seen}
+    found = []
+    for original in sorted(seen, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(original)}(?![\w-])", text):
+            found.append(Span(m.start(), m.end(), kinds[original], original))
+    return found

@@ -1,0 +1,170 @@
+"""Identifiers written with digits and symbols: e-mail, URLs, IP addresses, SSNs, telephone
+and fax numbers, record/plan/account/licence numbers, vehicle plates, any other long number.
+
+Each detector takes the text and returns :class:`~coding.deid._spans.Span` objects; a cue
+word before a number decides its type ("MRN 00412345", "fax 555-…"). Tested in
+tests/coding/deid/test_redact.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coding.deid._spans import Span
+
+
+def _regex(kind: str, pattern: str, flags: int = 0, group: int | str = 0):
+    compiled = re.compile(pattern, flags)
+
+    def detect(text: str) -> list[Span]:
+        return [
+            Span(m.start(group), m.end(group), kind, m.group(group))
+            for m in compiled.finditer(text)
+            if m.group(group)
+        ]
+
+    detect.__name__ = f"detect_{kind.lower()}"
+    return detect
+
+
+def phones(text: str) -> list[Span]:
+    pattern = re.compile(
+        r"(?<![\w-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-])"
+        r"|(?<=[\s:])\d{10}(?!\d)|(?<![\w-])\d{3}[.-]\d{4}(?![\w-])"
+    )
+    spans = []
+    for m in pattern.finditer(text):
+        before = text[max(0, m.start() - 25) : m.start()].lower()
+        if re.fullmatch(r"\d{3}[.-]\d{4}", m.group()) and not re.search(
+            r"(call|phone|number|cell|text|reach|dial)", before
+        ):
+            continue  # a bare 7-digit number needs a phone cue
+        if re.fullmatch(r"\d{10}", m.group()) and not re.search(
+            r"(call|phone|number|cell|text|reach|dial|fax)", before
+        ):
+            continue
+        clause = text[max(0, m.start() - 45) : m.start()].lower()
+        kind = (
+            "FAX"
+            if re.search(r"\bfax", clause) and not re.search(r"\b(?:cell|phone)\b", before)
+            else "PHONE"
+        )
+        spans.append(Span(m.start(), m.end(), kind, m.group()))
+    return spans
+
+
+def ip_addresses(text: str) -> list[Span]:
+    spans = []
+    for m in re.finditer(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}(?![\w:])", text):
+        if "::" in m.group() or m.group().count(":") >= 3:
+            spans.append(Span(m.start(), m.end(), "IP", m.group()))
+    for m in re.finditer(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)", text):
+        if all(int(part) <= 255 for part in m.group().split(".")):
+            spans.append(Span(m.start(), m.end(), "IP", m.group()))
+    return spans
+
+
+_ID_CUES = [
+    (
+        "MRN",
+        r"(?:mrn|mr ?#|mr number|medical record(?: number| no\.?| #)?|chart(?: number| #)"
+        r"|record number)",
+    ),
+    (
+        "ID",
+        r"(?:medicaid|medicare|insurance|member|policy|plan|subscriber|beneficiary|"
+        r"patient|client|case|wic|ebt|snap)(?: id| number| no\.?| #| card(?: number)?)"
+        r"|\bid(?: number| no\.?| #)",
+    ),
+    ("ACCOUNT", r"(?:account|acct)(?: number| no\.?| #)?"),
+    ("LICENSE", r"(?:driver'?s licen[cs]e|licen[cs]e|certificate|dea|npi)(?: number| no\.?| #)?"),
+]
+
+
+def numbered_ids(text: str) -> list[Span]:
+    """Record, plan, account and licence numbers: a cue word, then a token with digits."""
+    spans = []
+    for kind, cue in _ID_CUES:
+        pattern = re.compile(
+            rf"(?<!\w)(?:{cue})(?!\w)(?:[\s,:#]+(?:is|was|number|of|like|uh|um|it's|its|"
+            rf"the|my|her)(?!\w))*[\s,:#]*"
+            r"(?P<id>[A-Z0-9]*\d[A-Z0-9]*(?:[- ][A-Z0-9]*\d[A-Z0-9]*){0,3})",
+            re.IGNORECASE,
+        )
+        for m in pattern.finditer(text):
+            token = m.group("id")
+            if sum(c.isdigit() for c in token) >= 4:
+                spans.append(Span(m.start("id"), m.end("id"), kind, token))
+    return spans
+
+
+_NUMBER_CUES = (
+    ("LICENSE", r"licen[cs]e|\bdl\b|dea\b|npi\b|certificate|registration"),
+    ("ACCOUNT", r"account|acct|card"),
+    ("MRN", r"\bmrn?\b|medical record|chart"),
+    ("PLATE", r"plate|\btags?\b|\bvin\b"),
+)
+
+
+def long_numbers(text: str) -> list[Span]:
+    """Any other long identifying number (seven or more digits, maybe grouped, maybe with a
+    letter prefix): Safe Harbor's "any other unique identifying number". Typed by the
+    nearest cue word before it, else ID. Phone numbers, SSNs and dates win on overlap."""
+    spans = []
+    pattern = re.compile(r"(?<![\w.,/-])[A-Z]{0,3}[-.]?\d[\d .-]{5,}\d(?![\w/-]|\.\d|,\d)")
+    for m in pattern.finditer(text):
+        token = m.group().rstrip(" .-")
+        if sum(c.isdigit() for c in token) < 7 or re.fullmatch(r"(?:19|20)\d\d(?: \d+)*", token):
+            continue
+        before = text[max(0, m.start() - 40) : m.start()].lower()
+        kind = next((k for k, cue in _NUMBER_CUES if re.search(cue, before)), "ID")
+        spans.append(Span(m.start(), m.start() + len(token), kind, token))
+    return spans
+
+
+def plates(text: str) -> list[Span]:
+    pattern = re.compile(
+        r"\b(?:licen[cs]e )?plates?(?: number)?(?: is| was| reads|:)?\s+"
+        r"(?P<plate>[A-Z0-9]{2,4}[- ]?[A-Z0-9]{2,5})\b",
+        re.IGNORECASE,
+    )
+    spans = [
+        Span(m.start("plate"), m.end("plate"), "PLATE", m.group("plate"))
+        for m in pattern.finditer(text)
+        if any(c.isdigit() for c in m.group("plate"))
+    ]
+    # Letters and digits in the shape of a plate, with a vehicle word nearby ("GHX 4471").
+    for m in re.finditer(r"\b[A-Z]{2,3}[- ]?\d{3,4}\b", text):
+        around = text[max(0, m.start() - 60) : m.end() + 30].lower()
+        if re.search(r"\b(?:plate|tags?|car|truck|van|suv|vehicle|parked)\b", around):
+            spans.append(Span(m.start(), m.end(), "PLATE", m.group()))
+    return spans
+
+
+detect_email = _regex("EMAIL", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+detect_url = _regex(
+    "URL",
+    r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]"
+    r"|\b[\w-]+\.(?:com|org|net|gov|edu|io|info|us)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?\b",
+    re.IGNORECASE,
+)
+detect_ssn = _regex(
+    "SSN",
+    r"\b\d{3}-\d{2}-\d{4}\b|(?<=social security number )\d{9}\b|"
+    r"(?<=social security number is )[\d -]{9,11}\d|"
+    r"(?<=social is )\d{3}[ -]?\d{2}[ -]?\d{4}\b|(?<=ssn is )\d{3}[ -]?\d{2}[ -]?\d{4}\b|"
+    r"\b\d{3} \d{2} \d{4}\b",
+    re.IGNORECASE,
+)
+
+#: The number detectors, in the order they run (resolution decides overlaps, not order).
+NUMBER_DETECTORS = (
+    long_numbers,
+    detect_email,
+    detect_url,
+    ip_addresses,
+    detect_ssn,
+    phones,
+    numbered_ids,
+    plates,
+)

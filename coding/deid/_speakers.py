@@ -1,0 +1,161 @@
+"""Speaker labels: role labels are kept, real names used as labels are identifiers.
+
+Transcription services label turns with whatever the meeting software knew: a role the
+research team typed ("INTERVIEWER:", "P07:"), or the participant's own account name as Zoom
+and Teams write it ("Kelly Smith:", "Kelly Smith (she/her):", "Kelly's iPhone:", a WebVTT
+voice tag ``<v Kelly Smith>``). :func:`find_speakers` reads the label at the start of each
+line and sorts it:
+
+- a **role label** (:data:`~coding.deid._lexicon.ROLE_LABEL`) is protected: never flagged;
+- a **person label** — one to four name words, maybe with pronouns in brackets, or a name
+  before a device ("Jess's iPhone", "Kristy's Galaxy A14") — is a NAME span, and the person
+  is added to the transcript's own roster: the full name and each of its words are then
+  found anywhere in the text ("Thanks, Kelly", "kelly said"), so one person gets one
+  pseudonym throughout (:func:`coding.deid._spans.replace`);
+- anything else (a device with no name, "Samsung SM-G991U", a header such as "Date") is
+  left to the other detectors.
+
+A single capitalised word is taken as a person label only when it is a listed given name
+or labels two or more turns, so that "Note:" or "Update:" at a line start is not a name.
+
+Tested in tests/coding/deid/test_speakers.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from coding.deid._lexicon import (
+    DISCOURSE_WORDS,
+    GIVEN_NAMES,
+    KEEP_TERMS,
+    LOWERCASE_WORDS,
+    MONTHS,
+    ROLE_LABEL,
+    TITLES,
+    US_STATES,
+    WEEKDAYS,
+    WORD_NAMES,
+)
+from coding.deid._spans import Span, name_words
+
+_TIME = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?[ \t]+)?"
+_LABEL = re.compile(
+    rf"^[ \t]*{_TIME}(?:<v(?:\.[\w.-]+)?[ \t]+(?P<voice>[^>\n]{{1,60}})>"
+    r"|(?P<label>[^\s:<>\[\]][^:\n<>\[\]]{0,59}?)[ \t]*:(?=[ \t]|$))",
+    re.MULTILINE,
+)
+_ROLE = re.compile(rf"(?:{ROLE_LABEL})", re.IGNORECASE)
+_PRONOUNS = re.compile(r"\s*\((?:[a-z]+/[a-z]+(?:/[a-z]+)?)\)\s*$", re.IGNORECASE)
+_DEVICE = re.compile(
+    r"^(?P<name>.+?)['’]s\s+(?:iphone|ipad|macbook|mac|pc|laptop|computer|phone|android|"
+    r"galaxy|pixel|samsung|moto|motorola|surface|chromebook|kindle|tablet)\b.*$",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"(?:[A-ZÀ-Þ][\wÀ-ÿ'’-]*|[A-Z]\.?)")
+_LOWER_NAME_WORD = re.compile(r"[a-zà-ÿ][\wà-ÿ'’-]*")
+
+
+@dataclass
+class Speakers:
+    """What the speaker labels of one text say.
+
+    ``roles``: ``(start, end)`` of role labels (protected). ``spans``: NAME spans of the
+    names in person labels. ``people``: each person's name in order of first appearance.
+    ``labels``: label text as written → the person it names.
+    """
+
+    roles: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def _ordinary_word(word: str) -> bool:
+    lower = word.lower().rstrip(".")
+    return (
+        lower in ENGLISH_STOP_WORDS
+        or lower in KEEP_TERMS
+        or lower in DISCOURSE_WORDS
+        or lower in US_STATES
+        or lower in WEEKDAYS
+        or bool(re.fullmatch(MONTHS, word, re.IGNORECASE))
+    )
+
+
+def _person(label: str, repeats: int) -> str | None:
+    """The person's name a label gives, or None when the label is not a person's name."""
+    label = _PRONOUNS.sub("", label).strip()
+    device = _DEVICE.match(label)
+    if device:
+        label = device.group("name").strip()
+    words = label.split()
+    titled = len(words) > 1 and words[0].lower().rstrip(".") in TITLES
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]  # "Dr. Vang": the title is not part of the name
+    label = label[label.index(words[0]) :] if words else label
+    if not 1 <= len(words) <= 4 or any(c.isdigit() for c in label):
+        return None
+    capitalised = all(_NAME_WORD.fullmatch(w) for w in words)
+    lower_case = all(_LOWER_NAME_WORD.fullmatch(w) for w in words)
+    if lower_case and words[0] not in GIVEN_NAMES:
+        return None  # "note:" "update:" typed in lower case
+    if not (capitalised or lower_case) or _ordinary_word(words[0]):
+        return None
+    if label.isupper() and len(words) == 1:
+        return None  # "MOM:", "CHILD:": roles written in capitals
+    if len(words) == 1 and not (device or titled):
+        listed = words[0].lower() in GIVEN_NAMES
+        if not listed and repeats < 2:
+            return None
+    return label
+
+
+def find_speakers(text: str) -> Speakers:
+    """Role labels and person labels at the starts of lines (see the module docstring)."""
+    found = Speakers()
+    matches = list(_LABEL.finditer(text))
+    repeats = Counter((m.group("voice") or m.group("label")).strip() for m in matches)
+    for match in matches:
+        group = "voice" if match.group("voice") else "label"
+        raw = match.group(group).strip()
+        start = match.start(group)
+        if _ROLE.fullmatch(_PRONOUNS.sub("", raw).strip()):
+            found.roles.append((start, start + len(raw)))
+            continue
+        person = _person(raw, repeats[raw])
+        if person is None:
+            continue
+        # The whole label goes ("Jess's iPhone" → "NAME 2", which still parses as a label),
+        # all but a title before it and pronouns after it.
+        offset = raw.index(person)
+        shown = _PRONOUNS.sub("", raw[offset:]).rstrip()
+        found.spans.append(
+            Span(start + offset, start + offset + len(shown), "NAME", shown, speaker=person)
+        )
+        found.labels[raw] = person
+        if person.lower() not in {p.lower() for p in found.people}:
+            found.people.append(person)
+    return found
+
+
+def mentions(text: str, people: list[str], taken: list[tuple[int, int]]) -> list[Span]:
+    """Every other occurrence of the speakers' names in ``text``: the full name, and each
+    word of it that identifies alone. Ordinary words and word-names ("Hope", "Will") count
+    only when capitalised; other names in any case ("kelly"). ``taken``: label spans."""
+    spans = []
+    for person in people:
+        for word in sorted({person, *name_words(person)}, key=len, reverse=True):
+            lower = word.lower()
+            if _ordinary_word(word) and word != person:
+                continue
+            careful = lower in WORD_NAMES or lower in LOWERCASE_WORDS or len(lower) < 3
+            flags = 0 if careful else re.IGNORECASE
+            for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, flags):
+                if not any(s <= m.start() < e for s, e in taken):
+                    spans.append(Span(m.start(), m.end(), "NAME", m.group()))
+    return spans

@@ -1,0 +1,87 @@
+"""Speaker labels in de-identification: role labels are kept, real names used as labels (as
+Zoom, Teams and phone apps write them) are one pseudonym per person, label and mentions.
+
+The label shapes are those the meeting tools write: "Kelly Smith:", "Name (she/her):",
+"Kelly's iPhone:", WebVTT voice tags "<v Kelly Smith>" (W3C WebVTT §3.4, cue voice span).
+"""
+
+import pytest
+
+from coding.deid import find_identifiers, redact
+from coding.transcripts import parse_turns
+
+ZOOM = (
+    "Kelly Smith (she/her): hi, can you hear me?\n"
+    "INTERVIEWER: Yes, thanks for joining, Kelly.\n"
+    "Kelly Smith (she/her): my sister Dana is here. kelly is fine, or Smith.\n"
+    "Jess's iPhone: sorry, Jess here, on my phone.\n"
+    "Kelly Smith (she/her): Jess is my cousin.\n"
+)
+
+
+def test_one_pseudonym_per_person_in_labels_and_mentions():
+    result = redact(ZOOM)
+    assert result.text == (
+        "NAME 1 (she/her): hi, can you hear me?\n"
+        "INTERVIEWER: Yes, thanks for joining, [NAME 1].\n"
+        "NAME 1 (she/her): my sister [NAME] is here. [NAME 1] is fine, or [NAME 1].\n"
+        "NAME 2: sorry, [NAME 2] here, on my phone.\n"
+        "NAME 1 (she/her): [NAME 2] is my cousin.\n"
+    )
+    assert result.speakers == {"Kelly Smith (she/her)": "NAME 1", "Jess's iPhone": "NAME 2"}
+    for span in result.spans.itertuples():
+        assert ZOOM[span.start : span.end] == span.original
+
+
+def test_pseudonyms_number_other_people_after_the_speakers():
+    text = redact(ZOOM, pseudonyms=True).text
+    assert "my sister [NAME 3] is here" in text
+    assert text.startswith("NAME 1 (she/her):")
+
+
+def test_the_redacted_transcript_still_parses_into_the_same_turns():
+    before, _ = parse_turns(ZOOM)
+    after, _ = parse_turns(redact(ZOOM).text)
+    assert [t.speaker for t in before] == [
+        "Kelly Smith", "INTERVIEWER", "Kelly Smith", "Jess's iPhone", "Kelly Smith",
+    ]  # fmt: skip
+    assert [t.speaker for t in after] == ["NAME 1", "INTERVIEWER", "NAME 1", "NAME 2", "NAME 1"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["INTERVIEWER", "Interviewer", "P07", "P-07", "INT-P01", "Speaker 2", "Participant",
+     "Respondent 3", "Moderator", "Mom", "R"],
+)  # fmt: skip
+def test_role_labels_are_not_identifiers(label):
+    text = f"{label}: we talked about it.\n{label}: yes.\n"
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Samsung SM-G991U: hello?\n",  # a device with no name in it
+        "Note: the call dropped here.\n",
+        "so then she said: no way\n",
+        "Date: 2023\n",
+    ],
+)
+def test_lines_with_a_colon_that_are_not_person_labels(text):
+    assert not [s for s in find_identifiers(text) if s.speaker]
+
+
+def test_voice_tags_titles_and_lower_case_labels():
+    vtt = "00:01.000 --> 00:04.000\n<v Kelly Smith>so the baby came early\n"
+    assert "Kelly" not in redact(vtt).text
+    assert redact("Dr. Vang: hello\nINTERVIEWER: hi Dr. Vang\n").text == (
+        "Dr. NAME 1: hello\nINTERVIEWER: hi Dr. [NAME 1]\n"
+    )
+    assert redact("kelly: hi\nINTERVIEWER: hi kelly\n").text == (
+        "NAME 1: hi\nINTERVIEWER: hi [NAME 1]\n"
+    )
+
+
+def test_a_word_name_as_a_label_is_a_name_only_when_capitalised():
+    text = "Hope Bisson: hi\nINTERVIEWER: Thanks, Hope. Is there hope?\n"
+    assert redact(text).text == "NAME 1: hi\nINTERVIEWER: Thanks, [NAME 1]. Is there hope?\n"
