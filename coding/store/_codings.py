@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 
 from coding.errors import NotFoundError, StaleEditError, StoreError
 from coding.store import _schema as s
@@ -56,30 +56,53 @@ class Codings(StoreBase):
         memo = check_memo(memo)
         with self.transaction() as c:
             check_span(c, transcript_id, start, end)
-            stamp = now()
-            new_id = c.execute(
-                insert(s.codings)
-                .values(
-                    transcript_id=transcript_id,
-                    coder=coder,
-                    code_id=code_id,
-                    start=int(start),
-                    end=int(end),
-                    memo=memo,
-                    created_at=stamp,
-                    updated_at=stamp,
-                    version=1,
-                    suggestion_of=suggestion_of,
+            return _insert(c, transcript_id, coder, code_id, start, end, memo, actor, suggestion_of)
+
+    def apply_code(
+        self,
+        transcript_id: str,
+        coder: str,
+        code_id: str,
+        start: int,
+        end: int,
+        memo: str = "",
+        *,
+        actor: str | None = None,
+    ) -> tuple[Coding, bool]:
+        """Apply a code once: ``(coding, created)``.
+
+        When ``coder`` already has a live coding of ``code_id`` on exactly ``[start, end)``,
+        that coding is returned with ``created=False`` and nothing is stored — a double click
+        or a repeated key press does not make a duplicate. The check and the insert run in
+        one write transaction (serialised per transcript and coder by an advisory lock on
+        PostgreSQL, by the database lock on SQLite), so parallel repeats are caught too.
+        There is deliberately no unique constraint: imported projects may hold duplicates.
+        """
+        check_name(coder)
+        check_id(code_id, "code_id")
+        memo = check_memo(memo)
+        with self.transaction() as c:
+            check_span(c, transcript_id, start, end)
+            if c.dialect.name == "postgresql":
+                c.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                    {"key": f"apply:{transcript_id}:{coder}"},
                 )
-                .returning(s.codings.c.id)
-            ).scalar_one()
-            coding = coding_from_row(
-                c.execute(select(s.codings).where(s.codings.c.id == new_id)).one()
-            )
-            append_audit(
-                c, actor or coder, "add_coding", f"coding:{new_id}", after=audit_view(coding)
-            )
-        return coding
+            found = c.execute(
+                select(s.codings)
+                .where(
+                    s.codings.c.transcript_id == transcript_id,
+                    s.codings.c.coder == coder,
+                    s.codings.c.code_id == code_id,
+                    s.codings.c.start == int(start),
+                    s.codings.c.end == int(end),
+                    s.codings.c.deleted_at.is_(None),
+                )
+                .order_by(s.codings.c.id)
+            ).first()
+            if found is not None:
+                return coding_from_row(found), False
+            return _insert(c, transcript_id, coder, code_id, start, end, memo, actor, None), True
 
     def get_coding(self, coding_id: int) -> Coding:
         """The coding with that id (deleted ones too); NotFoundError if none."""
@@ -263,6 +286,40 @@ class Codings(StoreBase):
                     after={"source": source, "rows": len(rows)},
                 )
         return len(rows)
+
+
+def _insert(
+    c: Connection,
+    transcript_id: str,
+    coder: str,
+    code_id: str,
+    start: int,
+    end: int,
+    memo: str,
+    actor: str | None,
+    suggestion_of: int | None,
+) -> Coding:
+    """Insert one checked coding and its audit entry inside ``c``'s transaction."""
+    stamp = now()
+    new_id = c.execute(
+        insert(s.codings)
+        .values(
+            transcript_id=transcript_id,
+            coder=coder,
+            code_id=code_id,
+            start=int(start),
+            end=int(end),
+            memo=memo,
+            created_at=stamp,
+            updated_at=stamp,
+            version=1,
+            suggestion_of=suggestion_of,
+        )
+        .returning(s.codings.c.id)
+    ).scalar_one()
+    coding = coding_from_row(c.execute(select(s.codings).where(s.codings.c.id == new_id)).one())
+    append_audit(c, actor or coder, "add_coding", f"coding:{new_id}", after=audit_view(coding))
+    return coding
 
 
 def _import_row(

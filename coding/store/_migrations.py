@@ -27,11 +27,20 @@ from sqlalchemy import insert as sql_insert
 from coding.errors import StoreError
 from coding.store import _schema as s
 
-STORE_SCHEMA_VERSION = 1
-"""Version history: 1 — codings, transcripts, assignments, suggestions, memos, audit."""
+STORE_SCHEMA_VERSION = 2
+"""Version history: 1 — codings, transcripts, assignments, suggestions, memos, audit;
+2 — transcript memos carry a version (a stale memo save is refused like a stale coding edit).
+"""
 
 Step = Callable[[Connection], None]
-STORE_STEPS: dict[int, Step] = {}
+
+
+def _memo_versions(connection: Connection) -> None:
+    """2: ``memos.version``, 1 for every memo already written."""
+    connection.execute(text("ALTER TABLE memos ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
+STORE_STEPS: dict[int, Step] = {2: _memo_versions}
 
 _SQLITE_APPEND_ONLY = [
     """CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log

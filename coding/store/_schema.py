@@ -86,6 +86,7 @@ memos = Table(
     Column("coder", String(64), primary_key=True),
     Column("text", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),  # schema 2: optimistic edits
 )
 
 audit = Table(

@@ -297,3 +297,52 @@ def test_acknowledged_writes_survive_sigkill(store, url):
     with CodingStore(url) as reopened:
         ids = set(reopened.codings(coder="coder_a")["coding_id"])
     assert set(acked) <= ids
+
+
+def test_memo_versions_refuse_a_stale_save(store):
+    assert store.memo_record("T01", "coder_a").version == 0
+    first = store.set_memo("T01", "coder_a", "tab one", expected_version=0)
+    assert first.version == 1
+    with pytest.raises(StaleEditError, match="your text is kept"):
+        store.set_memo("T01", "coder_a", "tab two, read before tab one saved", expected_version=0)
+    assert store.memo("T01", "coder_a") == "tab one"
+    store.set_memo("T01", "coder_b", "hers")
+    memos = store.memos("T01")
+    assert memos[["coder", "memo", "version"]].values.tolist() == [
+        ["coder_a", "tab one", 1],
+        ["coder_b", "hers", 1],
+    ]
+
+
+def test_apply_code_is_idempotent_but_imports_keep_duplicates(store):
+    first, created = store.apply_code("T01", "coder_a", "stigma", 44, 58)
+    again, created_again = store.apply_code("T01", "coder_a", "stigma", 44, 58)
+    assert (created, created_again, again.id) == (True, False, first.id)
+    _, other_code = store.apply_code("T01", "coder_a", "nows_guilt", 44, 58)
+    _, other_coder = store.apply_code("T01", "coder_b", "stigma", 44, 58)
+    assert other_code and other_coder
+    store.delete_coding(first.id)
+    _, after_delete = store.apply_code("T01", "coder_a", "stigma", 44, 58)
+    assert after_delete
+    duplicates = pd.DataFrame(
+        {
+            "transcript_id": ["T02"] * 2,
+            "coder": ["c"] * 2,
+            "code_id": ["x"] * 2,
+            "start": [0] * 2,
+            "end": [4] * 2,
+        }
+    )
+    assert store.import_codings(duplicates) == 2  # an imported project may hold duplicates
+
+
+def test_parallel_repeats_of_one_apply_store_one_coding(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(
+            pool.map(lambda _: store.apply_code("T01", "coder_a", "stigma", 44, 58), range(8))
+        )
+    assert sum(created for _, created in results) == 1
+    assert len({coding.id for coding, _ in results}) == 1
+    assert len(store.codings(coder="coder_a")) == 1
