@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.cohort import check_baseline_covariates
 from analysis.errors import AnalysisError
 from analysis.survival._cox import cox
 from analysis.survival._km import kaplan_meier
@@ -26,13 +27,16 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMES = (30, 90, 180, 365)
 #: Used when study.yaml has no ``outcomes.cox_covariates``; those missing from the cohort
-#: are skipped. MOUD type is compared with buprenorphine (first level alphabetically).
+#: are skipped. MOUD type is compared with buprenorphine (first level alphabetically). The
+#: peer recovery coach enters as ``peer_recovery_coach_at_delivery`` (connected by the
+#: delivery date): a coach who started later is not a baseline covariate (immortal time,
+#: docs/cohort.md).
 DEFAULT_COVARIATES = (
     "moud_at_delivery",
     "age",
     "pmad",
     "housing_instability",
-    "peer_recovery_coach",
+    "peer_recovery_coach_at_delivery",
     "insurance",
 )
 
@@ -52,6 +56,10 @@ def retention_summary(
     cluster: str | None = "person_id",
 ) -> dict:
     """KM retention by ``group`` at ``times``, medians, log-rank and the Cox model, as a dict.
+
+    A covariate that may start after delivery (a dated service, see
+    :func:`analysis.cohort.check_baseline_covariates`) is refused: the model's time zero is
+    delivery.
 
     >>> summary = retention_summary(cohort, covariates=["moud_at_delivery", "age"])
     >>> sorted(summary)
@@ -104,6 +112,7 @@ def retention_summary(
     wanted = (
         list(covariates) if covariates else [c for c in DEFAULT_COVARIATES if c in cohort.columns]
     )
+    check_baseline_covariates(treated, wanted)
     usable = [c for c in wanted if c in treated.columns and treated[c].nunique() > 1]
     skipped = sorted(set(wanted) - set(usable))
     if skipped:

@@ -22,8 +22,21 @@ DISPENSING_COLUMNS = ["claim_id", "person_id", "fill_date", "drug", "days_supply
 #: Persons per dispensing chunk. Fixed (not a tuning knob) because each chunk has its own
 #: random stream: changing it would change the output for a given seed.
 CHUNK_PERSONS = 50_000
-# Independent random streams, by purpose (SeedSequence spawn keys).
+# Independent random streams, by purpose (SeedSequence spawn keys). Coverage starts and
+# service start dates have their own stream, so adding them changed no other table.
 _STREAM_COHORT, _STREAM_EVENTS, _STREAM_PARTICIPANTS, _STREAM_DISPENSING = 1, 2, 3, 4
+_STREAM_COVERAGE = 5
+#: The end of the synthetic data extract: later events and fills are not in the tables, so
+#: deliveries of late 2024 have about six months of follow-up (``outcomes.data_end``).
+DATA_END = np.datetime64("2025-06-30")
+#: Share of deliveries whose coverage span began less than 90 days before delivery (people
+#: enrolled in pregnancy Medicaid late in pregnancy): their lookback is not fully observed.
+LATE_ENROLMENT_SHARE = 0.12
+#: Services with a start date: (share starting before delivery, days before, days after).
+SERVICE_TIMING = {
+    "peer_recovery_coach": (0.70, (14, 180), (1, 120)),
+    "home_visiting": (0.15, (7, 90), (3, 120)),
+}
 
 
 def _rng(seed: int, *key: int) -> np.random.Generator:
@@ -49,6 +62,12 @@ class SynthCohort:
         Days from delivery (``HORIZON_DAYS + 1`` = none) per delivery row.
     seed:
         The seed everything was drawn from.
+    data_end:
+        The end of the data extract (``None``: not cut). Events and fills after it are left
+        out of the tables (the truth in ``spans``/``segments`` is not cut).
+    observed_only:
+        ``False``: the tables keep the records a claims extract would not hold (see
+        :func:`generate_cohort`).
     """
 
     deliveries: pd.DataFrame
@@ -60,6 +79,8 @@ class SynthCohort:
     death_day: np.ndarray
     coverage_end_day: np.ndarray
     seed: int
+    data_end: np.datetime64 | None = None
+    observed_only: bool = True
 
     @property
     def n_dispensing_chunks(self) -> int:
@@ -70,7 +91,8 @@ class SynthCohort:
     def dispensing_chunks(self) -> Iterator[pa.Table]:
         """Dispensing rows as Arrow tables, persons in order, rows sorted by person and date.
 
-        Fills stop the day before death and after the coverage end date (claims end).
+        Fills stop the day before death and after the coverage end date (claims end); fills
+        before the delivery's coverage start or after ``data_end`` are not in the data.
         ``claim_id`` numbers rows in file order.
         """
         spans = self.spans
@@ -86,6 +108,20 @@ class SynthCohort:
         delivery_day = (
             self.deliveries["delivery_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
         )
+        if self.observed_only and "coverage_start_date" in self.deliveries.columns:
+            first_day = (
+                self.deliveries["coverage_start_date"]
+                .to_numpy()
+                .astype("datetime64[D]")
+                .astype(np.int64)
+            )
+        else:
+            first_day = np.full(delivery_day.shape, np.iinfo(np.int64).min)
+        last_day = (
+            np.iinfo(np.int64).max
+            if self.data_end is None or not self.observed_only
+            else int(np.datetime64(self.data_end, "D").astype(np.int64))
+        )
         n_persons = int(self.person.max()) + 1 if self.person.size else 0
         person_ids = np.empty(n_persons, dtype=object)
         person_ids[self.person] = self.deliveries["person_id"].to_numpy()
@@ -100,6 +136,8 @@ class SynthCohort:
             span, day, supply = simulate_fills(s_drug[lo:hi], s_start[lo:hi], stop[lo:hi], rng)
             span += lo
             absolute = delivery_day[s_delivery[span]] + day
+            seen = (absolute >= first_day[s_delivery[span]]) & (absolute <= last_day)
+            span, absolute, supply = span[seen], absolute[seen], supply[seen]
             # Spans are in (person, time) order and a person's spans never overlap, so
             # ordering rows by span (stable: each span's rows are already in date order)
             # orders them by person and date. The rows arrive as one ascending run of span
@@ -145,13 +183,24 @@ class SynthCohort:
 
 
 def generate_cohort(
-    n_deliveries: int = 1500, seed: int = 0, n_participants: int = 30
+    n_deliveries: int = 1500,
+    seed: int = 0,
+    n_participants: int = 30,
+    data_end: np.datetime64 | str | None = DATA_END,
+    observed_only: bool = True,
 ) -> SynthCohort:
     """Simulate deliveries, treatment truth, events and interview participants.
 
     The same ``seed`` and sizes give identical tables. Dispensing is generated lazily
     (:meth:`SynthCohort.dispensing` or :meth:`SynthCohort.dispensing_chunks`) because at a
     million deliveries it has tens of millions of rows.
+
+    Deliveries carry ``coverage_start_date`` (the start of the coverage span holding the
+    delivery; :data:`LATE_ENROLMENT_SHARE` began less than 90 days before it) and start dates
+    of the services that may begin after delivery (:data:`SERVICE_TIMING`). Events and fills
+    after ``data_end`` (default :data:`DATA_END`; ``None`` keeps everything) are left out.
+    ``observed_only=False`` keeps every record the simulation made (fills before the coverage
+    start, events and fills after ``data_end``): the truth view, for checking the generator.
 
     >>> from studies.synth import generate_cohort
     >>> cohort = generate_cohort(1500, seed=20261127)
@@ -172,9 +221,14 @@ def generate_cohort(
     participants = simulate_participants(
         deliveries, outcome.death_day, n_participants, _rng(seed, _STREAM_PARTICIPANTS)
     )
+    end = None if data_end is None else np.datetime64(data_end, "D")
+    deliveries = _with_coverage_and_service_dates(deliveries, _rng(seed, _STREAM_COVERAGE))
+    events = outcome.events
+    if end is not None and observed_only:
+        events = events[events["event_date"].to_numpy() <= end].reset_index(drop=True)
     return SynthCohort(
         deliveries=deliveries,
-        events=outcome.events,
+        events=events,
         participants=participants,
         spans=truth.spans,
         segments=outcome.segments,
@@ -182,4 +236,29 @@ def generate_cohort(
         death_day=outcome.death_day,
         coverage_end_day=outcome.coverage_end_day,
         seed=seed,
+        data_end=end,
+        observed_only=observed_only,
     )
+
+
+def _with_coverage_and_service_dates(
+    deliveries: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Add ``coverage_start_date`` and ``<service>_start_date`` columns (see
+    :func:`generate_cohort`). Columns are inserted next to the ones they date."""
+    out = deliveries.copy()
+    n = len(out)
+    day0 = out["delivery_date"]
+    late = rng.random(n) < LATE_ENROLMENT_SHARE
+    before = np.where(late, rng.integers(0, 90, n), rng.integers(120, 1500, n))
+    out.insert(
+        out.columns.get_loc("coverage_end_date"),
+        "coverage_start_date",
+        day0 - pd.to_timedelta(before, unit="D"),
+    )
+    for service, (prenatal, (lo_b, hi_b), (lo_a, hi_a)) in SERVICE_TIMING.items():
+        early = rng.random(n) < prenatal
+        offset = np.where(early, -rng.integers(lo_b, hi_b + 1, n), rng.integers(lo_a, hi_a + 1, n))
+        start = (day0 + pd.to_timedelta(offset, unit="D")).where(out[service].to_numpy(dtype=bool))
+        out.insert(out.columns.get_loc(service) + 1, f"{service}_start_date", start)
+    return out

@@ -34,7 +34,9 @@ outcomes:
   index_event: delivery
   carryover: false
   moud_window_days: 30
-  gap_sensitivity: [7, 14, 30, 60, 90]
+  lookback_days: 90
+  grace_days: 7
+{data_end_line}  gap_sensitivity: [7, 14, 30, 60, 90]
 reports:
   - {{template: study_report}}
 deid:
@@ -134,6 +136,7 @@ def write_study(
             "seed": cohort.seed,
             "deliveries": len(cohort.deliveries),
             "participants": len(cohort.participants),
+            "data_end": None if cohort.data_end is None else str(cohort.data_end),
         }
         with atomic_write(root / MARKER) as handle:
             handle.write(json.dumps(marker, indent=2) + "\n")
@@ -146,7 +149,12 @@ def write_study(
             with atomic_write(study_yaml) as handle:
                 handle.write(
                     STUDY_YAML.format(
-                        seed=cohort.seed, n=len(cohort.deliveries), transcript_lines=lines
+                        seed=cohort.seed,
+                        n=len(cohort.deliveries),
+                        transcript_lines=lines,
+                        data_end_line=""
+                        if cohort.data_end is None
+                        else f"  data_end: {cohort.data_end}\n",
                     )
                 )
             summary.study_yaml_written = True

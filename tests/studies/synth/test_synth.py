@@ -36,10 +36,13 @@ DELIVERY_COLUMNS = [
     "moud_start",
     "moud",
     "peer_recovery_coach",
+    "peer_recovery_coach_start_date",
     "home_visiting",
+    "home_visiting_start_date",
     "cps_report",
     "infant_nows",
     "plan_of_safe_care",
+    "coverage_start_date",
     "coverage_end_date",
 ]
 DISPENSING_COLUMNS = ["claim_id", "person_id", "fill_date", "drug", "days_supply", "source"]
@@ -56,8 +59,9 @@ PARTICIPANT_COLUMNS = [
 
 @pytest.fixture(scope="module")
 def big():
-    """4,000 deliveries: enough for the covariate orderings to be clear (about 1 s)."""
-    cohort = generate_cohort(4000, seed=7)
+    """4,000 deliveries: enough for the covariate orderings to be clear (about 1 s). The
+    truth view: no record is cut at the coverage start or the data end."""
+    cohort = generate_cohort(4000, seed=7, observed_only=False)
     return cohort, cohort.dispensing()
 
 
@@ -220,7 +224,27 @@ def test_events_never_before_delivery_and_ids_unique(written):
     loss = joined[joined["event_type"] == "coverage_loss"]
     end = pd.to_datetime(loss["coverage_end_date"])
     assert ((pd.to_datetime(loss["event_date"]) - end).dt.days == 1).all()
-    assert len(loss) == (d["coverage_end_date"] != "").sum()
+    # ... when that day is within the data (studies.synth.generate.DATA_END, 2025-06-30)
+    ends = pd.to_datetime(d["coverage_end_date"].replace("", None))
+    assert len(loss) == (ends + pd.Timedelta(days=1) <= pd.Timestamp("2025-06-30")).sum()
+    assert pd.to_datetime(e["event_date"]).max() <= pd.Timestamp("2025-06-30")
+
+
+def test_coverage_start_and_service_dates(written):
+    d = _read(written, "deliveries")
+    delivered = pd.to_datetime(d["delivery_date"])
+    lookback = (delivered - pd.to_datetime(d["coverage_start_date"])).dt.days
+    assert (lookback >= 0).all()
+    # about 12 % enrolled less than 90 days before delivery (LATE_ENROLMENT_SHARE)
+    assert 0.08 < (lookback < 90).mean() < 0.16
+    for service in ("peer_recovery_coach", "home_visiting"):
+        dated = d[f"{service}_start_date"] != ""
+        assert (dated == (d[service] == "true")).all()
+    home = d[d["home_visiting"] == "true"]
+    after = pd.to_datetime(home["home_visiting_start_date"]) > pd.to_datetime(home["delivery_date"])
+    assert after.mean() > 0.7  # most home visiting starts after delivery
+    fills = _read(written, "dispensing")
+    assert pd.to_datetime(fills["fill_date"]).max() <= pd.Timestamp("2025-06-30")
 
 
 def test_no_dispensing_after_death(big):
@@ -506,7 +530,10 @@ def test_analysis_cohort_recovers_moud_at_delivery(big):
 
     cohort, fills = big
     out = build_cohort(cohort.deliveries, fills, cohort.events, follow_up_days=180)
-    assert (out["moud_at_delivery"] == out["moud"]).all()
+    agree = out["moud_at_delivery"] == out["moud"]
+    assert agree.mean() > 0.99
+    # the rest stopped just before delivery: not on MOUD at delivery, recently treated
+    assert (out.loc[~agree, "moud_recent"] == out.loc[~agree, "moud"]).all()
     on = out[out["moud"] != "none"]
     assert 0.30 <= on["discontinued"].mean() <= 0.50
 
