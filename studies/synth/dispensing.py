@@ -117,6 +117,8 @@ def simulate_fills(
     >>> import numpy as np
     >>> span, day, supply = simulate_fills(
     ...     np.array([0]), np.array([-100]), np.array([200]), np.random.default_rng(0))
+    >>> int(day[0]), bool((day < 200).all()), bool((span == 0).all())
+    (-100, True, True)
     """
     idx = np.flatnonzero(stop > start)
     day = start[idx].astype(np.int64)

@@ -144,7 +144,9 @@ def simulate_events(truth: CohortTruth, rng: np.random.Generator) -> EventTruth:
     >>> from studies.synth.cohort import simulate_deliveries
     >>> truth = simulate_deliveries(1000, np.random.default_rng(1))
     >>> outcome = simulate_events(truth, np.random.default_rng(2))
-    >>> outcome.events["event_type"].value_counts()          # doctest: +SKIP
+    >>> returns = outcome.events[outcome.events["event_type"] == "return_to_use"]
+    >>> returns["delivery_id"].is_unique             # kept at its first occurrence only
+    True
     """
     deliveries = truth.deliveries
     n = len(deliveries)

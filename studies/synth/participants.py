@@ -25,7 +25,13 @@ def simulate_participants(
     days after her latest eligible delivery at that delivery's site. Providers are spread over
     the sites and interviewed in 2023-2024.
 
-    >>> simulate_participants(deliveries, death_day, 30, np.random.default_rng(0))  # doctest: +SKIP
+    >>> from studies.synth.cohort import simulate_deliveries
+    >>> from studies.synth.events import simulate_events
+    >>> truth = simulate_deliveries(500, np.random.default_rng(1))
+    >>> death_day = simulate_events(truth, np.random.default_rng(2)).death_day
+    >>> people = simulate_participants(truth.deliveries, death_day, 30, np.random.default_rng(0))
+    >>> people["role"].value_counts().to_dict()
+    {'patient': 20, 'provider': 10}
     """
     if n_participants < 0:
         raise ValueError("n_participants must be 0 or more")

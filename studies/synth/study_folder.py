@@ -124,7 +124,9 @@ def write_study(
     when ``transcripts`` is true and that module is available.
 
     >>> from studies.synth import generate_cohort, write_study
-    >>> write_study("my_study", generate_cohort(500, seed=1), transcripts=False)  # doctest: +SKIP
+    >>> summary = write_study("my_study", generate_cohort(500, seed=1), transcripts=False)
+    >>> sorted(path.name for path in Path("my_study/data").iterdir())
+    ['SYNTHETIC.json', 'deliveries.csv', 'dispensing.csv.gz', 'events.csv', 'participants.csv']
     """
     root = prepare_folder(directory, force)
     was_synthetic = (root / MARKER).exists()
