@@ -22,13 +22,8 @@ from studies.synth.language import background as bg
 from studies.synth.language.grammar import expand, shuffle_clauses, template_flags
 from studies.synth.language.patient_bank import PATIENT
 from studies.synth.language.provider_bank import PROVIDER
-from studies.synth.transcripts import (
-    CODES,
-    InterviewSet,
-    _patient_persona,
-    _provider_persona,
-    generate_interviews,
-)
+from studies.synth.transcripts import CODES, InterviewSet, generate_interviews
+from studies.synth.transcripts._personas import _patient_persona, _provider_persona
 
 N_PATIENTS, N_PROVIDERS = 20, 10
 TURN = re.compile(r"(?m)^([A-Z][A-Z0-9]*): ")
