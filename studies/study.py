@@ -14,7 +14,9 @@ missing.
 >>> from studies import load_study
 >>> study = load_study("demo")
 >>> deliveries = study.deliveries()          # validated, typed DataFrame
->>> cohort = study.cohort(gap_days=14)       # one row per delivery  # doctest: +SKIP
+>>> cohort = study.cohort(gap_days=14)       # one row per delivery
+>>> cohort["delivery_id"].tolist() == deliveries["delivery_id"].tolist()
+True
 """
 
 from __future__ import annotations
