@@ -5,6 +5,9 @@ and the pools of invented names and places that personas are drawn from.
 Every name and place here is invented for the synthetic study (towns and clinics are
 made-up compounds; phone numbers use the fictional 555-01xx range), so that
 de-identification can be exercised without touching anything real.
+
+The module is data, not logic: its length is the size of the banks (one entry per line), and
+splitting it would only scatter one vocabulary over several files.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ default codebook's sources (Martin CE, Almeida T, Thakkar B, Kimbrough T. Postpa
 addiction recovery of women in opioid use disorder treatment: a qualitative study. Subst
 Abus 2022;43(1):389-396, online 2021) — paraphrased into invented speech; nothing is quoted
 from the paper or from real people.
+
+The module is data, not logic: its length is the size of the bank (one proposition per line),
+kept in one file so that every code's propositions for mothers read together.
 """
 
 from __future__ import annotations
