@@ -107,7 +107,8 @@ class Corpus:
         return frame.astype({"turn": "int64", "start": "int64", "end": "int64"})
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per transcript: id, participant, role, characters, turns, metadata fields."""
+        """One row per transcript: id, participant, role, characters, turns, metadata fields
+        (a field holding a dict, such as ``attribution``, becomes one column per key)."""
         rows = []
         for transcript in self:
             row = {
@@ -119,6 +120,10 @@ class Corpus:
                 "n_turns": len(transcript.turns),
             }
             for key, value in transcript.metadata.items():
-                row.setdefault(key, value)
+                if isinstance(value, dict):  # e.g. attribution → attribution_turns_to_check
+                    for sub, item in value.items():
+                        row.setdefault(f"{key}_{sub}", item)
+                else:
+                    row.setdefault(key, value)
             rows.append(row)
         return pd.DataFrame(rows)

@@ -35,6 +35,7 @@ from coding.errors import (
     TranscriptTooLargeError,
     UnsupportedFormatError,
 )
+from coding.transcripts._attribution import attribution_summary
 from coding.transcripts._corpus import TURN_COLUMNS, Corpus
 from coding.transcripts._model import ROLES, Transcript
 from coding.transcripts._normalize import DEFAULT_MAX_BYTES, decode_bytes, normalize_text
@@ -61,6 +62,7 @@ __all__ = [
     "TranscriptTooLargeError",
     "Turn",
     "UnsupportedFormatError",
+    "attribution_summary",
     "decode_bytes",
     "load_corpus",
     "normalize_text",
@@ -108,7 +110,9 @@ def read_transcript(
     ``speaker_patterns`` replaces :data:`DEFAULT_SPEAKER_PATTERNS` (regular expressions with
     a ``speaker`` group, matched at line starts). Files above ``max_bytes`` (100 MiB) are
     refused. What the reader accepted with reservations is in ``transcript.warnings`` (and
-    logged): a cp1252 fallback, no speaker labels, text outside any turn.
+    logged): a cp1252 fallback, no speaker labels, text outside any turn, paragraphs or caption
+    cues without a label joined to the turn before them. ``transcript.metadata["attribution"]``
+    counts what was attributed without a label (:func:`attribution_summary`).
 
     Raises :class:`TranscriptError` (or a subclass) naming the file for: a missing file, an
     unsupported type, binary content, an empty file, a file over the size limit.
@@ -154,6 +158,7 @@ def read_transcript(
         "sha256": _sha256(path),
     }
     info.update(imported.metadata)
+    info["attribution"] = attribution_summary(imported.turns)
     info.update(metadata or {})
     try:
         return Transcript(

@@ -3,17 +3,15 @@
 Speaker turns (:func:`parse_turns`)
     A line that starts with a speaker label starts a turn; the turn runs to the next label,
     with surrounding whitespace trimmed off. Labels are regular expressions with a named group
-    ``speaker`` (and optionally ``time``) matched at the start of a line; the utterance begins
-    where the match ends. The defaults (:data:`DEFAULT_SPEAKER_PATTERNS`, tried in this order):
+    ``speaker`` (and optionally ``time``, ``note``) matched at the start of a line; the
+    utterance begins where the match ends. The defaults and the rules that make a match a
+    credible label are in :mod:`coding.transcripts._labels`.
 
-    - ``[00:01:02] Name: …`` — bracketed timestamp then a name;
-    - ``[Jane Doe] 10:02:33`` on its own line, the words on the following lines (Zoom's
-      saved transcript);
-    - ``Speaker 1  00:01:02`` on its own line, the words on the following lines (Otter.ai);
-    - ``Speaker 1 (00:01): …`` — a name with a time in brackets (Rev);
-    - ``Interviewer (I): …`` — a name with an abbreviation in brackets;
-    - ``INTERVIEWER: …``, ``P07: …``, ``Dr. Smith: …`` — up to three capitalised words
-      (or ids) and a colon.
+Attribution
+    Nothing is attributed silently: text before the first label, a known service footer
+    (``Transcribed by https://otter.ai``) and paragraphs without a label that were joined to
+    the turn before them are reported (``turn.metadata["joined_paragraphs"]``, warnings, and
+    :func:`coding.transcripts.attribution_summary`).
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coding.errors import TranscriptError
+from coding.transcripts._labels import DEFAULT_SPEAKER_PATTERNS, label_credibility
 
 UNKNOWN_SPEAKER = "UNKNOWN"
 """Speaker name given to text that has no speaker label."""
@@ -44,19 +43,6 @@ class Turn:
     start: int
     end: int
     metadata: dict[str, Any] = field(default_factory=dict)
-
-
-_NAME = r"[A-Z][\w.'’-]*(?:[ ][A-Z0-9][\w.'’-]*){0,2}"
-DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
-    r"\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t]*"
-    r"(?P<speaker>[^\s:\[\]][^:\n\[\]]{0,39}?)[ \t]*:[ \t]*",
-    r"\[(?P<speaker>[^\]\n:]{1,40})\][ \t]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*(?=\n|\Z)",
-    rf"(?P<speaker>{_NAME})[ \t]+(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[ \t]*(?=\n|\Z)",
-    rf"(?P<speaker>{_NAME})[ \t]*\((?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\)[ \t]*:[ \t]*",
-    rf"(?P<speaker>{_NAME})[ \t]*\((?P<abbrev>[\w.]{{1,6}})\)[ \t]*:[ \t]*",
-    rf"(?P<speaker>{_NAME})[ \t]*:[ \t]*",
-)
-"""Speaker-label regular expressions tried at the start of each line (first match wins)."""
 
 
 def compile_patterns(patterns: Iterable[str | re.Pattern[str]] | None) -> list[re.Pattern[str]]:
@@ -80,6 +66,58 @@ def compile_patterns(patterns: Iterable[str | re.Pattern[str]] | None) -> list[r
     return compiled
 
 
+@dataclass
+class Label:
+    """A speaker label found at a line start: ``text[start:end]`` is the label itself."""
+
+    start: int
+    end: int
+    speaker: str
+    metadata: dict[str, str]
+    pattern: int | None  # index into DEFAULT_SPEAKER_PATTERNS; None for custom patterns
+
+
+def find_labels(
+    text: str, speaker_patterns: Iterable[str | re.Pattern[str]] | None = None
+) -> list[Label]:
+    """Every credible speaker label of ``text`` in text order (see :mod:`._labels`)."""
+    custom = speaker_patterns is not None
+    sources = tuple(
+        p.pattern if isinstance(p, re.Pattern) else str(p)
+        for p in (DEFAULT_SPEAKER_PATTERNS if speaker_patterns is None else speaker_patterns)
+    )
+    found = _finder(sources).labels(text)
+    if custom:
+        for label in found:
+            label.pattern = None
+    return credible(found)
+
+
+def credible(labels: list[Label]) -> list[Label]:
+    """Drop candidate labels that are text: implausible names, and one-off labels of the kinds
+    that must recur (lower-case, Markdown bold, bracketed words)."""
+    verdicts = [label_credibility(label.speaker, label.pattern) for label in labels]
+    counts: dict[str, int] = {}
+    for label in labels:
+        key = label.speaker.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        label
+        for label, verdict in zip(labels, verdicts, strict=True)
+        if verdict == "ok" or (verdict == "recurring" and counts[label.speaker.casefold()] >= 2)
+    ]
+
+
+FOOTERS = (
+    re.compile(r"^[ \t]*Transcribed by (?:https?://)?otter\.ai[ \t]*$", re.IGNORECASE | re.M),
+    re.compile(
+        r"^[ \t]*\[?\(?END OF (?:AUDIO|RECORDING|TRANSCRIPT|INTERVIEW)\]?\)?[ \t]*$",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+)
+"""Lines transcription services append after the last utterance (kept in the text, in no turn)."""
+
+
 def parse_turns(
     text: str, speaker_patterns: Iterable[str | re.Pattern[str]] | None = None
 ) -> tuple[list[Turn], list[str]]:
@@ -88,44 +126,71 @@ def parse_turns(
     A turn's ``[start, end)`` covers the words after its label up to the next label, without
     surrounding whitespace. Text before the first label belongs to no turn (warned); a text
     without any label becomes one turn by speaker ``UNKNOWN`` (warned); labels with no words
-    after them make no turn (warned).
+    after them make no turn (warned); a service footer after the last words is left out of the
+    last turn (warned); paragraphs without a label inside a turn are counted in
+    ``metadata["joined_paragraphs"]`` (and warned).
 
     >>> turns, _ = parse_turns("INTERVIEWER: How was it?\n\nP07: Hard.\nReally hard.")
     >>> [(t.speaker, t.start, t.end) for t in turns]
     [('INTERVIEWER', 13, 24), ('P07', 31, 49)]
     """
     warnings: list[str] = []
-    sources = tuple(
-        p.pattern if isinstance(p, re.Pattern) else str(p)
-        for p in (DEFAULT_SPEAKER_PATTERNS if speaker_patterns is None else speaker_patterns)
-    )
-    labels = _finder(sources).labels(text)
+    labels = find_labels(text, speaker_patterns)
+    limit_all, footer = _footer_start(text)
+    if footer:
+        warnings.append(f"footer {footer!r} left out of the last turn")
     if not labels:
-        start, end = _strip_bounds(text, 0, len(text))
+        start, end = _strip_bounds(text, 0, limit_all)
         warnings.append(
             "no speaker labels found: the whole text is one turn by speaker UNKNOWN "
             "(give speaker_patterns if the labels look different)"
         )
         return [Turn(0, UNKNOWN_SPEAKER, start, end)], warnings
-    preamble = text[: labels[0][0]]
+    preamble = text[: labels[0].start]
     if preamble.strip():
+        kind = "an Otter.ai header" if _OTTER_HEADER.search(preamble) else "a header?"
         warnings.append(
             f"{len(preamble.strip())} characters before the first speaker label "
-            "are in no turn (a header?)"
+            f"are in no turn ({kind})"
         )
     turns: list[Turn] = []
     empty = 0
-    for position, (_, label_end, speaker, metadata) in enumerate(labels):
-        limit = labels[position + 1][0] if position + 1 < len(labels) else len(text)
-        start, end = _strip_bounds(text, label_end, limit)
+    joined = 0
+    for position, label in enumerate(labels):
+        limit = labels[position + 1].start if position + 1 < len(labels) else limit_all
+        start, end = _strip_bounds(text, label.end, max(limit, label.end))
         if start == end:
             empty += 1
             continue
-        turns.append(Turn(len(turns), speaker, start, end, metadata))
+        metadata: dict[str, Any] = dict(label.metadata)
+        paragraphs = len(_PARAGRAPH_BREAK.findall(text, start, end))
+        if paragraphs:
+            metadata["joined_paragraphs"] = paragraphs
+            joined += paragraphs
+        turns.append(Turn(len(turns), label.speaker, start, end, metadata))
     if empty:
         warnings.append(f"{empty} speaker label(s) with no words after them made no turn")
+    if joined:
+        warnings.append(
+            f"{joined} paragraph(s) without a speaker label were joined to the turn before "
+            "them (check them with --dry-run)"
+        )
     warnings.extend(_rare_speaker_warnings(turns))
     return turns, warnings
+
+
+_OTTER_HEADER = re.compile(r"^(?:SUMMARY KEYWORDS|SPEAKERS)[ \t]*$", re.MULTILINE)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*(?=\S)")
+
+
+def _footer_start(text: str) -> tuple[int, str | None]:
+    """Where a service footer at the end of ``text`` begins (``len(text)`` if none)."""
+    tail_start = max(0, len(text) - 400)
+    for regex in FOOTERS:
+        for match in regex.finditer(text, tail_start):
+            if not text[match.end() :].strip():
+                return match.start(), match.group().strip()
+    return len(text), None
 
 
 def _rare_speaker_warnings(turns: list[Turn]) -> list[str]:
@@ -151,7 +216,7 @@ def _rare_speaker_warnings(turns: list[Turn]) -> list[str]:
 
 
 class _LabelFinder:
-    """All speaker labels of a text in one pass.
+    """All candidate speaker labels of a text in one pass.
 
     The patterns are joined into one alternation (first pattern wins at a line start, as
     listed) behind a literal newline, so the regular-expression engine jumps from newline to
@@ -176,15 +241,15 @@ class _LabelFinder:
         except re.error:
             self.first = self.rest = None
 
-    def labels(self, text: str) -> list[tuple[int, int, str, dict[str, str]]]:
-        """``(label_start, label_end, speaker, metadata)`` in text order, not overlapping."""
+    def labels(self, text: str) -> list[Label]:
+        """Candidate labels in text order, not overlapping."""
         if self.first is None or self.rest is None:
             return self._labels_one_by_one(text)
-        found = []
+        found: list[Label] = []
         match = self.first.match(text, 0)
         if match is not None:
             self._add(found, match, 0)
-        position = found[-1][1] if found else 0
+        position = found[-1].end if found else 0
         while True:
             match = self.rest.search(text, max(position - 1, 0))
             if match is None:
@@ -195,31 +260,31 @@ class _LabelFinder:
             position = max(match.end(), start + 1)
         return found
 
-    def _add(self, found: list, match: re.Match[str], start: int) -> None:
+    def _add(self, found: list[Label], match: re.Match[str], start: int) -> None:
         which = int(match.lastgroup.rsplit("__", 1)[1])  # type: ignore[union-attr]
         values = {name: match.group(combined) for name, combined in self.names[which]}
         speaker = (values.pop("speaker") or "").strip()
         if speaker and match.end() > start:
-            metadata = {key: value for key, value in values.items() if value is not None}
-            found.append((start, match.end(), speaker, metadata))
+            metadata = {key: value.strip() for key, value in values.items() if value}
+            found.append(Label(start, match.end(), speaker, metadata, which))
 
-    def _labels_one_by_one(self, text: str) -> list[tuple[int, int, str, dict[str, str]]]:
-        by_start: dict[int, re.Match[str]] = {}
-        for regex in self.single:
+    def _labels_one_by_one(self, text: str) -> list[Label]:
+        by_start: dict[int, tuple[int, re.Match[str]]] = {}
+        for which, regex in enumerate(self.single):
             for match in regex.finditer(text):
                 if match.end() > match.start() and match.group("speaker"):
-                    by_start.setdefault(match.start(), match)
-        found: list[tuple[int, int, str, dict[str, str]]] = []
+                    by_start.setdefault(match.start(), (which, match))
+        found: list[Label] = []
         for start in sorted(by_start):
-            if found and start < found[-1][1]:
+            if found and start < found[-1].end:
                 continue
-            match = by_start[start]
+            which, match = by_start[start]
             metadata = {
-                key: value
+                key: value.strip()
                 for key, value in match.groupdict().items()
-                if key != "speaker" and value is not None
+                if key != "speaker" and value
             }
-            found.append((start, match.end(), match.group("speaker").strip(), metadata))
+            found.append(Label(start, match.end(), match.group("speaker").strip(), metadata, which))
         return found
 
 

@@ -147,10 +147,19 @@ def test_vtt_merges_consecutive_cues_and_keeps_times(tmp_path):
         ("P07", "Honestly, tired. The baby was in the NICU. and it was hard."),
         ("Interviewer", "What helped?"),
     ]
-    assert transcript.turns[1].metadata == {"start_time": 4.0, "end_time": 9.0, "cues": 3}
+    assert transcript.turns[1].metadata == {
+        "start_time": 4.0,
+        "end_time": 9.0,
+        "cues": 3,
+        "unlabelled_cues": 1,
+    }
     assert transcript.turns[0].metadata["end_time"] == 3.5
     assert transcript.text.startswith("Interviewer: How are you")
-    assert transcript.warnings == []
+    # the cue without a label was joined to P07's turn: said, not silent
+    assert [w for w in transcript.warnings if "joined" in w] == [
+        "1 cue(s) without a speaker label were joined to the turn of the speaker before them "
+        "(check them with --dry-run)"
+    ]
 
 
 def test_vtt_tags_and_character_references(tmp_path):

@@ -1,0 +1,103 @@
+"""Speaker labels: the default label patterns and the rules that decide a label is credible.
+
+What transcription services write at the start of a speaker's turn (tested on the real files of
+``tests/fixtures/realworld/transcripts``, see ``tests/coding/transcripts/test_realworld.py``):
+
+- ``[00:01:02] Name: …`` — a bracketed timestamp then a name (TranscribeMe, many typists);
+- ``[Jane Doe] 10:02:33`` alone on a line (Zoom's saved chat-style transcript);
+- ``Jane Doe  00:01:02`` alone on a line (Otter.ai, Microsoft Teams .docx);
+- ``@0:25 - Jane Doe`` alone on a line (Google Meet / note-taker exports);
+- ``Speaker 1 (00:01): …`` — Rev;
+- ``**Jane** [0:18] …`` or ``**Jane:** …`` — Markdown bold names (podcast sites, Rev to Markdown);
+- ``[id1] …`` — a bracketed label on the line of the words (QDA example files);
+- ``Name: …`` with names of up to four words: accents (``Zoë Ödegaard``), particles
+  (``Maria de la Cruz``), device names (``Kelly's iPhone``), ids (``P07``, ``MS-01-AB``), and an
+  optional note in brackets — pronouns (``Sam (they/them):``), a role (``Ashlee (SL):``) — which
+  goes into the turn's metadata as ``note`` rather than into the name.
+
+A pattern match is only a *candidate*: :func:`label_credibility` rejects a sentence that happens
+to start with a few words and a colon (``So here's the thing: …``) and asks for labels that are
+easily confused with text — lower-case labels (``interviewer:``), Markdown bold words and
+bracketed words — to be used at least twice before they count (a one-off ``**Note**`` or
+``[laughs]`` is text, not a speaker).
+"""
+
+from __future__ import annotations
+
+import re
+
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_FIRST = r"(?:[^\W\d_][\w.'’-]*|\d[\w.'’-]*[^\W\d_][\w.'’-]*)"
+_NEXT = r"(?:[^\W_][\w.'’-]*|\(\d+\))"
+NAME = rf"{_FIRST}(?:[ ]{_NEXT}){{0,3}}"
+"""A speaker name of one to four words (checked further by :func:`label_credibility`)."""
+_NOTE = r"\((?P<note>[^()\n:]{1,40})\)"
+
+DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
+    rf"\[(?P<time>{_TIME}(?:[.,]\d+)?)\][ \t]*"
+    r"(?P<speaker>[^\s:\[\]][^:\n\[\]]{0,39}?)[ \t]*:[ \t]*",
+    rf"\[(?P<speaker>[^\]\n:]{{1,40}})\][ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)",
+    rf"(?P<speaker>{NAME})(?:[ \t]+{_NOTE})?[ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)",
+    rf"@?(?P<time>{_TIME})[ \t]+[-–][ \t]+(?P<speaker>{NAME})(?:[ \t]+{_NOTE})?[ \t]*(?=\n|\Z)",
+    rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*\((?P<time>{_TIME})\)[ \t]*:[ \t]*",
+    rf"\*\*\(?(?P<speaker>{NAME})\)?:?\*\*[ \t]*(?:\[(?P<time>{_TIME})\])?[ \t]*:?[ \t]*",
+    r"\[(?P<speaker>[^\]\n:\d][^\]\n:]{0,29})\][ \t]+(?=\S)",
+    rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*:[ \t]*",
+)
+"""Speaker-label regular expressions tried at the start of each line (first match wins)."""
+
+# Patterns whose matches are also ordinary text often enough that a label must recur.
+_RECURRING_PATTERNS = {5, 6}
+_PARTICLES = {
+    "al", "bin", "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos", "du",
+    "el", "la", "le", "van", "von", "y", "zu",
+}  # fmt: skip
+_DEVICE = re.compile(r"^i[A-Z]\w*$")  # iPhone, iPad, iMac
+_NOT_SPEAKERS = {
+    "applause", "background noise", "beep", "break", "coughs", "crosstalk", "end", "inaudible",
+    "indiscernible", "laughing", "laughs", "laughter", "music", "noise", "overlapping",
+    "overtalk", "pause", "phone rings", "sighs", "silence", "unclear", "unintelligible",
+    "note", "notes", "example", "source", "summary", "keywords", "speakers", "http", "https",
+    "transcribed by", "ps", "nb", "re", "subject", "date", "time", "title", "edit", "update",
+}  # fmt: skip
+
+
+def label_credibility(speaker: str, pattern_index: int | None) -> str:
+    """``"ok"``, ``"recurring"`` (a label only if used at least twice) or ``"no"``.
+
+    ``pattern_index`` is the position of the matching pattern in
+    :data:`DEFAULT_SPEAKER_PATTERNS` (``None`` for a WebVTT voice tag or a custom pattern,
+    which are always believed).
+
+    >>> [label_credibility(s, 7) for s in ("Zoë Ödegaard", "Kelly's iPhone", "So here's the")]
+    ['ok', 'ok', 'no']
+    >>> label_credibility("interviewer", 7), label_credibility("Note", 7)
+    ('recurring', 'no')
+    """
+    if pattern_index is None:
+        return "ok"
+    name = speaker.strip()
+    if not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d:.,\s]+", name):
+        return "no"
+    words = name.split(" ")
+    if pattern_index in (0, 1, 6):  # bracketed: any text inside counts as the name
+        return "recurring" if pattern_index == 6 else "ok"
+    first_lower = words[0][0].islower() and not _DEVICE.match(words[0])
+    if first_lower and len(words) > 2:
+        return "no"
+    for word in words[1:]:
+        if first_lower:
+            ok = word[0].islower() or word[0].isdigit()
+        else:
+            ok = (
+                word[0].isupper()
+                or word[0].isdigit()
+                or word.startswith("(")
+                or word.lower() in _PARTICLES
+                or bool(_DEVICE.match(word))
+            )
+        if not ok:
+            return "no"
+    if first_lower or pattern_index in _RECURRING_PATTERNS:
+        return "recurring"
+    return "ok"
