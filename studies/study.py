@@ -15,7 +15,7 @@ missing.
 >>> study = load_study("demo")
 >>> deliveries = study.deliveries()          # validated, typed DataFrame
 >>> cohort = study.cohort(gap_days=14)       # one row per delivery
->>> cohort["delivery_id"].tolist() == deliveries["delivery_id"].tolist()
+>>> sorted(cohort["delivery_id"]) == sorted(deliveries["delivery_id"])
 True
 """
 
