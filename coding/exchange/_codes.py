@@ -97,9 +97,13 @@ def warn_sets(root: etree._Element, by_guid: dict[str, str], warnings: list[str]
                 )
             if sources:
                 parts.append(f"{len(sources)} source(s)")
+            why = (
+                "dyadlab codebooks have no code groups (the codes themselves are imported)"
+                if codes
+                else "a study has no document groups (the sources themselves are imported)"
+            )
             warnings.append(
-                f"{where}: set {name!r} ({'; '.join(parts) or 'empty'}) is not imported — dyadlab "
-                "codebooks have no code groups (the codes themselves are imported)"
+                f"{where}: set {name!r} ({'; '.join(parts) or 'empty'}) is not imported — {why}"
             )
 
 

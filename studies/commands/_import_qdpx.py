@@ -63,12 +63,31 @@ class _Changes:
                     handle.write(data)
 
 
+def _read_project(file, positions):
+    """The project; a REFI-QDA codebook (.qdc) reads as a project with codes only."""
+    from coding.exchange import QdpxProject, read_qdc, read_qdpx
+    from coding.transcripts import Corpus
+
+    if Path(file).suffix.lower() != ".qdc":
+        return read_qdpx(file, positions=positions)
+    warnings: list[str] = []
+    book = read_qdc(file, warnings=warnings)
+    return QdpxProject(
+        corpus=Corpus([]),
+        codebook=book,
+        codings=pd.DataFrame(columns=CODING_COLUMNS).astype({"start": "int64", "end": "int64"}),
+        participants=pd.DataFrame(columns=["participant_id", "case_name"]),
+        users=pd.DataFrame(columns=["guid", "coder"]),
+        warnings=warnings,
+        origin="codebook file",
+    )
+
+
 def import_qdpx(args: argparse.Namespace) -> int:
-    from coding.exchange import read_qdpx
     from studies import load_study
 
     study = load_study(args.study, check_files=False)
-    project = read_qdpx(args.file, positions=args.positions)
+    project = _read_project(args.file, args.positions)
     warnings = list(project.warnings)
     mapping_file = _read_mapping(args.participants) if args.participants else None
     manifest_path = study.data_path("transcripts")
@@ -104,7 +123,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
         warnings.append(f"{int(skipped.sum())} codings with codes not in the codebook skipped")
         codings = codings[~skipped]
     people, participant_of = _participants(study, project, new_transcripts, mapping_file,
-                                           args.file, warnings)  # fmt: skip
+                                           args.participant, args.file, warnings)  # fmt: skip
     current = study.codings() if _has_codings(study) else pd.DataFrame(columns=CODING_COLUMNS)
     seen = set(map(tuple, current[_KEY].astype(str).to_numpy())) if len(current) else set()
     keep = [tuple(map(str, row)) not in seen for row in codings[_KEY].to_numpy()]
@@ -226,8 +245,11 @@ def _read_mapping(path: str) -> pd.DataFrame:
     return frame
 
 
-def _participants(study, project, transcripts, mapping, file, warnings):
-    """New participant rows, and each new transcript's participant id."""
+def _participants(study, project, transcripts, mapping, default, file, warnings):
+    """New participant rows, and each new transcript's participant id.
+
+    A source's participant comes from the mapping file, else its case, else ``default``.
+    """
     known = pd.DataFrame(columns=["participant_id"])
     if study.has_table("participants") and study.data_path("participants").is_file():
         known = study.participants()
@@ -246,6 +268,8 @@ def _participants(study, project, transcripts, mapping, file, warnings):
             case = cases.get(transcript.participant_id or "", {})
         elif transcript.participant_id:
             pid, case, given = transcript.participant_id, cases[transcript.participant_id], {}
+        elif default:
+            pid, case, given = default, {}, {}
         else:
             unmapped.append(source)
             continue
@@ -265,9 +289,9 @@ def _participants(study, project, transcripts, mapping, file, warnings):
     if unmapped:
         raise StudyError(
             f"{len(unmapped)} source(s) belong to no participant: {unmapped[:5]} — the project "
-            "links them to no case; pass --participants FILE, a CSV with columns source, "
-            "participant_id (and role, site, person_id, provider_type, interview_date for "
-            "participants new to the study)",
+            "links them to no case; pass --participant ID (one participant for all), or "
+            "--participants FILE, a CSV with columns source, participant_id (and role, site, "
+            "person_id, provider_type, interview_date for participants new to the study)",
             file=file,
             field="participant_id",
         )

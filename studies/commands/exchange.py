@@ -46,7 +46,9 @@ def register(cli) -> None:
         _import_qdpx,
     )
     parser.add_argument("study", metavar="STUDY", help="study id (e.g. demo) or path")
-    parser.add_argument("file", metavar="FILE", help="the .qdpx file to read")
+    parser.add_argument(
+        "file", metavar="FILE", help="the .qdpx project (or a .qdc codebook) to read"
+    )
     parser.add_argument(
         "--codebook",
         choices=("study", "merge", "adopt"),
@@ -66,6 +68,11 @@ def register(cli) -> None:
         metavar="CSV",
         help="map sources to participants: columns source (or case) and participant_id, plus "
         "role, site, person_id, provider_type, interview_date for new participants",
+    )
+    parser.add_argument(
+        "--participant",
+        metavar="ID",
+        help="participant of every source that neither a case nor --participants assigns",
     )
     parser.add_argument(
         "--skip-unknown-codes",
