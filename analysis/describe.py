@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis._validation import require_columns
@@ -82,8 +83,25 @@ def numeric_summary(
 
 
 def _is_boolean(values: pd.Series) -> bool:
-    present = set(values.dropna().unique())
-    return pd.api.types.is_bool_dtype(values) or (bool(present) and present <= {True, False})
+    """Yes/no: a bool column, or one whose values are only True/False or 0/1 (any dtype)."""
+    if pd.api.types.is_bool_dtype(values):
+        return True
+    present = values.dropna().unique()
+    return bool(len(present)) and all(
+        isinstance(v, bool | np.bool_) or (_is_number(v) and float(v) in (0.0, 1.0))
+        for v in present
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def _yes(values: pd.Series) -> pd.Series:
+    """1.0 for yes (True or 1), 0.0 for no, NaN for missing."""
+    return values.astype("object").map(lambda v: np.nan if pd.isna(v) else float(bool(v)))
 
 
 def _pretty(value: object) -> str:
@@ -97,15 +115,19 @@ def table_one(
     numeric: Sequence[str] = (),
     labels: dict[str, str] | None = None,
     category_labels: dict[str, dict[str, str]] | None = None,
+    smd: bool = False,
 ) -> pd.DataFrame:
     """A display-ready Table 1: one column per group of ``by`` (after ``All``).
 
-    Rows: ``N``; for a yes/no variable one row ``<label>, n (%)`` counting *yes*; for other
-    categorical variables a heading row and one indented row per category ``n (%)``
-    (``category_labels`` gives display names of category values; missing values are counted
-    as "Missing"); for numeric variables ``<label>, median [IQR]``. Use
+    Rows: ``N``; for a yes/no variable (bool, or only 0/1 values) one row ``<label>, n (%)``
+    counting *yes*; for other categorical variables a heading row and one indented row per
+    category ``n (%)`` (``category_labels`` gives display names of category values); for
+    numeric variables ``<label>, median [IQR]``. Every variable with missing values gets an
+    indented ``Missing`` row, ``n (%)`` of the group. ``smd=True`` adds a column ``SMD``:
+    the standardised mean difference between the groups (:func:`standardized_differences`;
+    with more than two groups the mean over all pairs, as R's tableone prints). Use
     :func:`category_counts` when the counts themselves are needed (for example to apply
-    small-cell suppression first).
+    small-cell suppression first). Tested in tests/analysis/test_describe.py.
     """
     labels = labels or {}
     category_labels = category_labels or {}
@@ -123,17 +145,44 @@ def table_one(
             out.append(f"{n:,} ({pct:.1f}%)")
         return out
 
+    frames = {"All": df, **{str(k): g for k, g in df.groupby(by, observed=True)}}
+
+    def count_cells(mask_of) -> list[str]:
+        out = []
+        for group in group_order:
+            frame = frames.get(group, df.iloc[:0])
+            n = int(mask_of(frame).sum())
+            pct = 100 * n / len(frame) if len(frame) else 0.0
+            out.append(f"{n:,} ({pct:.1f}%)")
+        return out
+
+    def missing_row(variable: str) -> list[tuple[str, ...]]:
+        if not df[variable].isna().any():
+            return []
+        return [("\u2003Missing", *count_cells(lambda f: f[variable].isna()))]
+
+    differences = standardized_differences(df, by, categorical, numeric) if smd else None
+
+    def with_smd(row: tuple[str, ...], variable: str | None) -> tuple[str, ...]:
+        if differences is None:
+            return row
+        value = differences.get(variable, np.nan) if variable else np.nan
+        return (*row, "" if pd.isna(value) else f"{value:.3f}")
+
+    rows = [with_smd(rows[0], None)]
     for variable in categorical:
         part = counts[counts["variable"] == variable]
         label = labels.get(variable, _pretty(variable))
         if _is_boolean(df[variable]):
-            rows.append((f"{label}, n (%)", *cells(part, "True")))
+            yes = count_cells(lambda f, v=variable: _yes(f[v]) == 1.0)
+            rows.append(with_smd((f"{label}, n (%)", *yes), variable))
+            rows.extend(with_smd(r, None) for r in missing_row(variable))
             continue
-        rows.append((label, *[""] * len(group_order)))
+        rows.append(with_smd((label, *[""] * len(group_order)), variable))
         names = category_labels.get(variable, {})
         for category in sorted(dict.fromkeys(part["category"]), key=lambda c: (c == "missing", c)):
             name = "Missing" if category == "missing" else names.get(category, _pretty(category))
-            rows.append((f"\u2003{name}", *cells(part, category)))
+            rows.append(with_smd((f"\u2003{name}", *cells(part, category)), None))
     if numeric:
         summary = numeric_summary(df, numeric, by)
         for variable in numeric:
@@ -145,8 +194,68 @@ def table_one(
                     row.append(f"{r['median']:.0f} [{r['q1']:.0f}–{r['q3']:.0f}]")
                 else:
                     row.append("–")
-            rows.append(tuple(row))
-    return pd.DataFrame(rows, columns=["Characteristic", *group_order])
+            rows.append(with_smd(tuple(row), variable))
+            rows.extend(with_smd(r, None) for r in missing_row(variable))
+    columns = ["Characteristic", *group_order] + (["SMD"] if smd else [])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def standardized_differences(
+    df: pd.DataFrame,
+    by: str,
+    categorical: Sequence[str] = (),
+    numeric: Sequence[str] = (),
+) -> dict[str, float]:
+    """Standardised mean difference of each variable between the groups of ``by``.
+
+    Numeric and yes/no variables: ``|m1 - m2| / sqrt((s1^2 + s2^2) / 2)`` with the sample
+    variances (for a proportion ``p(1 - p)``) (Austin 2009, Stat Med 28:3083); other
+    categorical variables: the multivariate form of Yang & Dalton (2012, SAS Global Forum
+    335), ``sqrt((p1 - p2)' S^-1 (p1 - p2))`` over the category proportions except the first,
+    ``S`` the mean of the two groups' multinomial covariance matrices. Missing values are left
+    out. With more than two groups: the mean over all pairs of groups (R tableone's
+    default). Returns ``{variable: smd}`` (NaN when not computable).
+    """
+    require_columns(df, [*categorical, *numeric, by])
+    groups = [g for _, g in df.groupby(by, observed=True, sort=True)]
+    out: dict[str, float] = {}
+    for variable in [*categorical, *numeric]:
+        values = [g[variable].dropna() for g in groups]
+        pairs = []
+        for i in range(len(values)):
+            for j in range(i + 1, len(values)):
+                pairs.append(_smd(values[i], values[j], variable in numeric))
+        out[variable] = (
+            float(np.nanmean(pairs)) if pairs and not np.all(np.isnan(pairs)) else np.nan
+        )
+    return out
+
+
+def _smd(a: pd.Series, b: pd.Series, numeric: bool) -> float:
+    if a.empty or b.empty:
+        return np.nan
+    if numeric or _is_boolean(pd.concat([a, b])):
+        x = pd.to_numeric(a, errors="coerce") if numeric else _yes(a)
+        y = pd.to_numeric(b, errors="coerce") if numeric else _yes(b)
+        if numeric:
+            spread = (x.var() + y.var()) / 2
+        else:
+            spread = (x.mean() * (1 - x.mean()) + y.mean() * (1 - y.mean())) / 2
+        if not spread > 0:
+            return 0.0 if x.mean() == y.mean() else np.nan
+        return float(abs(x.mean() - y.mean()) / np.sqrt(spread))
+    levels = sorted(set(a.astype(str)) | set(b.astype(str)))[1:]
+    if not levels:
+        return 0.0
+    p = np.array([(a.astype(str) == level).mean() for level in levels])
+    q = np.array([(b.astype(str) == level).mean() for level in levels])
+
+    def covariance(r: np.ndarray) -> np.ndarray:
+        return np.diag(r) - np.outer(r, r)
+
+    spread = (covariance(p) + covariance(q)) / 2
+    diff = p - q
+    return float(np.sqrt(max(diff @ np.linalg.pinv(spread) @ diff, 0.0)))
 
 
 #: The delivery-cohort variables of a standard Table 1 (labels come from the data dictionary).
@@ -165,12 +274,15 @@ COHORT_CATEGORICAL = (
 COHORT_NUMERIC = ("age", "parity", "moud_initiation_week")
 
 
-def cohort_table_one(cohort: pd.DataFrame, by: str = "moud_at_delivery") -> pd.DataFrame:
+def cohort_table_one(
+    cohort: pd.DataFrame, by: str = "moud_at_delivery", smd: bool = False
+) -> pd.DataFrame:
     """Table 1 of a delivery cohort by MOUD at delivery, with the standard variables.
 
     Titles and category labels come from the deliveries data dictionary; variables missing
     from ``cohort`` are left out, so a study without, say, home visiting data still gets its
-    table.
+    table. A service that may start after delivery is shown as it stood at delivery
+    (``X_at_delivery``, labelled "... by delivery") when the cohort has that column.
     """
     from data_dictionary import load_schema
 
@@ -181,6 +293,13 @@ def cohort_table_one(cohort: pd.DataFrame, by: str = "moud_at_delivery") -> pd.D
         labels[name] = field.title or _pretty(name)
         if field.categories:
             category_labels[name] = {str(c.value): c.label for c in field.categories}
-    categorical = [v for v in COHORT_CATEGORICAL if v in cohort.columns]
+    categorical = []
+    for variable in COHORT_CATEGORICAL:
+        at_delivery = f"{variable}_at_delivery"
+        if at_delivery in cohort.columns:
+            labels[at_delivery] = f"{labels.get(variable, _pretty(variable))} by delivery"
+            categorical.append(at_delivery)
+        elif variable in cohort.columns:
+            categorical.append(variable)
     numeric = [v for v in COHORT_NUMERIC if v in cohort.columns]
-    return table_one(cohort, by, categorical, numeric, labels, category_labels)
+    return table_one(cohort, by, categorical, numeric, labels, category_labels, smd=smd)

@@ -146,8 +146,10 @@ def test_tables_feed_the_cohort(cdm):
             default_days_supply={"naltrexone": 31}, on_invalid="drop_with_warning"
         )
     row = cohort.set_index("delivery_id").loc["2-20230320"]
-    # methadone 01-10 x60 ends 03-11: 9 days before delivery (within the 30-day window)
-    assert row["moud_at_delivery"] == "methadone"
+    # methadone 01-10 x60 ends 03-11: 9 days before delivery, so not on MOUD at delivery
+    # but recently treated (within the 30-day window; docs/cohort.md)
+    assert row["moud_at_delivery"] == "none"
+    assert row["moud_recent"] == "methadone"
     assert row["overdose"] and row["days_to_overdose"] == 42  # 03-20 -> 05-01
     assert row["death"] and row["followup_days"] == 134  # 03-20 -> 08-01
 
