@@ -65,12 +65,17 @@ def ages(text: str) -> list[Span]:
         rf"(?:(?<=\bshe's )|(?<=\bhe's )|(?<=\bi'm )|(?<=\bi am )|(?<=\bwho's )|(?<=\bshe is )"
         rf"|(?<=\bhe is ))\b{old}\b(?!\s*(?:%|percent|mg|milligrams|pounds|lbs|weeks|days|"
         rf"minutes|hours|dollars|bucks))",
-        r"(?:(?<=\bturned )|(?<=\bturning )|(?<=\bage )|(?<=\bis )|(?<=\bshe's )|(?<=\bhe's ))"
+        r"(?:(?<=\bturned )|(?<=\bturning )|(?<=\bage )|(?<=\bis )|(?<=\bshe's )|(?<=\bhe's )"
+        r"|(?<=\bi'm )|(?<=\bi am )|(?<=\bwho's )|(?<=\bshe is )|(?<=\bhe is )|(?<=\baged ))"
         r"\b(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|a hundred"
         r"(?: and \w+)?|one hundred(?: and \w+)?)\b",
     ]
+    spelled = (
+        r"\b(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|a hundred"
+        r"(?: and \w+)?|one hundred(?: and \w+)?)(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)"
+    )
     spans = []
-    for pattern in patterns:
+    for pattern in [*patterns, spelled]:
         for m in re.finditer(pattern, text, re.IGNORECASE):
             spans.append(Span(m.start(), m.end(), "AGE", m.group()))
     return spans

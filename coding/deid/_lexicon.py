@@ -104,6 +104,8 @@ KEEP_TERMS = frozenset(
     spinal pitocin nicu picu ob obgyn er icu l&d nows nas esc cps dcf dss dcs wic snap tanf
     medicaid medicare chip ssi na aa smart otp oud sud moud mat iop php ppd pmad dsm hipaa
     covid facetime zoom uber lyft google facebook instagram tiktok snapchat
+    dodge chevy chevrolet silverado ford toyota honda nissan jeep hyundai kia subaru buick
+    gmc chrysler pontiac mazda tacoma camry civic accord impala malibu tahoe
     """.split()
 )
 

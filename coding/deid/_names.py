@@ -72,6 +72,26 @@ def _sentence_start(text: str, position: int) -> bool:
     return bool(re.search(r"(?:^|[.!?…]\s+|\n\s*|^\s*|:\s+|[\"“(]\s*)$", before)) or position == 0
 
 
+def _kind_before(text: str, start: int) -> str:
+    """LOCATION after a place preposition ("in", "from", "at"…), else NAME."""
+    before = text[max(0, start - 12) : start].lower()
+    return "LOCATION" if re.search(r"\b(?:in|from|to|near|at|outside|by)\s+$", before) else "NAME"
+
+
+_CUE = "|".join(sorted(NAME_CUES, key=len, reverse=True))
+_PERSON_CLAUSES = (
+    re.compile(
+        rf"\b(?P<name>{_CAP})[ \t]*(?:,|--|—|–)?[ \t]*(?:is|was|that's|thats|that is|she's|he's|"
+        rf"who's|who is)[ \t]+(?:my|her|his|our|their|the)[ \t]+(?:\w+[ \t]+)?(?:{_CUE})s?\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\b(?P<name>{_CAP})['’]s[ \t]+(?:{_CUE})\b", re.IGNORECASE),
+    re.compile(
+        rf"(?:^|(?<=[.!?]\s))(?P<name>{_CAP})(?=[ \t]+(?P<surname>{_CAP})[.,!?;])", re.MULTILINE
+    ),
+)
+
+
 def names(text: str, roster: Roster | None) -> list[Span]:
     spans = []
     # 1. The study's roster: whole names and their words, as whole words.
@@ -124,18 +144,33 @@ def names(text: str, roster: Roster | None) -> list[Span]:
     # 6. Any other capitalised word in the middle of a sentence that is not an everyday,
     #    clinical or calendar word. In transcribed speech, capitals mid-sentence mark names,
     #    places and brands; brands researchers need are in KEEP_TERMS. A place word before
-    #    it makes it a place.
+    #    it makes it a place. A run of capitalised words is cut at every word that is not a
+    #    name word and at a sentence start ("After Tucker was born" → "Tucker").
     for m in re.finditer(rf"\b{_CAP}(?:[ \t]+{_CAP})*\b", text):
-        if _sentence_start(text, m.start()):
-            continue
-        words = m.group().split()
-        if not all(_is_name_word(w) for w in words):
-            continue
-        before = text[max(0, m.start() - 12) : m.start()].lower()
-        kind = (
-            "LOCATION" if re.search(r"\b(?:in|from|to|near|at|outside|by)\s+$", before) else "NAME"
-        )
-        spans.append(Span(m.start(), m.end(), kind, m.group()))
+        run: list[re.Match] = []
+        for word in [*re.finditer(_CAP, m.group()), None]:
+            usable = word is not None and _is_name_word(word.group())
+            if usable and not run and _sentence_start(text, m.start() + word.start()):
+                usable = False
+            if usable:
+                run.append(word)
+                continue
+            if run:
+                start, end = m.start() + run[0].start(), m.start() + run[-1].end()
+                spans.append(Span(start, end, _kind_before(text, start), text[start:end]))
+            run = []
+    # 7. A capitalised word that a clause says is a person, wherever it stands: "Grace is my
+    #    sponsor", "Will -- that's my brother", "Joy's husband", "Ruby Estep." (a word-name
+    #    and a surname). This is where a word-name at a sentence start is a name.
+    for pattern in _PERSON_CLAUSES:
+        for m in pattern.finditer(text):
+            word = m.group("name")
+            surname = m.groupdict().get("surname")
+            if surname is not None and not _is_name_word(surname):
+                continue
+            listed = word.lower() in WORD_NAMES and word[0].isupper()  # "Will", "Heaven"
+            if (listed or _is_name_word(word)) and word.lower() not in NAME_CUES:
+                spans.append(Span(m.start("name"), m.end("name"), "NAME", word))
     # Possessives: "Kaylee's" → redact "Kaylee".
     trimmed = []
     for span in spans:

@@ -88,7 +88,7 @@ def numbered_ids(text: str) -> list[Span]:
         pattern = re.compile(
             rf"(?<!\w)(?:{cue})(?!\w)(?:[\s,:#]+(?:is|was|number|of|like|uh|um|it's|its|"
             rf"the|my|her)(?!\w))*[\s,:#]*"
-            r"(?P<id>[A-Z0-9]*\d[A-Z0-9]*(?:[- ][A-Z0-9]*\d[A-Z0-9]*){0,3})",
+            r"(?P<id>(?:[A-Z]{1,4}[.-])?[A-Z0-9]*\d[A-Z0-9]*(?:[- ][A-Z0-9]*\d[A-Z0-9]*){0,3})",
             re.IGNORECASE,
         )
         for m in pattern.finditer(text):
@@ -157,6 +157,63 @@ detect_ssn = _regex(
     re.IGNORECASE,
 )
 
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_SPOKEN_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|\d{1,4})"
+_SPOKEN_RUN = re.compile(
+    rf"(?<![\w-]){_SPOKEN_DIGIT}(?:(?:[ \t]*[,.-][ \t]*|[ \t]+){_SPOKEN_DIGIT}){{3,}}(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def spoken_numbers(text: str) -> list[Span]:
+    """Numbers read out digit by digit ("seven four oh, five five five, oh one nine two",
+    "2 9 1, 5 5, 0 8 4 6"): nine digits after a social-security cue are an SSN, seven, ten
+    or eleven digits a telephone (fax after "fax") number, other runs of seven or more an ID.
+    Runs with no digit word and no separator are left to the other detectors."""
+    spans = []
+    for m in _SPOKEN_RUN.finditer(text):
+        tokens = re.findall(_SPOKEN_DIGIT, m.group(), re.IGNORECASE)
+        digits = "".join(_DIGIT_WORDS.get(t.lower(), t) for t in tokens)
+        spelled = any(not t.isdigit() for t in tokens)
+        if (
+            len(digits) < 7
+            or tokens[0].lower() in ("oh", "o")
+            or not (spelled or all(len(t) == 1 for t in tokens))
+        ):
+            continue
+        before = text[max(0, m.start() - 60) : m.start()].lower()
+        if len(digits) == 9 and re.search(r"\bsocial\b|\bssn\b|security", before):
+            kind = "SSN"
+        elif len(digits) in (7, 10, 11):
+            kind = "FAX" if re.search(r"\bfax", before) else "PHONE"
+        else:
+            kind = "ID"
+        spans.append(Span(m.start(), m.end(), kind, m.group()))
+    return spans
+
+
+def spoken_emails(text: str) -> list[Span]:
+    """E-mail addresses said aloud: "jessi.r.ramirez at yahoo dot com"."""
+    pattern = re.compile(
+        r"\b[\w.+-]+[ \t]+at[ \t]+[\w-]+(?:[ \t]+dot[ \t]+[\w-]+)*[ \t]+dot[ \t]+"
+        r"(?:com|org|net|edu|gov|us|io)\b",
+        re.IGNORECASE,
+    )
+    return [Span(m.start(), m.end(), "EMAIL", m.group()) for m in pattern.finditer(text)]
+
+
+def vehicle_ids(text: str) -> list[Span]:
+    """Vehicle identification numbers: 17 letters and digits, no I, O or Q (ISO 3779)."""
+    return [
+        Span(m.start(), m.end(), "PLATE", m.group())
+        for m in re.finditer(r"\b[A-HJ-NPR-Z0-9]{17}\b", text)
+        if re.search(r"\d", m.group()) and re.search(r"[A-Z]", m.group())
+    ]
+
+
 #: The number detectors, in the order they run (resolution decides overlaps, not order).
 NUMBER_DETECTORS = (
     long_numbers,
@@ -167,4 +224,7 @@ NUMBER_DETECTORS = (
     phones,
     numbered_ids,
     plates,
+    spoken_numbers,
+    spoken_emails,
+    vehicle_ids,
 )
