@@ -94,17 +94,32 @@ def find_labels(
 
 
 def credible(labels: list[Label]) -> list[Label]:
-    """Drop candidate labels that are text: implausible names, and one-off labels of the kinds
-    that must recur (lower-case, Markdown bold, bracketed words)."""
+    """Drop candidate labels that are text: implausible names, and labels of the kinds that
+    must recur (lower-case, Markdown bold, bracketed words) unless they are used twice or the
+    document already uses credible labels of the same kind (then a one-off is a speaker who
+    spoke once, reported by the rare-speaker warning, not text)."""
     verdicts = [label_credibility(label.speaker, label.pattern) for label in labels]
     counts: dict[str, int] = {}
     for label in labels:
         key = label.speaker.casefold()
         counts[key] = counts.get(key, 0) + 1
+
+    def kind(label: Label) -> tuple[int | None, bool]:
+        return label.pattern, label.speaker[:1].islower()
+
+    established = {
+        kind(label)
+        for label, verdict in zip(labels, verdicts, strict=True)
+        if verdict == "recurring" and counts[label.speaker.casefold()] >= 2
+    }
     return [
         label
         for label, verdict in zip(labels, verdicts, strict=True)
-        if verdict == "ok" or (verdict == "recurring" and counts[label.speaker.casefold()] >= 2)
+        if verdict == "ok"
+        or (
+            verdict == "recurring"
+            and (counts[label.speaker.casefold()] >= 2 or kind(label) in established)
+        )
     ]
 
 

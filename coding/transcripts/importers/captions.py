@@ -253,7 +253,8 @@ def _merge(utterances: list[_Utterance]) -> tuple[list[_Turn], int]:
             joined = speaker != UNKNOWN_SPEAKER
         speaker = speaker or UNKNOWN_SPEAKER
         cue = utterance.cue
-        if turns and turns[-1].speaker == speaker and not utterance.dashed:
+        unnamed_dash = utterance.dashed and utterance.speaker is None
+        if turns and turns[-1].speaker == speaker and not unnamed_dash:
             turn = turns[-1]
             turn.parts.append(utterance.words)
             if cue.end is not None:
