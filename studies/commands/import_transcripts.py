@@ -12,7 +12,13 @@ Safety rules:
   atomically and the manifest last;
 - ``--map files.csv`` imports many files with their own ids and participants (so that
   file names, which may hold names, need not become transcript ids);
-- ``--dry-run`` reports what would happen (including re-anchoring) and writes nothing;
+- ``--dry-run`` reports what would happen (including re-anchoring) and writes nothing, and
+  lists every turn (speaker, time, first words) so that a person can check the speaker
+  attribution before importing;
+- speech is never attributed silently: for every file the command reports how many turns
+  are by ``UNKNOWN`` and how many paragraphs or caption cues without a label were joined to
+  the turn before them (``coding.transcripts.attribution_summary``), and the dry run marks
+  those turns with ``!``;
 - re-importing a transcript whose text changed never moves its codings silently: the codings
   are re-anchored (:func:`coding.transcripts.reanchor`) and the import refuses, listing the
   spans whose text changed and how many would move, unless ``--reanchor`` is given; then the
@@ -101,7 +107,7 @@ def register(cli) -> None:
         "--dry-run",
         action="store_true",
         help="check the files and report what would happen (codings moved, participants "
-        "added) without writing anything",
+        "added) without writing anything; lists every turn for checking who said what",
     )
     add_json_flag(parser)
 
@@ -135,6 +141,7 @@ class _Plan:
     reanchor: dict[str, Any] | None = None
     codings_update: pd.DataFrame | None = None
     job: _Job | None = None
+    attribution: dict[str, Any] = field(default_factory=dict)
 
 
 def import_transcripts(args: argparse.Namespace) -> int:
@@ -330,7 +337,10 @@ def _plan(
         needs_sidecar = False  # the stored text is parsed exactly as it was just now
     else:
         needs_sidecar = parse_turns(text)[0] != turns
+    from coding.transcripts import attribution_summary
+
     return _Plan(
+        attribution=attribution_summary(turns),
         transcript_id=transcript_id,
         source=source,
         participant_id=participant_id,
@@ -570,6 +580,8 @@ def _read_csv(path: Path | None, columns: list[str] | None) -> pd.DataFrame:
 
 
 def _report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool = False) -> None:
+    from coding.transcripts._attribution import describe
+
     records = []
     for plan in plans:
         record = {
@@ -584,10 +596,13 @@ def _report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool =
             "words": len(plan.text.split()),
             "participant_added": plan.new_participant,
             "turn_sidecar": plan.needs_sidecar,
+            "attribution": plan.attribution,
             "warnings": plan.warnings,
         }
         if plan.reanchor is not None:
             record["codings"] = plan.reanchor
+        if dry_run:
+            record["turn_list"] = _turn_rows(plan)
         records.append(record)
         for warning in plan.warnings:
             print(f"warning: {plan.transcript_id}: {warning}", file=sys.stderr)
@@ -603,7 +618,7 @@ def _report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool =
     if args.json:
         print_json({"study": study.id, "dry_run": dry_run, "transcripts": records})
         return
-    for record in records:
+    for plan, record in zip(plans, records, strict=True):
         line = (
             f"{'(dry run) ' if dry_run else ''}"
             f"{record['transcript_id']}: {record['status']} from {record['source']} "
@@ -618,3 +633,57 @@ def _report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool =
                 f"{counts['broken']} to review"
             )
         print(line)
+        mark = "check: " if plan.attribution.get("needs_review") else ""
+        print(f"  attribution: {mark}{describe(plan.attribution)}")
+        if dry_run:
+            _print_turns(record["turn_list"])
+
+
+def _turn_rows(plan: _Plan) -> list[dict[str, Any]]:
+    """One row per turn for a person to check: speaker, time, first words, why to check."""
+    from coding.transcripts import UNKNOWN_SPEAKER
+
+    rows = []
+    for turn in plan.turns:
+        reasons = []
+        if turn.speaker == UNKNOWN_SPEAKER:
+            reasons.append("no speaker label")
+        if turn.metadata.get("joined_paragraphs"):
+            reasons.append(f"{turn.metadata['joined_paragraphs']} paragraph(s) without a label")
+        if turn.metadata.get("unlabelled_cues"):
+            reasons.append(f"{turn.metadata['unlabelled_cues']} cue(s) without a speaker")
+        rows.append(
+            {
+                "turn": turn.index,
+                "speaker": turn.speaker,
+                "time": _turn_time(turn.metadata),
+                "start": turn.start,
+                "end": turn.end,
+                "text": _short(plan.text[turn.start : turn.end], 72),
+                "check": reasons,
+            }
+        )
+    return rows
+
+
+def _turn_time(metadata: dict[str, Any]) -> str:
+    if metadata.get("time"):
+        return str(metadata["time"])
+    seconds = metadata.get("start_time")
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _print_turns(rows: list[dict[str, Any]]) -> None:
+    """The dry run's table of turns; ``!`` marks turns attributed without a label."""
+    width = min(max((len(row["speaker"]) for row in rows), default=7), 28)
+    print(f"  {'turn':>5}   {'speaker':<{width}}  {'time':>8}  words")
+    for row in rows:
+        flag = "!" if row["check"] else " "
+        note = f"  [{'; '.join(row['check'])}]" if row["check"] else ""
+        speaker = _short(row["speaker"], width)
+        print(
+            f"  {row['turn']:>5} {flag} {speaker:<{width}}  {row['time']:>8}  {row['text']}{note}"
+        )

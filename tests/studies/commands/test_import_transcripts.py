@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import docx
 import pandas as pd
@@ -346,3 +347,54 @@ def test_deid_on_import_with_the_real_redactor(study, tmp_path, capsys):
     assert [t.speaker for t in transcript.turns] == ["INTERVIEWER", "P07"]
     assert transcript.turn_text(1).startswith("Call me at ")
     assert transcript.turn_text(1).endswith(", any time.")
+
+
+REALWORLD = Path(__file__).parents[2] / "fixtures" / "realworld" / "transcripts"
+
+
+def test_dry_run_lists_turns_and_marks_unattributed_speech(study, capsys):
+    """A real Zoom caption file with cues that carry no name: the dry run lists every turn,
+    marks the three turns that absorbed an unnamed cue, and writes nothing."""
+    source = REALWORLD / "zoom_unlabelled_cues.vtt"
+    status, out, err = _run(
+        capsys, str(study), str(source), "--participant", "V90", "--role", "provider", "--dry-run"
+    )
+    assert status == 0
+    assert not (study / "transcripts").exists()
+    assert "attribution: check: 12 turns, 2 speaker(s); 3 caption cue(s) without a speaker" in out
+    lines = [line for line in out.splitlines() if line.strip()[:2].strip().isdigit()]
+    assert len(lines) == 12
+    flagged = [line for line in lines if " ! " in line]
+    assert len(flagged) == 3 and all("[1 cue(s) without a speaker]" in f for f in flagged)
+    assert "Ashlee Kupor" in lines[0] and "Let's do that" in lines[0]
+    assert "3 cue(s) without a speaker label were joined" in err
+
+
+def test_json_reports_attribution_per_file(study, capsys):
+    files = [REALWORLD / "otter_podcast.txt", REALWORLD / "no_speaker_labels.docx"]
+    status, out, _ = _run(
+        capsys,
+        str(study),
+        *map(str, files),
+        "--participant",
+        "P07",
+        "--dry-run",
+        "--json",
+    )
+    assert status == 0
+    records = {r["transcript_id"]: r for r in json.loads(out)["transcripts"]}
+    otter = records["otter_podcast"]["attribution"]
+    assert otter["turns"] == 162 and otter["needs_review"] is False
+    word = records["no_speaker_labels"]
+    assert word["attribution"]["unknown_turns"] == 1
+    assert word["turn_list"][0]["check"] == ["no speaker label"]
+    assert records["otter_podcast"]["turn_list"][0]["time"] == "0:00"
+
+
+def test_import_reports_attribution_without_dry_run(study, capsys):
+    source = REALWORLD / "teams_style_interview.docx"
+    status, out, _ = _run(capsys, str(study), str(source), "--participant", "P07")
+    assert status == 0
+    assert "attribution: check: 32 turns, 2 speaker(s); 13 paragraph(s) without a label" in out
+    stored = (study / "transcripts" / "teams_style_interview.txt").read_text(encoding="utf-8")
+    assert stored.startswith("Jordan Lee   0:01\n\nThanks for joining today, Alex.")
