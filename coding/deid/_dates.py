@@ -36,6 +36,10 @@ def dates(text: str) -> list[Span]:
         r"(?<=\bthe )\d{1,2}(?:st|nd|rd|th)\b(?!\s+(?:century|time|floor|grade|week|percent|"
         r"place|birthday|day|of (?:the|my|her|his|every|each)))",
     ]
+    # A second day of the month in a list or range: "the 21st and 22nd", "the 3rd to 5th".
+    patterns.append(
+        r"(?<=\d(?:st|nd|rd|th) )(?:and|or|to|through|thru|till?) (\d{1,2}(?:st|nd|rd|th))\b"
+    )
     spans = []
     for index, pattern in enumerate(patterns):
         for m in re.finditer(pattern, text):
@@ -43,7 +47,8 @@ def dates(text: str) -> list[Span]:
                 before = text[max(0, m.start() - 20) : m.start()].lower()
                 if not re.search(r"\b(on|since|by|until|born|due|date|from|til)\s*$", before):
                     continue  # "1/2" alone is more often a fraction than a date
-            spans.append(Span(m.start(), m.end(), "DATE", m.group().rstrip()))
+            group = 1 if m.re.groups else 0  # the list pattern: the day after "and"
+            spans.append(Span(m.start(group), m.end(group), "DATE", m.group(group).rstrip()))
     # A month on its own after a time preposition ("in March", "last May").
     lone = re.compile(
         rf"\b(?i:in|on|since|until|till|by|last|this|next|early|late|mid|around|from|of|"

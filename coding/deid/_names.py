@@ -115,7 +115,10 @@ def names(text: str, roster: Roster | None) -> list[Span]:
         if word.isupper() and len(word) > 1:
             continue  # "INTERVIEWER", "NICU": capitals are labels and acronyms
         listed = re.sub(r"['’]s$", "", word.lower())
-        lowercase_name = listed in GIVEN_NAMES and listed not in WORD_NAMES
+        after = text[m.start("name") + len(word) : m.start("name") + len(word) + 3]
+        lowercase_name = (listed in GIVEN_NAMES and listed not in WORD_NAMES) or (
+            listed in WORD_NAMES and re.match(r"\s*(?:[,;.!?]|--|—)", after) is not None
+        )  # "my cousin faith, not like faith faith"
         if not (word[0].isupper() or lowercase_name) or not _is_name_word(word.capitalize()):
             continue
         end = _extend_surname(text, m.start("name"), m.end("name"))
@@ -148,8 +151,15 @@ def names(text: str, roster: Roster | None) -> list[Span]:
     #    name word and at a sentence start ("After Tucker was born" → "Tucker").
     for m in re.finditer(rf"\b{_CAP}(?:[ \t]+{_CAP})*\b", text):
         run: list[re.Match] = []
-        for word in [*re.finditer(_CAP, m.group()), None]:
-            usable = word is not None and _is_name_word(word.group())
+        words = list(re.finditer(_CAP, m.group()))
+        states = {  # "West Virginia", "New York": a state is not a name
+            i + k
+            for i in range(len(words) - 1)
+            if f"{words[i].group()} {words[i + 1].group()}".lower() in US_STATES
+            for k in (0, 1)
+        }
+        for index, word in enumerate([*words, None]):
+            usable = word is not None and index not in states and _is_name_word(word.group())
             if usable and not run and _sentence_start(text, m.start() + word.start()):
                 usable = False
             if usable:
@@ -179,12 +189,24 @@ def names(text: str, roster: Roster | None) -> list[Span]:
     return trimmed
 
 
+#: Word-names too common as the first word of a sentence to be carried there ("Will you…",
+#: "May I…", "Frank talk"); every other name found in a text is carried, "Summer" and
+#: "Tucker" included: a reviewer rejects a wrong one in a second, a missed name leaks.
+_NOT_CARRIED = frozenset(
+    """
+    will may mark bill frank chase art pat sue rich major king justice august june april jan
+    lee kay christian angel royal prince cash miracle genesis journey patience charity
+    """.split()
+)
+
+
 def propagate(text: str, spans: list[Span]) -> list[Span]:
     """Other occurrences of each capitalised name or place already found in ``text``.
 
     Only exact, capitalised strings are carried (so "Hope" the name never makes "hope" the
-    word a name), and never a word-name or an everyday word on its own: a name found in a
-    name context is a name at a sentence start too, where rule 6 cannot see it.
+    word a name), never an everyday word alone, nor the word-names in :data:`_NOT_CARRIED`:
+    a name found in a name context is a name at a sentence start too, where rule 6 cannot
+    see it ("Tucker was born at 38 weeks" after "my son Tucker").
     """
     seen = {
         s.original
@@ -194,9 +216,8 @@ def propagate(text: str, spans: list[Span]) -> list[Span]:
         and not (
             " " not in s.original
             and (
-                s.original.lower() in WORD_NAMES
-                or s.original.lower() in LOWERCASE_WORDS
-                or not _is_name_word(s.original)
+                s.original.lower() in _NOT_CARRIED
+                or not (s.original.lower() in WORD_NAMES or _is_name_word(s.original))
             )
         )
     }
