@@ -173,7 +173,8 @@ def build_cohort(
         started = pd.Series((begun <= base["delivery_date"]).to_numpy(), dtype="boolean")
         started[begun.isna().to_numpy()] = pd.NA
         # Kleene logic: no service -> False; a service with no start date -> <NA>
-        out[f"{service}_at_delivery"] = out[service].astype("boolean") & started
+        value = out[service].astype("boolean") & started
+        out[f"{service}_at_delivery"] = value if value.isna().any() else value.astype(bool)
     if base["coverage_start_date"].isna().all():
         log.info("no coverage_start_date: lookback_observed is unknown (<NA>) for every delivery")
     out.attrs = {
