@@ -11,7 +11,10 @@ call it is about rather than the lines that build its input:
 * ``deliveries``, ``fills``, ``events``: its tables, validated (``fills`` is dispensing);
 * ``cohort``: ``study.cohort()``, one row per delivery with the derived outcomes;
 * ``corpus``: ``study.transcripts()``, the interviews (a :class:`coding.Corpus`);
-* ``codings``: ``study.codings()``, the two coders' codings of them.
+* ``codings``: ``study.codings()``, the two coders' codings of them;
+* ``units``: the participant turns with their consensus codes
+  (:func:`coding.autocode.training_units`), and ``model``: a
+  :class:`coding.autocode.ThemeClassifier` fitted on them.
 
 These are built once per run, only when an example reads them without defining them first,
 and each example gets its own copy.
@@ -30,14 +33,32 @@ from _pytest.doctest import DoctestItem
 DEMO = Path(__file__).resolve().parent / "studies" / "demo"
 
 
-#: Names an example may use without building them, and how they are built from the demo study.
+def _units(study, demo):
+    from coding.autocode import training_units
+
+    return training_units(demo("corpus"), demo("codings"), "consensus")
+
+
+def _model(study, demo):
+    from coding.autocode import ThemeClassifier
+
+    units = demo("units")
+    return ThemeClassifier(codebook=study.codebook()).fit(
+        units["text"], units["codes"], groups=units["participant_id"]
+    )
+
+
+#: Names an example may use without building them, and how they are built from the demo study
+#: (``demo(name)`` is another of these names).
 DEMO_FRAMES = {
-    "deliveries": lambda study: study.deliveries(),
-    "fills": lambda study: study.dispensing(),
-    "events": lambda study: study.events(),
-    "cohort": lambda study: study.cohort(),
-    "codings": lambda study: study.codings(),
-    "corpus": lambda study: study.transcripts(),
+    "deliveries": lambda study, demo: study.deliveries(),
+    "fills": lambda study, demo: study.dispensing(),
+    "events": lambda study, demo: study.events(),
+    "cohort": lambda study, demo: study.cohort(),
+    "codings": lambda study, demo: study.codings(),
+    "corpus": lambda study, demo: study.transcripts(),
+    "units": _units,
+    "model": _model,
 }
 
 
@@ -61,7 +82,7 @@ def _demo_frames(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     def frame(name: str):
         if name not in built:
-            built[name] = DEMO_FRAMES[name](study)
+            built[name] = DEMO_FRAMES[name](study, frame)
         return copy.deepcopy(built[name])
 
     return frame

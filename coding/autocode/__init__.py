@@ -8,14 +8,18 @@ The public face of the autocoder; the work lives in one module per job:
 * :mod:`coding.autocode._active` — which uncoded turns to code next;
 * :mod:`coding.autocode._suggest` — suggestions into the coding store as coder ``auto``.
 
->>> from studies import load_study                                         # doctest: +SKIP
->>> from coding.autocode import ThemeClassifier, evaluate, training_units  # doctest: +SKIP
->>> study = load_study("demo")                                             # doctest: +SKIP
->>> units = training_units(study.transcripts(), study.codings(), "consensus")  # doctest: +SKIP
->>> model = ThemeClassifier(codebook=study.codebook()).fit(               # doctest: +SKIP
+>>> from studies import load_study
+>>> from coding.autocode import ThemeClassifier, evaluate, training_units
+>>> study = load_study("demo")
+>>> units = training_units(study.transcripts(), study.codings(), "consensus")
+>>> model = ThemeClassifier(codebook=study.codebook()).fit(
 ...     units["text"], units["codes"], groups=units["participant_id"])
->>> model.predict(["Nobody told me how long she would be in the NICU"])   # doctest: +SKIP
+>>> model.predict(["Nobody told me how long she would be in the NICU"])
 [{'nows_information_gap'}]
+
+Cross-validation fits one model per fold (half a minute on the demo; tests/coding/autocode/
+run it), so it is shown here, not run:
+
 >>> evaluate(study.transcripts(), study.codings()).summary                # doctest: +SKIP
 """
 

@@ -13,8 +13,11 @@ with a diversity penalty (maximal marginal relevance, Carbonell & Goldstein 1998
 
 with cosine similarity in the model's stemmed-word TF-IDF space.
 
->>> ranked = rank_uncoded(model, uncoded["text"].tolist(), n=20, diversity=0.3)  # doctest: +SKIP
->>> ranked[["position", "score", "reason"]].head()                          # doctest: +SKIP
+>>> texts = ["I was on methadone the whole time", "I was on methadone the whole time.",
+...          "The weather was nice that week"]
+>>> ranked = rank_uncoded(model, texts, n=2, diversity=0.3)
+>>> list(ranked.columns[:3]), len(ranked)
+(['rank', 'position', 'score'], 2)
 """
 
 from __future__ import annotations

@@ -18,11 +18,19 @@ out-of-fold scores from an internal cross-validation on the training data only:
 ``predict`` applies the thresholds; ``decision_function`` is the score minus the threshold
 (> 0 means the code is predicted); ``predict_proba`` the calibrated probabilities.
 
->>> clf = ThemeClassifier(cv=3).fit(texts, labels)                       # doctest: +SKIP
->>> clf.predict(["They looked at me like I was a junkie"])                # doctest: +SKIP
+``units`` are the demo study's participant turns with their consensus codes
+(:func:`coding.autocode.training_units`), and ``model`` the classifier fitted on them in
+:mod:`coding.autocode`'s example, ``ThemeClassifier(codebook=...).fit(units["text"],
+units["codes"], groups=units["participant_id"])``:
+
+>>> clf = model
+>>> clf.predict(["They looked at me like I was a junkie"])
 [{'stigma'}]
->>> clf.predict_proba(["..."]).round(2)                                   # doctest: +SKIP
->>> clf.explain("stigma", n=10)                                           # doctest: +SKIP
+>>> proba = clf.predict_proba(["They looked at me like I was a junkie"])
+>>> list(proba.columns) == list(clf.classes_), bool(proba.loc[0, "stigma"] > 0.5)
+(True, True)
+>>> list(clf.explain("stigma", n=10).columns)
+['term', 'block', 'weight']
 """
 
 from __future__ import annotations
@@ -334,7 +342,9 @@ class ThemeClassifier(BaseEstimator):
         """The ``n`` features that push ``code`` up most: ``term, block, weight`` sorted by
         weight (descending). ``block`` is ``word`` (stemmed n-gram), ``char`` or ``keyword``.
 
-        >>> clf.explain("nows_guilt", n=5)                                  # doctest: +SKIP
+        >>> top = model.explain("stigma", n=5)
+        >>> len(top), bool(top["weight"].is_monotonic_decreasing)
+        (5, True)
         """
         check_is_fitted(self, "classes_")
         classes = list(self.classes_)

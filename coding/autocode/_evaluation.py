@@ -10,9 +10,10 @@ pooled kappa over every turn × code decision.
 
 Units are participant turns (interviewer turns are left out: they are questions, not data).
 
->>> from studies import load_study                                        # doctest: +SKIP
->>> study = load_study("demo")                                            # doctest: +SKIP
->>> result = evaluate(study.transcripts(), study.codings(), coder="consensus")  # doctest: +SKIP
+Each fold fits a model (half a minute on the demo study; tests/coding/autocode/ run it), so
+this example is shown, not run:
+
+>>> result = evaluate(corpus, codings, coder="consensus")               # doctest: +SKIP
 >>> result.summary                                                        # doctest: +SKIP
 >>> result.per_code.sort_values("f1")                                     # doctest: +SKIP
 """

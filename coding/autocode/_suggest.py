@@ -11,7 +11,10 @@ rejects each one. Rules kept here:
 * only earlier ``auto`` suggestions are replaced (soft-deleted) — human codings are never
   touched.
 
->>> plan = suggestions(model, units, store.codings())                    # doctest: +SKIP
+>>> plan = suggestions(model, units, codings)
+>>> memo = plan["memo"]
+>>> bool(memo.str.startswith("autocode p=").all() and memo.str.endswith("consensus)").all())
+True
 >>> write_suggestions(store, plan, transcripts=units["transcript_id"].unique())  # doctest: +SKIP
 """
 
