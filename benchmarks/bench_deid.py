@@ -39,13 +39,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 
 import pandas as pd
 
 DATA = Path(__file__).resolve().parent / "data"
 SET_PATH = DATA / "deid_eval.jsonl"  # development set (rules were improved after seeing it)
 HELDOUT_PATH = DATA / "deid_heldout.jsonl"  # held-out test set (never tuned on)
-SETS = {"development (seen)": SET_PATH, "held-out (unseen)": HELDOUT_PATH}
+HELDOUT2_PATH = DATA / "deid_heldout2.jsonl"  # second held-out set, scored once (2026-12)
+SETS = {
+    "development (seen)": SET_PATH,
+    "held-out (unseen)": HELDOUT_PATH,
+    "held-out 2 (unseen)": HELDOUT2_PATH,
+}
 TYPES = [
     "NAME", "LOCATION", "DATE", "AGE", "PHONE", "FAX", "EMAIL", "SSN", "MRN", "ID",
     "ACCOUNT", "LICENSE", "PLATE", "URL", "IP",
@@ -58,6 +64,42 @@ def load_set(path: Path = SET_PATH) -> list[dict]:
     """The labelled passages, one dict per JSON line (``id, text, entities, roster``)."""
     with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+_MARK = re.compile(r"⟦(?P<type>[A-Z]+)\|(?P<gold>[^⟧]+)⟧|⟪(?P<kind>[a-z]+)\|(?P<neg>[^⟫]+)⟫")
+
+
+def parse_marked(source: str) -> list[dict]:
+    """Passages written with inline marks, as JSON-line records.
+
+    A passage starts with ``@ id | setting | speaker`` on its own line; the passage text
+    follows up to the next blank line before an ``@``. Identifiers are marked
+    ``⟦TYPE|text⟧`` and hard negatives ``⟪kind|text⟫``; the marks are removed and become
+    ``entities`` and ``negatives`` with offsets into the clean text. Writing the labels
+    inline, where the words are, is how ``deid_heldout2`` was labelled without counting
+    characters by hand.
+    """
+    records = []
+    for block in re.split(r"\n\s*\n(?=@ )", source.strip()):
+        head, body = block.split("\n", 1)
+        record_id, setting, speaker = (part.strip() for part in head.lstrip("@ ").split("|"))
+        text, entities, negatives, last = "", [], [], 0
+        for m in _MARK.finditer(body):
+            text += body[last : m.start()]
+            start = len(text)
+            if m.group("type"):
+                text += m.group("gold")
+                entities.append({"start": start, "end": len(text), "type": m.group("type"),
+                                 "text": m.group("gold")})  # fmt: skip
+            else:
+                text += m.group("neg")
+                negatives.append({"start": start, "end": len(text), "kind": m.group("kind"),
+                                  "text": m.group("neg")})  # fmt: skip
+            last = m.end()
+        text += body[last:]
+        records.append({"id": record_id, "setting": setting, "speaker": speaker, "text": text,
+                        "entities": entities, "negatives": negatives, "roster": None})  # fmt: skip
+    return records
 
 
 def deid_predict(text: str, roster: list[str] | None) -> pd.DataFrame:
@@ -156,6 +198,113 @@ def score(records: list[dict], predict: Predictor) -> Score:
     return Score(gold_df, pred_df)
 
 
+def wilson(successes: int, n: int, z: float = NormalDist().inv_cdf(0.975)) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (Wilson 1927), without continuity
+    correction. Newcombe (1998, Statistics in Medicine 17:857, Table II) gives 0.2553 to
+    0.3662 for 81/263; tests/coding/deid/test_heldout2_set.py also checks it against
+    statsmodels' ``proportion_confint(method="wilson")``.
+
+    >>> [round(x, 4) for x in wilson(81, 263)]
+    [0.2553, 0.3662]
+    """
+    if n == 0:
+        return (float("nan"), float("nan"))
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return (centre - half, centre + half)
+
+
+def passage_bootstrap(
+    result: Score, n_boot: int = 2000, seed: int = 20261208, level: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals for recall (any type) and precision, resampling whole
+    passages with replacement (a cluster bootstrap: identifiers in one passage are not
+    independent, so a Wilson interval over spans is too narrow when errors cluster)."""
+    import numpy as np
+
+    ids = sorted(set(result.gold["id"]) | set(result.predicted["id"]))
+    gold = result.gold.groupby("id")["found_any"].agg(["sum", "size"]).reindex(ids, fill_value=0)
+    pred = result.predicted.groupby("id")["correct"].agg(["sum", "size"])
+    pred = pred.reindex(ids, fill_value=0)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(ids), size=(n_boot, len(ids)))
+    recall = gold["sum"].to_numpy()[picks].sum(1) / gold["size"].to_numpy()[picks].sum(1)
+    precision = pred["sum"].to_numpy()[picks].sum(1) / pred["size"].to_numpy()[picks].sum(1)
+    tail = (1 - level) / 2 * 100
+    return {
+        "recall_any": tuple(np.percentile(recall, [tail, 100 - tail])),
+        "precision": tuple(np.percentile(precision, [tail, 100 - tail])),
+    }
+
+
+def exact_and_covered(records: list[dict], predict: Predictor) -> dict[str, float]:
+    """Stricter matches than overlap: a gold identifier predicted with exactly its offsets
+    (``recall_exact``), and one whose every character lies inside predicted spans
+    (``recall_covered``: nothing of it is left readable)."""
+    exact = covered = total = 0
+    for record in records:
+        pred = predict(record["text"], record.get("roster"))
+        spans = list(zip(pred["start"], pred["end"], strict=True))
+        for g in record["entities"]:
+            total += 1
+            exact += (g["start"], g["end"]) in spans
+            inside = set()
+            for s, e in spans:
+                inside.update(range(max(s, g["start"]), min(e, g["end"])))
+            chars = [i for i in range(g["start"], g["end"]) if not record["text"][i].isspace()]
+            covered += all(i in inside for i in chars)
+    return {"recall_exact": exact / total, "recall_covered": covered / total}
+
+
+DEMO = Path(__file__).resolve().parents[1] / "studies" / "demo"
+DEMO_SEED = 20261127  # studies/demo/study.yaml: generated by `dyadlab synth --seed 20261127`
+
+
+def demo_review_burden(demo: Path = DEMO, seed: int = DEMO_SEED) -> dict:
+    """The review burden of ``dyadlab deid`` on the demo study, against the generator's truth.
+
+    The demo's transcripts are synthetic: :func:`studies.synth.transcripts.generate_interviews`
+    plants invented identifiers (people, places, organisations, phones, dates) and lists them.
+    Regenerating with the demo's participants, deliveries and seed gives the same texts
+    (checked) and that list. Every span :func:`coding.deid.redact` finds is then one of:
+    ``planted`` (overlaps a planted identifier), ``date element`` (a DATE the generator does
+    not list — months, holidays, days of the month: Safe Harbor date elements all the same),
+    or ``other`` (listed by text: what a reviewer must reject). Nothing in ``demo`` is written.
+    """
+    from coding.deid import redact
+    from studies.synth.transcripts import generate_interviews
+
+    participants = pd.read_csv(demo / "data" / "participants.csv", dtype=str)
+    deliveries = pd.read_csv(demo / "data" / "deliveries.csv", dtype=str)
+    truth = generate_interviews(participants, deliveries, seed)
+    planted = truth.identifiers
+    rows, missed = [], 0
+    for transcript_id, text in truth.texts.items():
+        path = demo / "transcripts" / f"{transcript_id}.txt"
+        if path.read_text(encoding="utf-8") != text:
+            raise RuntimeError(f"{path} differs from the generator's text: seed or synth changed")
+        spans = redact(text).spans
+        gold = planted[planted["transcript_id"] == transcript_id]
+        for span in spans.itertuples():
+            hit = ((gold["start"] < span.end) & (gold["end"] > span.start)).any()
+            kind = "planted" if hit else "date element" if span.type == "DATE" else "other"
+            rows.append((transcript_id, span.type, span.original, kind))
+        for g in gold.itertuples():
+            missed += not ((spans["start"] < g.end) & (spans["end"] > g.start)).any()
+    frame = pd.DataFrame(rows, columns=["transcript_id", "type", "original", "kind"])
+    other = frame[frame["kind"] == "other"]["original"].value_counts()
+    return {
+        "transcripts": len(truth.texts),
+        "spans": len(frame),
+        "spans_per_transcript": len(frame) / len(truth.texts),
+        "by_kind": frame["kind"].value_counts().to_dict(),
+        "other": other.to_dict(),
+        "planted": len(planted),
+        "planted_missed": int(missed),
+    }
+
+
 def throughput(records: list[dict], predict: Predictor, repeats: int) -> float:
     """Characters per second of ``predict`` over the whole set, ``repeats`` times."""
     chars = sum(len(r["text"]) for r in records) * repeats
@@ -244,6 +393,22 @@ def _print_side_by_side(results: dict[str, dict]) -> None:
         _negatives_cell(results[n][k]) for n in names for k in ["negatives", "naive_negatives"]
     ]
     print("| listed hard negatives flagged | " + " | ".join(cells) + " |")
+    print("\n95% intervals, coding.deid (Wilson over spans | bootstrap over passages, 2000):\n")
+    for n in names:
+        o, _ = overall[n]
+        result = results[n]["ours"]
+        found, gold = int(result.gold["found_any"].sum()), len(result.gold)
+        right, pred = int(result.predicted["correct"].sum()), len(result.predicted)
+        boot = passage_bootstrap(result)
+        strict = exact_and_covered(results[n]["records"], deid_predict)
+        print(
+            f"- {n}: recall {found}/{gold} = {o['recall_any']:.3f} "
+            f"[{_interval(wilson(found, gold))} | {_interval(boot['recall_any'])}], "
+            f"precision {right}/{pred} = {o['precision']:.3f} "
+            f"[{_interval(wilson(right, pred))} | {_interval(boot['precision'])}]; "
+            f"exact offsets {strict['recall_exact']:.3f}, fully covered "
+            f"{strict['recall_covered']:.3f}"
+        )
     for n in names:
         o, _ = overall[n]
         met = o["recall_any"] >= 0.95 and o["precision"] >= 0.85
@@ -267,6 +432,22 @@ def _print_side_by_side(results: dict[str, dict]) -> None:
             cells += [str(int(row["gold"])), _fmt(row["recall_any"]),
                       _fmt(row["recall_same"]), _fmt(row["precision"])]  # fmt: skip
         print(f"| {t} | " + " | ".join(cells) + " |")
+
+
+def _interval(bounds: tuple[float, float]) -> str:
+    return f"{bounds[0]:.3f}–{bounds[1]:.3f}"
+
+
+def _print_demo_burden() -> None:
+    burden = demo_review_burden()
+    kinds = ", ".join(f"{v} {k}" for k, v in burden["by_kind"].items())
+    other = ", ".join(f"{k} ×{v}" for k, v in burden["other"].items()) or "none"
+    print(
+        f"\nreview burden on the demo study: {burden['spans']} spans for "
+        f"{burden['transcripts']} transcripts ({burden['spans_per_transcript']:.1f} per "
+        f"transcript): {kinds}; other: {other}; planted identifiers missed: "
+        f"{burden['planted_missed']}/{burden['planted']}"
+    )
 
 
 def _print_errors(name: str, result: dict) -> None:
@@ -318,10 +499,12 @@ def main(quick: bool = False) -> None:
     ours_cps = throughput(records, deid_predict, repeats)
     naive_cps = throughput(records, naive_predict, repeats)
     print(
-        f"\nthroughput ({repeats} passes over both sets, {n_chars} chars): coding.deid "
+        f"\nthroughput ({repeats} passes over all sets, {n_chars} chars): coding.deid "
         f"{ours_cps:,.0f} chars/s, naive regex {naive_cps:,.0f} chars/s "
         f"({naive_cps / ours_cps:.1f}× faster)"
     )
+
+    _print_demo_burden()
 
     for name in reversed(results):  # held-out first: that is the list that matters
         _print_errors(name, results[name])
