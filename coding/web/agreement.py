@@ -2,21 +2,20 @@
 
 Coder X applied code C to turn T when one of X's spans for C overlaps T
 (docs/architecture.md, "Reliability unit"). The coefficients come from
-:mod:`coding.reliability` (``agreement_table`` when present, else ``fleiss_kappa`` on the
-coders × turns decisions, which for two coders is Fleiss' generalisation of Scott's pi);
-this module only arranges the units and the side-by-side rows the reconciliation page shows.
+:func:`coding.reliability.agreement_table`; this module only arranges the units, the
+side-by-side rows the reconciliation page shows, and the spans all coders agree on.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from coding import reliability
-from coding.errors import CodingError
 from coding.store import AUTO, CONSENSUS
 
 if TYPE_CHECKING:
@@ -42,36 +41,6 @@ def applied(codings: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     return hit[["transcript_id", "turn", "coder", "code_id"]].drop_duplicates()
 
 
-def _fallback_rows(codings: pd.DataFrame, turns: pd.DataFrame, coders: list[str]) -> pd.DataFrame:
-    """Per code: percent of turns where all coders agree, and Fleiss' kappa."""
-    hits = applied(codings, turns)
-    units = turns[["transcript_id", "turn"]].drop_duplicates()
-    rows = []
-    for code in sorted(hits["code_id"].unique()):
-        mine = hits[hits["code_id"] == code]
-        yes = (
-            mine.groupby(["transcript_id", "turn"])["coder"]
-            .nunique()
-            .reindex(pd.MultiIndex.from_frame(units), fill_value=0)
-            .to_numpy()
-        )
-        counts = np.column_stack([len(coders) - yes, yes])
-        agree = float(np.mean((yes == 0) | (yes == len(coders))))
-        try:
-            kappa = float(reliability.fleiss_kappa(counts))
-        except (CodingError, ValueError, ZeroDivisionError):
-            kappa = float("nan")
-        rows.append(
-            {
-                "code_id": code,
-                "n_units": int(len(units)),
-                "percent_agreement": agree,
-                "kappa": kappa,
-            }
-        )
-    return pd.DataFrame(rows, columns=["code_id", "n_units", "percent_agreement", "kappa"])
-
-
 def _table(codings: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     coders = sorted(codings["coder"].unique())
     # units are the turns of transcripts someone coded: untouched transcripts are not
@@ -79,11 +48,9 @@ def _table(codings: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     turns = turns[turns["transcript_id"].isin(codings["transcript_id"].unique())]
     if len(coders) < 2:
         return pd.DataFrame(columns=["code_id", "n_units", "percent_agreement", "kappa"])
-    if hasattr(reliability, "agreement_table"):
-        table = reliability.agreement_table(codings, turns, coders=coders, bootstrap=0)
-        pooled = table[table["coder_a"] == "(all)"]
-        return pooled[["code_id", "n_units", "percent_agreement", "kappa"]].reset_index(drop=True)
-    return _fallback_rows(codings, turns, coders)
+    table = reliability.agreement_table(codings, turns, coders=coders, bootstrap=0)
+    pooled = table[table["coder_a"] == "(all)"]
+    return pooled[["code_id", "n_units", "percent_agreement", "kappa"]].reset_index(drop=True)
 
 
 def summary(ctx: AppContext) -> dict[str, pd.DataFrame]:
@@ -133,14 +100,14 @@ def side_by_side(
     coders = sorted(
         {c.coder for c in codings if c.coder not in (CONSENSUS, AUTO)} | set(info["coders"])
     )
-    names = {c.id: c.name for c in ctx.data.codes}
     rows = []
     for turn in view.turns:
         inside = [c for c in codings if c.start < turn.end and c.end > turn.start]
         by_coder = {
-            coder: [_entry(view.text, c, names) for c in inside if c.coder == coder]
+            coder: [_entry(ctx, view.text, c) for c in inside if c.coder == coder]
             for coder in coders
         }
+        consensus = [_entry(ctx, view.text, c) for c in inside if c.coder == CONSENSUS]
         sets = [frozenset(e["code_id"] for e in entries) for entries in by_coder.values()]
         differs = len(set(sets)) > 1
         if only_disagreements and not differs:
@@ -153,17 +120,67 @@ def side_by_side(
                 "text": view.turn_text(turn),
                 "coders": by_coder,
                 "differs": differs,
-                "consensus": [_entry(view.text, c, names) for c in inside if c.coder == CONSENSUS],
+                "consensus": consensus,
+                # decided: the lead put something into consensus here
+                "decided": bool(consensus),
             }
         )
     return rows
 
 
-def _entry(text: str, coding: Any, names: dict[str, str]) -> dict[str, Any]:
+def agreed_spans(
+    codings: Iterable[Any], turns: Iterable[Any], coders: list[str]
+) -> list[dict[str, Any]]:
+    """Per turn and code that every one of ``coders`` applied there: the text all of them
+    coded with it (the intersection, within the turn, of each coder's union of spans), as
+    ``{"code_id", "start", "end"}`` pieces. A turn where their spans touch the same turn but
+    share no character gives nothing: that is for the lead to decide."""
+    codings = list(codings)
+    out = []
+    for turn in turns:
+        inside = [c for c in codings if c.start < turn.end and c.end > turn.start]
+        for code_id in sorted({c.code_id for c in inside}):
+            common: list[tuple[int, int]] | None = None
+            for coder in coders:
+                mine = _union(
+                    (max(c.start, turn.start), min(c.end, turn.end))
+                    for c in inside
+                    if c.coder == coder and c.code_id == code_id
+                )
+                common = mine if common is None else _intersect(common, mine)
+                if not common:
+                    break
+            out.extend({"code_id": code_id, "start": s, "end": e} for s, e in common or [])
+    return out
+
+
+def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for s1, e1 in a:
+        for s2, e2 in b:
+            start, end = max(s1, s2), min(e1, e2)
+            if start < end:
+                out.append((start, end))
+    return sorted(out)
+
+
+def _entry(ctx: AppContext, text: str, coding: Any) -> dict[str, Any]:
+    code = ctx.data.code(coding.code_id)
     return {
-        "coding_id": coding.id,
+        "coding_id": ctx.ids.encode(coding.id),
         "code_id": coding.code_id,
-        "name": names.get(coding.code_id, coding.code_id),
+        "name": code.name if code else coding.code_id,
+        "color": code.color if code else "#999999",
         "start": coding.start,
         "end": coding.end,
         "quote": text[coding.start : coding.end],

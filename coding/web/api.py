@@ -7,16 +7,15 @@ Writes return only after the store committed them.
 
 from __future__ import annotations
 
-import io
 import tempfile
-from pathlib import Path
-from typing import Any
+from pathlib import Path as FilePath
+from typing import Annotated, Any
 
-import pandas as pd
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from coding.store import AUTO, CONSENSUS, Coding
+from coding.store import AUTO, CONSENSUS, Coding, NotFoundError, StaleEditError
 from coding.web import agreement
 from coding.web.auth import (
     AppContext,
@@ -24,12 +23,18 @@ from coding.web.auth import (
     UserDep,
     coding_for_write,
     context,
+    database_id,
     visible_coders,
     visible_transcript,
     writable_layers,
 )
+from coding.web.exports import spreadsheet_csv
+from coding.web.ids import MAX_PUBLIC_ID
 
 router = APIRouter(prefix="/api", tags=["api"])
+MAX_OFFSET = 1_000_000_000  # far beyond any transcript; keeps numbers inside SQL integers
+MAX_VERSION = 2**31 - 1
+PublicId = Annotated[int, Path(ge=0, le=MAX_PUBLIC_ID, description="a coding's public id")]
 
 
 class _Body(BaseModel):
@@ -38,8 +43,8 @@ class _Body(BaseModel):
 
 class CodingIn(_Body):
     code_id: str = Field(min_length=1, max_length=128)
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    start: int = Field(ge=0, le=MAX_OFFSET)
+    end: int = Field(gt=0, le=MAX_OFFSET)
     memo: str = Field(default="", max_length=20_000)
     coder: str | None = Field(
         default=None, description="layer; default: your own (a lead: consensus)"
@@ -47,10 +52,12 @@ class CodingIn(_Body):
 
 
 class CodingPatch(_Body):
-    version: int = Field(ge=1, description="the version you read (optimistic concurrency)")
+    version: int = Field(
+        ge=1, le=MAX_VERSION, description="the version you read (optimistic concurrency)"
+    )
     code_id: str | None = Field(default=None, min_length=1, max_length=128)
-    start: int | None = Field(default=None, ge=0)
-    end: int | None = Field(default=None, gt=0)
+    start: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
+    end: int | None = Field(default=None, gt=0, le=MAX_OFFSET)
     memo: str | None = Field(default=None, max_length=20_000)
 
 
@@ -60,6 +67,12 @@ class DoneIn(_Body):
 
 class MemoIn(_Body):
     text: str = Field(max_length=20_000)
+    version: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_VERSION,
+        description="the memo version you read (0: there was none); 409 when it changed",
+    )
 
 
 class FlagIn(_Body):
@@ -79,8 +92,20 @@ def _check_code(ctx: AppContext, code_id: str | None) -> None:
         raise HTTPException(400, f"unknown code {code_id!r}: not in the study's codebook")
 
 
-def _coding_json(coding: Coding) -> dict[str, Any]:
-    return coding.as_dict()
+def coding_json(ctx: AppContext, coding: Coding) -> dict[str, Any]:
+    """A coding as the API shows it: ids permuted (:mod:`coding.web.ids`)."""
+    out = coding.as_dict()
+    out["id"] = ctx.ids.encode(coding.id)
+    if coding.suggestion_of is not None:
+        out["suggestion_of"] = ctx.ids.encode(coding.suggestion_of)
+    return out
+
+
+def _conflict(error: StaleEditError, current: dict[str, Any] | None) -> JSONResponse:
+    """409 with what is stored now, so the page can keep what the loser typed beside it."""
+    return JSONResponse(
+        {"error": error.message, "field": error.field, "current": current}, status_code=409
+    )
 
 
 @router.get("/me")
@@ -102,8 +127,9 @@ def codebook(request: Request, principal: UserDep) -> list[dict[str, Any]]:
 
 @router.get("/transcripts")
 def transcripts(request: Request, principal: UserDep) -> list[dict[str, Any]]:
-    """Transcripts you may open, with assignment and progress."""
+    """Transcripts you may open with your progress (a lead also sees every coder's)."""
     ctx = _ctx(request)
+    ctx.refresh()
     table = ctx.store.transcripts()
     counts = ctx.store.assignments()
     out = []
@@ -118,13 +144,16 @@ def transcripts(request: Request, principal: UserDep) -> list[dict[str, Any]]:
         row["my_codings"] = int(mine["n_codings"].sum())
         row["my_done"] = principal.name in row["done"]
         del row["text_sha256"]
+        if not principal.is_lead:  # blind: who else codes it, and whether she is done
+            del row["coders"], row["done"]
         out.append(row)
     return out
 
 
 @router.get("/transcripts/{transcript_id}")
 def transcript(transcript_id: str, request: Request, principal: UserDep) -> dict[str, Any]:
-    """Text, turns, the codings you may see, your pending suggestions and memo."""
+    """Text, turns, the codings you may see, your pending suggestions and your memo (a lead
+    also reads every coder's memo)."""
     ctx = _ctx(request)
     view, info = visible_transcript(ctx, principal, transcript_id)
     coders = visible_coders(principal, info)
@@ -132,7 +161,8 @@ def transcript(transcript_id: str, request: Request, principal: UserDep) -> dict
     suggestions = []
     if info["suggestions_enabled"] and not principal.is_lead:
         suggestions = ctx.store.suggestions(transcript_id, principal.name)
-    return {
+    memo = ctx.store.memo_record(transcript_id, principal.name)
+    out = {
         "id": view.id,
         "text": view.text,
         "turns": [vars(t) for t in view.turns],
@@ -140,18 +170,29 @@ def transcript(transcript_id: str, request: Request, principal: UserDep) -> dict
         "reconciliation_open": info["reconciliation_open"],
         "suggestions_enabled": info["suggestions_enabled"],
         "done": principal.name in info["done"],
-        "codings": [_coding_json(c) for c in codings if c.coder != AUTO or principal.is_lead],
-        "suggestions": [_coding_json(c) for c in suggestions],
-        "memo": ctx.store.memo(transcript_id, principal.name),
+        "codings": [coding_json(ctx, c) for c in codings if c.coder != AUTO or principal.is_lead],
+        "suggestions": [coding_json(ctx, c) for c in suggestions],
+        "memo": memo.text,
+        "memo_version": memo.version,
     }
+    if principal.is_lead:
+        memos = ctx.store.memos(transcript_id)
+        out["coder_memos"] = [
+            {"coder": r.coder, "memo": r.memo, "updated_at": r.updated_at.isoformat()}
+            for r in memos.itertuples()
+            if r.coder != principal.name and r.memo
+        ]
+    return out
 
 
 @router.post("/transcripts/{transcript_id}/codings", status_code=201)
 def add_coding(
-    transcript_id: str, body: CodingIn, request: Request, principal: UserDep
+    transcript_id: str, body: CodingIn, request: Request, response: Response, principal: UserDep
 ) -> dict[str, Any]:
     """Apply a code to ``[start, end)`` of the text (in your layer; a lead may pick
-    ``consensus``)."""
+    ``consensus``). Idempotent: when that layer already has this code on exactly this span,
+    the existing coding is returned with 200 and nothing is added (a double click or a
+    repeated key press makes no duplicate)."""
     ctx = _ctx(request)
     view, _ = visible_transcript(ctx, principal, transcript_id)
     layer = body.coder or principal.layer
@@ -164,59 +205,77 @@ def add_coding(
             f"span [{body.start}, {body.end}) is outside the text "
             f"(length {len(view.text)}) or empty",
         )
-    coding = ctx.store.add_coding(
+    coding, created = ctx.store.apply_code(
         transcript_id, layer, body.code_id, body.start, body.end, body.memo, actor=principal.name
     )
-    return _coding_json(coding)
+    if not created:
+        response.status_code = 200
+    return coding_json(ctx, coding)
 
 
-@router.patch("/codings/{coding_id}")
+@router.patch("/codings/{coding_id}", response_model=None)
 def update_coding(
-    coding_id: int, body: CodingPatch, request: Request, principal: UserDep
-) -> dict[str, Any]:
-    """Change code, span or memo; send the ``version`` you read (409 when stale)."""
+    coding_id: PublicId, body: CodingPatch, request: Request, principal: UserDep
+) -> dict[str, Any] | JSONResponse:
+    """Change code, span or memo; send the ``version`` you read. When the coding changed
+    meanwhile the answer is 409 with ``current`` (the stored coding, null when deleted)."""
     ctx = _ctx(request)
-    coding_for_write(ctx, principal, coding_id)
+    stored = coding_for_write(ctx, principal, coding_id)
     _check_code(ctx, body.code_id)
-    coding = ctx.store.update_coding(
-        coding_id,
-        body.version,
-        code_id=body.code_id,
-        start=body.start,
-        end=body.end,
-        memo=body.memo,
-        actor=principal.name,
-    )
-    return _coding_json(coding)
+    try:
+        coding = ctx.store.update_coding(
+            stored.id,
+            body.version,
+            code_id=body.code_id,
+            start=body.start,
+            end=body.end,
+            memo=body.memo,
+            actor=principal.name,
+        )
+    except StaleEditError as error:
+        current = ctx.store.get_coding(stored.id)
+        return _conflict(error, None if current.deleted_at else coding_json(ctx, current))
+    return coding_json(ctx, coding)
 
 
 @router.delete("/codings/{coding_id}")
 def delete_coding(
-    coding_id: int, request: Request, principal: UserDep, version: int | None = None
+    coding_id: PublicId,
+    request: Request,
+    principal: UserDep,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> dict[str, Any]:
     """Delete (softly) one of your codings; ``?version=`` guards against stale deletes."""
     ctx = _ctx(request)
-    coding_for_write(ctx, principal, coding_id)
-    return _coding_json(ctx.store.delete_coding(coding_id, version, actor=principal.name))
+    stored = coding_for_write(ctx, principal, coding_id)
+    return coding_json(ctx, ctx.store.delete_coding(stored.id, version, actor=principal.name))
 
 
 @router.post("/suggestions/{coding_id}/{decision}")
 def review_suggestion(
-    coding_id: int, decision: str, request: Request, principal: UserDep
+    coding_id: PublicId, decision: str, request: Request, principal: UserDep
 ) -> dict[str, Any]:
-    """``accept`` (copy into your layer) or ``reject`` an autocoder suggestion."""
+    """``accept`` (copy into your layer) or ``reject`` an autocoder suggestion. Every
+    refusal is the same 404, so the answer never tells which transcript an id belongs to."""
     ctx = _ctx(request)
+    not_found = HTTPException(404, f"no suggestion {coding_id}")
     if decision not in ("accept", "reject"):
-        raise HTTPException(404, "decision must be accept or reject")
+        raise not_found
     try:
-        suggestion = ctx.store.get_coding(coding_id)
-    except Exception as error:
-        raise HTTPException(404, f"no suggestion {coding_id}") from error
-    _, info = visible_transcript(ctx, principal, suggestion.transcript_id)
+        suggestion = ctx.store.get_coding(database_id(ctx, coding_id, "suggestion"))
+        _, info = visible_transcript(ctx, principal, suggestion.transcript_id)
+    except (NotFoundError, HTTPException) as error:
+        raise not_found from error
     if suggestion.coder != AUTO or not info["suggestions_enabled"] or principal.is_lead:
-        raise HTTPException(404, f"no suggestion {coding_id}")
-    copy = ctx.store.review_suggestion(coding_id, principal.name, decision == "accept")
-    return {"accepted": copy is not None, "coding": None if copy is None else _coding_json(copy)}
+        raise not_found
+    try:
+        copy = ctx.store.review_suggestion(suggestion.id, principal.name, decision == "accept")
+    except NotFoundError as error:
+        raise not_found from error
+    return {
+        "accepted": copy is not None,
+        "coding": None if copy is None else coding_json(ctx, copy),
+    }
 
 
 @router.post("/transcripts/{transcript_id}/done")
@@ -232,15 +291,21 @@ def mark_done(
     return {"transcript_id": transcript_id, "done": body.done}
 
 
-@router.put("/transcripts/{transcript_id}/memo")
+@router.put("/transcripts/{transcript_id}/memo", response_model=None)
 def put_memo(
     transcript_id: str, body: MemoIn, request: Request, principal: UserDep
-) -> dict[str, Any]:
-    """Replace your memo on this transcript."""
+) -> dict[str, Any] | JSONResponse:
+    """Replace your memo on this transcript. Send the ``version`` you read: when the memo
+    was saved elsewhere meanwhile (another tab), the answer is 409 with ``current`` (the
+    stored text and version) and nothing is overwritten."""
     ctx = _ctx(request)
     visible_transcript(ctx, principal, transcript_id)
-    ctx.store.set_memo(transcript_id, principal.name, body.text)
-    return {"transcript_id": transcript_id, "memo": body.text}
+    try:
+        memo = ctx.store.set_memo(transcript_id, principal.name, body.text, body.version)
+    except StaleEditError as error:
+        current = ctx.store.memo_record(transcript_id, principal.name)
+        return _conflict(error, {"text": current.text, "version": current.version})
+    return {"transcript_id": transcript_id, "memo": memo.text, "version": memo.version}
 
 
 # -- lead --------------------------------------------------------------------------------
@@ -312,60 +377,66 @@ def disagreements(transcript_id: str, request: Request, principal: LeadDep) -> l
 def consensus_from_agreement(
     transcript_id: str, request: Request, principal: LeadDep
 ) -> dict[str, Any]:
-    """Add to ``consensus`` every code all coders applied to the same turn (the hull of their
-    spans), using ``coding.reliability.reconcile``; codes already in consensus are skipped."""
-    from coding.reliability import reconcile
-
+    """Add to ``consensus`` every code all coders applied to the same turn, over the text
+    they *all* coded with it there (the intersection of their spans within the turn: text
+    only one coder coded is not "agreed" and stays for the lead to decide). Codes already in
+    consensus on that span are skipped."""
     ctx = _ctx(request)
-    visible_transcript(ctx, principal, transcript_id)
-    frame = ctx.store.codings()
-    frame = frame[(frame["transcript_id"] == transcript_id) & (frame["coder"] != AUTO)]
-    turns = ctx.data.turns_frame()
-    turns = turns[turns["transcript_id"] == transcript_id]
-    coders = sorted(set(frame["coder"]) - {CONSENSUS})
+    view, _ = visible_transcript(ctx, principal, transcript_id)
+    codings = [c for c in ctx.store.coding_list(transcript_id) if c.coder not in (AUTO,)]
+    coders = sorted({c.coder for c in codings} - {CONSENSUS})
     if len(coders) < 2:
         raise HTTPException(400, "agreement needs codings from at least two coders")
-    decisions = pd.DataFrame(columns=["transcript_id", "code_id", "start", "end", "decision"])
-    result = reconcile(frame, decisions, corpus=turns, coders=coders)
-    have = {
-        (r.code_id, int(r.start), int(r.end))
-        for r in frame[frame["coder"] == CONSENSUS].itertuples()
-    }
     added = []
-    for row in result[result["coder"] == CONSENSUS].itertuples():
-        key = (str(row.code_id), int(row.start), int(row.end))
-        if key in have:
-            continue
-        have.add(key)
-        memo = "" if pd.isna(row.memo) else str(row.memo)
-        coding = ctx.store.add_coding(
-            transcript_id, CONSENSUS, key[0], key[1], key[2], memo, actor=principal.name
+    for span in agreement.agreed_spans(codings, view.turns, coders):
+        coding, created = ctx.store.apply_code(
+            transcript_id,
+            CONSENSUS,
+            span["code_id"],
+            span["start"],
+            span["end"],
+            "agreed by " + ", ".join(coders),
+            actor=principal.name,
         )
-        added.append(_coding_json(coding))
+        if created:
+            added.append(coding_json(ctx, coding))
     return {"added": len(added), "codings": added}
 
 
 @router.get("/audit")
-def audit(request: Request, principal: LeadDep, limit: int = 500) -> list[dict[str, Any]]:
+def audit(
+    request: Request, principal: LeadDep, limit: Annotated[int, Query(ge=1, le=10_000)] = 500
+) -> list[dict[str, Any]]:
     """The newest ``limit`` audit entries (oldest first)."""
-    frame = _ctx(request).store.audit_log(limit=max(1, min(limit, 10_000)))
+    frame = _ctx(request).store.audit_log(limit=limit)
     frame["at"] = frame["at"].map(lambda t: t.isoformat())
     return frame.to_dict("records")
 
 
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @router.get("/export/codings.csv")
 def export_csv(request: Request, principal: LeadDep) -> Response:
-    """Every live coding (all layers) as ``codings.csv`` (the study's codings columns)."""
+    """Every live coding (all layers) as ``codings.csv`` (the study's codings columns); text
+    cells that a spreadsheet would run as a formula are neutralised (:mod:`coding.web.exports`)."""
     frame = _ctx(request).store.codings()
-    buffer = io.StringIO()
-    frame[["coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo"]].to_csv(
-        buffer, index=False
-    )
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="codings.csv"'},
-    )
+    columns = ["coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo"]
+    return _csv(spreadsheet_csv(frame[columns]), "codings.csv")
+
+
+@router.get("/export/memos.csv")
+def export_memos(request: Request, principal: LeadDep) -> Response:
+    """Every coder's transcript memos: ``transcript_id, coder, memo, version, updated_at``
+    (formula-like cells neutralised, as in ``codings.csv``)."""
+    frame = _ctx(request).store.memos()
+    frame["updated_at"] = frame["updated_at"].map(lambda t: t.isoformat())
+    return _csv(spreadsheet_csv(frame), "memos.csv")
 
 
 @router.get("/export/project.qdpx")
@@ -377,7 +448,7 @@ def export_qdpx(request: Request, principal: LeadDep) -> Response:
     except ImportError as error:
         raise HTTPException(501, "QDPX export is not available in this installation") from error
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "project.qdpx"
+        path = FilePath(folder) / "project.qdpx"
         write_qdpx(path, ctx.data.corpus, ctx.data.codebook, ctx.store.codings())
         payload = path.read_bytes()
     return Response(

@@ -7,14 +7,16 @@
 ...                  from_objects(study.transcripts(), study.codebook()))
 >>> # uvicorn.run(app, host="127.0.0.1", port=8000)   (or: dyadlab serve demo)
 
-Safety built in here: security headers on every response (a CSP that allows only this
-server's own scripts and styles, no framing, no referrer), a request body limit (64 KiB by
-default), and one error shape — ``{"error": "..."}`` with a 4xx status — for bad requests.
+Safety built in here: a Host header check, security headers on every response including
+errors (a CSP that allows only this server's own scripts and styles, no framing, no
+referrer), a request body limit (64 KiB by default), and one error shape —
+``{"error": "..."}`` with a 4xx status — for bad requests.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,9 +30,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from coding.errors import CodingError, LoginRequiredError, RequestTooLargeError
 from coding.store import CodingStore, NotFoundError, StaleEditError
 from coding.web import api, views
-from coding.web.accounts import Accounts
-from coding.web.auth import AppContext, LoginLimiter
+from coding.web.accounts import Accounts, LoginThrottle
+from coding.web.auth import SESSION_EXPIRED, AppContext
 from coding.web.data import StudyData
+from coding.web.ids import IdCipher
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -47,20 +50,39 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+DEFAULT_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 class SecurityMiddleware:
-    """Adds the security headers and refuses bodies larger than ``max_body`` bytes (413)."""
+    """The outermost guard: refuses a Host header that is not one of ``allowed_hosts`` (400;
+    DNS rebinding and poisoned absolute links), bodies larger than ``max_body`` bytes (413),
+    and turns any unexpected error into a plain 500 — every answer, errors included, carrying
+    the security headers."""
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, allowed_hosts: Iterable[str]) -> None:
         self.app = app
         self.max_body = max_body
+        self.allowed_hosts = {h.lower() for h in allowed_hosts}
+
+    def _host_allowed(self, headers: dict[bytes, bytes]) -> bool:
+        if "*" in self.allowed_hosts:
+            return True
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        if host.startswith("["):  # [::1]:8000
+            name = host.split("]")[0] + "]"
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return name in self.allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        if not self._host_allowed(headers):
+            refused = JSONResponse({"error": "unknown Host header"}, status_code=400)
+            await self._send_with_headers(refused, scope, receive, send)
+            return
         declared = headers.get(b"content-length")
         too_big = JSONResponse(
             {"error": f"request body larger than {self.max_body} bytes"}, status_code=413
@@ -69,6 +91,7 @@ class SecurityMiddleware:
             await self._send_with_headers(too_big, scope, receive, send)
             return
         received = 0
+        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -80,7 +103,9 @@ class SecurityMiddleware:
             return message
 
         async def secured_send(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
                 if b"cache-control" not in names and not scope["path"].startswith("/static/"):
@@ -92,6 +117,16 @@ class SecurityMiddleware:
             await self.app(scope, limited_receive, secured_send)
         except RequestTooLargeError:
             await self._send_with_headers(too_big, scope, receive, send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await self._send_with_headers(
+                JSONResponse({"error": "internal error (logged on the server)"}, status_code=500),
+                scope,
+                receive,
+                send,
+            )
 
     async def _send_with_headers(
         self, response: Response, scope: Scope, receive: Receive, send: Send
@@ -114,16 +149,23 @@ def create_app(
     *,
     secure_cookies: bool = False,
     idle_timeout: timedelta = timedelta(minutes=60),
+    session_max_age: timedelta = timedelta(hours=12),
     max_body: int = 64 * 1024,
-    login_limiter: LoginLimiter | None = None,
+    login_throttle: LoginThrottle | None = None,
     accounts: Accounts | None = None,
+    allowed_hosts: Iterable[str] = DEFAULT_HOSTS,
+    reload: Callable[[], StudyData] | None = None,
 ) -> FastAPI:
     """Build the app over an opened store and the study's transcripts and codebook.
 
     ``secure_cookies=True`` marks the session cookie ``Secure`` (set it when users reach the
     app over https, e.g. behind a TLS reverse proxy); ``dyadlab serve`` decides from
     ``--https``. ``accounts`` are the logins kept in the store's database (default:
-    :class:`~coding.web.accounts.Accounts` with argon2-cffi's default hasher).
+    :class:`~coding.web.accounts.Accounts` with argon2-cffi's default hasher). A session
+    ends after ``idle_timeout`` without a request and ``session_max_age`` after login.
+    ``allowed_hosts`` are the names users reach the server by (the Host header; ``"*"``
+    turns the check off). ``reload`` re-reads the study's transcripts and codebook, so that
+    transcripts imported while the server runs appear without a restart.
     """
     app = FastAPI(
         title=f"dyadlab coding — {data.name}",
@@ -137,24 +179,32 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
+    accounts = accounts or Accounts(store)
     app.state.ctx = AppContext(
         store=store,
-        accounts=accounts or Accounts(store),
+        accounts=accounts,
         data=data,
         idle_timeout=idle_timeout,
+        session_max_age=session_max_age,
         secure_cookies=secure_cookies,
-        limiter=login_limiter or LoginLimiter(),
+        throttle=login_throttle or LoginThrottle(),
+        ids=IdCipher(accounts.secret("coding_ids")),
+        reload=reload,
     )
-    app.add_middleware(SecurityMiddleware, max_body=max_body)
+    app.add_middleware(SecurityMiddleware, max_body=max_body, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(views.router)
 
     @app.exception_handler(LoginRequiredError)
-    async def _login_required(request: Request, _error: LoginRequiredError) -> Response:
+    async def _login_required(request: Request, error: LoginRequiredError) -> Response:
+        expired = error.message == SESSION_EXPIRED
         if _is_api(request):
-            return JSONResponse({"error": "log in first"}, status_code=401)
-        return RedirectResponse("/login", status_code=303)
+            return JSONResponse(
+                {"error": error.message, "login_required": True, "expired": expired},
+                status_code=401,
+            )
+        return RedirectResponse("/login?expired=1" if expired else "/login", status_code=303)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, error: HTTPException) -> Response:

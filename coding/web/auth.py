@@ -1,23 +1,26 @@
-"""Who is asking, and may she: sessions, CSRF, login rate limiting and the access rules.
+"""Who is asking, and may she: sessions, CSRF, login throttling and the access rules.
 
 Pages and the JSON API share these FastAPI dependencies, so one rule decides for both:
 
 * a session is a random token in an HttpOnly, SameSite=Strict cookie (``Secure`` when the app
-  is served over https); the store keeps only its SHA-256 and ends it after ``idle_timeout``;
+  is served over https); the accounts keep only its SHA-256 and end it after ``idle_timeout``
+  without a request or ``session_max_age`` after login, whatever the activity;
 * every state-changing request carries the session's CSRF token (synchronizer pattern): the
   ``X-CSRF-Token`` header for the JSON API, a hidden ``csrf_token`` field for HTML forms;
 * a coder sees only transcripts assigned to her and, until the lead opens reconciliation for
-  a transcript, only her own codings there; guessing another id gives 404, not data;
+  a transcript, only her own codings, progress and memo there; guessing another id gives 404,
+  not data, and coding ids are shown permuted (:mod:`coding.web.ids`);
 * a coder writes only her own layer; a lead writes her own layer and ``consensus``.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -26,24 +29,57 @@ from starlette.concurrency import run_in_threadpool
 
 from coding.errors import LoginRequiredError
 from coding.store import CONSENSUS, Coding, CodingStore, NotFoundError
-from coding.web.accounts import Accounts, User
+from coding.web.accounts import Accounts, LoginThrottle, User
 from coding.web.data import StudyData, TranscriptView
+from coding.web.ids import IdCipher
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "dyadlab_session"
 LOGIN_CSRF_COOKIE = "dyadlab_login_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SESSION_EXPIRED = "your session has expired: log in again (what you were doing is kept)"
+REFRESH_INTERVAL = 2.0  # seconds between checks for transcripts imported meanwhile
 
 
 @dataclass
 class AppContext:
-    """The objects every request needs (kept on ``app.state.ctx``)."""
+    """The objects every request needs (kept on ``app.state.ctx``).
+
+    ``reload`` (optional) re-reads the study's transcripts and codebook: when the store
+    knows a transcript the app does not show yet (``dyadlab import transcripts`` ran while
+    the server was up), :meth:`refresh` calls it, so the new transcript appears without a
+    restart.
+    """
 
     store: CodingStore
     accounts: Accounts
     data: StudyData
     idle_timeout: timedelta
+    session_max_age: timedelta
     secure_cookies: bool
-    limiter: LoginLimiter
+    throttle: LoginThrottle
+    ids: IdCipher
+    reload: Callable[[], StudyData] | None = None
+    _checked: float = field(default=0.0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def refresh(self, force: bool = False) -> bool:
+        """Re-read the study when the store holds transcripts the app does not show yet;
+        returns whether it did."""
+        if self.reload is None:
+            return False
+        with self._lock:
+            now = time.monotonic()
+            if not force and now - self._checked < REFRESH_INTERVAL:
+                return False
+            self._checked = now
+            known = set(self.store.transcripts()["transcript_id"])
+            if known <= set(self.data.transcripts):
+                return False
+            self.data = self.reload()
+            log.info("study re-read: %d transcripts", len(self.data.transcripts))
+            return True
 
 
 @dataclass(frozen=True)
@@ -68,35 +104,6 @@ class Principal:
         return CONSENSUS if self.is_lead else self.user.name
 
 
-class LoginLimiter:
-    """At most ``max_failures`` failed logins per (user, client address) per ``window`` s."""
-
-    def __init__(self, max_failures: int = 5, window: float = 300.0) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
-
-    def blocked(self, user: str, address: str) -> bool:
-        with self._lock:
-            return len(self._recent((user, address), time.monotonic())) >= self.max_failures
-
-    def failed(self, user: str, address: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._recent((user, address), now).append(now)
-
-    def succeeded(self, user: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop((user, address), None)
-
-
 def context(request: Request) -> AppContext:
     return request.app.state.ctx
 
@@ -107,7 +114,7 @@ def optional_principal(request: Request) -> Principal | None:
     if not token:
         return None
     ctx = context(request)
-    found = ctx.accounts.session(token, ctx.idle_timeout)
+    found = ctx.accounts.session(token, ctx.idle_timeout, ctx.session_max_age)
     if found is None:
         return None
     return Principal(found.user, token, found.csrf)
@@ -117,7 +124,8 @@ async def require_user(request: Request) -> Principal:
     """The logged-in user; for unsafe methods also checks the CSRF token."""
     principal = await run_in_threadpool(optional_principal, request)
     if principal is None:
-        raise LoginRequiredError("log in first")
+        expired = bool(request.cookies.get(SESSION_COOKIE))
+        raise LoginRequiredError(SESSION_EXPIRED if expired else "log in first", field="session")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(
@@ -155,6 +163,8 @@ def visible_transcript(
 ) -> tuple[TranscriptView, dict[str, Any]]:
     """The transcript and its store row, if she may see it; 404 otherwise (no hint)."""
     view = ctx.data.transcripts.get(transcript_id)
+    if view is None and ctx.refresh(force=True):
+        view = ctx.data.transcripts.get(transcript_id)
     if view is None:
         raise HTTPException(404, f"no transcript {transcript_id!r}")
     try:
@@ -180,19 +190,28 @@ def writable_layers(principal: Principal) -> set[str]:
     return {principal.name, CONSENSUS} if principal.is_lead else {principal.name}
 
 
-def coding_for_write(ctx: AppContext, principal: Principal, coding_id: int) -> Coding:
+def database_id(ctx: AppContext, public_id: int, what: str = "coding") -> int:
+    """The database id behind a public coding id; 404 for a number that is none."""
+    found = ctx.ids.decode(public_id)
+    if found is None:
+        raise HTTPException(404, f"no {what} {public_id}")
+    return found
+
+
+def coding_for_write(ctx: AppContext, principal: Principal, public_id: int) -> Coding:
     """A coding she may change: in a layer she writes, on a transcript she may see."""
+    not_found = HTTPException(404, f"no coding {public_id}")
     try:
-        coding = ctx.store.get_coding(coding_id)
+        coding = ctx.store.get_coding(database_id(ctx, public_id))
     except NotFoundError as error:
-        raise HTTPException(404, f"no coding {coding_id}") from error
+        raise not_found from error
     try:
         _, info = visible_transcript(ctx, principal, coding.transcript_id)
     except HTTPException as error:
-        raise HTTPException(404, f"no coding {coding_id}") from error
+        raise not_found from error
     if coding.coder not in writable_layers(principal):
         readable = visible_coders(principal, info)
         if readable is not None and coding.coder not in readable:
-            raise HTTPException(404, f"no coding {coding_id}")
-        raise HTTPException(403, f"coding {coding_id} belongs to {coding.coder}'s layer")
+            raise not_found
+        raise HTTPException(403, f"coding {public_id} belongs to {coding.coder}'s layer")
     return coding

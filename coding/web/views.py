@@ -7,6 +7,7 @@ via ``static/app.js``, so there is one authorisation path.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from coding.web.auth import (
     visible_transcript,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -55,9 +57,10 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 @router.get("/login")
-def login_page(request: Request) -> Response:
+def login_page(request: Request, expired: bool = False) -> Response:
     token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", login_csrf=token, message="")
+    message = "Your session has expired: log in again." if expired else ""
+    response = render(request, "login.html", login_csrf=token, message=message)
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
@@ -94,13 +97,27 @@ async def login(request: Request) -> Response:
 
     if not cookie or not secrets.compare_digest(sent, cookie):
         return again("Your login form expired; please try again.", 403)
-    if ctx.limiter.blocked(name, address):
-        return again("Too many failed attempts; wait five minutes and try again.", 429)
+    # Counted before the (slow) password check, so parallel attempts cannot slip past.
+    reservation = ctx.throttle.reserve(name, address)
+    if reservation is None:
+        wait = ctx.throttle.retry_after(name, address)
+        log.warning("login throttled: %r from %s", name, address)
+        response = again(
+            f"Too many failed attempts; wait {max(1, wait // 60)} minute(s) and try again.", 429
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = await run_in_threadpool(ctx.accounts.verify_password, name, password)
+    ctx.throttle.settle(reservation, succeeded=user is not None)
     if user is None:
-        ctx.limiter.failed(name, address)
+        await run_in_threadpool(
+            ctx.store.record,
+            name or "(empty)",
+            "login_failed",
+            f"user:{name}",
+            {"address": address},
+        )
         return again("Wrong name or password.", 401)
-    ctx.limiter.succeeded(name, address)
     token, _ = await run_in_threadpool(ctx.accounts.create_session, user.name)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
@@ -121,6 +138,7 @@ def logout(request: Request, principal: UserDep) -> Response:
 @router.get("/")
 def home(request: Request, principal: UserDep) -> Response:
     ctx = context(request)
+    ctx.refresh()
     table = ctx.store.transcripts()
     table = table[table["transcript_id"].isin(list(ctx.data.transcripts))]
     counts = ctx.store.assignments()

@@ -40,6 +40,21 @@ def register(cli) -> None:
         help="proxy addresses whose forwarded headers are trusted",
     )
     parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name users reach the app by (the Host header is checked; repeatable; "
+        "--host, 127.0.0.1 and localhost are always allowed)",
+    )
+    parser.add_argument(
+        "--session-hours",
+        type=float,
+        default=12,
+        help="log a user out this many hours after she logged in, whatever her activity "
+        "(default 12)",
+    )
+    parser.add_argument(
         "--idle-minutes",
         type=int,
         default=60,
@@ -47,11 +62,22 @@ def register(cli) -> None:
     )
 
 
-def build_app(study, *, https: bool = False, idle_minutes: int = 60):
-    """Open and seed the study's store and return ``(app, store)`` (used by tests too)."""
+def build_app(
+    study,
+    *,
+    https: bool = False,
+    idle_minutes: int = 60,
+    session_hours: float = 12,
+    allowed_hosts: tuple[str, ...] = (),
+):
+    """Open and seed the study's store and return ``(app, store)`` (used by tests too).
+
+    The app re-reads the study's transcripts when the store learns of new ones (``dyadlab
+    import transcripts`` while it runs), so they appear without a restart.
+    """
     from coding.store import CodingStore
     from coding.web.accounts import Accounts
-    from coding.web.app import create_app
+    from coding.web.app import DEFAULT_HOSTS, create_app
     from coding.web.data import from_objects
     from coding.web.seed import seed_store
 
@@ -79,12 +105,23 @@ def build_app(study, *, https: bool = False, idle_minutes: int = 60):
             "no lead account yet: create one with `dyadlab users add %s NAME --role lead`", study.id
         )
     data = from_objects(corpus, codebook, name=study.name, corpus=corpus)
+
+    def reload():
+        from studies import load_study
+
+        fresh = load_study(study.path, check_files=False)
+        corpus = fresh.transcripts()
+        return from_objects(corpus, fresh.codebook(), name=fresh.name, corpus=corpus)
+
     app = create_app(
         store,
         data,
         accounts=accounts,
         secure_cookies=https,
         idle_timeout=timedelta(minutes=idle_minutes),
+        session_max_age=timedelta(hours=session_hours),
+        allowed_hosts=(*DEFAULT_HOSTS, *allowed_hosts),
+        reload=reload,
     )
     return app, store
 
@@ -98,8 +135,17 @@ def _serve(args: argparse.Namespace) -> int:
         raise StudyError(f"--port must be 1-65535, got {args.port}", field="port")
     if args.idle_minutes < 1:
         raise StudyError("--idle-minutes must be at least 1", field="idle-minutes")
+    if not args.session_hours > 0:
+        raise StudyError("--session-hours must be positive", field="session-hours")
     study = load_study(args.study, check_files=False)
-    app, store = build_app(study, https=args.https, idle_minutes=args.idle_minutes)
+    hosts = (args.host, *args.allowed_host)
+    app, store = build_app(
+        study,
+        https=args.https,
+        idle_minutes=args.idle_minutes,
+        session_hours=args.session_hours,
+        allowed_hosts=tuple(h for h in hosts if h not in ("0.0.0.0", "::")),
+    )
     try:
         loopback = ipaddress.ip_address(args.host).is_loopback
     except ValueError:

@@ -11,5 +11,14 @@ User(name='ana', role='coder', disabled=False)
 
 from coding.web.accounts._accounts import ROLES, Accounts, SessionInfo, User
 from coding.web.accounts._passwords import PasswordHashing
+from coding.web.accounts._throttle import LoginThrottle, Reservation
 
-__all__ = ["ROLES", "Accounts", "PasswordHashing", "SessionInfo", "User"]
+__all__ = [
+    "ROLES",
+    "Accounts",
+    "LoginThrottle",
+    "PasswordHashing",
+    "Reservation",
+    "SessionInfo",
+    "User",
+]

@@ -176,6 +176,24 @@ class Accounts:
                 )
         return User(row.name, row.role, False)
 
+    def secret(self, name: str) -> bytes:
+        """A 32-byte key called ``name``, made at random on first use and kept in the
+        database (so that what it signs or permutes stays valid across restarts)."""
+        with self.store.reading() as c:
+            found = c.execute(select(a.web_secrets.c.value).where(a.web_secrets.c.name == name))
+            value = found.scalar()
+        if value is None:
+            try:
+                with self.store.transaction() as c:
+                    c.execute(insert(a.web_secrets).values(name=name, value=secrets.token_hex(32)))
+            except IntegrityError:
+                pass  # another process made it first: read theirs
+            with self.store.reading() as c:
+                value = c.execute(
+                    select(a.web_secrets.c.value).where(a.web_secrets.c.name == name)
+                ).scalar_one()
+        return bytes.fromhex(value)
+
     # -- sessions --------------------------------------------------------------------------
 
     def create_session(self, name: str) -> tuple[str, str]:

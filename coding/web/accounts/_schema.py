@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, MetaData, String, Table, Text
 
-ACCOUNTS_SCHEMA_VERSION = 1
-"""Version history: 1 — users (argon2id hashes) and sessions (SHA-256 of the token)."""
-STEPS: dict = {}
+ACCOUNTS_SCHEMA_VERSION = 2
+"""Version history: 1 — users (argon2id hashes) and sessions (SHA-256 of the token);
+2 — ``web_secrets``, the app's persistent keys (new table: created, nothing to convert)."""
+STEPS: dict = {2: lambda connection: None}
 
 metadata = MetaData()
 
@@ -23,6 +24,13 @@ users = Table(
     Column("password_hash", Text, nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+web_secrets = Table(
+    "web_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),  # hex
 )
 
 sessions = Table(

@@ -66,6 +66,7 @@ def make_app():
         store = seeded_store(url)
         stores.append(store)
         options.setdefault("accounts", fast_accounts(store))
+        options.setdefault("allowed_hosts", ["testserver", "127.0.0.1", "localhost"])
         return create_app(store, study_data(), **options), store
 
     yield build

@@ -25,6 +25,11 @@ def _add(session: Session, words: str, code: str = "stigma", tid: str = "T01"):
     )
 
 
+def _db(users, public_id: int) -> int:
+    """The database id behind a coding id the API showed."""
+    return users.app.state.ctx.ids.decode(public_id)
+
+
 # -- logging in ---------------------------------------------------------------------------
 
 
@@ -140,7 +145,7 @@ def test_stale_edit_and_edit_after_delete_conflict(sessions_any):
     assert a.write("DELETE", f"/api/codings/{coding['id']}?version=2").status_code == 200
     gone = a.write("PATCH", f"/api/codings/{coding['id']}", {"version": 3, "memo": "late"})
     assert gone.status_code == 409 and "deleted" in gone.json()["error"]
-    assert store.get_coding(coding["id"]).memo == "tab one"
+    assert store.get_coding(_db(users, coding["id"])).memo == "tab one"
 
 
 # -- authorisation ------------------------------------------------------------------------
@@ -173,7 +178,7 @@ def test_blind_coding_until_reconciliation_opens(sessions_any):
     }
     # she can now read coder_a's layer but still not change it
     assert b.write("DELETE", f"/api/codings/{mine['id']}").status_code == 403
-    assert store.get_coding(mine["id"]).deleted_at is None
+    assert store.get_coding(_db(users, mine["id"])).deleted_at is None
 
 
 def test_unassigned_transcript_is_invisible(sessions):
@@ -225,16 +230,17 @@ def test_suggestions_only_when_enabled_then_accept_or_reject(sessions_any):
     users, store = sessions_any
     a, lead = users["coder_a"], users["lead1"]
     start, end = span(T01, "They judged me")
-    suggestion = store.add_coding("T01", "auto", "stigma", start, end)
-    other = store.add_coding("T01", "auto", "delivery_pain", *span(T01, "Hard."))
+    ids = users.app.state.ctx.ids
+    suggestion = ids.encode(store.add_coding("T01", "auto", "stigma", start, end).id)
+    other = ids.encode(store.add_coding("T01", "auto", "delivery_pain", *span(T01, "Hard.")).id)
     assert a.get("/api/transcripts/T01").json()["suggestions"] == []
-    assert a.write("POST", f"/api/suggestions/{suggestion.id}/accept").status_code == 404
+    assert a.write("POST", f"/api/suggestions/{suggestion}/accept").status_code == 404
     lead.write("POST", "/api/transcripts/T01/suggestions", {"enabled": True})
     shown = a.get("/api/transcripts/T01").json()["suggestions"]
-    assert sorted(c["id"] for c in shown) == sorted([suggestion.id, other.id])
-    accepted = a.write("POST", f"/api/suggestions/{suggestion.id}/accept").json()
+    assert sorted(c["id"] for c in shown) == sorted([suggestion, other])
+    accepted = a.write("POST", f"/api/suggestions/{suggestion}/accept").json()
     assert accepted["accepted"] and accepted["coding"]["coder"] == "coder_a"
-    assert a.write("POST", f"/api/suggestions/{other.id}/reject").json()["accepted"] is False
+    assert a.write("POST", f"/api/suggestions/{other}/reject").json()["accepted"] is False
     after = a.get("/api/transcripts/T01").json()
     assert after["suggestions"] == []
     assert [(c["coder"], c["code_id"]) for c in after["codings"]] == [("coder_a", "stigma")]
@@ -344,14 +350,17 @@ def test_idle_session_expires(make_app, sqlite_url):
     client = TestClient(app)
     assert login(client, "coder_a").status_code == 303
     time.sleep(0.01)
-    assert client.get("/api/me").status_code == 401
-    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+    expired = client.get("/api/me")
+    assert expired.status_code == 401 and expired.json()["expired"] is True
+    assert "session has expired" in expired.json()["error"]
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login?expired=1"
+    assert "session has expired" in client.get("/login?expired=1").text
 
 
 def test_agreed_codes_go_to_consensus_once(sessions):
-    """Both coders applied stigma to turn 1 (different extents): consensus gets the hull of
-    their spans (coding.reliability.reconcile's rule); turn 3, coded by one coder only, is
-    left to the lead. A second call adds nothing."""
+    """Both coders applied stigma to turn 1 (different extents): consensus gets only the text
+    both coded ("judged me" — neither "They" nor "for the methadone" was agreed); turn 3,
+    coded by one coder only, is left to the lead. A second call adds nothing."""
     users, store = sessions
     _add(users["coder_a"], "They judged me")
     _add(users["coder_b"], "judged me for the methadone")
@@ -361,7 +370,7 @@ def test_agreed_codes_go_to_consensus_once(sessions):
     assert first["added"] == 1
     (made,) = first["codings"]
     assert (made["coder"], made["code_id"]) == ("consensus", "stigma")
-    assert T01[made["start"] : made["end"]] == "They judged me for the methadone"
+    assert T01[made["start"] : made["end"]] == "judged me"
     assert lead.write("POST", "/api/transcripts/T01/consensus/agreed").json()["added"] == 0
     assert (
         users["coder_a"].write("POST", "/api/transcripts/T01/consensus/agreed").status_code == 403
@@ -387,7 +396,7 @@ def test_edit_span_checks_bounds_and_layers(sessions_any):
         lead.write("PATCH", f"/api/codings/{made['id']}", {"version": 2, "memo": "x"}).status_code
         == 403
     )
-    kept = store.get_coding(made["id"])
+    kept = store.get_coding(_db(users, made["id"]))
     assert (T01[kept.start : kept.end], kept.version, kept.memo) == (
         "judged me for the methadone",
         2,

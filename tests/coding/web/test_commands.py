@@ -93,7 +93,7 @@ def test_serve_seeds_the_store_once(study):
         # one assignment per (transcript, coder) pair present in the CSV
         expected = csv[csv["coder"].isin(coders)][["transcript_id", "coder"]].drop_duplicates()
         assert len(assigned) == len(expected)
-        assert TestClient(app).get("/login").status_code == 200
+        assert TestClient(app, base_url="http://127.0.0.1").get("/login").status_code == 200
     finally:
         store.close()
     app, store = build_app(loaded)  # second start: nothing imported twice
@@ -123,7 +123,7 @@ def _lead_client(app, store) -> TestClient:
     import re
 
     Accounts(store, FAST_HASHER).add_user("lead1", "lead", "lead password 1")
-    client = TestClient(app)
+    client = TestClient(app, base_url="http://127.0.0.1")
     token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
     client.post(
         "/login", data={"name": "lead1", "password": "lead password 1", "login_csrf": token}

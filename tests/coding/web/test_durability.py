@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from coding.store import CodingStore
+from coding.web.accounts import Accounts
+from coding.web.ids import IdCipher
 from tests.coding.web.helpers import PASSWORDS, TRANSCRIPTS, span
 from tests.coding.web.server import free_port
 
@@ -56,16 +58,18 @@ def test_sigkilled_server_keeps_every_acknowledged_coding(any_url, repo_root):
             },
         )
         csrf = client.get("/api/me").json()["csrf_token"]
-        start, end = span(T01, "They judged me")
+        start, end = span(T01, "My peer coach helped me keep going with the baby.")
         acked: list[int] = []
         stop = threading.Event()
 
         def write() -> None:
+            k = 0
             while not stop.is_set():
+                k += 1  # a new span each time: applying the same code twice stores it once
                 try:
                     r = client.post(
                         "/api/transcripts/T01/codings",
-                        json={"code_id": "stigma", "start": start, "end": end},
+                        json={"code_id": "stigma", "start": start + k % 7, "end": end - k // 7 % 7},
                         headers={"X-CSRF-Token": csrf},
                     )
                 except httpx.HTTPError:
@@ -88,4 +92,5 @@ def test_sigkilled_server_keeps_every_acknowledged_coding(any_url, repo_root):
     assert len(acked) >= 15
     with CodingStore(any_url) as store:
         stored = set(store.codings(coder="coder_a")["coding_id"])
-    assert set(acked) <= stored
+        ids = IdCipher(Accounts(store).secret("coding_ids"))  # the API shows permuted ids
+    assert {ids.decode(public) for public in acked} <= stored
