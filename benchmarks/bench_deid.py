@@ -10,8 +10,8 @@ names-as-words, programme acronyms, dosages, ages under 90):
   improved after its misses were seen, so its scores are *seen* scores.
 * **held-out** — ``benchmarks/data/deid_heldout.jsonl`` (95 passages, 318 identifiers, 164
   listed hard negatives; Pacific Northwest, Deep South, rural Southwest, urban Northeast).
-  Written by another engineer without reading the rules, their tests or the development set,
-  and never edited after being scored: the honest estimate. Its records also carry
+  Written without reading the rules, their tests or the development set, and never edited
+  after being scored: the honest estimate. Its records also carry
   ``negatives`` (spans that must not be flagged), reported as "negatives flagged".
 
 Matching is by overlap, entity level (the i2b2 2014 de-identification "token/entity overlap"

@@ -75,7 +75,7 @@ def test_text_output_and_bad_study(study_dir, capsys):
 
 
 def test_time_varying_on_moud_from_cohort_counting_process(study_dir):
-    # Engineer D's counting_process rows feed cox(start=...) directly; the estimate agrees
+    # The cohort's counting_process rows feed cox(start=...) directly; the estimate agrees
     # with lifelines' CoxTimeVaryingFitter (Efron ties), an independent implementation.
     from lifelines import CoxTimeVaryingFitter
 

@@ -296,7 +296,7 @@ def test_codes_are_the_default_codebooks():
 
 
 def test_works_on_the_synthetic_cohort():
-    """The demo study's own participants and deliveries (engineer A's cohort generator)."""
+    """The demo study's own participants and deliveries (the synthetic cohort generator)."""
     synth = pytest.importorskip("studies.synth")
     cohort = synth.generate_cohort(1500, seed=5)
     interviews = generate_interviews(cohort.participants, cohort.deliveries, cohort.seed)
