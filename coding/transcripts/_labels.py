@@ -10,6 +10,8 @@ What transcription services write at the start of a speaker's turn (tested on th
 - ``Speaker 1 (00:01): …`` — Rev;
 - ``**Jane** [0:18] …`` or ``**Jane:** …`` — Markdown bold names (podcast sites, Rev to Markdown);
 - ``[id1] …`` — a bracketed label on the line of the words (QDA example files);
+- ``### Interviewer`` — a Markdown heading per turn; ``01:27:42<TAB>Name:<TAB>…`` — Zoom's
+  saved chat; ``0:00:14.3 **Name** …`` — podcast transcripts;
 - ``Name: …`` with names of up to four words: accents (``Zoë Ödegaard``), particles
   (``Maria de la Cruz``), device names (``Kelly's iPhone``), ids (``P07``, ``MS-01-AB``), and an
   optional note in brackets — pronouns (``Sam (they/them):``), a role (``Ashlee (SL):``) — which
@@ -28,26 +30,46 @@ import re
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _FIRST = r"(?:[^\W\d_][\w.'’-]*|\d[\w.'’-]*[^\W\d_][\w.'’-]*)"
-_NEXT = r"(?:[^\W_][\w.'’-]*|\(\d+\))"
-NAME = rf"{_FIRST}(?:[ ]{_NEXT}){{0,3}}"
-"""A speaker name of one to four words (checked further by :func:`label_credibility`)."""
+_NEXT = r"(?:[^\W_][\w.'’-]*|\(\d+\)|&)"
+NAME = rf"{_FIRST}(?:[ ]{_NEXT}){{0,5}}"
+"""A speaker name of one to four words, or up to six joined by ``&`` (checked further by
+:func:`label_credibility`)."""
 _NOTE = r"\((?P<note>[^()\n:]{1,40})\)"
 
-DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
-    rf"\[(?P<time>{_TIME}(?:[.,]\d+)?)\][ \t]*"
-    r"(?P<speaker>[^\s:\[\]][^:\n\[\]]{0,39}?)[ \t]*:[ \t]*",
-    rf"\[(?P<speaker>[^\]\n:]{{1,40}})\][ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)",
-    rf"(?P<speaker>{NAME})(?:[ \t]+{_NOTE})?[ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)",
-    rf"@?(?P<time>{_TIME})[ \t]+[-–][ \t]+(?P<speaker>{NAME})(?:[ \t]+{_NOTE})?[ \t]*(?=\n|\Z)",
-    rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*\((?P<time>{_TIME})\)[ \t]*:[ \t]*",
-    rf"\*\*\(?(?P<speaker>{NAME})\)?:?\*\*[ \t]*(?:\[(?P<time>{_TIME})\])?[ \t]*:?[ \t]*",
-    r"\[(?P<speaker>[^\]\n:\d][^\]\n:]{0,29})\][ \t]+(?=\S)",
-    rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*:[ \t]*",
+_SPEAKER_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        "bracketed time",
+        rf"\[(?P<time>{_TIME}(?:[.,]\d+)?)\][ \t]*"
+        r"(?P<speaker>[^\s:\[\]][^:\n\[\]]{0,39}?)[ \t]*:[ \t]*",
+    ),
+    ("zoom saved", rf"\[(?P<speaker>[^\]\n:]{{1,40}})\][ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)"),
+    ("zoom chat", rf"(?P<time>{_TIME})\t(?P<speaker>{NAME}):[ \t]*"),
+    (
+        "name then time",
+        rf"(?P<speaker>{NAME})(?:[ \t]+{_NOTE})?[ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)",
+    ),
+    (
+        "time dash name",
+        rf"@?(?P<time>{_TIME})[ \t]+[-–][ \t]+(?P<speaker>{NAME})(?:[ \t]+{_NOTE})?[ \t]*(?=\n|\Z)",
+    ),
+    ("rev", rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*\((?P<time>{_TIME})\)[ \t]*:[ \t]*"),
+    (
+        "bold",
+        rf"(?:(?P<time>{_TIME})(?:\.\d+)?[ \t]+)?\*\*\(?(?P<speaker>{NAME})\)?:?\*\*[ \t]*"
+        rf"(?:\[(?P<bracketed>{_TIME})\])?[ \t]*:?[ \t]*",
+    ),
+    ("bracketed label", r"\[(?P<speaker>[^\]\n:\d][^\]\n:]{0,29})\][ \t]+(?=\S)"),
+    ("heading", rf"\#{{1,6}}[ \t]+(?P<speaker>{NAME})[ \t]*:?[ \t]*(?=\n|\Z)"),
+    ("name colon", rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*:[ \t]*"),
 )
+DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = tuple(pattern for _, pattern in _SPEAKER_PATTERNS)
 """Speaker-label regular expressions tried at the start of each line (first match wins)."""
+PATTERN_KINDS: tuple[str, ...] = tuple(kind for kind, _ in _SPEAKER_PATTERNS)
+"""What each default pattern recognises, in the same order."""
 
 # Patterns whose matches are also ordinary text often enough that a label must recur.
-_RECURRING_PATTERNS = {5, 6}
+_RECURRING = {"bold", "bracketed label", "heading"}
+_BRACKETED = {"bracketed time", "zoom saved", "bracketed label"}
 _PARTICLES = {
     "al", "bin", "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos", "du",
     "el", "la", "le", "van", "von", "y", "zu",
@@ -69,19 +91,23 @@ def label_credibility(speaker: str, pattern_index: int | None) -> str:
     :data:`DEFAULT_SPEAKER_PATTERNS` (``None`` for a WebVTT voice tag or a custom pattern,
     which are always believed).
 
-    >>> [label_credibility(s, 7) for s in ("Zoë Ödegaard", "Kelly's iPhone", "So here's the")]
+    >>> colon = PATTERN_KINDS.index("name colon")
+    >>> [label_credibility(s, colon) for s in ("Zoë Ödegaard", "Kelly's iPhone", "So here's the")]
     ['ok', 'ok', 'no']
-    >>> label_credibility("interviewer", 7), label_credibility("Note", 7)
+    >>> label_credibility("interviewer", colon), label_credibility("Note", colon)
     ('recurring', 'no')
     """
     if pattern_index is None:
         return "ok"
+    kind = PATTERN_KINDS[pattern_index]
     name = speaker.strip()
     if not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d:.,\s]+", name):
         return "no"
     words = name.split(" ")
-    if pattern_index in (0, 1, 6):  # bracketed: any text inside counts as the name
-        return "recurring" if pattern_index == 6 else "ok"
+    if len(words) > 4 and "&" not in words:
+        return "no"
+    if kind in _BRACKETED:  # any text inside the brackets counts as the name
+        return "recurring" if kind in _RECURRING else "ok"
     first_lower = words[0][0].islower() and not _DEVICE.match(words[0])
     if first_lower and len(words) > 2:
         return "no"
@@ -93,11 +119,12 @@ def label_credibility(speaker: str, pattern_index: int | None) -> str:
                 word[0].isupper()
                 or word[0].isdigit()
                 or word.startswith("(")
+                or word == "&"
                 or word.lower() in _PARTICLES
                 or bool(_DEVICE.match(word))
             )
         if not ok:
             return "no"
-    if first_lower or pattern_index in _RECURRING_PATTERNS:
+    if first_lower or kind in _RECURRING:
         return "recurring"
     return "ok"

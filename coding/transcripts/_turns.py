@@ -77,6 +77,16 @@ class Label:
     pattern: int | None  # index into DEFAULT_SPEAKER_PATTERNS; None for custom patterns
 
 
+def label_metadata(groups: dict[str, str | None]) -> dict[str, str]:
+    """A label's named groups other than ``speaker``, stripped; a ``bracketed`` time (the
+    ``[0:18]`` of ``**Emma** [0:18]``) is the label's ``time``."""
+    metadata = {key: value.strip() for key, value in groups.items() if key != "speaker" and value}
+    if "bracketed" in metadata:
+        metadata.setdefault("time", metadata.pop("bracketed"))
+        metadata.pop("bracketed", None)
+    return metadata
+
+
 def find_labels(
     text: str, speaker_patterns: Iterable[str | re.Pattern[str]] | None = None
 ) -> list[Label]:
@@ -280,8 +290,7 @@ class _LabelFinder:
         values = {name: match.group(combined) for name, combined in self.names[which]}
         speaker = (values.pop("speaker") or "").strip()
         if speaker and match.end() > start:
-            metadata = {key: value.strip() for key, value in values.items() if value}
-            found.append(Label(start, match.end(), speaker, metadata, which))
+            found.append(Label(start, match.end(), speaker, label_metadata(values), which))
 
     def _labels_one_by_one(self, text: str) -> list[Label]:
         by_start: dict[int, tuple[int, re.Match[str]]] = {}
@@ -294,11 +303,7 @@ class _LabelFinder:
             if found and start < found[-1].end:
                 continue
             which, match = by_start[start]
-            metadata = {
-                key: value.strip()
-                for key, value in match.groupdict().items()
-                if key != "speaker" and value
-            }
+            metadata = label_metadata(match.groupdict())
             found.append(Label(start, match.end(), match.group("speaker").strip(), metadata, which))
         return found
 

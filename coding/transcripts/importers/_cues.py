@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 _TIMING = re.compile(r"^[ \t]*(?P<start>\S+)[ \t]+-->[ \t]+(?P<end>\S+)(?P<settings>.*)$")
+_HEADER_FIELD = re.compile(r"^(?:Kind|Language|X-TIMESTAMP-MAP)[ \t]*[:=]", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:([.,])(\d{1,3}))?$")
 
 
@@ -82,19 +83,27 @@ def read_cues(text: str, *, format: str) -> CueFile:
                 result.untimed_lines.append(number)
             pending = None
 
+    seen_timing = False
     for index in range(position, len(lines)):
         raw = lines[index]
         stripped = raw.strip()
-        if not stripped:
+        # WebVTT ends a cue only at an empty line; YouTube writes lines of one space inside cues
+        separator = raw == "" if format == "vtt" and current is not None else not stripped
+        if separator:
             flush_pending()
             block_start, skipping = True, False
             continue
+        if not stripped:
+            continue
         if block_start and format == "vtt" and re.match(r"^(?:NOTE|STYLE|REGION)\b", stripped):
             skipping = True
+        if block_start and format == "vtt" and not seen_timing and _HEADER_FIELD.match(stripped):
+            skipping = True  # "Kind: captions" / "Language: en" after a blank line
         if skipping:
             continue
         timing = _TIMING.match(raw)
         if timing:
+            seen_timing = True
             pending = None  # the block's first line was the cue identifier
             if (
                 format == "srt"

@@ -42,7 +42,13 @@ from coding.transcripts._normalize import (
     normalize_text,
     read_bytes,
 )
-from coding.transcripts._turns import UNKNOWN_SPEAKER, Label, compile_patterns, credible
+from coding.transcripts._turns import (
+    UNKNOWN_SPEAKER,
+    Label,
+    compile_patterns,
+    credible,
+    label_metadata,
+)
 from coding.transcripts.importers._cues import Cue, read_cues, seconds
 from coding.transcripts.importers.base import ImportedText, render_turns
 
@@ -213,11 +219,7 @@ def _label(words: str, patterns: list[re.Pattern[str]], custom: bool) -> tuple[L
     for index, regex in enumerate(patterns):
         match = regex.match(words)
         if match and match.group("speaker"):
-            metadata = {
-                key: value.strip()
-                for key, value in match.groupdict().items()
-                if key != "speaker" and value
-            }
+            metadata = label_metadata(match.groupdict())
             label = Label(0, match.end(), match.group("speaker").strip(), metadata, index)
             if custom:
                 label.pattern = None

@@ -197,3 +197,51 @@ def test_docx_typed_timestamps_are_metadata_not_text(tmp_path):
     assert transcript.turns[1].metadata == {"timestamps": ["00:01:23"], "time": "00:01:23"}
     assert transcript.turns[2].metadata == {"timestamps": ["00:02:10"], "time": "00:02:10"}
     assert any("2 timestamp(s) typed in the paragraphs" in w for w in transcript.warnings)
+
+
+def test_markdown_headings_zoom_chat_and_timed_bold_names():
+    headings = (
+        "# Transcript\n\n### Interviewer\nHoe gaat het?\n\n### Manager\nGoed.\n\n"
+        "### Interviewer\nEn?"
+    )
+    turns, _ = parse_turns(headings)
+    assert [(t.speaker, headings[t.start : t.end]) for t in turns] == [
+        ("Interviewer", "Hoe gaat het?"),
+        ("Manager", "Goed."),
+        ("Interviewer", "En?"),
+    ]
+    chat = "01:27:42\tGaurang T:\tIt seems we wait\n03:14:20\tBella N:\tThanks 🙂"
+    turns, _ = parse_turns(chat)
+    assert [(t.speaker, t.metadata["time"], chat[t.start : t.end]) for t in turns] == [
+        ("Gaurang T", "01:27:42", "It seems we wait"),
+        ("Bella N", "03:14:20", "Thanks 🙂"),
+    ]
+    podcast = (
+        "(Intro music)\n\n0:00:14.3 **Adam Garrett-Harris** So, welcome.\n\n"
+        "0:00:20.2 **Jen Luker** 3.\n\n0:00:20.6 **Adam Garrett-Harris** Is that right?\n\n"
+        "0:21:57.7 **Adam Garrett-Harris & Jen Luker** (laughing)"
+    )
+    turns, warnings = parse_turns(podcast)
+    assert [(t.speaker, t.metadata["time"]) for t in turns] == [
+        ("Adam Garrett-Harris", "0:00:14"),
+        ("Jen Luker", "0:00:20"),
+        ("Adam Garrett-Harris", "0:00:20"),
+        ("Adam Garrett-Harris & Jen Luker", "0:21:57"),
+    ]
+    assert any("before the first speaker label" in w for w in warnings)
+
+
+def test_youtube_header_after_blank_line_and_space_lines_inside_cues(tmp_path):
+    transcript = _vtt(
+        tmp_path,
+        "WEBVTT\n\nKind: captions\nLanguage: pt\n\n"
+        "00:00:00.000 --> 00:00:04.670 align:start position:0%\n \n"
+        "o Olá<00:00:00.870> como<00:00:01.709> você\n\n"
+        "00:00:04.670 --> 00:00:04.680 align:start position:0%\no Olá como você\n \n\n"
+        "00:00:04.680 --> 00:00:07.579 align:start position:0%\no Olá como você\n"
+        "nosso<00:00:04.830> Senai &amp; Play\n",
+    )
+    assert [t.speaker for t in transcript.turns] == ["UNKNOWN"]
+    assert transcript.turn_text(0) == "o Olá como você nosso Senai & Play"
+    assert not [w for w in transcript.warnings if "outside any timed cue" in w]
+    assert any("2 repeated caption line(s)" in w for w in transcript.warnings)
