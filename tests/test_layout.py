@@ -484,6 +484,18 @@ def test_no_cycle_hidden_in_deferred_imports():
     assert not offenders, "\n".join(offenders)
 
 
+def test_relative_imports_and_executed_packages_are_read_as_python_does():
+    known = modules()
+    reconcile = known["coding.reliability._reconcile"]
+    tree = ast.parse("from . import _units\nfrom .. import errors\nfrom ._units import x\n")
+    targets = [_resolve(reconcile, node) for node in tree.body]
+    assert targets == ["coding.reliability", "coding", "coding.reliability._units"]
+    outside = Import(known["coding.explore"], 1, "coding.reliability._units", True)
+    assert list(_executed(outside)) == ["coding.reliability", "coding.reliability._units"]
+    inside = Import(reconcile, 1, "coding.reliability._units", True)
+    assert list(_executed(inside)) == ["coding.reliability._units"]
+
+
 def test_the_cycle_finder_finds_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert [c for c in _strongly_connected(graph) if len(c) > 1] == [["a", "b", "c"]]
