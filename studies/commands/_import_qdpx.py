@@ -95,6 +95,12 @@ def import_qdpx(args: argparse.Namespace) -> int:
     existing_ids = set(existing.ids) if existing is not None else set()
     new_transcripts = []
     for transcript in project.corpus:
+        if not transcript.text.strip():
+            warnings.append(
+                f"source {transcript.metadata.get('refi_name', transcript.id)!r} has no text; "
+                "not imported (a study's transcripts must have text)"
+            )
+            continue
         if transcript.id in existing_ids:
             if existing.text(transcript.id) != transcript.text:
                 raise StudyError(
@@ -109,21 +115,34 @@ def import_qdpx(args: argparse.Namespace) -> int:
     book, code_map, book_summary = _codebook(study, project, args, warnings)
     codings = project.codings.assign(code_id=project.codings["code_id"].map(code_map))
     unknown = sorted(set(project.codings["code_id"][codings["code_id"].isna()]))
-    if unknown:
-        if not args.skip_unknown_codes:
-            raise StudyError(
-                f"the project's codings use {len(unknown)} codes that the study's codebook "
-                f"does not have (compared by name): {unknown[:8]}; pass --codebook merge to "
-                "add them, --codebook adopt to use the project's codebook, or "
-                "--skip-unknown-codes to leave their codings out",
-                file=args.file,
-                field="code_id",
-            )
+    blockers: dict[str, str] = {}  # field -> what the user must do, reported together
+    if unknown and not args.skip_unknown_codes:
+        blockers["code_id"] = (
+            f"the project's codings use {len(unknown)} codes that the study's codebook "
+            f"does not have (compared by name): {unknown[:8]}; pass --codebook merge to "
+            "add them, --codebook adopt to use the project's codebook, or "
+            "--skip-unknown-codes to leave their codings out"
+        )
+    elif unknown:
         skipped = codings["code_id"].isna()
         warnings.append(f"{int(skipped.sum())} codings with codes not in the codebook skipped")
         codings = codings[~skipped]
-    people, participant_of = _participants(study, project, new_transcripts, mapping_file,
-                                           args.participant, args.file, warnings)  # fmt: skip
+    people, participant_of, unmapped = _participants(
+        study, project, new_transcripts, mapping_file, args.participant, warnings
+    )
+    if unmapped:
+        blockers["participant_id"] = (
+            f"{len(unmapped)} source(s) belong to no participant: {unmapped[:5]} — the project "
+            "links them to no case; pass --participant ID (one participant for all), or "
+            "--participants FILE, a CSV with columns source, participant_id (and role, site, "
+            "person_id, provider_type, interview_date for participants new to the study)"
+        )
+    if blockers:
+        raise StudyError(
+            "; and ".join(blockers.values()),
+            file=args.file,
+            field=next(iter(blockers)) if len(blockers) == 1 else None,
+        )
     current = study.codings() if _has_codings(study) else pd.DataFrame(columns=CODING_COLUMNS)
     seen = set(map(tuple, current[_KEY].astype(str).to_numpy())) if len(current) else set()
     keep = [tuple(map(str, row)) not in seen for row in codings[_KEY].to_numpy()]
@@ -245,8 +264,8 @@ def _read_mapping(path: str) -> pd.DataFrame:
     return frame
 
 
-def _participants(study, project, transcripts, mapping, default, file, warnings):
-    """New participant rows, and each new transcript's participant id.
+def _participants(study, project, transcripts, mapping, default, warnings):
+    """New participant rows, each new transcript's participant id, and unassigned sources.
 
     A source's participant comes from the mapping file, else its case, else ``default``.
     """
@@ -286,16 +305,7 @@ def _participants(study, project, transcripts, mapping, default, file, warnings)
                 f"case {case.get('case_name')!r}: variables {dropped} are not fields of the "
                 "study's participants table; not imported"
             )
-    if unmapped:
-        raise StudyError(
-            f"{len(unmapped)} source(s) belong to no participant: {unmapped[:5]} — the project "
-            "links them to no case; pass --participant ID (one participant for all), or "
-            "--participants FILE, a CSV with columns source, participant_id (and role, site, "
-            "person_id, provider_type, interview_date for participants new to the study)",
-            file=file,
-            field="participant_id",
-        )
-    return pd.DataFrame(list(rows.values())), participant_of
+    return pd.DataFrame(list(rows.values())), participant_of, unmapped
 
 
 def _mapping_row(mapping, source, transcript_id, case_participant, by_case_name):
@@ -402,11 +412,20 @@ def _problem_count(study) -> int:
 
 def _check_after(study, before: int, file) -> None:
     """Raise (so the caller undoes the import) when the study validates worse than before."""
+    from data_dictionary.errors import DyadlabError
     from data_dictionary.problems import problem_line
     from studies.commands.validate import validate_study
 
     fresh_study, reports = validate_study(study.path)
-    fresh_study.codebook()  # the codebook file must load
+    try:  # what validate does not check: the codebook and the transcripts must load
+        fresh_study.codebook()
+        if fresh_study.has_table("transcripts"):
+            fresh_study.transcripts()
+    except DyadlabError as error:
+        raise StudyError(
+            f"the import would leave the study unloadable, so nothing was changed: {error}",
+            file=file,
+        ) from error
     after = sum(r.n_problems for r in reports)
     if after <= before:
         return

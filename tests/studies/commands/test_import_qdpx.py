@@ -48,7 +48,8 @@ def test_nvivo_windows_project_merged_into_a_new_study(study, qda, tmp_path, cap
     # Codes the study lacks: refused, one readable line naming the ways forward.
     assert main(["import", "qdpx", str(study), str(project)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--codebook merge" in err[0]
+    # Both things missing are said at once, on one line.
+    assert len(err) == 1 and "--codebook merge" in err[0] and "--participants FILE" in err[0]
     # No case links the source to a participant: refused, asks for a mapping.
     assert main(["import", "qdpx", str(study), str(project), "--codebook", "merge"]) == 1
     assert "--participants FILE" in capsys.readouterr().err
@@ -121,16 +122,20 @@ def test_an_import_that_would_not_validate_changes_nothing(study, qda, tmp_path,
     assert _snapshot(study) == before
 
 
-def test_nvivo_mac_sources_and_codebook_without_codings(study, qda, tmp_path, capsys):
+def test_nvivo_mac_codebook_and_empty_sources(study, qda, tmp_path, capsys):
+    # NVivo for Mac wrote both sources with empty plain text: they are not imported (an empty
+    # transcript would leave the study unloadable), the 262 codes are.
     project = qda / "nvivo-mac-15-project.qdpx"
-    sources = "66653866-6334-3535-3435-366637306566", "33663939-3636-3632-3038-613431643463"
-    people = _mapping(tmp_path, "source,participant_id\n" + "".join(f"{s},P01\n" for s in sources))
-    args = ["import", "qdpx", str(study), str(project), "--participants", people, "--json"]
-    assert main([*args, "--codebook", "merge"]) == 0
+    args = ["import", "qdpx", str(study), str(project), "--codebook", "merge", "--json"]
+    assert main(args) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert len(summary["transcripts_added"]) == 2 and summary["codings_added"] == 0
+    assert summary["transcripts_added"] == [] and summary["codings_added"] == 0
+    assert sum("has no text; not imported" in w for w in summary["warnings"]) == 2
     assert len(summary["codebook"]["added"]) == 262
     assert main(["validate", str(study)]) == 0
+    from studies import load_study
+
+    assert len(load_study(study).transcripts()) == 3  # the study still loads
 
 
 def test_codebook_only_project_merges_by_name(study, tmp_path, capsys):
@@ -156,4 +161,20 @@ def test_codebook_only_project_merges_by_name(study, tmp_path, capsys):
     merged = load_codebook(study / "codebook.yaml")
     assert merged.get("housing").parent == "stigma"  # the child follows its mapped parent
     assert "stigma_x" not in merged
+    assert main(["validate", str(study)]) == 0
+
+
+def test_one_participant_for_all_sources_and_a_qdc_codebook(study, qda, capsys):
+    project = qda / "nvivo-win-12.6-vaccine-comments.qdpx"
+    args = ["import", "qdpx", str(study), str(project), "--participant", "P01", "--json"]
+    assert main([*args, "--codebook", "merge"]) == 0
+    assert json.loads(capsys.readouterr().out)["transcripts_added"] == ["videos_10_selected"]
+    manifest = pd.read_csv(study / "transcripts" / "manifest.csv", dtype=str)
+    assert manifest["participant_id"].iloc[-1] == "P01"
+    qdc = qda / "atlasti-win-23.4-codebook.qdc"
+    assert main(["import", "qdpx", str(study), str(qdc), "--codebook", "merge", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["codebook"]["added"] == ["code1"]
+    assert any("code group 1" in w for w in summary["warnings"])
+    assert load_codebook(study / "codebook.yaml").get("code1").color == "#46AA00"
     assert main(["validate", str(study)]) == 0
