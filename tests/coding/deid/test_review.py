@@ -87,3 +87,54 @@ def test_cli_writes_outputs_and_log(tmp_path, capsys):
     assert main(["deid", str(study), "--list", "--status", "rejected"]) == 0
     assert "[Amber]" in capsys.readouterr().out
     assert main(["deid", str(study), "--accept", "0000000000"]) == 1
+
+
+def test_one_decision_per_text_across_transcripts():
+    texts = {
+        "T1": "We met by the Dollar General. My son Tucker was there.",
+        "T2": "The Dollar General on Main Street. And my boy Tucker again.",
+    }
+    log = review.detect(texts)
+    grouped = review.group(log)
+    top = grouped.iloc[0]
+    assert (top["original"], top["spans"], top["transcripts"], top["pending"]) == (
+        "Dollar General", 2, 2, 2,
+    )  # fmt: skip
+    assert grouped["spans"].sum() == len(log)
+    log = review.decide_text(log, ["Dollar General"], "rejected", "lead")
+    out = review.apply(texts, log)
+    assert "Dollar General" in out["T1"] and "Dollar General" in out["T2"]
+    assert "Tucker" not in out["T1"] + out["T2"]
+    with pytest.raises(CodingError, match="no span of type DATE with the text 'Tucker'"):
+        review.decide_text(log, ["Tucker"], "accepted", "lead", kind="date")
+
+
+def test_cli_group_and_decide_by_text(tmp_path, capsys):
+    from studies.cli import main
+
+    study = tmp_path / "s"
+    (study / "transcripts").mkdir(parents=True)
+    for tid in ("T1", "T2"):
+        (study / "transcripts" / f"{tid}.txt").write_text(
+            "INTERVIEWER: Where?\n\nP01: At the Dollar General, with my sister Amber.",
+            encoding="utf-8",
+        )
+    pd.DataFrame(
+        {"transcript_id": ["T1", "T2"], "participant_id": ["P01", "P02"],
+         "file": ["T1.txt", "T2.txt"], "interview_date": ["2023-05-01"] * 2,
+         "interviewer": ["I1"] * 2}
+    ).to_csv(study / "transcripts" / "manifest.csv", index=False)  # fmt: skip
+    (study / "study.yaml").write_text(
+        "name: t\ndata:\n  transcripts: transcripts/manifest.csv\n", encoding="utf-8"
+    )
+    assert main(["deid", str(study)]) == 0
+    capsys.readouterr()
+    assert main(["deid", str(study), "--list", "--group"]) == 0
+    listed = capsys.readouterr().out
+    assert "2 distinct text(s) in 4 span(s)" in listed and "'Dollar General'" in listed
+    assert main(["deid", str(study), "--reject-text", "Dollar General", "--type", "LOCATION"]) == 0
+    for tid in ("T1", "T2"):
+        out = (study / "transcripts_deidentified" / f"{tid}.txt").read_text(encoding="utf-8")
+        assert out.endswith("At the Dollar General, with my sister [NAME].")
+    assert main(["deid", str(study), "--accept-text", "Amber", "Nobody"]) == 1
+    assert "'Nobody'" in capsys.readouterr().err
