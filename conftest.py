@@ -14,7 +14,12 @@ call it is about rather than the lines that build its input:
 * ``codings``: ``study.codings()``, the two coders' codings of them;
 * ``units``: the participant turns with their consensus codes
   (:func:`coding.autocode.training_units`), and ``model``: a
-  :class:`coding.autocode.ThemeClassifier` fitted on them.
+  :class:`coding.autocode.ThemeClassifier` fitted on them;
+* ``lung`` and ``mgus2``: R survival's data sets (tests/analysis/data), so that survival and
+  competing-risks examples can show results published for them and computed by R in
+  tests/analysis/r/. ``lung`` adds ``dead`` (``status == 2``); ``mgus2`` adds ``etime``,
+  ``event`` (0 censored, 1 progression, 2 death first) and ``male``, coded as in
+  make_references.R.
 
 These are built once per run, only when an example reads them without defining them first,
 and each example gets its own copy.
@@ -30,7 +35,10 @@ from pathlib import Path
 import pytest
 from _pytest.doctest import DoctestItem
 
-DEMO = Path(__file__).resolve().parent / "studies" / "demo"
+ROOT = Path(__file__).resolve().parent
+DEMO = ROOT / "studies" / "demo"
+#: R's survival data sets, as tests/analysis/r/make_references.R wrote them.
+R_DATA = ROOT / "tests" / "analysis" / "data"
 
 
 def _units(study, demo):
@@ -48,8 +56,31 @@ def _model(study, demo):
     )
 
 
-#: Names an example may use without building them, and how they are built from the demo study
-#: (``demo(name)`` is another of these names).
+def _r_dataset(name: str):
+    import pandas as pd
+
+    return pd.read_csv(R_DATA / f"{name}.csv")
+
+
+def _lung(study, demo):
+    return _r_dataset("lung").assign(dead=lambda d: d["status"] == 2)
+
+
+def _mgus2(study, demo):
+    import numpy as np
+
+    # as tests/analysis/r/make_references.R codes it for cmprsk::cuminc and crr
+    mgus2 = _r_dataset("mgus2")
+    progressed = mgus2["pstat"] == 1
+    return mgus2.assign(
+        etime=np.where(progressed, mgus2["ptime"], mgus2["futime"]),
+        event=np.where(progressed, 1, 2 * mgus2["death"]),
+        male=(mgus2["sex"] == "M").astype(int),
+    )
+
+
+#: Names an example may use without building them, and how they are built (``demo(name)``
+#: is another of these names).
 DEMO_FRAMES = {
     "deliveries": lambda study, demo: study.deliveries(),
     "fills": lambda study, demo: study.dispensing(),
@@ -59,6 +90,8 @@ DEMO_FRAMES = {
     "corpus": lambda study, demo: study.transcripts(),
     "units": _units,
     "model": _model,
+    "lung": _lung,
+    "mgus2": _mgus2,
 }
 
 
