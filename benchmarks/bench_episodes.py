@@ -224,9 +224,13 @@ def worker(engine: str, folder: Path) -> None:
             derive_episodes(_duckdb(connect, folder).read_parquet(fills_path)).to_pandas()
         )
         derived = time.perf_counter() - started
-        cohort = build_cohort(deliveries, None, events, episodes=episodes)
+        # the drug at delivery comes from the fills whose supply covers the delivery date
+        fills = pd.read_parquet(
+            fills_path, columns=["person_id", "fill_date", "drug", "days_supply"]
+        )
+        cohort = build_cohort(deliveries, fills, events, episodes=episodes)
         built = time.perf_counter() - started - derived
-        rows = counting_process(cohort, episodes)
+        rows = counting_process(cohort, episodes, services=[])
         split = time.perf_counter() - started - derived - built
         result["seconds"] = round(time.perf_counter() - started, 2)
         result["note"] = (

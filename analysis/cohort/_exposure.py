@@ -65,23 +65,53 @@ def exposure_at_delivery(
 
 
 def _drugs_at(chosen: pd.DataFrame, fills: pd.DataFrame) -> pd.Series:
-    """Drug(s) at each delivery of ``chosen`` (delivery × episode pairs): the fills of those
-    episodes covering the delivery date, else the latest fill dated on or before it."""
-    if chosen.empty:
+    """Drug(s) at each delivery of ``chosen`` (delivery × episode pairs): the drugs with a
+    fill covering the delivery date, else the drug(s) of the latest fill dated on or before
+    it (and not before the episode's start).
+
+    One sorted pass per drug with binary searches (no delivery × fill join, so memory stays
+    proportional to the fills at a million deliveries): for each person the running maximum
+    of supply ends tells whether any fill dated on or before the delivery covers it.
+    """
+    if chosen.empty or fills.empty:
         return pd.Series(dtype=object)
-    near = chosen[["delivery_id", "person_id", "delivery_date", "start"]].merge(
-        fills, on="person_id", how="inner"
+    target = chosen.groupby("delivery_id", sort=False).agg(
+        person_id=("person_id", "first"), day0=("delivery_date", "first"), start=("start", "min")
     )
-    near = near[(near["fill_date"] >= near["start"]) & (near["fill_date"] <= near["delivery_date"])]
-    supply_end = near["fill_date"] + pd.to_timedelta(near["days_supply"], unit="D")
-    covers = near[supply_end > near["delivery_date"]]
-    label = covers.groupby("delivery_id")["drug"].agg(_join)
-    rest = near[~near["delivery_id"].isin(set(label.index))]
-    if len(rest):
-        latest = rest.groupby("delivery_id")["fill_date"].transform("max")
-        last = rest[rest["fill_date"] == latest].groupby("delivery_id")["drug"].agg(_join)
-        label = pd.concat([label, last])
-    return label
+    codes, _ = pd.factorize(pd.concat([fills["person_id"], target["person_id"]], ignore_index=True))
+    fill_person, person = codes[: len(fills)], codes[len(fills) :]
+    fill_day = _days(fills["fill_date"])
+    fill_end = fill_day + fills["days_supply"].to_numpy(np.int64)
+    day0, start = _days(target["day0"]), _days(target["start"])
+    low = min(int(fill_day.min()), int(start.min()))
+    width = max(int(fill_day.max()), int(day0.max())) - low + 2
+    wanted = person.astype(np.int64) * width + (day0 - low)
+    drug_names = sorted(set(fills["drug"].astype(str)))
+    covering = np.zeros((len(drug_names), len(target)), dtype=bool)
+    latest = np.full((len(drug_names), len(target)), np.iinfo(np.int64).min)
+    drug_of = fills["drug"].astype(str).to_numpy()
+    for k, name in enumerate(drug_names):
+        mask = drug_of == name
+        order = np.lexsort((fill_day[mask], fill_person[mask]))
+        who, day, end = fill_person[mask][order], fill_day[mask][order], fill_end[mask][order]
+        running = pd.Series(end).groupby(who).cummax().to_numpy()
+        at = np.searchsorted(who.astype(np.int64) * width + (day - low), wanted, "right") - 1
+        found = at >= 0
+        found[found] = who[at[found]] == person[found]
+        covering[k] = found & (running[np.maximum(at, 0)] > day0)
+        latest[k] = np.where(found, day[np.maximum(at, 0)], latest[k])
+    names = np.array(drug_names, dtype=object)
+    newest = latest.max(axis=0)
+    last = (latest == newest) & (newest >= start)
+    pick = np.where(covering.any(axis=0), covering, last)
+    labels = [",".join(names[pick[:, i]]) for i in range(len(target))]
+    out = pd.Series(labels, index=target.index, dtype=object)
+    return out[out != ""]
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (int64)."""
+    return pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def lookback_observed(base: pd.DataFrame, lookback_days: int) -> pd.Series:
