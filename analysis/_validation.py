@@ -96,3 +96,39 @@ def status_codes(df: pd.DataFrame, column: str) -> np.ndarray:
             field=column,
         )
     return values.astype(np.int64)
+
+
+def case_weights(df: pd.DataFrame, column: str) -> np.ndarray:
+    """``df[column]`` as positive finite case weights; a missing, non-numeric, zero or
+    negative weight is an error naming the row (weights are never silently dropped)."""
+    raw = df[column]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    missing = raw.isna().to_numpy()
+    if missing.any():
+        row = _first_bad_row(df, missing)
+        raise AnalysisError("missing case weight", row=row, field=column)
+    bad = ~np.isfinite(values) | (values <= 0)
+    if bad.any():
+        row = _first_bad_row(df, bad)
+        raise AnalysisError(
+            f"expected a positive finite case weight, got {raw.iloc[row - 1]!r}",
+            row=row,
+            field=column,
+        )
+    return values
+
+
+def entry_times(df: pd.DataFrame, column: str, stop: np.ndarray, stop_column: str) -> np.ndarray:
+    """Delayed-entry (start) times: finite, non-negative and before the exit time
+    ``stop`` (R: "Stop time must be > start time"); errors name the row and the column."""
+    values = durations(df, column)
+    late = values >= stop
+    if late.any():
+        row = _first_bad_row(df, late)
+        raise AnalysisError(
+            f"start must be before the stop time ({stop_column}): entry {values[row - 1]:g} "
+            f"is not before exit {stop[row - 1]:g}",
+            row=row,
+            field=column,
+        )
+    return values

@@ -13,3 +13,8 @@ class DisclosureError(AnalysisError):
 
 class InvalidFillsWarning(UserWarning):
     """Fills were dropped by ``on_invalid="drop_with_warning"``."""
+
+
+class ModelWarning(UserWarning):
+    """A model was fitted with a caveat R also warns about: a covariate dropped as constant or
+    aliased, a coefficient that may be infinite (monotone likelihood), no convergence."""

@@ -29,6 +29,7 @@ import pandas as pd
 from analysis import _validation
 from analysis.errors import AnalysisError
 from analysis.survival import _coxfit as coxfit
+from analysis.survival._cox import summary_table
 
 
 def censoring_left_limits(time: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,7 +149,7 @@ def fine_gray(
     >>> fine_gray(cohort, "days_to_overdose", "overdose_status", cause=1,
     ...           covariates=["age", "C(moud)"]).summary
     """
-    from analysis.survival._cox import cox
+    from analysis.survival._cox import fit_cox_model
     from analysis.survival._design import variables_of
 
     used = variables_of(df, covariates)
@@ -159,7 +160,7 @@ def fine_gray(
         frame, scale, scaled = expand(data[used], time, codes, cause), None, None
     else:
         (frame, scale), scaled = extend(data[used], time, codes, cause), "_fg_scaled"
-    result = cox(
+    result = fit_cox_model(
         frame,
         "_fg_stop",
         "_fg_event",
@@ -169,15 +170,13 @@ def fine_gray(
         weights="_fg_weight",
         cluster="_fg_row",
         conf_level=conf_level,
-        _scaled=scaled,
-        _scale=scale,
+        scaled=scaled,
+        scale=scale,
     )
     result.n = len(time)  # people, not data rows
     variance = crr_variance(result, time, codes, cause)
     result.robust_variance = variance
-    result.summary = _summary(
-        list(result.summary.index), result.fit.beta, result.fit.variance, variance, conf_level
-    )
+    result.summary = summary_table(list(result.summary.index), result.fit, variance, conf_level)
     return result
 
 
@@ -222,7 +221,7 @@ def crr_variance(result, time: np.ndarray, status: np.ndarray, cause) -> np.ndar
     # A(u): competing events before u, weighted by e^eta / G(T-)
     comp = np.flatnonzero((status != 0) & (status != cause))
     order = comp[np.argsort(time[comp], kind="stable")]
-    a_w = np.exp(eta[order]) / _g_before(g_times, g, time[order])
+    a_w = np.exp(eta[order] - terms.row_shift[order]) / _g_before(g_times, g, time[order])
     a0 = np.concatenate([[0.0], np.cumsum(a_w)])
     a1 = np.vstack([np.zeros((1, p)), np.cumsum(a_w[:, None] * x[order], axis=0)])
     before = np.searchsorted(time[order], u, side="left")
@@ -238,9 +237,3 @@ def crr_variance(result, time: np.ndarray, status: np.ndarray, cause) -> np.ndar
     psi[censored] += q[at] / y[at][:, None]
     total = score + psi
     return fit.variance @ (total.T @ total) @ fit.variance
-
-
-def _summary(names, beta, variance, robust, conf_level):
-    from analysis.survival._cox import _summary as cox_summary
-
-    return cox_summary(names, beta, variance, robust, conf_level)

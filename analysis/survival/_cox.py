@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis import _validation
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, ModelWarning
 from analysis.survival import _coxfit as coxfit
 from analysis.survival._design import design_matrix, variables_of
 
@@ -64,6 +65,9 @@ class CoxResult:
     robust_variance: np.ndarray | None = field(default=None, repr=False)
     term_columns: dict = field(default_factory=dict)
     design_spec: dict | None = field(default=None, repr=False)
+    fitted_names: list = field(default_factory=list)  # design columns kept in the fit
+    strata_columns: list = field(default_factory=list)
+    reference: dict = field(default_factory=dict)
 
     @property
     def params(self) -> pd.Series:
@@ -71,16 +75,36 @@ class CoxResult:
 
     @property
     def variance(self) -> pd.DataFrame:
-        """Variance matrix of the coefficients (robust when clustered)."""
+        """Variance matrix of the fitted coefficients (robust when clustered or weighted)."""
         v = self.robust_variance if self.robust_variance is not None else self.fit.variance
-        return pd.DataFrame(v, index=self.summary.index, columns=self.summary.index)
+        return pd.DataFrame(v, index=self.fitted_names, columns=self.fitted_names)
 
     @property
     def likelihood_ratio(self) -> dict:
         """Likelihood-ratio test of all coefficients (R's 'Likelihood ratio test')."""
         statistic = 2 * (self.loglik - self.loglik_null)
-        dof = len(self.summary)
-        return {"statistic": statistic, "dof": dof, "p_value": float(stats.chi2.sf(statistic, dof))}
+        return _chi_square(statistic, len(self.fitted_names))
+
+    @functools.cached_property
+    def wald_test(self) -> dict:
+        """Wald test of β = 0: β̂ᵀ V⁻¹ β̂ with V robust when the summary is (R ``wald.test``)."""
+        from analysis.survival._coxtests import wald_statistic
+
+        v = self.robust_variance if self.robust_variance is not None else self.fit.variance
+        return _chi_square(wald_statistic(self.fit.beta, v), len(self.fitted_names))
+
+    @functools.cached_property
+    def score_test(self) -> dict:
+        """Score (log-rank) test of β = 0, model-based variance (R ``score``)."""
+        return _chi_square(self.fit.score_test, len(self.fitted_names))
+
+    @functools.cached_property
+    def robust_score_test(self) -> dict:
+        """Robust score test of β = 0: Uᵀ (Σ_c U_c U_cᵀ)⁻¹ U with the weighted score residuals
+        at β = 0 summed per cluster (R ``rscore``); computed on request (one O(n·p²) pass)."""
+        from analysis.survival._coxtests import robust_score_statistic
+
+        return _chi_square(robust_score_statistic(self), len(self.fitted_names))
 
     @functools.cached_property
     def concordance(self) -> float:
@@ -106,8 +130,8 @@ class CoxResult:
         The increments are R's: Σ_l w̄/(S0 − (l/d) D0) for Efron ties, Σw/S0 for Breslow.
         """
         rs = self._risk_sets()
-        t = self.fit.terms
-        frame = pd.DataFrame({"stratum": rs.slot_stratum, "time": rs.slot_time, "dh": t.a})
+        dh = self.fit.terms.hazard_increment
+        frame = pd.DataFrame({"stratum": rs.slot_stratum, "time": rs.slot_time, "dh": dh})
         frame = frame[frame["time"].notna()].copy()
         frame["hazard"] = frame.groupby("stratum")["dh"].cumsum()
         if self.data.strata is not None:
@@ -115,15 +139,38 @@ class CoxResult:
         return frame.drop(columns="dh").reset_index(drop=True)
 
     def predict_survival(self, df: pd.DataFrame, times: Sequence[float]) -> pd.DataFrame:
-        """S(t | x) = exp(−Λ₀(t) e^{(x − x̄)β}) for each row of ``df`` (rows) at ``times``."""
-        if self.data.strata is not None:
-            raise AnalysisError("predict_survival is not available for stratified models")
-        x = design_matrix(df, self.covariates, spec=self.design_spec)[list(self.summary.index)]
+        """S(t | x) = exp(−Λ₀(t) e^{(x − x̄)β}) for each row of ``df`` (rows) at ``times``.
+
+        For a stratified model ``df`` must hold the strata column(s): each row uses the baseline
+        hazard of its own stratum (R ``survfit(fit, newdata=)``); a stratum the model has not
+        seen is an error naming the row.
+        """
+        x = design_matrix(df, self.covariates, spec=self.design_spec, reference=self.reference)
+        x = x[self.fitted_names]
         risk = np.exp((x.to_numpy() - self.fit.center) @ self.fit.beta)
         base = self.baseline_hazard()
-        at = np.searchsorted(base["time"].to_numpy(), np.asarray(times, float), side="right")
-        hazard = np.concatenate([[0.0], base["hazard"].to_numpy()])[at]
-        return pd.DataFrame(np.exp(-np.outer(risk, hazard)), index=df.index, columns=list(times))
+        times = np.asarray(list(times), dtype=float)
+        if self.data.strata is None:
+            at = np.searchsorted(base["time"].to_numpy(), times, side="right")
+            hazard = np.concatenate([[0.0], base["hazard"].to_numpy()])[at]
+            return pd.DataFrame(np.exp(-np.outer(risk, hazard)), index=df.index, columns=times)
+        _validation.require_columns(df, self.strata_columns)
+        key = _strata_key(df, self.strata_columns).to_numpy()
+        out = np.empty((len(df), len(times)))
+        for label in pd.unique(key):
+            if label not in self.data.strata_labels:
+                row = int(np.flatnonzero(key == label)[0]) + 1
+                raise AnalysisError(
+                    f"stratum {label!r} is not in the fitted model",
+                    row=row,
+                    field=", ".join(self.strata_columns),
+                )
+            part = base[base["stratum"] == label]
+            at = np.searchsorted(part["time"].to_numpy(), times, side="right")
+            hazard = np.concatenate([[0.0], part["hazard"].to_numpy()])[at]
+            rows = key == label
+            out[rows] = np.exp(-np.outer(risk[rows], hazard))
+        return pd.DataFrame(out, index=df.index, columns=times)
 
     def ph_test(self, transform: str = "km", terms: bool = True) -> pd.DataFrame:
         """Test of proportional hazards, as R survival ≥ 3 ``cox.zph`` computes it.
@@ -157,7 +204,7 @@ class CoxResult:
         ax.scatter(frame["x"], frame[term], s=8, alpha=0.5)
         smooth = lowess(frame[term], frame["x"], frac=2 / 3)
         ax.plot(smooth[:, 0], smooth[:, 1], color="black")
-        if term in self.summary.index:
+        if term in self.fitted_names:
             ax.axhline(self.summary.loc[term, "coef"], color="grey", linestyle="--")
         ax.set_xlabel(f"time ({transform} scale)")
         ax.set_ylabel(f"Beta(t) for {term}")
@@ -195,10 +242,10 @@ def cox(
     cluster: str | None = None,
     start: str | None = None,
     weights: str | None = None,
-    robust: bool = False,
+    robust: bool | None = None,
     conf_level: float = 0.95,
-    _scaled: str | None = None,
-    _scale=None,
+    firth: bool = False,
+    reference: dict | None = None,
 ) -> CoxResult:
     """Fit a Cox model of ``duration``/``event`` on ``covariates`` (R ``coxph``).
 
@@ -206,18 +253,68 @@ def cox(
     - ``strata``: column(s) with separate baseline hazards (R ``strata()``);
     - ``cluster``: column identifying people with several rows (e.g. repeat deliveries):
       robust sandwich SE from per-cluster sums of score residuals, as R ``cluster()``;
-      ``robust=True`` without a cluster treats each row as its own cluster;
     - ``start``: entry time column for counting-process rows (start, stop], for time-varying
       covariates or delayed entry (R ``Surv(start, stop, event)``);
+    - ``weights``: case weights (> 0). ``robust`` defaults to R's rule: the sandwich variance
+      when a cluster is given or any weight is not a whole number (inverse-probability
+      weights: the model-based SE would be far too small); ``robust=True`` without a cluster
+      treats each row as its own cluster;
+    - ``firth=True``: Firth's penalised partial likelihood (Heinze & Schemper 2001), finite
+      estimates under monotone likelihood; see :mod:`analysis.survival._firth`;
     - categorical covariates: ``"C(moud)"`` or object/bool columns, reference level = first in
-      sorted order (R's factor default) — see :mod:`analysis.survival._design`.
+      code-point (C-locale) order, or ``reference={"moud": "none"}`` per covariate — see
+      :mod:`analysis.survival._design`.
+
+    A constant or aliased covariate is dropped with a :class:`~analysis.errors.ModelWarning`
+    and shows as an all-NA row; a coefficient that runs to ±∞ (monotone likelihood) is
+    reported with R's warning "coefficient may be infinite" and NA for its SE, CI and p.
 
     >>> fit = cox(cohort, "days_on_moud", "discontinued", ["age", "C(moud)", "pmad"],
     ...           cluster="person_id")
     >>> fit.summary[["hr", "lower", "upper", "p"]]
     """
+    return fit_cox_model(
+        df,
+        duration,
+        event,
+        covariates,
+        ties=ties,
+        strata=strata,
+        cluster=cluster,
+        start=start,
+        weights=weights,
+        robust=robust,
+        conf_level=conf_level,
+        firth=firth,
+        reference=reference,
+    )
+
+
+def fit_cox_model(
+    df: pd.DataFrame,
+    duration: str,
+    event: str,
+    covariates: str | Sequence[str],
+    *,
+    ties: str = "efron",
+    strata: str | Sequence[str] | None = None,
+    cluster: str | None = None,
+    start: str | None = None,
+    weights: str | None = None,
+    robust: bool | None = None,
+    conf_level: float = 0.95,
+    firth: bool = False,
+    reference: dict | None = None,
+    scaled: str | None = None,
+    scale=None,
+) -> CoxResult:
+    """:func:`cox` plus the engine's per-event-time weight factor (``scaled`` rows, whose
+    weight is multiplied by ``scale(t)`` at each event time t), which Fine–Gray uses."""
     if isinstance(strata, str):
         strata = [strata]
+    if weights is not None:
+        _validation.require_columns(df, [weights])
+        _validation.case_weights(df, weights)  # missing or non-positive: an error, not a drop
     needed = [
         duration,
         event,
@@ -232,37 +329,41 @@ def cox(
         raise AnalysisError("no complete rows to analyse", field=duration)
     stop = _validation.durations(data, duration)
     status = _validation.events(data, event)
-    entry = _validation.durations(data, start) if start else None
-    if entry is not None and np.any(entry >= stop):
-        row = int(np.flatnonzero(entry >= stop)[0]) + 1
-        raise AnalysisError(
-            f"start must be before the stop time ({duration})", row=row, field=start
-        )
-    design = design_matrix(data, covariates)
-    x = design.to_numpy(dtype=float)
+    entry = _validation.entry_times(data, start, stop, duration) if start else None
+    design = design_matrix(data, covariates, reference=reference)
+    x_all = design.to_numpy(dtype=float)
     strata_codes, labels = None, []
     if strata:
-        key = (
-            data[strata].astype(str).agg(", ".join, axis=1) if len(strata) > 1 else data[strata[0]]
-        )
-        codes, uniques = pd.factorize(key, sort=True)
+        codes, uniques = pd.factorize(_strata_key(data, strata), sort=True)
         strata_codes, labels = codes.astype(np.int64), list(uniques)
-    w = np.ones(len(data)) if weights is None else pd.to_numeric(data[weights]).to_numpy(float)
-    if np.any(w <= 0):
-        raise AnalysisError("case weights must be positive", field=weights)
-    scaled = data[_scaled].to_numpy(dtype=bool) if _scaled else None  # Fine–Gray internals
-    rs = coxfit.risk_sets(stop, status, entry, strata_codes, scaled, _scale)
+    w = np.ones(len(data)) if weights is None else _validation.case_weights(data, weights)
+    if robust is None:
+        robust = bool(cluster) or bool(np.any(w != np.floor(w)))
+    scaled_rows = data[scaled].to_numpy(dtype=bool) if scaled else None
+    rs = coxfit.risk_sets(stop, status, entry, strata_codes, scaled_rows, scale)
     result = coxfit.fit(
-        x, stop, status, start=entry, strata=strata_codes, weights=w, ties=ties, rs=rs
+        x_all,
+        stop,
+        status,
+        start=entry,
+        strata=strata_codes,
+        weights=w,
+        ties=ties,
+        rs=rs,
+        firth=firth,
     )
+    names = list(design.columns)
+    kept_names = [names[i] for i in result.kept]
+    _warn_about(names, result)
+    x = x_all[:, result.kept]
     cluster_values = data[cluster].to_numpy() if cluster else None
     robust_var = None
-    if (cluster or robust) and x.shape[1]:
+    if robust and x.shape[1]:
         resid = coxfit.score_residuals(x, result.beta, rs, w, ties, result.terms, result.center)
         robust_var = coxfit.robust_variance(resid, w, result.variance, cluster_values)
-    summary = _summary(list(design.columns), result.beta, result.variance, robust_var, conf_level)
+    term_columns = design.attrs.get("term_columns") or {c: [c] for c in names}
     return CoxResult(
-        summary=summary,
+        summary=summary_table(names, result, robust_var, conf_level),
         loglik=result.loglik,
         loglik_null=result.loglik_null,
         n=len(data),
@@ -279,21 +380,74 @@ def cox(
             w,
             cluster_values,
             data.index,
-            scaled,
-            _scale,
+            scaled_rows,
+            scale,
         ),
         covariates=list(covariates) if not isinstance(covariates, str) else [covariates],
         conf_level=conf_level,
         robust_variance=robust_var,
-        term_columns=design.attrs.get("term_columns") or {c: [c] for c in design.columns},
+        term_columns={
+            term: [c for c in cols if c in kept_names]
+            for term, cols in term_columns.items()
+            if any(c in kept_names for c in cols)
+        },
         design_spec=design.attrs.get("spec"),
+        fitted_names=kept_names,
+        strata_columns=list(strata or []),
+        reference=dict(reference or {}),
     )
 
 
-def _summary(names, beta, variance, robust_var, conf_level) -> pd.DataFrame:
-    se = np.sqrt(np.diag(variance))
-    used = se if robust_var is None else np.sqrt(np.diag(robust_var))
-    with np.errstate(over="ignore"):
+def _chi_square(statistic: float, dof: int) -> dict:
+    return {"statistic": statistic, "dof": dof, "p_value": float(stats.chi2.sf(statistic, dof))}
+
+
+def _strata_key(data: pd.DataFrame, strata: list[str]) -> pd.Series:
+    if len(strata) == 1:
+        return data[strata[0]]
+    return data[strata].astype(str).agg(", ".join, axis=1)
+
+
+def _warn_about(names: list[str], result: coxfit.CoxFit) -> None:
+    """R's warnings: aliased/constant covariates dropped; coefficients that may be infinite."""
+    if len(result.dropped):
+        dropped = ", ".join(names[i] for i in result.dropped)
+        message = (
+            f"covariate {dropped} dropped: constant or a linear combination of the others "
+            "(coefficient NA, as R reports)"
+        )
+        warnings.warn(message, ModelWarning, stacklevel=4)
+        log.warning(message)
+    if result.infinite.any():
+        infinite = ", ".join(names[result.kept[j]] for j in np.flatnonzero(result.infinite))
+        message = (
+            f"Loglik converged before variable {infinite}; coefficient may be infinite "
+            "(monotone likelihood; firth=True gives finite estimates)"
+        )
+        warnings.warn(message, ModelWarning, stacklevel=4)
+        log.warning(message)
+    elif not result.converged and not result.firth:
+        message = f"the Cox fit did not converge in {result.iterations} iterations"
+        warnings.warn(message, ModelWarning, stacklevel=4)
+
+
+def summary_table(
+    names: list[str], result: coxfit.CoxFit, robust_var, conf_level: float
+) -> pd.DataFrame:
+    """The coefficient table over all design columns: NA rows for dropped covariates, NA
+    SE/CI/p for coefficients that may be infinite."""
+    p = len(names)
+    beta = np.full(p, np.nan)
+    se = np.full(p, np.nan)
+    used = np.full(p, np.nan)
+    kept = result.kept
+    beta[kept] = result.beta
+    se[kept] = np.sqrt(np.abs(np.diag(result.variance)))
+    used[kept] = se[kept] if robust_var is None else np.sqrt(np.abs(np.diag(robust_var)))
+    unusable = kept[result.infinite]
+    se[unusable] = np.nan
+    used[unusable] = np.nan
+    with np.errstate(over="ignore", invalid="ignore"):
         return _table(names, beta, se, used, robust_var is not None, conf_level)
 
 

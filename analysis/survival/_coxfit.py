@@ -1,244 +1,47 @@
 """A vectorised Cox partial-likelihood engine: Efron/Breslow ties, strata, (start, stop] data,
-case weights, and score residuals for the robust (cluster) variance.
+case weights, Firth's penalty, and score residuals for the robust (cluster) variance.
 
 Why our own engine instead of lifelines' ``CoxPHFitter``: lifelines has no Breslow ties, no
 entry times together with weights, and no R-style ``cluster()`` variance at millions of rows;
 statsmodels' ``PHReg`` has no case weights (needed for Fine–Gray). The same engine serves
 :func:`analysis.survival._cox.cox`, time-varying Cox, Fine–Gray and ``cox.zph``, and is checked
-against
-R ``coxph`` (survival 3.5) in the tests.
+against R ``coxph`` (survival 3.5) in the tests.
 
 The method is R's ``coxph`` (Therneau & Grambsch, *Modeling Survival Data*, 2000, ch. 3):
 at each distinct event time t of a stratum, with risk-set sums S0 = Σ wᵢ e^{ηᵢ}, S1 = Σ wᵢ e^{ηᵢ}xᵢ,
 S2 = Σ wᵢ e^{ηᵢ}xᵢxᵢᵀ and the same sums D0, D1, D2 over the d events at t, Efron's approximation
 uses for l = 0..d−1 the denominators S0 − (l/d)·D0 with multiplier w̄ (mean event weight);
-Breslow's uses one denominator S0 with multiplier Σ w over the events. Risk sets of (start, stop]
-rows are sums over rows with start < t ≤ stop: each row's terms are added to the slot where it
-enters and subtracted where it leaves, then cumulated over slots, so the work is O(n·p²) per
-Newton step (second moments by one small BLAS product per event time when there are at most
-5,000 of them — days — else by bincount per covariate pair). Newton–Raphson with step halving, as
-``coxph.control``; we iterate to a tighter tolerance than R's default so that estimates are
-converged to ~1e-12 and comparisons with R are limited only by R's own convergence.
+Breslow's uses one denominator S0 with multiplier Σ w over the events. The sums come from
+:mod:`analysis.survival._risksets` (rescaled by the largest linear predictor of each stratum and
+free of cancellation), so the work is O(n·p²) per Newton step.
+
+Newton–Raphson as ``coxph.control``: a step that lowers the log-likelihood (or overflows) is
+halved; we iterate to a tighter tolerance than R's default so that estimates are converged to
+~1e-12. Before iterating, covariates that are constant or a linear combination of earlier ones
+(a zero pivot of the scaled information at β = 0, R's ``cholesky2`` rule) are set aside;
+:func:`fit` reports them in ``dropped`` and the caller prints NA rows, as R does. When the
+log-likelihood stops changing while a coefficient keeps moving (monotone likelihood), the
+iteration stops and the coefficient is flagged with R's rule
+(|Newton step| > 1e-9 and > √1e-9·|β|: "coefficient may be infinite").
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from analysis.errors import AnalysisError
+from analysis.survival._risksets import (  # noqa: F401 - re-exported for the other modules
+    Grouping,
+    Moments,
+    RiskSets,
+    moments,
+    risk_sets,
+)
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class RiskSets:
-    """The event-time layout of a data set, computed once and reused at every Newton step."""
-
-    n_slots: int  # number of (stratum, event time) slots incl. one dummy slot per stratum
-    enter: np.ndarray  # per row: first slot where the row is at risk
-    leave: np.ndarray  # per row: one past the last slot where the row is at risk
-    event_rows: np.ndarray  # indices of rows with an event
-    event_slot: np.ndarray  # slot of each event row
-    slot_time: np.ndarray  # event time of each slot (NaN for dummy slots)
-    slot_stratum: np.ndarray  # stratum code of each slot
-    d: np.ndarray  # events per slot (0 for dummy slots)
-    by_leave: Grouping | None = None
-    by_enter: Grouping | None = None  # None: right-censored (everyone enters at slot 0)
-    by_event: Grouping | None = None
-    stratum_offsets: np.ndarray | None = None
-    # Rows whose weight also has a per-slot factor (Fine–Gray: w = G(t−)/G(Tⱼ−)):
-    scaled: np.ndarray | None = None  # bool per row
-    slot_scale: np.ndarray | None = None  # factor per slot
-    by_leave_scaled: Grouping | None = None
-    by_enter_scaled: Grouping | None = None
-
-
-@dataclass
-class Grouping:
-    """Rows sorted by a slot index, for chunked segment sums (np.add.reduceat)."""
-
-    order: np.ndarray  # row positions sorted by slot
-    slot: np.ndarray  # slot of each sorted row
-
-    @classmethod
-    def of(cls, slots: np.ndarray, rows: np.ndarray | None = None) -> Grouping:
-        order = np.argsort(slots, kind="stable")
-        return cls(order if rows is None else rows[order], slots[order])
-
-
-BLOCK_LOOP_MAX_SLOTS = 5000
-
-
-def _slot_sums(grouping: Grouping, risk: np.ndarray, x: np.ndarray, n_out: int, second: bool):
-    """Σ risk·[1, x, x xᵀ (lower triangle)] over the rows of each slot.
-
-    First moments use np.bincount. Second moments use one small matrix product per slot
-    (BLAS, O(n·p²) in all) when there are at most BLOCK_LOOP_MAX_SLOTS slots (days-scale data),
-    otherwise one bincount per covariate pair.
-    """
-    p = x.shape[1]
-    slots = grouping.slot
-    rows = grouping.order
-    r = risk[rows]
-    xs = x[rows]
-    out0 = np.bincount(slots, weights=r, minlength=n_out)
-    out1 = (
-        np.column_stack(
-            [np.bincount(slots, weights=r * xs[:, j], minlength=n_out) for j in range(p)]
-        )
-        if p
-        else np.zeros((n_out, 0))
-    )
-    iu, ju = np.tril_indices(p)
-    out2 = np.zeros((n_out, len(iu)))
-    if not second or not p:
-        return out0, out1, out2
-    if n_out <= BLOCK_LOOP_MAX_SLOTS:
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(slots)) + 1, [len(slots)]])
-        weighted = xs * r[:, None]
-        for lo, hi in zip(starts[:-1], starts[1:], strict=True):
-            block = weighted[lo:hi].T @ xs[lo:hi]
-            out2[slots[lo]] = block[iu, ju]
-    else:
-        for col, (i, j) in enumerate(zip(iu, ju, strict=True)):
-            out2[:, col] = np.bincount(slots, weights=r * xs[:, i] * xs[:, j], minlength=n_out)
-    return out0, out1, out2
-
-
-def risk_sets(
-    stop: np.ndarray,
-    event: np.ndarray,
-    start: np.ndarray | None,
-    strata: np.ndarray | None,
-    scaled: np.ndarray | None = None,
-    scale=None,
-) -> RiskSets:
-    """Index rows against the distinct event times of their stratum.
-
-    A row is at risk at event time t when start < t ≤ stop (start = −∞ for right-censored data).
-    ``scaled`` marks rows whose weight is multiplied at each event time t by ``scale(t)``
-    (a function of the times; used by Fine–Gray so that a competing-event row needs one
-    extension row instead of one row per later event time).
-    """
-    n = len(stop)
-    codes = np.zeros(n, dtype=np.int64) if strata is None else strata.astype(np.int64)
-    enter = np.empty(n, dtype=np.int64)
-    leave = np.empty(n, dtype=np.int64)
-    slot_times, slot_strata = [], []
-    offset = 0
-    for code in np.unique(codes):
-        rows = np.flatnonzero(codes == code)
-        times = np.unique(stop[rows][event[rows] == 1])
-        leave[rows] = offset + np.searchsorted(times, stop[rows], side="right")
-        if start is None:
-            enter[rows] = offset
-        else:
-            enter[rows] = offset + np.searchsorted(times, start[rows], side="right")
-        slot_times.append(np.append(times, np.nan))
-        slot_strata.append(np.full(len(times) + 1, code))
-        offset += len(times) + 1
-    event_rows = np.flatnonzero(event == 1)
-    event_slot = leave[event_rows] - 1
-    d = np.bincount(event_slot, minlength=offset).astype(float)
-    sizes = np.array([len(t) for t in slot_times])
-    slot_time = np.concatenate(slot_times)
-    extra = {}
-    if scaled is not None and scaled.any():
-        if start is None:
-            raise AnalysisError("scaled rows need start times")
-        plain_rows = np.flatnonzero(~scaled)
-        scaled_rows = np.flatnonzero(scaled)
-        if event[scaled_rows].any():
-            raise AnalysisError("scaled rows cannot have events")
-        extra = {
-            "scaled": scaled,
-            "slot_scale": np.nan_to_num(np.asarray(scale(slot_time), dtype=float)),
-            "by_leave_scaled": Grouping.of(leave[scaled_rows], scaled_rows),
-            "by_enter_scaled": Grouping.of(enter[scaled_rows], scaled_rows),
-        }
-    else:
-        plain_rows = None
-    return RiskSets(
-        n_slots=offset,
-        enter=enter,
-        leave=leave,
-        event_rows=event_rows,
-        event_slot=event_slot,
-        slot_time=slot_time,
-        slot_stratum=np.concatenate(slot_strata),
-        d=d,
-        by_leave=Grouping.of(leave)
-        if plain_rows is None
-        else Grouping.of(leave[plain_rows], plain_rows),
-        by_enter=None
-        if start is None
-        else (
-            Grouping.of(enter) if plain_rows is None else Grouping.of(enter[plain_rows], plain_rows)
-        ),
-        by_event=Grouping.of(event_slot, event_rows),
-        stratum_offsets=np.cumsum(sizes) - sizes,
-        **extra,
-    )
-
-
-@dataclass
-class Moments:
-    """Per-slot risk-set sums S0, S1, S2 and event sums D0, D1, D2 (S2/D2 as pair columns)."""
-
-    s0: np.ndarray
-    s1: np.ndarray
-    s2: np.ndarray  # n_slots × p(p+1)/2, pairs in np.tril_indices order
-    d0: np.ndarray
-    d1: np.ndarray
-    d2: np.ndarray
-    wsum: np.ndarray
-
-
-def moments(
-    x: np.ndarray, risk: np.ndarray, weights: np.ndarray, rs: RiskSets, second: bool = True
-) -> Moments:
-    """Risk-set and event sums of 1, x and x xᵀ weighted by ``risk`` for every slot.
-
-    Row sums go to the slot where the row leaves (and, for (start, stop] rows, are subtracted
-    where it enters); a cumulative sum over slots then gives the risk-set sums.
-    """
-    k = rs.n_slots
-    leaving = np.column_stack(
-        [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_leave, risk, x, k + 1, second)]
-    )
-    if rs.by_enter is None:  # everyone enters at their stratum's first slot
-        entering = np.zeros_like(leaving)
-        bounds = np.append(rs.stratum_offsets, k)  # a stratum's rows leave in [lo, hi)
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            entering[lo] = leaving[lo:hi].sum(axis=0)
-    else:
-        entering = np.column_stack(
-            [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_enter, risk, x, k + 1, second)]
-        )
-    at_risk = np.cumsum(entering - leaving, axis=0)[:k]
-    if rs.slot_scale is not None:
-        out_scaled = np.column_stack(
-            [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_leave_scaled, risk, x, k + 1, second)]
-        )
-        in_scaled = np.column_stack(
-            [a.reshape(k + 1, -1) for a in _slot_sums(rs.by_enter_scaled, risk, x, k + 1, second)]
-        )
-        at_risk += rs.slot_scale[:, None] * np.cumsum(in_scaled - out_scaled, axis=0)[:k]
-    d0, d1, d2 = _slot_sums(rs.by_event, risk, x, k, second)
-    wsum = np.bincount(rs.event_slot, weights=weights[rs.event_rows], minlength=k)
-    p = x.shape[1]
-    return Moments(
-        s0=at_risk[:, 0],
-        s1=at_risk[:, 1 : 1 + p],
-        s2=at_risk[:, 1 + p :],
-        d0=d0,
-        d1=d1,
-        d2=d2,
-        wsum=wsum,
-    )
 
 
 def information_from(mo: Moments, a, b, c, dd, ff, p: int) -> np.ndarray:
@@ -256,7 +59,12 @@ def information_from(mo: Moments, a, b, c, dd, ff, p: int) -> np.ndarray:
 
 @dataclass
 class Terms:
-    """Partial log-likelihood, score and information at one β, with the per-slot pieces."""
+    """Partial log-likelihood, score and information at one β, with the per-slot pieces.
+
+    Risk-set sums are in units of e^{η − σ}, σ the largest linear predictor of the row's
+    stratum (``row_shift`` per row, ``slot_shift`` per slot): ratios such as S1/S0 and the
+    products e^{η−σ}·a used by residuals are unaffected; the hazard increment is a·e^{−σ}.
+    """
 
     loglik: float
     score: np.ndarray
@@ -271,6 +79,14 @@ class Terms:
     dd: np.ndarray  # Σ_l m f/den²
     ff: np.ndarray  # Σ_l m f²/den²
     wsum: np.ndarray  # Σ case weights of the events per slot
+    row_shift: np.ndarray | None = None
+    slot_shift: np.ndarray | None = None
+
+    @property
+    def hazard_increment(self) -> np.ndarray:
+        """Baseline (η = 0) cumulative-hazard increment per slot: a·e^{−σ}."""
+        with np.errstate(over="ignore", under="ignore"):
+            return self.a * np.exp(-self.slot_shift)
 
 
 def _efron_pieces(rs: RiskSets, wsum: np.ndarray, ties: str):
@@ -287,6 +103,15 @@ def _efron_pieces(rs: RiskSets, wsum: np.ndarray, ties: str):
     return slot_rep, f, m
 
 
+def stratum_shift(eta: np.ndarray, rs: RiskSets) -> tuple[np.ndarray, np.ndarray]:
+    """σ per row and per slot: the largest linear predictor of the stratum."""
+    n_strata = len(rs.stratum_offsets)
+    shift = np.full(n_strata, -np.inf)
+    np.maximum.at(shift, rs.row_stratum, eta)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    return shift[rs.row_stratum], shift[rs.slot_stratum_index]
+
+
 def terms(
     x: np.ndarray,
     beta: np.ndarray,
@@ -298,34 +123,79 @@ def terms(
 ) -> Terms:
     """Log partial likelihood, score vector and information matrix at ``beta``."""
     n, p = x.shape
-    eta = x @ beta if p else np.zeros(n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        eta = x @ beta if p else np.zeros(n)
     if offset is not None:
         eta = eta + offset
-    risk = weights * np.exp(eta)
+    k = rs.n_slots
+    if not np.all(np.isfinite(eta)):  # a step so large that η overflows: reject it
+        nan = np.full(k, np.nan)
+        return Terms(-np.inf, np.full(p, np.nan), np.full((p, p), np.nan), *[nan] * 10)
+    row_shift, slot_shift = stratum_shift(eta, rs)
+    risk = weights * np.exp(eta - row_shift)
     ev = rs.event_rows
     mo = moments(x, risk, weights, rs, second=need_information)
-    s0, s1, d0, d1, wsum = mo.s0, mo.s1, mo.d0, mo.d1, mo.wsum
-    slot, f, m = _efron_pieces(rs, wsum, ties)
-    den = s0[slot] - f * d0[slot]
-    if np.any(den <= 0):
-        raise AnalysisError("an event time has an empty risk set; check start/stop times")
-    loglik = float(np.sum(weights[ev] * eta[ev]) - np.sum(m * np.log(den)))
-    k = rs.n_slots
+    # Work per slot in units of its own S0 (ratios S1/S0, S2/S0 are what the likelihood
+    # needs): 1/den² stays finite even when a risk set's sum is ~e^-400 of the stratum's top.
+    norm = np.where(mo.s0 > 0, mo.s0, 1.0)
+    scaled = Moments(
+        s0=mo.s0 / norm,
+        s1=mo.s1 / norm[:, None],
+        s2=mo.s2 / norm[:, None],
+        d0=mo.d0 / norm,
+        d1=mo.d1 / norm[:, None],
+        d2=mo.d2 / norm[:, None],
+        wsum=mo.wsum,
+    )
+    slot, f, m = _efron_pieces(rs, mo.wsum, ties)
+    den = scaled.s0[slot] - f * scaled.d0[slot]
+    if np.any(den <= 0) or not np.all(np.isfinite(den)) or np.any(mo.s0[slot] <= 0):
+        nan = np.full(k, np.nan)  # underflow at an extreme step: reject it
+        return Terms(-np.inf, np.full(p, np.nan), np.full((p, p), np.nan), *[nan] * 10)
+    log_norm = np.log(norm) + slot_shift
+    loglik = float(np.sum(weights[ev] * eta[ev]) - np.sum(m * (np.log(den) + log_norm[slot])))
     a = np.bincount(slot, weights=m / den, minlength=k)
     b = np.bincount(slot, weights=m * f / den, minlength=k)
     c = np.bincount(slot, weights=m / den**2, minlength=k)
     dd = np.bincount(slot, weights=m * f / den**2, minlength=k)
     ff = np.bincount(slot, weights=m * f * f / den**2, minlength=k)
-    score = (weights[ev, None] * x[ev]).sum(axis=0) - (s1 * a[:, None] - d1 * b[:, None]).sum(0)
+    score = (weights[ev, None] * x[ev]).sum(axis=0) - (
+        scaled.s1 * a[:, None] - scaled.d1 * b[:, None]
+    ).sum(0)
     information = (
-        information_from(mo, a, b, c, dd, ff, p) if need_information and p else np.zeros((p, p))
+        information_from(scaled, a, b, c, dd, ff, p) if need_information and p else np.zeros((p, p))
     )
-    return Terms(loglik, score, information, s0, s1, d0, d1, a, b, c, dd, ff, wsum)
+    # per-slot pieces back in the units of the row risks w·e^{η−σ} (used by residuals)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        a, b, c, dd, ff = a / norm, b / norm, c / norm**2, dd / norm**2, ff / norm**2
+    return Terms(
+        loglik,
+        score,
+        information,
+        mo.s0,
+        mo.s1,
+        mo.d0,
+        mo.d1,
+        a,
+        b,
+        c,
+        dd,
+        ff,
+        mo.wsum,
+        row_shift,
+        slot_shift,
+    )
 
 
 @dataclass
 class CoxFit:
-    """Result of :func:`fit`: coefficients, model-based variance, log-likelihoods."""
+    """Result of :func:`fit`: coefficients, model-based variance, log-likelihoods.
+
+    ``beta``, ``variance`` and ``center`` are for the kept covariates; ``kept`` and
+    ``dropped`` index the columns of the x given to :func:`fit`; ``infinite`` flags the kept
+    coefficients that run to ±∞ (monotone likelihood); ``score_test`` is the score statistic
+    of β = 0; ``score_null`` the score vector there (kept columns).
+    """
 
     beta: np.ndarray
     variance: np.ndarray
@@ -335,6 +205,40 @@ class CoxFit:
     iterations: int
     terms: Terms
     center: np.ndarray
+    kept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    dropped: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    infinite: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    converged: bool = True
+    score_null: np.ndarray | None = None
+    firth: bool = False
+    loglik_penalized: float | None = None
+
+
+CHOLESKY_TOLERANCE = np.finfo(float).eps ** 0.75  # R's coxph.control(toler.chol)
+
+
+def independent_columns(x: np.ndarray, weights: np.ndarray, information: np.ndarray):
+    """Columns kept by R's rule: a pivot of the (scaled) information below toler.chol × the
+    largest diagonal marks a constant or aliased covariate (later columns go first)."""
+    p = information.shape[0]
+    if p == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    mad = (weights @ np.abs(x - (weights @ x) / weights.sum())) / weights.sum()
+    scale = np.where(mad > 0, 1.0 / np.where(mad > 0, mad, 1.0), 1.0)
+    work = information * np.outer(scale, scale)
+    eps = CHOLESKY_TOLERANCE * max(np.max(np.diag(work)), 0.0)
+    kept = []
+    for i in range(p):
+        pivot = work[i, i]
+        if not np.isfinite(pivot) or pivot <= eps or mad[i] == 0:
+            work[i, :] = 0.0
+            work[:, i] = 0.0
+            continue
+        kept.append(i)
+        column = work[i + 1 :, i] / pivot
+        work[i + 1 :, i + 1 :] -= np.outer(column, work[i, i + 1 :])
+    kept = np.array(kept, dtype=np.int64)
+    return kept, np.setdiff1d(np.arange(p), kept)
 
 
 def fit(
@@ -346,71 +250,118 @@ def fit(
     strata: np.ndarray | None = None,
     weights: np.ndarray | None = None,
     ties: str = "efron",
-    max_iter: int = 50,
+    max_iter: int = 100,
     tol: float = 1e-12,
     rs: RiskSets | None = None,
+    firth: bool = False,
 ) -> CoxFit:
     """Newton–Raphson maximisation of the partial likelihood (R ``coxph``'s algorithm).
 
     Covariates are centred (as R does) for numerical stability; β is unaffected. Converged
     when the relative change in log-likelihood is below ``tol`` and the step is tiny.
+    ``firth=True`` maximises Firth's penalised likelihood instead (:mod:`._firth`).
     """
     if ties not in ("efron", "breslow"):
         raise AnalysisError(f"ties must be 'efron' or 'breslow', got {ties!r}")
-    n, p = x.shape
+    n, p_all = x.shape
     if event.sum() == 0:
         raise AnalysisError("no events: a Cox model needs at least one event")
     weights = np.ones(n) if weights is None else weights.astype(float)
-    center = (weights @ x) / weights.sum() if p else np.zeros(0)
-    xc = x - center
     rs = rs or risk_sets(stop, event, start, strata)
-    beta = np.zeros(p)
-    current = terms(xc, beta, rs, weights, ties)
+    center_all = (weights @ x) / weights.sum() if p_all else np.zeros(0)
+    start_terms = terms(x - center_all, np.zeros(p_all), rs, weights, ties)
+    kept, dropped = independent_columns(x, weights, start_terms.information)
+    xc = x[:, kept] - center_all[kept]
+    center = center_all[kept]
+    p = len(kept)
+    current = terms(xc, np.zeros(p), rs, weights, ties)
     loglik_null = current.loglik
-    score_test = float(current.score @ _solve(current.information, current.score)) if p else 0.0
+    score_null = current.score.copy()
+    score_test = float(current.score @ _step(current.information, current.score)) if p else 0.0
+    if firth:
+        from analysis.survival._firth import fit_firth
+
+        return fit_firth(
+            xc,
+            rs,
+            weights,
+            ties,
+            center,
+            kept,
+            dropped,
+            loglik_null,
+            score_test,
+            score_null,
+            max_iter=max_iter,
+        )
+    beta = np.zeros(p)
     iterations = 0
     converged = p == 0
+    plateau = 0
+    stuck = False
     while not converged and iterations < max_iter:
         iterations += 1
-        step = _solve(current.information, current.score)
+        step = _step(current.information, current.score)
+        newton_size = np.max(np.abs(step))
         candidate = terms(xc, beta + step, rs, weights, ties)
         halvings = 0
         while (
             not np.isfinite(candidate.loglik)
             or candidate.loglik < current.loglik - 1e-12 * abs(current.loglik)
-        ) and halvings < 30:
+        ) and halvings < 40:
             step = step / 2
             candidate = terms(xc, beta + step, rs, weights, ties)
             halvings += 1
+        if not np.isfinite(candidate.loglik) or halvings >= 25:
+            stuck = True  # no usable step improves the likelihood: stay where we are
+            break
         beta = beta + step
         change = abs(candidate.loglik - current.loglik)
         current = candidate
-        converged = change <= tol * max(abs(current.loglik), 1.0) and np.max(np.abs(step)) < 1e-9
-    if not converged:
-        log.warning("Cox fit did not converge in %d iterations", max_iter)
-    if not np.all(np.isfinite(beta)) or (p and np.max(np.abs(beta)) > 1e3):
-        raise AnalysisError(
-            "the Cox model did not converge (infinite coefficient: a covariate "
-            "perfectly predicts events?)"
-        )
-    variance = np.linalg.inv(current.information) if p else np.zeros((0, 0))
-    if p and np.any(np.sqrt(np.abs(np.diag(variance))) > 1e3 * np.maximum(np.abs(beta), 1.0)):
-        log.warning(
-            "a coefficient may be infinite (monotone likelihood: a covariate "
-            "separates events from non-events); its SE is not usable"
-        )
+        small_change = change <= tol * max(abs(current.loglik), 1.0)
+        converged = small_change and newton_size < 1e-9
+        plateau = plateau + 1 if small_change else 0
+        if plateau >= 3:  # the likelihood is flat but β still moves: monotone likelihood
+            break
+    variance = _inverse(current.information) if p else np.zeros((0, 0))
+    final_step = np.abs(variance @ current.score) if p else np.zeros(0)
+    infinite = (final_step > 1e-9) & (final_step > np.sqrt(1e-9) * np.abs(beta))
+    if stuck:  # diverging so far that the sums underflow: flag the unusable directions
+        diag = np.diag(variance) if p else np.zeros(0)
+        with np.errstate(invalid="ignore"):
+            infinite = ~(diag > 0) | (np.sqrt(np.abs(diag)) > 10 * np.maximum(np.abs(beta), 1.0))
+    if not converged and not infinite.any():
+        log.warning("Cox fit did not converge in %d iterations", iterations)
     return CoxFit(
-        beta, variance, current.loglik, loglik_null, score_test, iterations, current, center
+        beta,
+        variance,
+        current.loglik,
+        loglik_null,
+        score_test,
+        iterations,
+        current,
+        center,
+        kept=kept,
+        dropped=dropped,
+        infinite=np.zeros(p, dtype=bool) if converged else infinite,
+        converged=bool(converged),
+        score_null=score_null,
     )
 
 
-def _solve(information: np.ndarray, score: np.ndarray) -> np.ndarray:
+def _inverse(information: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.inv(information)
+    except np.linalg.LinAlgError:
+        return np.linalg.pinv(information)
+
+
+def _step(information: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """The Newton step I⁻¹U (least squares when I is singular, e.g. a diverging β)."""
     try:
         return np.linalg.solve(information, score)
-    except np.linalg.LinAlgError as error:
-        raise AnalysisError(
-            "the information matrix is singular: covariates are collinear or constant"
-        ) from error
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(information, score, rcond=None)[0]
 
 
 def score_residuals(
@@ -430,7 +381,7 @@ def score_residuals(
     """
     xc = x - center
     eta = xc @ beta
-    e = np.exp(eta)
+    e = np.exp(eta - t.row_shift)  # same units as the risk-set sums in t
     # cumulative over slots of Σ_l m/den and Σ_l m·mean_l/den
     h = np.concatenate([[0.0], np.cumsum(t.a)])
     g = np.vstack(

@@ -36,7 +36,10 @@ def terms_of(covariates: str | Sequence[str]) -> list[str]:
 
 
 def design_matrix(
-    df: pd.DataFrame, covariates: str | Sequence[str], spec: dict | None = None
+    df: pd.DataFrame,
+    covariates: str | Sequence[str],
+    spec: dict | None = None,
+    reference: dict | None = None,
 ) -> pd.DataFrame:
     """Numeric covariate matrix (same index as ``df``, which must have no missing values).
 
@@ -48,12 +51,20 @@ def design_matrix(
     Index(['age', 'C(moud)[T.methadone]', 'C(moud)[T.naltrexone]', ...])
     """
     terms = terms_of(covariates)
+    reference = dict(reference or {})
     if not terms:
         return pd.DataFrame(index=df.index)
     for term in terms:
         if re.fullmatch(r"[A-Za-z_][\w.]*", term) and term not in df.columns:
             raise AnalysisError("covariate column not found", field=term)
-    if all(_is_plain_numeric(df, t) for t in terms):
+    for term, level in reference.items():
+        if term not in terms or term not in df.columns:
+            raise AnalysisError(
+                "reference level given for a column that is not a covariate", field=str(term)
+            )
+        if spec is None and not (df[term] == level).any():
+            raise AnalysisError(f"reference level {level!r} does not occur", field=str(term))
+    if not reference and all(_is_plain_numeric(df, t) for t in terms):
         frame = df[terms].astype(float)
         frame.attrs["term_columns"] = {t: [t] for t in terms}
         return frame
@@ -63,7 +74,11 @@ def design_matrix(
 
     pieces = []
     for term in terms:
-        if term in df.columns and not _is_plain_numeric(df, term):
+        if term in reference:
+            level = reference[term]
+            level = float(level) if _is_plain_numeric(df, term) else level
+            pieces.append(f"C({_quoted(term)}, Treatment({level!r}))")
+        elif term in df.columns and not _is_plain_numeric(df, term):
             pieces.append(f"C({_quoted(term)})")
         elif term in df.columns:
             pieces.append(_quoted(term))
@@ -86,7 +101,15 @@ def design_matrix(
         # C(x)[T.a] written by us for a plain object column → x[T.a]
         for term in terms:
             prefix = f"C({_quoted(term)})["
-            if term in df.columns and column.startswith(prefix) and not _is_plain_numeric(df, term):
+            if term in reference:
+                prefix = f"C({_quoted(term)}, Treatment({reference[term]!r}))["
+                if _is_plain_numeric(df, term):
+                    prefix = f"C({_quoted(term)}, Treatment({float(reference[term])!r}))["
+                if column.startswith(prefix):
+                    rename[column] = term + column[len(prefix) - 1 :]
+            elif (
+                term in df.columns and column.startswith(prefix) and not _is_plain_numeric(df, term)
+            ):
                 rename[column] = term + column[len(prefix) - 1 :]
             elif term in df.columns and column == _quoted(term):
                 rename[column] = term

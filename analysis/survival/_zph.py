@@ -67,14 +67,14 @@ def cox_zph(result, transform: str = "km") -> pd.DataFrame:
     np.add.at(wx, rs.event_slot, w[ev, None] * x[ev])
     slot_score = wx - (t.s1 * t.a[:, None] - t.d1 * t.b[:, None])
     u = slot_g @ slot_score
-    risk = w * np.exp(x @ fit.beta)
+    risk = w * np.exp(x @ fit.beta - t.row_shift)  # the units of the sums in t
     mo = coxfit.moments(x, risk, w, rs)
     i00 = _information(mo, t, np.ones(rs.n_slots))
     i01 = _information(mo, t, slot_g)
     i11 = _information(mo, t, slot_g**2)
     imat = np.block([[i00, i01], [i01, i11]])
     p = x.shape[1]
-    names = list(result.summary.index)
+    names = list(result.fitted_names)
     rows = []
     for term, columns in result.term_columns.items():
         jj = [names.index(c) for c in columns]
@@ -120,7 +120,7 @@ def scaled_schoenfeld(result, transform: str = "km") -> pd.DataFrame:
         ]
     resid = x[ev] - mbar[rs.event_slot]
     vmean = t.information / len(ev)
-    names = list(result.summary.index)
+    names = list(result.fitted_names)
     columns, values = [], []
     beta = fit.beta
     for term, cols in result.term_columns.items():

@@ -22,7 +22,11 @@ DATA = HERE.parent / "data"
 
 @functools.cache
 def references() -> dict:
-    return json.loads((HERE / "references.json").read_text())
+    """Both reference files: make_references.R (standard data sets) and
+    make_references_extended.R (robustness, weights, delayed entry); names do not overlap."""
+    standard = json.loads((HERE / "references.json").read_text())
+    extended = json.loads((HERE / "references_extended.json").read_text())
+    return {**standard, **extended}
 
 
 def ref(name: str) -> dict:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import survival
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, ModelWarning
 from tests.analysis.r.refs import agree, dataset, lung, pbc, ref, veteran
 
 HEART = ["age", "year", "surgery", "transplant"]
@@ -137,17 +137,18 @@ def test_case_weights_with_cluster_match_coxph():
     _check("cox_lung_weights_cluster", result)
 
 
-def test_monotone_likelihood_warns_and_constant_covariate_is_an_error(caplog):
+def test_monotone_likelihood_warns_and_constant_covariate_is_dropped():
     separated = pd.DataFrame(
         {"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 1, 0, 0, 0], "x": [1, 1, 1, 0, 0, 0]}
     )
-    with caplog.at_level("WARNING", logger="analysis.survival._coxfit"):
+    with pytest.warns(ModelWarning, match="variable x; coefficient may be infinite"):
         fit = survival.cox(separated, "t", "e", ["x"])
-    assert "may be infinite" in caplog.text
-    assert fit.summary.loc["x", "coef"] > 10
-    constant = separated.assign(x=1.0)
-    with pytest.raises(AnalysisError, match="singular"):
-        survival.cox(constant, "t", "e", ["x"])
+    row = fit.summary.loc["x"]
+    assert row["coef"] > 10 and row[["se", "lower", "upper", "z", "p"]].isna().all()
+    constant = separated.assign(x=1.0, y=[0.5, 1, 2, 1, 3, 2])
+    with pytest.warns(ModelWarning, match="covariate x dropped"):
+        fit = survival.cox(constant, "t", "e", ["x", "y"])
+    assert fit.summary.loc["x"].isna().all() and np.isfinite(fit.summary.loc["y", "coef"])
     with pytest.raises(AnalysisError, match="no events"):
         survival.cox(separated.assign(e=0), "t", "e", ["x"])
 

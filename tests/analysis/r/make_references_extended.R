@@ -1,0 +1,193 @@
+# Reference values for the robustness, weighting and delayed-entry checks (issue 12), from R.
+#
+# Run from the repository root (r-base-core, r-cran-survival, r-cran-cmprsk, r-cran-jsonlite):
+#
+#     Rscript tests/analysis/r/make_references_extended.R
+#
+# Beyond R's standard data sets this builds cases that break naive implementations: monotone
+# likelihood in a continuous covariate, one extreme covariate value, a linear predictor ~90
+# units wide (with and without delayed entry), aliased and constant covariates, non-integer
+# (inverse-probability-like) case weights, delayed entry and competing risks. The simulated
+# data are written to tests/analysis/data/ (seeded, so reruns give the same files) and the
+# values to tests/analysis/r/references_extended.json, read by tests/analysis/r/refs.py.
+suppressMessages({
+  library(survival)
+  library(cmprsk)
+  library(jsonlite)
+})
+Sys.setlocale("LC_COLLATE", "C")  # factor() levels in code-point order (see docs/survival.md)
+
+data_dir <- "tests/analysis/data"
+out_file <- "tests/analysis/r/references_extended.json"
+`%||%` <- function(a, b) if (is.null(a)) b else a
+save_csv <- function(frame, name) {
+  write.csv(frame, file.path(data_dir, paste0(name, ".csv")), row.names = FALSE, na = "")
+}
+
+ref <- list(meta = list(R = R.version.string,
+                        survival = as.character(packageVersion("survival")),
+                        cmprsk = as.character(packageVersion("cmprsk"))))
+
+cox_ref <- function(fit) {
+  out <- list(names = names(coef(fit)), coef = unname(coef(fit)),
+              se = unname(sqrt(diag(fit$naive.var %||% fit$var))),
+              loglik = fit$loglik[2], loglik_null = fit$loglik[1],
+              n = fit$n, n_event = fit$nevent,
+              wald = unname(fit$wald.test), score = unname(fit$score),
+              lrt = 2 * diff(fit$loglik))
+  if (!is.null(fit$naive.var)) {
+    out$robust_se <- unname(sqrt(diag(fit$var)))
+    out$rscore <- unname(fit$rscore)
+  }
+  out
+}
+with_warning <- function(expr) {
+  msg <- character(0)
+  value <- withCallingHandlers(expr, warning = function(w) {
+    msg <<- c(msg, conditionMessage(w)); invokeRestart("muffleWarning")
+  })
+  list(value = value, warning = paste(msg, collapse = " | "))
+}
+
+# ------------------------------------------------------------- numerical robustness (Cox)
+lung <- survival::lung
+lung_cc <- lung[!is.na(lung$ph.ecog), c("time", "status", "age", "sex", "ph.ecog")]
+lung_cc$event <- as.integer(lung_cc$status == 2)
+# monotone likelihood in a continuous covariate: mono = -time/100 is largest for whoever fails
+lung_cc$mono <- -lung_cc$time / 100
+# one extreme value: age of the first row set to 1000 years
+lung_cc$age_extreme <- lung_cc$age
+lung_cc$age_extreme[1] <- 1000
+# aliased and constant covariates
+lung_cc$sex2 <- 2 * lung_cc$sex + 1
+lung_cc$one <- 1
+r <- with_warning(coxph(Surv(time, event) ~ age + sex + mono, data = lung_cc))
+ref$cox_lung_monotone <- c(cox_ref(r$value), list(warning = r$warning))
+r <- with_warning(coxph(Surv(time, event) ~ age + sex + mono, data = lung_cc,
+                        control = coxph.control(iter.max = 500)))
+ref$cox_lung_monotone_long <- c(cox_ref(r$value), list(warning = r$warning, iter = r$value$iter))
+# a binary separator (as SAS PROC PHREG's Example "Firth's correction": Time <= 65)
+lung_cc$early <- as.integer(lung_cc$time <= 100)
+r <- with_warning(coxph(Surv(time, event) ~ age + sex + early, data = lung_cc))
+ref$cox_lung_early <- c(cox_ref(r$value), list(warning = r$warning))
+save_csv(lung_cc, "lung_robust")
+r <- with_warning(coxph(Surv(time, event) ~ age_extreme + sex + ph.ecog, data = lung_cc,
+                        control = coxph.control(eps = 1e-14, iter.max = 50)))
+ref$cox_lung_extreme <- c(cox_ref(r$value), list(warning = r$warning))
+r <- with_warning(coxph(Surv(time, event) ~ age + sex + sex2 + one + ph.ecog, data = lung_cc))
+ref$cox_lung_aliased <- c(cox_ref(r$value), list(warning = r$warning))
+
+# a wide linear predictor: x ~ N(0, 15^2), true beta 1 (exp(eta) spans ~1e-39..1e39)
+set.seed(20261208)
+n <- 400
+wide <- data.frame(x = rnorm(n, 0, 15), z = rbinom(n, 1, 0.5))
+raw <- rexp(n, rate = exp(wide$x + 0.5 * wide$z))
+cens <- rexp(n, rate = 0.3) * median(raw)
+wide$event <- as.integer(raw <= cens)
+# the Cox model depends on times only through their order: use ranks (1..n), which keeps
+# the times readable while the linear predictor stays ~90 units wide
+wide$time <- rank(pmin(raw, cens))
+wide$entry <- round(wide$time * runif(n, 0, 0.9), 2)
+wide$entry[sample(n, n / 4)] <- 0
+wide$grp <- sample(c("a", "b"), n, replace = TRUE)
+save_csv(wide, "wide_lp")
+ref$cox_wide <- cox_ref(coxph(Surv(time, event) ~ x + z, data = wide))
+ref$cox_wide_entry <- cox_ref(coxph(Surv(entry, time, event) ~ x + z, data = wide))
+ref$cox_wide_entry_strata <- cox_ref(coxph(Surv(entry, time, event) ~ x + z + strata(grp),
+                                           data = wide))
+
+# ------------------------------------------------------------- weights and delayed entry
+set.seed(12)
+n <- 300
+ipw <- data.frame(id = seq_len(n), cl = sample(1:60, n, replace = TRUE), x1 = rnorm(n),
+                  group = sample(c("bup", "Meth", "none"), n, replace = TRUE, prob = c(.4, .35, .25)))
+ipw$w <- round(runif(n, 0.2, 4), 3)
+rate1 <- 0.02 * exp(0.5 * ipw$x1 + 0.4 * (ipw$group == "Meth"))
+t1 <- rexp(n, rate1)
+t2 <- rexp(n, 0.01)
+cens <- runif(n, 20, 150)
+ipw$time <- ceiling(pmin(t1, t2, cens))  # whole days: tied times
+ipw$status <- ifelse(pmin(t1, t2) > cens, 0, ifelse(t1 < t2, 1, 2))
+ipw$event <- as.integer(ipw$status == 1)
+ipw$entry <- floor(ipw$time * runif(n, 0, 0.8))
+ipw$entry[ipw$entry >= ipw$time] <- 0
+save_csv(ipw, "ipw")
+
+ref$cox_ipw <- cox_ref(coxph(Surv(time, event) ~ x1 + group, data = ipw, weights = w))
+ref$cox_ipw_cluster <- cox_ref(coxph(Surv(time, event) ~ x1 + group, data = ipw, weights = w,
+                                     cluster = cl))
+ref$cox_lung_cluster_tests <- cox_ref(coxph(Surv(time, status) ~ age + sex,
+                                            data = lung[!is.na(lung$inst), ], cluster = inst))
+ref$cox_ipw_unweighted <- cox_ref(coxph(Surv(time, event) ~ x1 + group, data = ipw))
+# weighted log-rank: the score test of a weighted Cox model on the group
+ref$logrank_weighted <- cox_ref(coxph(Surv(time, event) ~ group, data = ipw, weights = w))
+ref$logrank_weighted_breslow <- cox_ref(coxph(Surv(time, event) ~ group, data = ipw, weights = w,
+                                              ties = "breslow"))
+# delayed-entry log-rank (survdiff takes no entry times): the Mantel-Haenszel statistic
+# written out with risk sets entry < t <= time; on entry = 0 it reproduces survdiff.
+mantel_haenszel <- function(entry, time, event, group) {
+  lv <- sort(unique(group))
+  g <- length(lv)
+  o_e <- numeric(g)
+  v <- matrix(0, g, g)
+  for (t in sort(unique(time[event == 1]))) {
+    at <- entry < t & time >= t
+    n_g <- sapply(lv, function(l) sum(at & group == l))
+    d_g <- sapply(lv, function(l) sum(time == t & event == 1 & group == l))
+    n <- sum(n_g)
+    d <- sum(d_g)
+    o_e <- o_e + d_g - d * n_g / n
+    if (n > 1) v <- v + d * (n - d) / (n - 1) * (diag(n_g / n) - outer(n_g, n_g) / n^2)
+  }
+  k <- seq_len(g - 1)
+  list(chisq = drop(o_e[k] %*% solve(v[k, k], o_e[k])), observed_minus_expected = o_e)
+}
+ref$logrank_entry <- mantel_haenszel(ipw$entry, ipw$time, ipw$event, ipw$group)
+ref$logrank_entry_zero <- mantel_haenszel(0 * ipw$entry - 1, ipw$time, ipw$event, ipw$group)
+ref$logrank_plain_survdiff <- list(chisq = survdiff(Surv(time, event) ~ group, data = ipw)$chisq)
+
+km_table <- function(fit) {
+  strata <- if (is.null(fit$strata)) rep("all", length(fit$time)) else
+    sub(".*=", "", rep(names(fit$strata), fit$strata))
+  list(strata = strata, time = fit$time, n_risk = fit$n.risk, n_event = fit$n.event,
+       n_censor = fit$n.censor, survival = fit$surv, std_err = fit$surv * fit$std.err,
+       lower = fit$lower, upper = fit$upper)
+}
+rmean <- function(fit, tau) {
+  tab <- summary(fit, rmean = tau)$table
+  if (is.null(dim(tab))) tab <- t(as.matrix(tab))
+  list(rmst = unname(tab[, "rmean"]), se = unname(tab[, "se(rmean)"]))
+}
+f <- survfit(Surv(time, event) ~ 1, data = ipw, weights = w, conf.type = "log-log")
+ref$km_weighted <- list(table = km_table(f), rmst = rmean(f, 100))
+f <- survfit(Surv(time, event) ~ group, data = ipw, weights = w, conf.type = "log-log")
+ref$km_weighted_group <- list(table = km_table(f), rmst = rmean(f, 100))
+wi <- ipw
+wi$wi <- ceiling(wi$w)  # whole-number weights: R keeps the Greenwood variance
+f <- survfit(Surv(time, event) ~ 1, data = wi, weights = wi, conf.type = "log-log")
+ref$km_integer_weights <- list(table = km_table(f), rmst = rmean(f, 100))
+f <- survfit(Surv(entry, time, event) ~ 1, data = ipw, conf.type = "log-log")
+ref$km_entry <- list(table = km_table(f), rmst = rmean(f, 100))
+f <- survfit(Surv(entry, time, event) ~ group, data = ipw, conf.type = "log-log")
+ref$km_entry_group <- list(table = km_table(f), rmst = rmean(f, 100))
+f <- survfit(Surv(entry, time, event) ~ 1, data = ipw, weights = w, conf.type = "log-log")
+ref$km_entry_weighted <- list(table = km_table(f), rmst = rmean(f, 100))
+
+# cumulative incidence with weights / delayed entry: multi-state survfit (Aalen-Johansen, IJ SE)
+ms_ref <- function(fit) list(time = fit$time, cif1 = fit$pstate[, 2], cif2 = fit$pstate[, 3],
+                             se1 = fit$std.err[, 2], se2 = fit$std.err[, 3],
+                             lower1 = fit$lower[, 2], upper1 = fit$upper[, 2])
+ipw$fstatus <- factor(ipw$status, 0:2, c("censor", "pcm", "death"))
+ref$cif_weighted <- ms_ref(survfit(Surv(time, fstatus) ~ 1, data = ipw, weights = w, id = id))
+ref$cif_entry <- ms_ref(survfit(Surv(entry, time, fstatus) ~ 1, data = ipw, id = id))
+ref$cif_plain_log <- ms_ref(survfit(Surv(time, fstatus) ~ 1, data = ipw, id = id))
+# cmprsk::timepoints: NA past the last follow-up of each group
+ci <- cuminc(ipw$time, ipw$status, group = ipw$group)
+tp <- timepoints(ci, c(10, 50, 100, 140, 149, 200))
+ref$cuminc_timepoints <- list(times = c(10, 50, 100, 140, 149, 200), rows = rownames(tp$est),
+                              est = lapply(seq_len(nrow(tp$est)), function(i) unname(tp$est[i, ])),
+                              var = lapply(seq_len(nrow(tp$var)), function(i) unname(tp$var[i, ])),
+                              last = as.list(tapply(ipw$time, ipw$group, max)))
+
+writeLines(toJSON(ref, digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE), out_file)
+cat("wrote", out_file, "\n")
