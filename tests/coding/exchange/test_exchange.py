@@ -19,7 +19,7 @@ from coding.exchange import (
     write_qdc,
     write_qdpx,
 )
-from coding.exchange._offsets import normalise_with_map, utf16_to_codepoints
+from coding.exchange._offsets import detect_unit, normalise_with_map, utf16_to_codepoints
 from coding.transcripts._corpus import Corpus
 from coding.transcripts._model import Transcript
 
@@ -192,6 +192,20 @@ def test_utf16_positions():
     assert mapping.tolist() == [0, 1, 1, 2, 3]
 
 
+def test_detect_unit_from_word_boundaries_then_the_tool():
+    text = "Great 🙂 news today. Sad 😢 story here."
+    word = text.index("news")
+    utf16 = (word + 1, word + 1 + len("news"))  # one emoji before: one extra unit
+    found = detect_unit([(text, [utf16])], origin="MAXQDA 24")
+    assert found.unit == "utf16" and found.decided_by == "evidence"
+    found = detect_unit([(text, [(word, word + 4)])], origin="NVivo for Windows 12.6")
+    assert found.unit == "codepoints" and found.aligned_codepoints == 1
+    # No selection after an emoji: nothing to compare, the tool decides.
+    assert detect_unit([(text, [(0, 5)])], origin="NVivo 14").unit == "utf16"
+    assert detect_unit([(text, [(0, 5)])], origin="NVivo for Mac 15.0.0").unit == "codepoints"
+    assert detect_unit([("plain text", [(0, 5)])], origin="ATLAS.ti").unit == "codepoints"
+
+
 def test_import_converts_crlf_offsets(tmp_path):
     raw = "INTERVIEWER: Hi.\r\n\r\nP01: I felt judged.\r\n"
     start = raw.index("I felt")
@@ -215,45 +229,7 @@ def test_import_converts_crlf_offsets(tmp_path):
     assert (row.coder, row.code_id) == ("ann", "stigma_felt")
 
 
-# --- real exports from other tools (../shared/data/refi-qda) ---------------------------
-
-
-def test_qc_export_selected_text_is_right(shared_data):
-    project = read_qdpx(shared_data / "refi-qda" / "qc-demo-project.qdpx")
-    assert sorted(project.corpus.ids) == ["admin-1", "board_2017"]  # named by their files
-    assert len(project.codings) == 205  # README: 205 codings on 158 selections, one user
-    assert project.codings["coder"].unique().tolist() == ["cp"]
-    assert len(project.codebook) > 200
-    # qc names each selection "line:N": the selected text must be exactly line N.
-    root = etree.fromstring(
-        zipfile.ZipFile(shared_data / "refi-qda" / "qc-demo-project.qdpx").read("project.qde")
-    )
-    checked = 0
-    ns = "{urn:QDA-XML:project:1.0}"
-    for source in root.iter(f"{ns}TextSource"):
-        guid = source.get("guid").lower()
-        [transcript] = [t for t in project.corpus if t.metadata["refi_guid"] == guid]
-        text = transcript.text
-        lines = text.splitlines(keepends=True)
-        for selection in source.iter(f"{ns}PlainTextSelection"):
-            number = int(selection.get("name").split(":")[1])
-            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
-            assert text[start:end] == lines[number]
-            checked += 1
-    assert checked == 158
-    nested = [code for code in project.codebook if code.parent is not None]
-    assert nested and project.codebook.get("rq1_definition").parent is None
-
-
-def test_nvivo_export_users_codes_sources(shared_data):
-    project = read_qdpx(shared_data / "refi-qda" / "nvivo-mac15-project.qdpx")
-    assert project.origin.startswith("NVivo")
-    assert sorted(project.users["coder"]) == ["chrisp", "cp"]
-    assert "rq1_definition" in project.codebook
-    assert project.codebook.get("competencies").parent == "rq1_definition"
-    assert len(project.corpus) == 2
-    assert project.codings.empty
-    assert any("empty" in w for w in project.warnings)  # NVivo wrote empty plain texts
+# --- real exports from other tools (more in test_realworld.py) -------------------------
 
 
 def test_atlas_export(shared_data):
@@ -269,8 +245,9 @@ def test_atlas_export(shared_data):
     assert len(blank.codebook) == 0 and len(blank.corpus) == 0
 
 
-def test_reexport_of_foreign_project_validates(shared_data, tmp_path, schema):
-    project = read_qdpx(shared_data / "refi-qda" / "qc-demo-project.qdpx")
+def test_reexport_of_foreign_project_validates(repo_root, tmp_path, schema):
+    qda = repo_root / "tests" / "fixtures" / "realworld" / "qda"
+    project = read_qdpx(qda / "qc-1.3.2-demo.qdpx")
     path = tmp_path / "again.qdpx"
     write_qdpx(path, project.corpus, project.codebook, project.codings)
     assert schema.validate(_project_root(path)), schema.error_log
