@@ -14,13 +14,18 @@ The parts: ``_turns`` (:func:`turn_codes` and the selection of one coder's spans
 concordance), ``_compare`` (saturation, role comparison) and ``_plots``. Tested in
 tests/coding/explore/test_explore.py.
 
->>> from studies import load_study                                     # doctest: +SKIP
->>> study = load_study("demo")                                         # doctest: +SKIP
->>> corpus, codings = study.transcripts(), study.codings()             # doctest: +SKIP
->>> turns = turn_codes(corpus, codings)                                # doctest: +SKIP
->>> cooccurrence(turns, measure="jaccard").round(2)                    # doctest: +SKIP
->>> compare_roles(corpus, codings)[["code_id", "prop_patient", "prop_provider", "p_value"]]
-...                                                                    # doctest: +SKIP
+>>> from studies import load_study
+>>> study = load_study("demo")
+>>> corpus, codings = study.transcripts(), study.codings()
+>>> turns = turn_codes(corpus, codings)
+>>> matrix = cooccurrence(turns, measure="jaccard")   # code × code, symmetric, 1 on the diagonal
+>>> bool((matrix == matrix.T).all().all() and (np.diag(matrix) == 1).all())
+True
+>>> roles = compare_roles(corpus, codings)   # the demo has 20 patient and 10 provider interviews
+>>> roles[["n_patient", "n_provider"]].drop_duplicates().values.tolist()
+[[20, 10]]
+>>> list(roles.columns[:4])
+['code_id', 'n_patient', 'with_patient', 'prop_patient']
 """
 
 from __future__ import annotations

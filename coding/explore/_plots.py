@@ -26,7 +26,8 @@ def plot_cooccurrence(
 ) -> Any:
     """Heat map of a :func:`coding.explore.cooccurrence` matrix (values written in cells).
 
-    >>> ax = plot_cooccurrence(cooccurrence(turn_codes(corpus, codings)))  # doctest: +SKIP
+    >>> from coding.explore import cooccurrence, turn_codes
+    >>> ax = plot_cooccurrence(cooccurrence(turn_codes(corpus, codings)))
     """
     size = max(4.0, 0.45 * len(matrix) + 2)
     ax = _axes(ax, (size + 1, size))
@@ -78,7 +79,8 @@ def plot_code_frequencies(
     """Horizontal grouped bars of :func:`coding.explore.code_frequencies` output: one bar per
     code and group (e.g. the share of patient and of provider interviews mentioning it).
 
-    >>> plot_code_frequencies(code_frequencies(codings, corpus, by="role"))  # doctest: +SKIP
+    >>> from coding.explore import code_frequencies
+    >>> ax = plot_code_frequencies(code_frequencies(codings, corpus, by="role"))
     """
     wide = table.pivot(index="code_id", columns=by, values=value).fillna(0)
     wide = wide.loc[wide.max(axis=1).sort_values().index]
