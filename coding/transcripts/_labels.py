@@ -85,17 +85,21 @@ _NOT_SPEAKERS = {
 
 
 def label_credibility(speaker: str, pattern_index: int | None) -> str:
-    """``"ok"``, ``"recurring"`` (a label only if used at least twice) or ``"no"``.
+    """How much a candidate label needs before it counts as a speaker.
 
-    ``pattern_index`` is the position of the matching pattern in
+    ``"ok"`` (a label), ``"no"`` (text), ``"recurring"`` (a label if used at least twice, or
+    if the transcript has established labels of the same shape) or ``"frequent"`` (at least
+    three times). ``pattern_index`` is the position of the matching pattern in
     :data:`DEFAULT_SPEAKER_PATTERNS` (``None`` for a WebVTT voice tag or a custom pattern,
-    which are always believed).
+    which are always believed). Zoom display names are often typed in lower case
+    (``pulla sai durga prasad``, ``Anand sharma``); such names count once they recur.
 
     >>> colon = PATTERN_KINDS.index("name colon")
-    >>> [label_credibility(s, colon) for s in ("Zoë Ödegaard", "Kelly's iPhone", "So here's the")]
-    ['ok', 'ok', 'no']
-    >>> label_credibility("interviewer", colon), label_credibility("Note", colon)
-    ('recurring', 'no')
+    >>> names = ("Zoë Ödegaard", "Kelly's iPhone", "So here's the thing", "Note")
+    >>> [label_credibility(s, colon) for s in names]
+    ['ok', 'ok', 'no', 'no']
+    >>> [label_credibility(s, colon) for s in ("interviewer", "Anand sharma", "pulla sai durga")]
+    ['recurring', 'recurring', 'frequent']
     """
     if pattern_index is None:
         return "ok"
@@ -108,23 +112,35 @@ def label_credibility(speaker: str, pattern_index: int | None) -> str:
         return "no"
     if kind in _BRACKETED:  # any text inside the brackets counts as the name
         return "recurring" if kind in _RECURRING else "ok"
-    first_lower = words[0][0].islower() and not _DEVICE.match(words[0])
-    if first_lower and len(words) > 2:
-        return "no"
-    for word in words[1:]:
-        if first_lower:
-            ok = word[0].islower() or word[0].isdigit()
-        else:
-            ok = (
-                word[0].isupper()
-                or word[0].isdigit()
-                or word.startswith("(")
-                or word == "&"
-                or word.lower() in _PARTICLES
-                or bool(_DEVICE.match(word))
-            )
-        if not ok:
+    if words[0][0].islower() and not _DEVICE.match(words[0]):
+        if not all(word[0].islower() or word[0].isdigit() for word in words[1:]):
             return "no"
-    if first_lower or kind in _RECURRING:
-        return "recurring"
-    return "ok"
+        return "recurring" if len(words) <= 2 else "frequent"
+    lower = 0
+    for word in words[1:]:
+        if (
+            word[0].isupper()
+            or word[0].isdigit()
+            or word.startswith("(")
+            or word == "&"
+            or word.lower() in _PARTICLES
+            or _DEVICE.match(word)
+        ):
+            continue
+        if not word[0].islower():
+            return "no"
+        lower += 1
+    if lower:
+        return "recurring" if len(words) <= 3 else "no"
+    return "recurring" if kind in _RECURRING else "ok"
+
+
+def label_shape(speaker: str) -> str:
+    """``"lower"``, ``"mixed"`` (``Anand sharma``) or ``"name"``: labels of one shape vouch for
+    each other (see :func:`coding.transcripts._turns.credible`)."""
+    words = speaker.split(" ")
+    if words[0][:1].islower() and not _DEVICE.match(words[0]):
+        return "lower"
+    if any(w[:1].islower() and w.lower() not in _PARTICLES and not _DEVICE.match(w) for w in words):
+        return "mixed"
+    return "name"

@@ -23,7 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coding.errors import TranscriptError
-from coding.transcripts._labels import DEFAULT_SPEAKER_PATTERNS, label_credibility
+from coding.transcripts._labels import (
+    DEFAULT_SPEAKER_PATTERNS,
+    label_credibility,
+    label_shape,
+)
 
 UNKNOWN_SPEAKER = "UNKNOWN"
 """Speaker name given to text that has no speaker label."""
@@ -104,32 +108,37 @@ def find_labels(
 
 
 def credible(labels: list[Label]) -> list[Label]:
-    """Drop candidate labels that are text: implausible names, and labels of the kinds that
-    must recur (lower-case, Markdown bold, bracketed words) unless they are used twice or the
-    document already uses credible labels of the same kind (then a one-off is a speaker who
-    spoke once, reported by the rare-speaker warning, not text)."""
+    """Drop candidate labels that are text (see :func:`._labels.label_credibility`).
+
+    Labels of the kinds that must recur (lower-case, ``Anand sharma``, Markdown bold,
+    bracketed words) count when used often enough, or when the transcript has already
+    established labels of the same kind and shape — then a one-off is a speaker who spoke
+    once (reported by the rare-speaker warning), not text.
+    """
     verdicts = [label_credibility(label.speaker, label.pattern) for label in labels]
     counts: dict[str, int] = {}
     for label in labels:
         key = label.speaker.casefold()
         counts[key] = counts.get(key, 0) + 1
+    needed = {"recurring": 2, "frequent": 3}
 
-    def kind(label: Label) -> tuple[int | None, bool]:
-        return label.pattern, label.speaker[:1].islower()
+    def kind(label: Label) -> tuple[int | None, str]:
+        return label.pattern, label_shape(label.speaker)
+
+    def enough(label: Label, verdict: str) -> bool:
+        return verdict in needed and counts[label.speaker.casefold()] >= needed[verdict]
 
     established = {
         kind(label)
         for label, verdict in zip(labels, verdicts, strict=True)
-        if verdict == "recurring" and counts[label.speaker.casefold()] >= 2
+        if enough(label, verdict)
     }
     return [
         label
         for label, verdict in zip(labels, verdicts, strict=True)
         if verdict == "ok"
-        or (
-            verdict == "recurring"
-            and (counts[label.speaker.casefold()] >= 2 or kind(label) in established)
-        )
+        or enough(label, verdict)
+        or (verdict in needed and kind(label) in established)
     ]
 
 
@@ -155,7 +164,7 @@ def parse_turns(
     last turn (warned); paragraphs without a label inside a turn are counted in
     ``metadata["joined_paragraphs"]`` (and warned).
 
-    >>> turns, _ = parse_turns("INTERVIEWER: How was it?\n\nP07: Hard.\nReally hard.")
+    >>> turns, _ = parse_turns("INTERVIEWER: How was it?\\n\\nP07: Hard.\\nReally hard.")
     >>> [(t.speaker, t.start, t.end) for t in turns]
     [('INTERVIEWER', 13, 24), ('P07', 31, 49)]
     """

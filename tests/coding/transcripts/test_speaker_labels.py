@@ -245,3 +245,26 @@ def test_youtube_header_after_blank_line_and_space_lines_inside_cues(tmp_path):
     assert transcript.turn_text(0) == "o Olá como você nosso Senai & Play"
     assert not [w for w in transcript.warnings if "outside any timed cue" in w]
     assert any("2 repeated caption line(s)" in w for w in transcript.warnings)
+
+
+def test_zoom_display_names_typed_in_lower_case(tmp_path):
+    """Zoom shows the display name people typed: ``Anand sharma``, ``pulla sai durga prasad``
+    (seen in a public Zoom recording transcript); they count once they recur, and then a
+    one-off name of the same shape counts too."""
+    cues = [
+        ("Coding Ninjas", "Good evening."),
+        ("pulla sai durga prasad", "Okay."),
+        ("Anand sharma", "Yes sir."),
+        ("pulla sai durga prasad", "Done."),
+        ("shruthi", "Good evening."),
+        ("Anand sharma", "Clear."),
+        ("pulla sai durga prasad", "Greater than one."),
+        ("Nandani butola", "Yes."),
+    ]
+    body = "WEBVTT\n\n" + "\n\n".join(
+        f"{i}\n00:00:{i:02d}.000 --> 00:00:{i:02d}.900\n{name}: {words}"
+        for i, (name, words) in enumerate(cues, start=1)
+    )
+    transcript = _vtt(tmp_path, body + "\n")
+    assert [t.speaker for t in transcript.turns] == [name for name, _ in cues]
+    assert transcript.metadata["attribution"]["unlabelled_cues"] == 0
