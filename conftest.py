@@ -8,7 +8,8 @@ call it is about rather than the lines that build its input:
 
 * ``pd``, ``np``: pandas and numpy;
 * ``study``: the demo study (:func:`studies.load_study` on the copy);
-* ``deliveries``, ``fills``, ``events``: its tables, validated (``fills`` is dispensing);
+* ``deliveries``, ``fills``, ``events``, ``participants``: its tables, validated (``fills``
+  is dispensing), and ``codebook``, its codebook;
 * ``cohort``: ``study.cohort()``, one row per delivery with the derived outcomes;
 * ``corpus``: ``study.transcripts()``, the interviews (a :class:`coding.Corpus`);
 * ``codings``: ``study.codings()``, the two coders' codings of them;
@@ -87,6 +88,8 @@ DEMO_FRAMES = {
     "events": lambda study, demo: study.events(),
     "cohort": lambda study, demo: study.cohort(),
     "codings": lambda study, demo: study.codings(),
+    "codebook": lambda study, demo: study.codebook(),
+    "participants": lambda study, demo: study.participants(),
     "corpus": lambda study, demo: study.transcripts(),
     "units": _units,
     "model": _model,
