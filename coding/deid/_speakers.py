@@ -3,8 +3,9 @@
 Transcription services label turns with whatever the meeting software knew: a role the
 research team typed ("INTERVIEWER:", "P07:"), or the participant's own account name as Zoom
 and Teams write it ("Kelly Smith:", "Kelly Smith (she/her):", "Kelly's iPhone:", a WebVTT
-voice tag ``<v Kelly Smith>``). :func:`find_speakers` reads the label at the start of each
-line and sorts it:
+voice tag ``<v Kelly Smith>``, Zoom's saved transcript "[Kelly Smith] 11:02:09", Otter's
+"Kelly Smith  0:34" on a line of its own). :func:`find_speakers` reads the label at the
+start of each line and sorts it:
 
 - a **role label** (:data:`~coding.deid._lexicon.ROLE_LABEL`) is protected: never flagged;
 - a **person label** — one to four name words, maybe with pronouns in brackets, or a name
@@ -15,8 +16,9 @@ line and sorts it:
 - anything else (a device with no name, "Samsung SM-G991U", a header such as "Date") is
   left to the other detectors.
 
-A single capitalised word is taken as a person label only when it is a listed given name
-or labels two or more turns, so that "Note:" or "Update:" at a line start is not a name.
+A single capitalised word before a colon is taken as a person label only when it is a listed
+given name or labels two or more turns, so that "Note:" or "Update:" at a line start is not
+a name; in a voice tag or a bracketed or timed label it is always a name.
 
 Tested in tests/coding/deid/test_speakers.py.
 """
@@ -44,11 +46,17 @@ from coding.deid._lexicon import (
 from coding.deid._spans import Span, name_words
 
 _TIME = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?[ \t]+)?"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
 _LABEL = re.compile(
     rf"^[ \t]*{_TIME}(?:<v(?:\.[\w.-]+)?[ \t]+(?P<voice>[^>\n]{{1,60}})>"
-    r"|(?P<label>[^\s:<>\[\]][^:\n<>\[\]]{0,59}?)[ \t]*:(?=[ \t]|$))",
+    r"|(?P<label>[^\s:<>\[\]][^:\n<>\[\]]{0,59}?)[ \t]*:(?=[ \t]|$))"
+    # Zoom's saved transcript: "[Kelly Smith] 11:02:09" on its own line.
+    rf"|^\[(?P<bracket>[^\]\n:]{{1,60}})\][ \t]+{_CLOCK}[ \t]*$"
+    # Otter.ai: "Kelly Smith  0:34" on its own line.
+    rf"|^(?P<timed>[^\s:\[\]<>][^:\n\[\]<>]{{0,59}}?)[ \t]+{_CLOCK}[ \t]*$",
     re.MULTILINE,
 )
+_GROUPS = ("voice", "label", "bracket", "timed")
 _ROLE = re.compile(rf"(?:{ROLE_LABEL})", re.IGNORECASE)
 _PRONOUNS = re.compile(r"\s*\((?:[a-z]+/[a-z]+(?:/[a-z]+)?)\)\s*$", re.IGNORECASE)
 _DEVICE = re.compile(
@@ -87,8 +95,11 @@ def _ordinary_word(word: str) -> bool:
     )
 
 
-def _person(label: str, repeats: int) -> str | None:
-    """The person's name a label gives, or None when the label is not a person's name."""
+def _person(label: str, repeats: int, certain: bool = False) -> str | None:
+    """The person's name a label gives, or None when the label is not a person's name.
+
+    ``certain``: the label's shape (a voice tag, a bracketed or timed label on its own line)
+    leaves no doubt that it is a label, so one capitalised word is enough."""
     label = _PRONOUNS.sub("", label).strip()
     device = _DEVICE.match(label)
     if device:
@@ -108,7 +119,7 @@ def _person(label: str, repeats: int) -> str | None:
         return None
     if label.isupper() and len(words) == 1:
         return None  # "MOM:", "CHILD:": roles written in capitals
-    if len(words) == 1 and not (device or titled):
+    if len(words) == 1 and not (device or titled or certain):
         listed = words[0].lower() in GIVEN_NAMES
         if not listed and repeats < 2:
             return None
@@ -119,15 +130,15 @@ def find_speakers(text: str) -> Speakers:
     """Role labels and person labels at the starts of lines (see the module docstring)."""
     found = Speakers()
     matches = list(_LABEL.finditer(text))
-    repeats = Counter((m.group("voice") or m.group("label")).strip() for m in matches)
+    repeats = Counter(m.group(next(g for g in _GROUPS if m.group(g))).strip() for m in matches)
     for match in matches:
-        group = "voice" if match.group("voice") else "label"
+        group = next(g for g in _GROUPS if match.group(g))
         raw = match.group(group).strip()
         start = match.start(group)
         if _ROLE.fullmatch(_PRONOUNS.sub("", raw).strip()):
             found.roles.append((start, start + len(raw)))
             continue
-        person = _person(raw, repeats[raw])
+        person = _person(raw, repeats[raw], certain=group != "label")
         if person is None:
             continue
         # The whole label goes ("Jess's iPhone" → "NAME 2", which still parses as a label),

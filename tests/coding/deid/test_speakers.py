@@ -5,6 +5,9 @@ The label shapes are those the meeting tools write: "Kelly Smith:", "Name (she/h
 "Kelly's iPhone:", WebVTT voice tags "<v Kelly Smith>" (W3C WebVTT §3.4, cue voice span).
 """
 
+import re
+from pathlib import Path
+
 import pytest
 
 from coding.deid import find_identifiers, redact
@@ -85,3 +88,33 @@ def test_voice_tags_titles_and_lower_case_labels():
 def test_a_word_name_as_a_label_is_a_name_only_when_capitalised():
     text = "Hope Bisson: hi\nINTERVIEWER: Thanks, Hope. Is there hope?\n"
     assert redact(text).text == "NAME 1: hi\nINTERVIEWER: Thanks, [NAME 1]. Is there hope?\n"
+
+
+REALWORLD = Path(__file__).resolve().parents[2] / "fixtures" / "realworld" / "transcripts"
+
+
+@pytest.mark.parametrize(
+    ("name", "people"),
+    [
+        # Real files from public repositories (sources, commits, licences in the README there).
+        ("zoom_multi_speaker.vtt", ["Andrew Knight", "Paul McCartney", "George Harrison",
+                                    "Ringo Starr", "John Lennon"]),
+        ("teams_short_timestamps.vtt", ["Yuri Bakulin", "Adrian Petrescu"]),
+        ("zoom_saved_transcript.txt", ["Johnny Doe", "Janet Dough"]),
+        ("otter_podcast.txt", ["Emma", "Kelly", "Tailor", "Sidney"]),
+    ],
+)  # fmt: skip
+def test_real_transcripts_keep_who_said_what_without_the_names(name, people):
+    text = (REALWORLD / name).read_text(encoding="utf-8")
+    result = redact(text)
+    assert sorted(set(result.speakers)) == sorted(people)
+    pseudonyms = list(result.speakers.values())
+    assert len(set(pseudonyms)) == len(pseudonyms)  # one pseudonym per person
+    for person in people:
+        for word in person.split():
+            assert not re.search(rf"\b{word}\b", result.text), (name, word)
+    if name.endswith(".txt") or name.startswith("zoom"):
+        before, _ = parse_turns(text)
+        after, _ = parse_turns(result.text)
+        rename = {**result.speakers, "Unknown Speaker": "Unknown Speaker"}
+        assert [rename[t.speaker] for t in before] == [t.speaker for t in after]
