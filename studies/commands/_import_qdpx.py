@@ -27,11 +27,15 @@ from pathlib import Path
 import pandas as pd
 
 from studies.cli import print_json
+from studies.commands._qdpx_participants import (
+    assign_participants,
+    read_mapping,
+    write_participants,
+)
 from studies.errors import StudyError
 
 _NS = uuid.UUID("0b7d6c1e-3f4a-5b2c-8d9e-1a2b3c4d5e6f")
 CODING_COLUMNS = ["coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo"]
-PARTICIPANT_FIELDS = ("role", "site", "person_id", "provider_type", "interview_date")
 _KEY = ["transcript_id", "coder", "code_id", "start", "end"]
 
 
@@ -89,7 +93,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
     study = load_study(args.study, check_files=False)
     project = _read_project(args.file, args.positions)
     warnings = list(project.warnings)
-    mapping_file = _read_mapping(args.participants) if args.participants else None
+    mapping_file = read_mapping(args.participants) if args.participants else None
     manifest_path = study.data_path("transcripts")
     existing = study.transcripts() if manifest_path.is_file() else None
     existing_ids = set(existing.ids) if existing is not None else set()
@@ -127,7 +131,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
         skipped = codings["code_id"].isna()
         warnings.append(f"{int(skipped.sum())} codings with codes not in the codebook skipped")
         codings = codings[~skipped]
-    people, participant_of, unmapped = _participants(
+    people, participant_of, unmapped = assign_participants(
         study, project, new_transcripts, mapping_file, args.participant, warnings
     )
     if unmapped:
@@ -164,7 +168,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
     try:
         if book is not None:
             _write_codebook(study, book, changes)
-        _write_participants(study, people, changes)
+        write_participants(study, people, changes)
         _write_transcripts(study, manifest_path, new_transcripts, participant_of, changes)
         store = study.store_path is None or study.store_path.exists()
         if not store:
@@ -241,114 +245,6 @@ def _write_codebook(study, book, changes: _Changes) -> None:
         changes.write(study.path, text)
     changes.keep(target)
     book.to_yaml(target)
-
-
-# ------------------------------------------------------------------------------ participants
-def _read_mapping(path: str) -> pd.DataFrame:
-    path = Path(path)
-    if not path.is_file():
-        raise StudyError("participants mapping file not found", file=path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.columns = [c.strip() for c in frame.columns]
-    if "participant_id" not in frame.columns or not {"source", "case"} & set(frame.columns):
-        raise StudyError(
-            "a participants mapping needs the columns 'participant_id' and 'source' (a "
-            "source's name or transcript id) or 'case' (a case name in the project); found "
-            f"{list(frame.columns)}",
-            file=path,
-        )
-    blank = frame.index[frame["participant_id"].str.strip() == ""]
-    if len(blank):
-        raise StudyError("participant_id is empty", file=path, line=int(blank[0]) + 2,
-                         field="participant_id")  # fmt: skip
-    return frame
-
-
-def _participants(study, project, transcripts, mapping, default, warnings):
-    """New participant rows, each new transcript's participant id, and unassigned sources.
-
-    A source's participant comes from the mapping file, else its case, else ``default``.
-    """
-    known = pd.DataFrame(columns=["participant_id"])
-    if study.has_table("participants") and study.data_path("participants").is_file():
-        known = study.participants()
-    known_ids = set(known["participant_id"].astype(str))
-    cases = {str(row["participant_id"]): row for row in project.participants.to_dict("records")}
-    by_case_name = {str(row.get("case_name", "")): row for row in cases.values()}
-    participant_of: dict[str, str] = {}
-    rows: dict[str, dict] = {}
-    unmapped = []
-    for transcript in transcripts:
-        source = transcript.metadata.get("refi_name", transcript.id)
-        given = _mapping_row(mapping, source, transcript.id, transcript.participant_id,
-                             by_case_name)  # fmt: skip
-        if given is not None:
-            pid = given["participant_id"].strip()
-            case = cases.get(transcript.participant_id or "", {})
-        elif transcript.participant_id:
-            pid, case, given = transcript.participant_id, cases[transcript.participant_id], {}
-        elif default:
-            pid, case, given = default, {}, {}
-        else:
-            unmapped.append(source)
-            continue
-        participant_of[transcript.id] = pid
-        if pid in known_ids or pid in rows:
-            continue
-        row = {"participant_id": pid}
-        row.update({k: case[k] for k in PARTICIPANT_FIELDS if _given(case.get(k))})
-        row.update({k: given[k] for k in PARTICIPANT_FIELDS if _given(given.get(k))})
-        rows[pid] = row
-        dropped = sorted(set(case) - {"participant_id", "case_name", *PARTICIPANT_FIELDS})
-        if dropped:
-            warnings.append(
-                f"case {case.get('case_name')!r}: variables {dropped} are not fields of the "
-                "study's participants table; not imported"
-            )
-    return pd.DataFrame(list(rows.values())), participant_of, unmapped
-
-
-def _mapping_row(mapping, source, transcript_id, case_participant, by_case_name):
-    if mapping is None:
-        return None
-    if "source" in mapping.columns:
-        hit = mapping[mapping["source"].isin([source, transcript_id])]
-        if len(hit):
-            return hit.iloc[0].to_dict()
-    if "case" in mapping.columns and case_participant:
-        names = [n for n, row in by_case_name.items() if row["participant_id"] == case_participant]
-        hit = mapping[mapping["case"].isin([case_participant, *names])]
-        if len(hit):
-            return hit.iloc[0].to_dict()
-    return None
-
-
-def _given(value) -> bool:
-    return (
-        value is not None
-        and not (isinstance(value, float) and pd.isna(value))
-        and str(value).strip() != ""
-    )
-
-
-def _write_participants(study, people: pd.DataFrame, changes: _Changes) -> None:
-    if people.empty:
-        return
-    if not study.has_table("participants"):
-        raise StudyError(
-            "the study has no participants table ('data.participants' is not set) for the "
-            f"project's participants {list(people['participant_id'])[:5]}",
-            file=study.path,
-            field="data.participants",
-        )
-    path = study.data_path("participants")
-    if path.is_file():
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    else:
-        table = pd.DataFrame(columns=["participant_id", *PARTICIPANT_FIELDS])
-    added = people.astype(object).where(people.notna(), "").astype(str)
-    table = pd.concat([table, added], ignore_index=True).fillna("")
-    changes.write(path, table.to_csv(index=False))
 
 
 # ------------------------------------------------------------------------------ writing
