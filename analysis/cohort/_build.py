@@ -140,10 +140,10 @@ def build_cohort(
             len(base),
         )
     end = resolve_data_end(data_end, base, fills, ev)
+    next_delivery = next_delivery_days(base)
+    _warn_events_after_next_delivery(base, ev, next_delivery)
     exposure = exposure_at_delivery(base, fills, eps, moud_window_days=moud_window_days)
-    result = outcomes(
-        base, ev, horizon=follow_up_days, data_end=end, next_delivery=next_delivery_days(base)
-    )
+    result = outcomes(base, ev, horizon=follow_up_days, data_end=end, next_delivery=next_delivery)
     followup = result["followup_days"].to_numpy(np.int64)
     negative = followup < 0
     if negative.any():  # unreachable after the checks above; kept as the last guard
@@ -189,3 +189,21 @@ def build_cohort(
         "start_suffix": START_SUFFIX,
     }
     return out
+
+
+def _warn_events_after_next_delivery(
+    base: pd.DataFrame, ev: pd.DataFrame, next_delivery: np.ndarray
+) -> None:
+    """Events filed under a delivery but dated after the person's next delivery fall outside
+    that delivery's follow-up: say so (with the first events row) rather than drop them
+    silently; they may belong to the later delivery."""
+    limit = pd.Series(next_delivery, index=base["delivery_id"].to_numpy())
+    late = ev["day"].to_numpy(float) > ev["delivery_id"].map(limit).to_numpy(float)
+    if late.any():
+        first = int(ev["row"].to_numpy()[late][0])
+        log.warning(
+            "%d event(s) are dated after the next delivery of the same person (first: events "
+            "row %d); they lie outside the follow-up of the delivery they are filed under",
+            int(late.sum()),
+            first,
+        )

@@ -49,8 +49,10 @@ def exposure_at_delivery(
         "delivery_id", keep="last"
     )
 
-    at = _drugs_at(covering, fills)
-    was = _drugs_at(recent, fills)
+    # one pass over the fills for both sets (their deliveries are disjoint)
+    labels = _drugs_at(pd.concat([covering, recent], ignore_index=True), fills)
+    at = labels[labels.index.isin(set(covering["delivery_id"]))]
+    was = labels[labels.index.isin(set(recent["delivery_id"]))]
     spans = covering.groupby("delivery_id").agg(end=("end", "max"), episode=("episode", "max"))
     index = base["delivery_id"]
     end = pd.to_datetime(index.map(spans["end"]))

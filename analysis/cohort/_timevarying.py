@@ -115,21 +115,26 @@ def _intervals(cohort: pd.DataFrame, supply: pd.DataFrame, grace_days: int) -> p
 
 
 def _merged(pairs: pd.DataFrame, limits: dict[Any, float]) -> dict[Any, list[tuple[int, int]]]:
-    """Per delivery, the union of its intervals clipped to ``[0, limit]``, in order."""
+    """Per delivery, the union of its intervals clipped to ``[0, max(limit, 1)]``, in order
+    (vectorised: sort, running maximum of the ends, a new span where a start passes it)."""
+    limit = pairs["delivery_id"].map(limits).fillna(0).to_numpy(float)
+    a = np.maximum(pairs["a"].to_numpy(float), 0)
+    b = np.minimum(pairs["b"].to_numpy(float), np.maximum(limit, 1))
+    keep = b > a
+    frame = pd.DataFrame({"delivery_id": pairs["delivery_id"].to_numpy()[keep], "a": a[keep],
+                          "b": b[keep]})  # fmt: skip
+    if frame.empty:
+        return {}
+    frame = frame.sort_values(["delivery_id", "a", "b"], kind="mergesort")
+    reach = frame.groupby("delivery_id", sort=False)["b"].cummax()
+    before = reach.groupby(frame["delivery_id"], sort=False).shift()
+    span = (before.isna() | (frame["a"] > before)).cumsum()
+    merged = frame.groupby(span, sort=False).agg(
+        delivery_id=("delivery_id", "first"), a=("a", "min"), b=("b", "max")
+    )
     spans: dict[Any, list[tuple[int, int]]] = {}
-    for key, a, b in sorted(
-        zip(pairs["delivery_id"], pairs["a"], pairs["b"], strict=True),
-        key=lambda r: (str(r[0]), r[1], r[2]),
-    ):
-        limit = limits.get(key, 0)
-        a, b = max(int(a), 0), min(int(b), max(int(limit), 1))
-        if b <= a:
-            continue
-        merged = spans.setdefault(key, [])
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
+    for key, x, y in zip(merged["delivery_id"], merged["a"], merged["b"], strict=True):
+        spans.setdefault(key, []).append((int(x), int(y)))
     return spans
 
 

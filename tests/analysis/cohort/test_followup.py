@@ -124,3 +124,15 @@ def test_days_on_moud_is_supply_end_if_discontinued_else_follow_up(retention):
         "c5": 0,
         "c6": 80,
     }
+
+
+def test_an_event_after_the_next_delivery_is_reported(caplog):
+    # p1 delivers on 2023-03-01 and 2023-12-01; a return to use on 2023-12-15 filed under the
+    # first delivery lies after its follow-up (cut on day 275): a warning names events row 1.
+    births = deliveries([("d1", "p1", D), ("d2", "p1", "2023-12-01")])
+    ev = events([("p1", "d1", "2023-12-15", "return_to_use")])
+    with caplog.at_level(logging.WARNING, logger="analysis.cohort"):
+        cohort = build_cohort(births, NO_FILLS, ev, data_end="2024-06-30")
+    assert "1 event(s) are dated after the next delivery" in caplog.text
+    assert "events row 1" in caplog.text
+    assert not cohort.loc[0, "relapse"] and cohort.loc[0, "followup_days"] == 275
