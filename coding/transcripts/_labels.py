@@ -10,6 +10,7 @@ What transcription services write at the start of a speaker's turn (tested on th
 - ``Speaker 1 (00:01): …`` — Rev;
 - ``**Jane** [0:18] …`` or ``**Jane:** …`` — Markdown bold names (podcast sites, Rev to Markdown);
 - ``[id1] …`` — a bracketed label on the line of the words (QDA example files);
+- ``00:00:03 <v Jane Doe>…`` — WebVTT voice tags in a text export (Talk Python's transcripts);
 - ``### Interviewer`` — a Markdown heading per turn; ``01:27:42<TAB>Name:<TAB>…`` — Zoom's
   saved chat; ``0:00:14.3 **Name** …`` — podcast transcripts;
 - ``Name: …`` with names of up to four words: accents (``Zoë Ödegaard``), particles
@@ -45,6 +46,11 @@ _SPEAKER_PATTERNS: tuple[tuple[str, str], ...] = (
     ("zoom saved", rf"\[(?P<speaker>[^\]\n:]{{1,40}})\][ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)"),
     ("zoom chat", rf"(?P<time>{_TIME})\t(?P<speaker>{NAME}):[ \t]*"),
     (
+        "voice tag",
+        rf"(?:(?P<time>{_TIME})(?:\.\d+)?[ \t]+)?"
+        r"<v(?:\.[\w.-]+)*[ \t]+(?P<speaker>[^>\n]{1,60})>[ \t]*",
+    ),
+    (
         "name then time",
         rf"(?P<speaker>{NAME})(?:[ \t]+{_NOTE})?[ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)",
     ),
@@ -69,7 +75,7 @@ PATTERN_KINDS: tuple[str, ...] = tuple(kind for kind, _ in _SPEAKER_PATTERNS)
 
 # Patterns whose matches are also ordinary text often enough that a label must recur.
 _RECURRING = {"bold", "bracketed label", "heading"}
-_BRACKETED = {"bracketed time", "zoom saved", "bracketed label"}
+_BRACKETED = {"bracketed time", "zoom saved", "bracketed label", "voice tag"}
 _PARTICLES = {
     "al", "bin", "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos", "du",
     "el", "la", "le", "van", "von", "y", "zu",

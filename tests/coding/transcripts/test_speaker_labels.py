@@ -268,3 +268,17 @@ def test_zoom_display_names_typed_in_lower_case(tmp_path):
     transcript = _vtt(tmp_path, body + "\n")
     assert [t.speaker for t in transcript.turns] == [name for name, _ in cues]
     assert transcript.metadata["attribution"]["unlabelled_cues"] == 0
+
+
+def test_voice_tags_in_a_text_export():
+    text = (
+        "00:00:00 <v Michael K>Coding agents have gotten good.\n\n"
+        "00:00:03 <v Trevor M>You scope a feature.\n"
+        "still Trevor\n\n00:00:07 <v Michael K>It happens on disk."
+    )
+    turns, warnings = parse_turns(text)
+    assert [(t.speaker, t.metadata["time"], text[t.start : t.end]) for t in turns] == [
+        ("Michael K", "00:00:00", "Coding agents have gotten good."),
+        ("Trevor M", "00:00:03", "You scope a feature.\nstill Trevor"),
+        ("Michael K", "00:00:07", "It happens on disk."),
+    ]
