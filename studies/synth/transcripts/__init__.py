@@ -27,10 +27,17 @@ The parts: ``_model`` (codes, turns, seeded random streams), ``_personas``, ``_c
 Deterministic: the same participants, deliveries and seed give the same texts and codings;
 each participant's interview depends only on the seed and her own rows.
 
+With the demo study's participants and deliveries:
+
 >>> from studies.synth.transcripts import generate_interviews
->>> interviews = generate_interviews(participants, deliveries, seed=7)   # doctest: +SKIP
->>> interviews.texts["INT-P01"][:40]                                      # doctest: +SKIP
-'INTERVIEWER: Okay, the recorder is on no'
+>>> first = generate_interviews(participants.head(3), deliveries, seed=7)
+>>> sorted(first.texts)
+['INT-P01', 'INT-P02', 'INT-P03']
+>>> first.texts == generate_interviews(participants.head(3), deliveries, seed=7).texts
+True
+>>> alone = generate_interviews(participants.iloc[[1]], deliveries, seed=7)
+>>> alone.texts["INT-P02"] == first.texts["INT-P02"]
+True
 """
 
 from studies.synth.transcripts._generate import InterviewSet, generate_interviews
