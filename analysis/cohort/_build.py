@@ -58,6 +58,7 @@ def build_cohort(
     *,
     moud_window_days: int = 30,
     lookback_days: int = 90,
+    bridge_delivery_gap: bool = True,
     carryover: bool = False,
     engine: str = "duckdb",
     episodes: pd.DataFrame | None = None,
@@ -69,7 +70,10 @@ def build_cohort(
 
     * ``moud_at_delivery`` — drug(s) whose supply covers the delivery date
       (``"buprenorphine"``, ``"buprenorphine,methadone"`` when two cover it), else
-      ``"none"``. Fixed at delivery: a later switch does not change it.
+      ``"none"``. Fixed at delivery: a later switch does not change it. A delivery inside a
+      gap of at most ``gap_days`` that a refill bridges counts as covered;
+      ``bridge_delivery_gap=False`` makes it ``"none"`` (no look-ahead past delivery, for
+      sensitivity analyses).
     * ``moud_recent`` — for ``"none"``: the drug(s) of treatment that ended at most
       ``moud_window_days`` uncovered days before delivery, else ``""``.
     * ``moud_episode`` — the covering episode's number (``<NA>`` when none).
@@ -142,7 +146,13 @@ def build_cohort(
     end = resolve_data_end(data_end, base, fills, ev)
     next_delivery = next_delivery_days(base)
     _warn_events_after_next_delivery(base, ev, next_delivery)
-    exposure = exposure_at_delivery(base, fills, eps, moud_window_days=moud_window_days)
+    exposure = exposure_at_delivery(
+        base,
+        fills,
+        eps,
+        moud_window_days=moud_window_days,
+        bridge_delivery_gap=bridge_delivery_gap,
+    )
     result = outcomes(base, ev, horizon=follow_up_days, data_end=end, next_delivery=next_delivery)
     followup = result["followup_days"].to_numpy(np.int64)
     negative = followup < 0
@@ -184,6 +194,7 @@ def build_cohort(
             "follow_up_days": follow_up_days,
             "moud_window_days": moud_window_days,
             "lookback_days": lookback_days,
+            "bridge_delivery_gap": bridge_delivery_gap,
             "carryover": carryover,
         },
         "start_suffix": START_SUFFIX,

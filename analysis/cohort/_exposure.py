@@ -33,11 +33,17 @@ def exposure_at_delivery(
     episodes: pd.DataFrame,
     *,
     moud_window_days: int,
+    bridge_delivery_gap: bool = True,
 ) -> pd.DataFrame:
     """Per delivery (rows of ``base``, same order): ``moud_at_delivery``, ``moud_recent``,
     ``moud_episode`` (the covering episode's number, ``<NA>`` when none) and
     ``supply_end_day`` (days from delivery to the covering episode's supply end, NaN when
-    none)."""
+    none).
+
+    ``bridge_delivery_gap=False`` is the strict reading for sensitivity analyses: a delivery
+    falling in a gap that a later refill bridges is ``none`` (no look-ahead past delivery),
+    with ``moud_recent`` when the last supply ended at most ``moud_window_days`` before it.
+    """
     keys = base[["delivery_id", "person_id", "delivery_date"]]
     pairs = keys.merge(episodes, on="person_id", how="inner")
     pairs = pairs[pairs["start"] <= pairs["delivery_date"]]
@@ -50,9 +56,17 @@ def exposure_at_delivery(
     )
 
     # one pass over the fills for both sets (their deliveries are disjoint)
-    labels = _drugs_at(pd.concat([covering, recent], ignore_index=True), fills)
+    found = _drugs_at(pd.concat([covering, recent], ignore_index=True), fills)
+    labels = found["label"]
     at = labels[labels.index.isin(set(covering["delivery_id"]))]
     was = labels[labels.index.isin(set(recent["delivery_id"]))]
+    if not bridge_delivery_gap:
+        in_gap = found.index.isin(set(covering["delivery_id"])) & ~found["covered"].to_numpy()
+        gap_ids = set(found.index[in_gap])
+        covering = covering[~covering["delivery_id"].isin(gap_ids)]
+        at = at[~at.index.isin(gap_ids)]
+        near = found[in_gap & (found["uncovered_days"] <= moud_window_days).to_numpy()]
+        was = pd.concat([was, near["label"]])
     spans = covering.groupby("delivery_id").agg(end=("end", "max"), episode=("episode", "max"))
     index = base["delivery_id"]
     end = pd.to_datetime(index.map(spans["end"]))
@@ -66,17 +80,21 @@ def exposure_at_delivery(
     )
 
 
-def _drugs_at(chosen: pd.DataFrame, fills: pd.DataFrame) -> pd.Series:
-    """Drug(s) at each delivery of ``chosen`` (delivery × episode pairs): the drugs with a
-    fill covering the delivery date, else the drug(s) of the latest fill dated on or before
-    it (and not before the episode's start).
+def _drugs_at(chosen: pd.DataFrame, fills: pd.DataFrame) -> pd.DataFrame:
+    """Drug(s) at each delivery of ``chosen`` (delivery × episode pairs): ``label`` = the
+    drugs with a fill covering the delivery date, else the drug(s) of the latest fill dated on
+    or before it (and not before the episode's start); ``covered`` = a fill covers the date;
+    ``uncovered_days`` = days from the latest supply end to delivery (0 when covered).
 
     One sorted pass per drug with binary searches (no delivery × fill join, so memory stays
     proportional to the fills at a million deliveries): for each person the running maximum
     of supply ends tells whether any fill dated on or before the delivery covers it.
     """
     if chosen.empty or fills.empty:
-        return pd.Series(dtype=object)
+        return pd.DataFrame(
+            {"label": pd.Series(dtype=object), "covered": pd.Series(dtype=bool),
+             "uncovered_days": pd.Series(dtype=float)}
+        )  # fmt: skip
     target = chosen.groupby("delivery_id", sort=False).agg(
         person_id=("person_id", "first"), day0=("delivery_date", "first"), start=("start", "min")
     )
@@ -91,6 +109,7 @@ def _drugs_at(chosen: pd.DataFrame, fills: pd.DataFrame) -> pd.Series:
     drug_names = sorted(set(fills["drug"].astype(str)))
     covering = np.zeros((len(drug_names), len(target)), dtype=bool)
     latest = np.full((len(drug_names), len(target)), np.iinfo(np.int64).min)
+    reach = np.full(len(target), np.iinfo(np.int64).min)
     drug_of = fills["drug"].astype(str).to_numpy()
     for k, name in enumerate(drug_names):
         mask = drug_of == name
@@ -102,13 +121,21 @@ def _drugs_at(chosen: pd.DataFrame, fills: pd.DataFrame) -> pd.Series:
         found[found] = who[at[found]] == person[found]
         covering[k] = found & (running[np.maximum(at, 0)] > day0)
         latest[k] = np.where(found, day[np.maximum(at, 0)], latest[k])
+        reach = np.where(found, np.maximum(reach, running[np.maximum(at, 0)]), reach)
     names = np.array(drug_names, dtype=object)
     newest = latest.max(axis=0)
     last = (latest == newest) & (newest >= start)
     pick = np.where(covering.any(axis=0), covering, last)
     labels = [",".join(names[pick[:, i]]) for i in range(len(target))]
-    out = pd.Series(labels, index=target.index, dtype=object)
-    return out[out != ""]
+    out = pd.DataFrame(
+        {
+            "label": pd.Series(labels, index=target.index, dtype=object),
+            "covered": covering.any(axis=0),
+            "uncovered_days": np.maximum(day0 - reach, 0).astype(float),
+        },
+        index=target.index,
+    )
+    return out[out["label"] != ""]
 
 
 def _days(values: pd.Series) -> np.ndarray:

@@ -98,3 +98,27 @@ def test_lookback_observed_needs_coverage_for_the_whole_window():
     # a 91-day lookback needs coverage from 2022-11-30: neither is observed
     longer = build_cohort(births, NO_FILLS, NO_EVENTS, data_end="2024-12-31", lookback_days=91)
     assert longer["lookback_observed"].tolist()[:2] == [False, False]
+
+
+def test_strict_exposure_without_look_ahead(exposure_data):
+    # p4 delivered in a 17-day gap (supply ended 02-21, next fill 03-10): bridged by default;
+    # without looking past delivery she is "none", and her supply ended 02-21 -> 03-01 = 8
+    # uncovered days before delivery, within the 30-day window: recent buprenorphine. A
+    # 7-day window leaves it out. Deliveries a fill covers (p1, p5, p7) do not change.
+    births, dispensing = exposure_data
+    strict = build_cohort(
+        births, dispensing, NO_EVENTS, data_end="2024-12-31", bridge_delivery_gap=False
+    )
+    assert strict.loc[3, "moud_at_delivery"] == "none"
+    assert strict.loc[3, "moud_recent"] == "buprenorphine"
+    assert strict.loc[3, "discontinued"] == False  # noqa: E712  (none: no retention)
+    assert list(strict["moud_at_delivery"].iloc[[0, 4, 6]]) == [
+        "buprenorphine",
+        "buprenorphine,methadone",
+        "naltrexone",
+    ]
+    narrow = build_cohort(
+        births, dispensing, NO_EVENTS, data_end="2024-12-31", bridge_delivery_gap=False,
+        moud_window_days=7,
+    )  # fmt: skip
+    assert narrow.loc[3, "moud_recent"] == ""
