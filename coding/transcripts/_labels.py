@@ -7,7 +7,7 @@ What transcription services write at the start of a speaker's turn (tested on th
 - ``[Jane Doe] 10:02:33`` alone on a line (Zoom's saved chat-style transcript);
 - ``Jane Doe  00:01:02`` alone on a line (Otter.ai, Microsoft Teams .docx);
 - ``@0:25 - Jane Doe`` alone on a line (Google Meet / note-taker exports);
-- ``Speaker 1 (00:01): …`` — Rev;
+- ``Speaker 1 (00:01): …``, ``Lex Fridman: 00:12 …``, ``Speaker 1: (00:05)`` — Rev;
 - ``**Jane** [0:18] …`` or ``**Jane:** …`` — Markdown bold names (podcast sites, Rev to Markdown);
 - ``[id1] …`` — a bracketed label on the line of the words (QDA example files);
 - ``00:00:03 <v Jane Doe>…`` — WebVTT voice tags in a text export (Talk Python's transcripts);
@@ -66,7 +66,12 @@ _SPEAKER_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     ("bracketed label", r"\[(?P<speaker>[^\]\n:\d][^\]\n:]{0,29})\][ \t]+(?=\S)"),
     ("heading", rf"\#{{1,6}}[ \t]+(?P<speaker>{NAME})[ \t]*:?[ \t]*(?=\n|\Z)"),
-    ("name colon", rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*:[ \t]*"),
+    (
+        "name colon",
+        rf"(?P<speaker>{NAME})(?:[ \t]*{_NOTE})?[ \t]*:[ \t]*"
+        rf"(?:\((?P<bracketed>{_TIME})\)[ \t]*(?:\n|$)"
+        rf"|(?P<time>{_TIME})(?:[ \t]+|[ \t]*(?:\n|$)))?",
+    ),
 )
 DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = tuple(pattern for _, pattern in _SPEAKER_PATTERNS)
 """Speaker-label regular expressions tried at the start of each line (first match wins)."""

@@ -209,10 +209,21 @@ def parse_turns(
             f"{joined} paragraph(s) without a speaker label were joined to the turn before "
             "them (check them with --dry-run)"
         )
+    page_lines = len(_PAGE_LINES.findall(text, labels[0].start))
+    if page_lines:
+        warnings.append(
+            f'{page_lines} page header/footer line(s) of an exported document ("Page 3 of 12", '
+            '"Transcript by Rev.com") are inside turns: remove them from the file before coding'
+        )
     warnings.extend(_rare_speaker_warnings(turns))
     return turns, warnings
 
 
+_PAGE_LINES = re.compile(
+    r"^[ \t]*(?:Page \d+ of \d+|Transcript by Rev\.com|This transcript was exported on .*"
+    r"|.+ \(Completed \d{1,2}/\d{1,2}/\d{2,4}\))[ \t]*$",
+    re.MULTILINE,
+)
 _OTTER_HEADER = re.compile(r"^(?:SUMMARY KEYWORDS|SPEAKERS)[ \t]*$", re.MULTILINE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*(?=\S)")
 

@@ -282,3 +282,18 @@ def test_voice_tags_in_a_text_export():
         ("Trevor M", "00:00:03", "You scope a feature.\nstill Trevor"),
         ("Michael K", "00:00:07", "It happens on disk."),
     ]
+
+
+def test_rev_exports_times_after_the_name_and_page_lines():
+    text = (
+        "Interview 6 (Completed 10/24/22)\nTranscript by Rev.com\n\n"
+        "Lex F: 00:12 What is war?\n\nElon M: 00:20\nI am for peace.\n\nPage 2 of 12\n\n"
+        "Speaker 1: (01:05)\nYes."
+    )
+    turns, warnings = parse_turns(text)
+    assert [(t.speaker, t.metadata["time"], text[t.start : t.end]) for t in turns] == [
+        ("Lex F", "00:12", "What is war?"),
+        ("Elon M", "00:20", "I am for peace.\n\nPage 2 of 12"),
+        ("Speaker 1", "01:05", "Yes."),
+    ]
+    assert any("1 page header/footer line(s)" in w for w in warnings)
