@@ -52,6 +52,7 @@ def redact(
     *,
     pseudonyms: bool = False,
     types: Iterable[str] | None = None,
+    speakers: Iterable[str] = (),
 ) -> Redaction:
     """Find Safe Harbor identifiers in ``text`` and replace them.
 
@@ -60,6 +61,9 @@ def redact(
     people named in speaker labels ("Kelly Smith:") are numbered either way, label and
     mentions alike, so turns stay attributable (``NAME 1:`` … ``[NAME 1]``).
     ``types``: only these identifier types (default: all of :data:`TYPES`).
+    ``speakers``: speaker labels kept outside ``text`` (caption voice tags, turn records);
+    the people they name are numbered like labels in the text, and ``.speakers`` maps each
+    to its pseudonym, so an importer can rename its turns the way the text was redacted.
 
     Returns a :class:`Redaction`: ``.text``, ``.spans`` (``start, end, type, original,
     replacement``, offsets into the original ``text``) and ``.speakers`` (speaker label →
@@ -72,8 +76,8 @@ def redact(
     wanted = set(types) if types is not None else set(TYPES)
     if unknown := wanted - set(TYPES):
         raise CodingError(f"unknown identifier type(s) {sorted(unknown)}; known: {list(TYPES)}")
-    speakers = find_speakers(text)
-    found = [s for s in find_identifiers(text, roster) if s.type in wanted]
+    speakers = find_speakers(text, speakers)
+    found = [s for s in find_identifiers(text, roster, speakers.labels) if s.type in wanted]
     redaction = replace(
         text,
         resolve(found),
@@ -89,19 +93,29 @@ def redact(
     return redaction
 
 
-def find_identifiers(text: str, roster: Roster | None = None) -> list[Span]:
+def find_identifiers(
+    text: str, roster: Roster | None = None, speakers: Iterable[str] = ()
+) -> list[Span]:
     """Every candidate identifier span (possibly overlapping), before resolution.
 
     Speaker labels first: role labels and clinical/programme terms protect their text from
-    the word detectors; names in person labels join the roster of this text.
+    the word detectors; names in person labels (in the text, or ``speakers`` given from
+    outside it) join the roster of this text.
     """
-    speakers = find_speakers(text)
+    speakers = find_speakers(text, speakers)
     spans: list[Span] = []
     for detector in _DETECTORS:
         spans.extend(detector(text))
     spans.extend(names(text, roster))
     label_ranges = [(s.start, s.end) for s in speakers.spans]
-    spans.extend(mentions(text, speakers.people, label_ranges))
+    named = mentions(text, speakers.people, label_ranges)
+    # A speaker named in the text is that person, not a place of the same length ("to Yuri").
+    spans = [
+        s
+        for s in spans
+        if s.type == "NAME" or not any(m.start <= s.start and s.end <= m.end for m in named)
+    ]
+    spans.extend(named)
     spans = drop_protected(spans, protected_ranges(text, speakers.roles))
     spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in label_ranges)]
     spans.extend(speakers.spans)

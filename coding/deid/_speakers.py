@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -126,9 +127,17 @@ def _person(label: str, repeats: int, certain: bool = False) -> str | None:
     return label
 
 
-def find_speakers(text: str) -> Speakers:
-    """Role labels and person labels at the starts of lines (see the module docstring)."""
+def find_speakers(text: str, given: Iterable[str] = ()) -> Speakers:
+    """Role labels and person labels at the starts of lines (see the module docstring).
+
+    ``given``: speaker labels known from outside the text — caption voice tags or turn
+    records an importer keeps apart from the words. Each that names a person joins the
+    people (after those labelled in the text), so the text's mentions of them get the same
+    pseudonym; role labels among them are ignored.
+    """
     found = Speakers()
+    _add_given(found, given)
+    found.people, given_people = [], found.people
     matches = list(_LABEL.finditer(text))
     repeats = Counter(m.group(next(g for g in _GROUPS if m.group(g))).strip() for m in matches)
     for match in matches:
@@ -151,7 +160,21 @@ def find_speakers(text: str) -> Speakers:
         found.labels[raw] = person
         if person.lower() not in {p.lower() for p in found.people}:
             found.people.append(person)
+    known = {p.lower() for p in found.people}
+    found.people += [p for p in given_people if p.lower() not in known]
     return found
+
+
+def _add_given(found: Speakers, given: Iterable[str]) -> None:
+    for raw in dict.fromkeys(label.strip() for label in given):
+        if not raw or _ROLE.fullmatch(_PRONOUNS.sub("", raw).strip()):
+            continue
+        person = _person(raw, repeats=1, certain=True)
+        if person is None:
+            continue
+        found.labels[raw] = person
+        if person.lower() not in {p.lower() for p in found.people}:
+            found.people.append(person)
 
 
 def mentions(text: str, people: list[str], taken: list[tuple[int, int]]) -> list[Span]:

@@ -118,3 +118,18 @@ def test_real_transcripts_keep_who_said_what_without_the_names(name, people):
         after, _ = parse_turns(result.text)
         rename = {**result.speakers, "Unknown Speaker": "Unknown Speaker"}
         assert [rename[t.speaker] for t in before] == [t.speaker for t in after]
+
+
+def test_speakers_given_from_outside_the_text():
+    """Caption importers keep the speaker apart from the words: given the labels, the text's
+    mentions get the labels' pseudonyms and ``.speakers`` says how to rename the turns."""
+    result = redact(
+        "so then Kelly said to Yuri that Kelly was fine.",
+        speakers=["Kelly Smith", "INTERVIEWER", "Yuri Bakulin", "Kelly Smith"],
+    )
+    assert result.text == "so then [NAME 1] said to [NAME 2] that [NAME 1] was fine."
+    assert result.speakers == {"Kelly Smith": "NAME 1", "Yuri Bakulin": "NAME 2"}
+    # Labels in the text come first; given ones are numbered after them.
+    result = redact("Kelly Smith: hello Jess\n", speakers=["Jess Brown"])
+    assert result.text == "NAME 1: hello [NAME 2]\n"
+    assert result.speakers == {"Kelly Smith": "NAME 1", "Jess Brown": "NAME 2"}
