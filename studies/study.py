@@ -293,9 +293,9 @@ class Study:
         """One row per delivery with derived outcomes (``analysis.cohort.build_cohort``).
 
         Settings come from ``outcomes:`` in study.yaml (``gap_days``, ``follow_up_days``,
-        ``data_end``, ``carryover``, ``moud_window_days``, ``lookback_days``; rules in
-        docs/cohort.md); keyword arguments override them, e.g. ``study.cohort(gap_days=60)``
-        for a sensitivity analysis.
+        ``data_end``, ``carryover``, ``moud_window_days``, ``lookback_days``,
+        ``bridge_delivery_gap``; rules in docs/cohort.md); keyword arguments override them,
+        e.g. ``study.cohort(gap_days=60)`` for a sensitivity analysis.
         """
         from analysis.cohort import build_cohort
 
@@ -307,6 +307,7 @@ class Study:
             "carryover": outcomes.carryover,
             "moud_window_days": outcomes.moud_window_days,
             "lookback_days": outcomes.lookback_days,
+            "bridge_delivery_gap": outcomes.bridge_delivery_gap,
         }
         settings.update(overrides)
         return build_cohort(self.deliveries(), self.dispensing(), self.events(), **settings)

@@ -45,7 +45,8 @@ class OutcomesConfig:
     before delivery is ``moud_recent``), ``lookback_days`` (coverage needed before delivery to
     call a delivery ``none``), ``grace_days`` (days after a supply end still counted as on
     MOUD in the on/off-MOUD comparison), ``data_end`` (the date the data extract ends; when
-    absent, the latest fill, event or delivery date).
+    absent, the latest fill, event or delivery date), ``bridge_delivery_gap`` (false: a
+    delivery no fill covers is "none" even when a refill bridges the gap — no look-ahead).
     """
 
     gap_days: int = 30
@@ -55,6 +56,7 @@ class OutcomesConfig:
     moud_window_days: int = 30
     lookback_days: int = 90
     grace_days: int = 7
+    bridge_delivery_gap: bool = True
     data_end: dt.date | None = None
     gap_sensitivity: list[int] = field(default_factory=lambda: [7, 14, 30, 60, 90])
     cox_covariates: list[str] | None = None
