@@ -70,10 +70,16 @@ def assign_participants(study, project, transcripts, mapping, default, warnings)
         if pid in known_ids or pid in rows:
             continue
         row = {"participant_id": pid}
-        row.update({k: case[k] for k in PARTICIPANT_FIELDS if _given(case.get(k))})
+        fields = _case_fields(case)
+        row.update({k: v for k, v in fields.items() if _given(v)})
         row.update({k: given[k] for k in PARTICIPANT_FIELDS if _given(given.get(k))})
+        if isinstance(row.get("role"), str):
+            row["role"] = row["role"].strip().lower()
         rows[pid] = row
-        dropped = sorted(set(case) - {"participant_id", "case_name", *PARTICIPANT_FIELDS})
+        dropped = sorted(
+            name for name in case
+            if name not in ("participant_id", "case_name") and _field_name(name) not in fields
+        )  # fmt: skip
         if dropped:
             warnings.append(
                 f"case {case.get('case_name')!r}: variables {dropped} are not fields of the "
@@ -95,6 +101,20 @@ def _mapping_row(mapping, source, transcript_id, case_participant, by_case_name)
         if len(hit):
             return hit.iloc[0].to_dict()
     return None
+
+
+def _field_name(name: str) -> str:
+    """A case variable's name as a participants field: ``"Interview date"`` → interview_date."""
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+def _case_fields(case: dict) -> dict:
+    """The case's variables that are participants fields, by their field names."""
+    return {
+        _field_name(name): value
+        for name, value in case.items()
+        if _field_name(name) in PARTICIPANT_FIELDS
+    }
 
 
 def _given(value) -> bool:

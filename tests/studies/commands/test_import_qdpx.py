@@ -9,6 +9,7 @@ changed by one that fails.
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pandas as pd
 import pytest
@@ -177,4 +178,53 @@ def test_one_participant_for_all_sources_and_a_qdc_codebook(study, qda, capsys):
     assert summary["codebook"]["added"] == ["code1"]
     assert any("code group 1" in w for w in summary["warnings"])
     assert load_codebook(study / "codebook.yaml").get("code1").color == "#46AA00"
+    assert main(["validate", str(study)]) == 0
+
+
+def test_participant_from_a_case_and_its_attributes(study, tmp_path, capsys):
+    # The shape NVivo and ATLAS.ti write: a Case with attributes, linked to its source.
+    qde = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo 14">
+<Users><User guid="a1b2c3d4-0000-0000-0000-000000000001" name="Ann"/></Users>
+<CodeBook><Codes><Code guid="a1b2c3d4-0000-0000-0000-000000000002" name="Stigma"
+ isCodable="true"/></Codes></CodeBook>
+<Variables>
+ <Variable guid="a1b2c3d4-0000-0000-0000-000000000003" name="Role" typeOfVariable="Text"/>
+ <Variable guid="a1b2c3d4-0000-0000-0000-000000000004" name="Provider type"
+  typeOfVariable="Text"/>
+ <Variable guid="a1b2c3d4-0000-0000-0000-000000000005" name="Age" typeOfVariable="Integer"/>
+</Variables>
+<Cases><Case guid="a1b2c3d4-0000-0000-0000-000000000006" name="Nurse 7">
+ <VariableValue><VariableRef targetGUID="a1b2c3d4-0000-0000-0000-000000000003"/>
+  <TextValue>Provider</TextValue></VariableValue>
+ <VariableValue><VariableRef targetGUID="a1b2c3d4-0000-0000-0000-000000000004"/>
+  <TextValue>nurse</TextValue></VariableValue>
+ <VariableValue><VariableRef targetGUID="a1b2c3d4-0000-0000-0000-000000000005"/>
+  <IntegerValue>41</IntegerValue></VariableValue>
+ <SourceRef targetGUID="a1b2c3d4-0000-0000-0000-000000000007"/>
+</Case></Cases>
+<Sources><TextSource guid="a1b2c3d4-0000-0000-0000-000000000007" name="Nurse interview"
+ plainTextPath="internal://n7.txt">
+ <PlainTextSelection guid="a1b2c3d4-0000-0000-0000-000000000008" startPosition="24"
+  endPosition="48" creatingUser="a1b2c3d4-0000-0000-0000-000000000001">
+  <Coding guid="a1b2c3d4-0000-0000-0000-000000000009"
+   creatingUser="a1b2c3d4-0000-0000-0000-000000000001">
+   <CodeRef targetGUID="a1b2c3d4-0000-0000-0000-000000000002"/></Coding>
+ </PlainTextSelection></TextSource></Sources>
+</Project>"""
+    path = tmp_path / "cases.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("Sources/n7.txt", "INTERVIEWER: Hi\r\nNURSE: They judged the mothers.\r\n")
+    assert main(["import", "qdpx", str(study), str(path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["participants_added"] == ["Nurse_7"]
+    assert any("['Age']" in w and "not imported" in w for w in summary["warnings"])
+    people = pd.read_csv(study / "data" / "participants.csv", dtype=str).set_index("participant_id")
+    assert people.loc["Nurse_7", "role"] == "provider"
+    assert people.loc["Nurse_7", "provider_type"] == "nurse"
+    coding = pd.read_csv(study / "codings.csv").iloc[-1]
+    text = (study / "transcripts" / "Nurse_interview.txt").read_text(encoding="utf-8")
+    assert (coding.code_id, coding.coder) == ("stigma", "Ann")
+    assert text[coding.start : coding.end] == "They judged the mothers."  # CRLF positions moved
     assert main(["validate", str(study)]) == 0
