@@ -182,6 +182,8 @@ def replace(
     pieces.append(text[cursor:])
     labels = {s.lower(): s for s in speakers}
     speaker_names = {
-        labels[key]: f"NAME {n}" for (kind, key), n in numbers.items() if key in labels
+        labels[key]: f"NAME {n}"
+        for (kind, key), n in numbers.items()
+        if kind == "NAME" and key in labels
     }
     return Redaction("".join(pieces), pd.DataFrame(rows, columns=SPAN_COLUMNS), speaker_names)
