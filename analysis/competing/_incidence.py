@@ -123,33 +123,69 @@ def cumulative_incidence(
     cause=1,
     by: str | None = None,
     conf_level: float = 0.95,
-    variance: str = "cuminc",
+    variance: str | None = None,
+    start: str | None = None,
+    weights: str | None = None,
+    conf_type: str = "log-log",
+    times=None,
 ) -> pd.DataFrame:
-    """Cumulative incidence of ``cause`` with competing causes (Aalen–Johansen, cmprsk variance).
+    """Cumulative incidence of ``cause`` with competing causes (Aalen–Johansen).
 
     ``variance="cuminc"`` (default) gives ``cmprsk::cuminc``'s standard error;
     ``variance="survfit"`` the infinitesimal-jackknife one of R's multi-state ``survfit``
-    (both matched to 1e-10 on mgus2).
+    (both matched to 1e-10 on mgus2). ``start`` (delayed entry) and ``weights`` (case
+    weights) are not in cuminc: with either, the estimate and its SE are R's
+    ``survfit(Surv(start, stop, factor(status)) ~ 1, weights=, id=)`` (infinitesimal jackknife).
+    ``conf_type``: ``"log-log"`` (default, stays inside (0, 1)) or ``"log"`` (R survfit's).
 
     Returns one row per distinct time at which ``cause`` occurs (per group): ``time, n_risk,
-    n_event, cif, std_err, lower, upper`` (+ ``by``). Matches ``cmprsk::cuminc`` (estimate and
-    variance) and the point estimate of ``survfit(Surv(time, factor(status)) ~ 1)``.
+    n_event, cif, std_err, lower, upper`` (+ ``by``). With ``times``, one row per group and
+    requested time instead; past a group's last follow-up time the CIF is NA (not
+    extrapolated), as ``cmprsk::timepoints``.
 
     >>> cumulative_incidence(cohort, "days_to_overdose", "overdose_status", cause=1, by="moud")
     """
+    from analysis.competing._aalen_johansen import CONF_TYPES, aalen_johansen, add_limits, read_at
+
+    if variance is None:
+        variance = "survfit" if (start or weights) else "cuminc"
     if variance not in ("cuminc", "survfit"):
         raise AnalysisError(f"variance must be 'cuminc' or 'survfit', got {variance!r}")
-    data = _validation.complete_rows(df, [duration, status, by])
+    if variance == "cuminc" and (start or weights):
+        raise AnalysisError(
+            "cmprsk's cuminc variance has no delayed entry or weights: use variance='survfit'"
+        )
+    if conf_type not in CONF_TYPES:
+        raise AnalysisError(f"conf_type must be one of {CONF_TYPES}, got {conf_type!r}")
+    if weights is not None:
+        _validation.require_columns(df, [weights])
+        _validation.case_weights(df, weights)
+    data = _validation.complete_rows(df, [duration, status, by, start, weights])
     time = _validation.durations(data, duration)
     codes = _validation.status_codes(data, status)
-    if by is None:
-        return _cuminc_one(time, codes, cause, conf_level, variance)
+    entry = _validation.entry_times(data, start, time, duration) if start else None
+    w = _validation.case_weights(data, weights) if weights else None
+    labels = np.full(len(data), "all", dtype=object) if by is None else data[by].to_numpy()
+    groups = ["all"] if by is None else _levels(labels)
     parts = []
-    labels = data[by].to_numpy()
-    for group in _levels(labels):
+    for group in groups:
         mask = labels == group
-        part = _cuminc_one(time[mask], codes[mask], cause, conf_level, variance)
-        part.insert(0, by, group)
+        if entry is None and w is None:
+            part = _cuminc_one(time[mask], codes[mask], cause, conf_level, variance)
+        else:
+            part = aalen_johansen(
+                time[mask],
+                codes[mask],
+                cause,
+                None if entry is None else entry[mask],
+                None if w is None else w[mask],
+            )
+        if conf_type != "log-log" or not (entry is None and w is None):
+            part = add_limits(part, conf_level, conf_type)
+        if times is not None:
+            part = read_at(part, np.asarray(list(times), float), float(time[mask].max()))
+        if by is not None:
+            part.insert(0, by, group)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 

@@ -46,30 +46,50 @@ TABLE_COLUMNS = [
 
 
 def km_curve(
-    time: np.ndarray, event: np.ndarray, conf_type: str = "log-log", conf_level: float = 0.95
+    time: np.ndarray,
+    event: np.ndarray,
+    conf_type: str = "log-log",
+    conf_level: float = 0.95,
+    start: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The Kaplan–Meier table of one group: one row per distinct time (events or censorings).
 
-    Columns are :data:`TABLE_COLUMNS` plus ``log_se`` (Greenwood σ, the SE of −log S).
+    Columns are :data:`TABLE_COLUMNS` plus ``log_se`` (σ, the SE of −log S). With ``start``
+    (delayed entry) a row is at risk at t when start < t ≤ time. With ``weights`` the counts
+    are weighted; whole-number weights keep Greenwood's variance (a weight is a number of
+    identical people), other weights get the infinitesimal-jackknife variance, as R
+    ``survfit`` (robust by default when the weights are not whole numbers).
     """
     if conf_type not in CONF_TYPES:
         raise AnalysisError(f"conf_type must be one of {CONF_TYPES}, got {conf_type!r}")
+    w = np.ones(len(time)) if weights is None else np.asarray(weights, dtype=float)
     times, inverse = np.unique(time, return_inverse=True)
-    n_event = np.bincount(inverse, weights=event, minlength=len(times))
-    n_total = np.bincount(inverse, minlength=len(times)).astype(float)
+    n_event = np.bincount(inverse, weights=w * event, minlength=len(times))
+    n_total = np.bincount(inverse, weights=w, minlength=len(times))
     n_risk = n_total[::-1].cumsum()[::-1]
+    if start is not None:  # rows not yet entered: start >= t
+        entered_after = np.searchsorted(np.sort(start), times, side="left")
+        order = np.argsort(start, kind="stable")
+        w_by_start = np.concatenate([[0.0], np.cumsum(w[order])])
+        n_risk = n_risk - (w.sum() - w_by_start[entered_after])
+        n_risk = np.where(np.abs(n_risk) < 1e-9 * w.sum(), 0.0, n_risk)
     with np.errstate(divide="ignore", invalid="ignore"):
-        survival = np.cumprod(1.0 - n_event / n_risk)
-        terms = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
-        log_se = np.sqrt(np.cumsum(terms))
+        survival = np.cumprod(np.where(n_risk > 0, 1.0 - n_event / n_risk, 1.0))
+        if weights is not None and np.any(w != np.floor(w)):
+            log_se = np.sqrt(_ij_log_variance(time, event, start, w, times, n_risk, n_event))
+        else:
+            terms = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
+            log_se = np.sqrt(np.cumsum(terms))
         std_err = survival * log_se
     lower, upper = confidence_limits(survival, log_se, conf_type, conf_level)
+    as_count = (lambda v: v.astype(np.int64)) if weights is None else (lambda v: v)
     return pd.DataFrame(
         {
             "time": times,
-            "n_risk": n_risk.astype(np.int64),
-            "n_event": n_event.astype(np.int64),
-            "n_censor": (n_total - n_event).astype(np.int64),
+            "n_risk": as_count(np.round(n_risk, 12) if weights is not None else n_risk),
+            "n_event": as_count(n_event),
+            "n_censor": as_count(n_total - n_event),
             "survival": survival,
             "std_err": std_err,
             "lower": lower,
@@ -77,6 +97,29 @@ def km_curve(
             "log_se": log_se,
         }
     )
+
+
+def _ij_log_variance(time, event, start, w, times, n_risk, n_event) -> np.ndarray:
+    """Infinitesimal-jackknife variance of log Ŝ at each of ``times`` (R's robust survfit).
+
+    With hⱼ = dⱼ/Yⱼ, ∂log Ŝ(t)/∂wᵢ = −Σ_{tⱼ ≤ t} (dNᵢ(tⱼ) − Yᵢ(tⱼ)hⱼ)/(Yⱼ(1 − hⱼ)) and
+    Var = Σᵢ (wᵢ ∂log Ŝ/∂wᵢ)²: each person's weight perturbed in turn, to first order. One
+    O(n) pass per event time, carrying each row's derivative.
+    """
+    entry = np.full(len(time), -np.inf) if start is None else start
+    influence = np.zeros(len(time))
+    variance = np.zeros(len(times))
+    current = 0.0
+    for j, t in enumerate(times):
+        if n_event[j] > 0 and n_risk[j] > n_event[j]:
+            y, d = n_risk[j], n_event[j]
+            h = d / y
+            at_risk = (entry < t) & (time >= t)
+            dead = at_risk & (time == t) & (event == 1)
+            influence -= (dead.astype(float) - at_risk * h) / (y * (1 - h))
+            current = float(np.sum((w * influence) ** 2))
+        variance[j] = current
+    return variance
 
 
 def confidence_limits(
@@ -134,6 +177,7 @@ class KaplanMeierResult:
     conf_level: float
     groups: list = field(default_factory=list)
     _curves: dict = field(default_factory=dict, repr=False)
+    records: dict = field(default_factory=dict)  # data rows per group
 
     @property
     def median(self) -> pd.DataFrame:
@@ -147,8 +191,8 @@ class KaplanMeierResult:
             rows.append(
                 {
                     "group": group,
-                    "n": int(curve["n_risk"].iloc[0]),
-                    "events": int(curve["n_event"].sum()),
+                    "n": self.records.get(group, int(curve["n_risk"].iloc[0])),
+                    "events": curve["n_event"].sum(),
                     "median": _half_median(curve["survival"].to_numpy(), x),
                     "lower": _half_median(curve["lower"].to_numpy(), x),
                     "upper": _half_median(curve["upper"].to_numpy(), x),
@@ -232,7 +276,7 @@ def _read_curve(curve: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
     """Step-function lookup of a KM table at ``times``."""
     t = curve["time"].to_numpy()
     index = np.searchsorted(t, times, side="right") - 1  # last curve time <= requested
-    n_total = int(curve["n_risk"].iloc[0])
+    n_total = curve["n_risk"].iloc[0]
     after = np.searchsorted(t, times, side="left")  # first curve time >= requested
     n_risk = np.where(after < len(t), curve["n_risk"].to_numpy()[np.minimum(after, len(t) - 1)], 0)
     n_risk = np.where(times <= t[0], n_total, n_risk)
@@ -240,7 +284,9 @@ def _read_curve(curve: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
     for column, before in (("survival", 1.0), ("std_err", 0.0), ("lower", 1.0), ("upper", 1.0)):
         values = curve[column].to_numpy()
         cols[column] = np.where(index >= 0, values[np.maximum(index, 0)], before)
-    return pd.DataFrame({"time": times, "n_risk": n_risk.astype(np.int64), **cols})
+    if np.issubdtype(curve["n_risk"].dtype, np.integer):
+        n_risk = n_risk.astype(np.int64)
+    return pd.DataFrame({"time": times, "n_risk": n_risk, **cols})
 
 
 def kaplan_meier(
@@ -249,6 +295,8 @@ def kaplan_meier(
     event: str,
     by: str | None = None,
     conf_type: str = "log-log",
+    start: str | None = None,
+    weights: str | None = None,
     conf_level: float = 0.95,
 ) -> KaplanMeierResult:
     """Kaplan–Meier curves of ``duration`` (days) with ``event`` (1 = event, 0 = censored).
@@ -258,22 +306,40 @@ def kaplan_meier(
     (checked against R survival 3.5 on lung, veteran and pbc to 1e-10). Rows with a
     missing value are dropped, as R does.
 
+    - ``start``: delayed entry (left truncation), R ``Surv(start, duration, event)``: a row
+      is at risk at t when start < t ≤ duration;
+    - ``weights``: case weights, R ``survfit(weights=)``; with weights that are not whole
+      numbers (e.g. inverse-probability weights) the SE is the infinitesimal jackknife, as R.
+      A missing or non-positive weight is an error naming the row.
+
     >>> km = kaplan_meier(cohort, "days_on_moud", "discontinued", by="moud")
     >>> km.median, km.at([30, 90, 180, 365])
     """
-    data = _validation.complete_rows(df, [duration, event, by])
+    if weights is not None:
+        _validation.require_columns(df, [weights])
+        _validation.case_weights(df, weights)
+    data = _validation.complete_rows(df, [duration, event, by, start, weights])
     if data.empty:
         raise AnalysisError("no complete rows to analyse", field=duration)
     time = _validation.durations(data, duration)
     status = _validation.events(data, event)
+    entry = _validation.entry_times(data, start, time, duration) if start else None
+    w = _validation.case_weights(data, weights) if weights else None
     curves: dict = {}
-    if by is None:
-        curves["all"] = km_curve(time, status, conf_type, conf_level)
-    else:
-        labels = data[by].to_numpy()
-        for group in sorted(pd.unique(labels), key=_sort_key):
-            mask = labels == group
-            curves[group] = km_curve(time[mask], status[mask], conf_type, conf_level)
+    records: dict = {}
+    labels = np.full(len(data), "all", dtype=object) if by is None else data[by].to_numpy()
+    groups = ["all"] if by is None else sorted(pd.unique(labels), key=_sort_key)
+    for group in groups:
+        mask = labels == group
+        curves[group] = km_curve(
+            time[mask],
+            status[mask],
+            conf_type,
+            conf_level,
+            start=None if entry is None else entry[mask],
+            weights=None if w is None else w[mask],
+        )
+        records[group] = int(mask.sum())
     parts = []
     for group, curve in curves.items():
         part = curve[TABLE_COLUMNS].copy()
@@ -289,6 +355,7 @@ def kaplan_meier(
         conf_level=conf_level,
         groups=list(curves),
         _curves=curves,
+        records=records,
     )
 
 

@@ -23,8 +23,14 @@ from analysis.errors import AnalysisError
 from analysis.survival._km import km_curve
 
 
-def _rmst_one(time: np.ndarray, event: np.ndarray, tau: float) -> tuple[float, float]:
-    curve = km_curve(time, event)
+def _rmst_one(
+    time: np.ndarray,
+    event: np.ndarray,
+    tau: float,
+    start: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+) -> tuple[float, float]:
+    curve = km_curve(time, event, start=start, weights=weights)
     keep = curve["time"].to_numpy() <= tau
     t = curve["time"].to_numpy()[keep]
     s = curve["survival"].to_numpy()[keep]
@@ -46,20 +52,32 @@ def rmst(
     tau: float,
     by: str | None = None,
     conf_level: float = 0.95,
+    start: str | None = None,
+    weights: str | None = None,
 ) -> pd.DataFrame:
     """RMST up to ``tau`` per group: ``rmst, se, lower, upper`` (+ ``by``).
 
     With ``by``, ``result.attrs["contrasts"]`` holds the differences and ratios against the
     first group (also returned by :func:`rmst_contrasts`). Matches R survival 3.5
-    ``print(survfit, rmean=τ)`` (rmean and se(rmean)) to 1e-10.
+    ``print(survfit, rmean=τ)`` (rmean and se(rmean)) to 1e-10, also with ``start`` (delayed
+    entry) and ``weights`` (case weights; R's se(rmean) then uses the weighted counts).
+
+    The curve is not extrapolated: a ``tau`` beyond a group's last follow-up time is refused
+    with the group named, as ``survRM2::rmst2`` does (choose τ ≤ the smallest of the groups'
+    last times).
 
     >>> rmst(cohort, "days_on_moud", "discontinued", tau=365, by="moud")
     """
     if not np.isfinite(tau) or tau <= 0:
         raise AnalysisError(f"tau must be a positive number of days, got {tau!r}")
-    data = _validation.complete_rows(df, [duration, event, by])
+    if weights is not None:
+        _validation.require_columns(df, [weights])
+        _validation.case_weights(df, weights)
+    data = _validation.complete_rows(df, [duration, event, by, start, weights])
     time = _validation.durations(data, duration)
     status = _validation.events(data, event)
+    entry = _validation.entry_times(data, start, time, duration) if start else None
+    w = _validation.case_weights(data, weights) if weights else None
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     rows = []
     groups = (
@@ -72,8 +90,22 @@ def rmst(
     )
     labels = data[by].to_numpy() if by is not None else None
     for group in groups:
-        mask = slice(None) if by is None else labels == group
-        area, se = _rmst_one(time[mask], status[mask], tau)
+        mask = np.ones(len(data), bool) if by is None else labels == group
+        last = float(time[mask].max())
+        if tau > last:
+            raise AnalysisError(
+                f"tau = {tau:g} is beyond the last follow-up time ({last:g}) of group "
+                f"{group!r}: the curve would be extrapolated (survRM2 refuses this too); "
+                "choose tau <= the smallest of the groups' last times",
+                field=by or duration,
+            )
+        area, se = _rmst_one(
+            time[mask],
+            status[mask],
+            tau,
+            start=None if entry is None else entry[mask],
+            weights=None if w is None else w[mask],
+        )
         rows.append(
             {
                 "group": group,
@@ -124,7 +156,12 @@ def _contrasts(table: pd.DataFrame, z: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rmst_contrasts(df, duration, event, tau, by, conf_level: float = 0.95) -> pd.DataFrame:
+def rmst_contrasts(
+    df, duration, event, tau, by, conf_level: float = 0.95, start=None, weights=None
+) -> pd.DataFrame:
     """Differences and ratios of RMST against the first group (``se`` of a ratio is on the
     log scale): ``contrast, measure, estimate, se, lower, upper, p``."""
-    return rmst(df, duration, event, tau, by=by, conf_level=conf_level).attrs["contrasts"]
+    table = rmst(
+        df, duration, event, tau, by=by, conf_level=conf_level, start=start, weights=weights
+    )
+    return table.attrs["contrasts"]

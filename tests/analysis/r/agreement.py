@@ -23,7 +23,10 @@ TESTS = [
     "tests/analysis/survival/test_zph.py",
     "tests/analysis/survival/test_rmst.py",
     "tests/analysis/survival/test_adjusted.py",
+    "tests/analysis/survival/test_robust.py",
+    "tests/analysis/survival/test_weighted.py",
     "tests/analysis/competing/test_competing.py",
+    "tests/analysis/competing/test_weighted.py",
 ]
 
 

@@ -150,7 +150,9 @@ km_table <- function(fit) {
   strata <- if (is.null(fit$strata)) rep("all", length(fit$time)) else
     sub(".*=", "", rep(names(fit$strata), fit$strata))
   list(strata = strata, time = fit$time, n_risk = fit$n.risk, n_event = fit$n.event,
-       n_censor = fit$n.censor, survival = fit$surv, std_err = fit$surv * fit$std.err,
+       n_censor = fit$n.censor, survival = fit$surv,
+       # the SE of S: fit$std.err is on the log scale unless fit$logse is FALSE (robust fits)
+       std_err = if (isFALSE(fit$logse)) fit$std.err else fit$surv * fit$std.err,
        lower = fit$lower, upper = fit$upper)
 }
 rmean <- function(fit, tau) {
