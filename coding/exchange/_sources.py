@@ -197,7 +197,18 @@ def build_source(
     return transcript, rows
 
 
-def _codings(selection, start, end, transcript_id, where, users, code_by_guid, notes, warnings):
+def _codings(
+    selection: etree._Element,
+    start: int,
+    end: int,
+    transcript_id: str,
+    where: str,
+    users: dict[str, str],
+    code_by_guid: dict[str, str],
+    notes: dict[str, str],
+    warnings: list[str],
+) -> list[dict[str, Any]]:
+    """One coding row per ``Coding`` of a selection (memo: description, then notes)."""
     label = selection.get("name") or selection.get("guid")
     selection_memo = [notes.get(guid(r.get("targetGUID")), "") for r in
                       children(selection, "NoteRef")]  # fmt: skip
