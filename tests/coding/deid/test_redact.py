@@ -202,3 +202,25 @@ def test_facilities_roads_and_names_across_a_text(text, expected):
 def test_a_facility_is_one_span():
     spans = redact("the nurses at St. Mary's were kind").spans
     assert spans[["type", "original"]].values.tolist() == [["LOCATION", "St. Mary's"]]
+
+
+def test_spans_are_valid_on_real_and_demo_transcripts():
+    """Every span of every real transcript file (tests/fixtures/realworld) and demo transcript
+    points at its original text, spans never overlap, and the redacted text is the original
+    with exactly those spans replaced."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    files = sorted((root / "tests" / "fixtures" / "realworld" / "transcripts").glob("*.*"))
+    files += sorted((root / "studies" / "demo" / "transcripts").glob("*.txt"))
+    texts = [f.read_text(encoding="utf-8") for f in files if f.suffix in {".txt", ".vtt", ".srt"}]
+    assert len(texts) >= 35
+    for text in texts:
+        result = redact(text, pseudonyms=True)
+        rebuilt, cursor = [], 0
+        for span in result.spans.itertuples():
+            assert text[span.start : span.end] == span.original
+            assert span.start >= cursor
+            rebuilt += [text[cursor : span.start], span.replacement]
+            cursor = span.end
+        assert "".join(rebuilt) + text[cursor:] == result.text
