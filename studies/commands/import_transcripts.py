@@ -84,6 +84,16 @@ def register(cli) -> None:
     )
     parser.add_argument("--site", help="site of a participant added by this import")
     parser.add_argument(
+        "--person-id",
+        metavar="ID",
+        help="person_id of a patient added by this import (links the interview to the cohort)",
+    )
+    parser.add_argument(
+        "--provider-type",
+        metavar="TYPE",
+        help="provider_type of a provider added by this import (e.g. obstetrician, nurse)",
+    )
+    parser.add_argument(
         "--id", dest="transcript_id", metavar="ID", help="transcript id (one file only)"
     )
     parser.add_argument("--interview-date", metavar="YYYY-MM-DD", help="for the manifest")
@@ -123,6 +133,8 @@ class _Job:
     site: str | None = None
     interview_date: str | None = None
     interviewer: str | None = None
+    person_id: str | None = None
+    provider_type: str | None = None
 
 
 @dataclass
@@ -171,11 +183,17 @@ def import_transcripts(args: argparse.Namespace) -> int:
         plan = _plan(args, study, job, manifest_rows, people, plans)
         _check_existing(args, plan, folder, manifest_rows, codings, store_codings, problems)
         plans.append(plan)
+    problems.extend(_new_participant_problems(study, plans, participants))
     if problems and not args.dry_run:
+        reanchor = any("coded span" in problem for problem in problems)
         raise StudyError(
             "; ".join(problems)
-            + " — nothing was imported (use --reanchor to move the codings and review the "
-            "reported spans)"
+            + " — nothing was imported"
+            + (
+                " (use --reanchor to move the codings and review the reported spans)"
+                if reanchor
+                else ""
+            )
         )
     if args.dry_run:
         for problem in problems:
@@ -207,6 +225,8 @@ _MAP_COLUMNS = {
     "site",
     "interview_date",
     "interviewer",
+    "person_id",
+    "provider_type",
 }
 
 
@@ -220,6 +240,8 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
         "site": args.site,
         "interview_date": args.interview_date,
         "interviewer": args.interviewer,
+        "person_id": args.person_id,
+        "provider_type": args.provider_type,
     }
     jobs = [_Job(Path(name), transcript_id=args.transcript_id, **defaults) for name in args.files]
     if args.map:
@@ -255,6 +277,8 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
                     site=row.get("site") or defaults["site"],
                     interview_date=row.get("interview_date") or defaults["interview_date"],
                     interviewer=row.get("interviewer") or defaults["interviewer"],
+                    person_id=row.get("person_id") or defaults["person_id"],
+                    provider_type=row.get("provider_type") or defaults["provider_type"],
                 )
             )
     if not jobs:
@@ -354,6 +378,71 @@ def _plan(
         new_participant=new_participant
         and participant_id not in {p.participant_id for p in earlier if p.new_participant},
     )
+
+
+def _participants_with(participants: pd.DataFrame, new_people: list[_Plan]) -> pd.DataFrame:
+    """The participants table with a row for each participant this import adds."""
+    rows = pd.DataFrame(
+        [
+            {
+                "participant_id": plan.participant_id,
+                "role": plan.role,
+                "site": (plan.job.site if plan.job else None) or "",
+                "person_id": (plan.job.person_id if plan.job else None) or "",
+                "provider_type": (plan.job.provider_type if plan.job else None) or "",
+                "interview_date": (plan.job.interview_date if plan.job else None) or "",
+            }
+            for plan in new_people
+        ]
+    )
+    return pd.concat([participants, rows], ignore_index=True).fillna("")
+
+
+_OPTION_FOR = {
+    "person_id": "--person-id",
+    "provider_type": "--provider-type",
+    "site": "--site",
+    "interview_date": "--interview-date",
+    "role": "--role",
+}
+
+
+def _new_participant_problems(
+    study, plans: list[_Plan], participants: pd.DataFrame | None
+) -> list[str]:
+    """Check the participants an import would add against the data dictionary and the tables
+    they refer to (a patient's ``person_id`` must be in deliveries), so that an import that
+    exits 0 never leaves the study failing ``dyadlab validate``."""
+    new_people = [plan for plan in plans if plan.new_participant]
+    if not new_people or participants is None:
+        return []
+    from data_dictionary import check_table, load_schema, relation_problems
+
+    table = _participants_with(participants, new_people)
+    first_new = len(participants)
+    typed, found = check_table(table.replace("", pd.NA), "participants")
+    if found.empty:
+        tables = {"participants": typed}
+        for key in load_schema("participants").foreign_keys:
+            if key.resource not in tables and study.has_table(key.resource):
+                tables[key.resource] = study.table(key.resource)
+        found = relation_problems(tables)
+        if not found.empty and "table" in found.columns:
+            found = found[found["table"] == "participants"]
+    problems = []
+    for record in found.to_dict("records"):
+        row = int(record.get("row", 0)) - 1  # problems count rows from 1
+        if row < first_new:
+            continue  # the table had this problem before the import
+        person = table.iloc[row]["participant_id"]
+        column = record.get("column", "")
+        option = _OPTION_FOR.get(column)
+        hint = f"give {option} (or a {column} column in --map)" if option else ""
+        problems.append(
+            f"participant {person!r} would be added with {column}: {record.get('message', '')}"
+            + (f" — {hint}" if hint else "")
+        )
+    return problems
 
 
 def _deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[str]]:
@@ -512,18 +601,7 @@ def _write(
         with atomic_write(codings_path) as handle:
             updated.to_csv(handle, index=False)
     if new_people and participants is not None and participants_path is not None:
-        rows = pd.DataFrame(
-            [
-                {
-                    "participant_id": plan.participant_id,
-                    "role": plan.role,
-                    "site": (plan.job.site if plan.job else None) or "",
-                    "interview_date": (plan.job.interview_date if plan.job else None) or "",
-                }
-                for plan in new_people
-            ]
-        )
-        table = pd.concat([participants, rows], ignore_index=True).fillna("")
+        table = _participants_with(participants, new_people)
         with atomic_write(participants_path) as handle:
             table.to_csv(handle, index=False)
     records = manifest.to_dict("records")

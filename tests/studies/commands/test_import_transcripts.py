@@ -81,7 +81,11 @@ def test_import_captions_keeps_turns_and_times_in_sidecar(study, tmp_path, capsy
         encoding="utf-8",
     )
     status, out, err = _run(
-        capsys, str(study), str(source), "--participant", "V02", "--role", "provider", "--site", "B"
+        capsys,
+        str(study),
+        str(source),
+        *("--participant", "V02", "--role", "provider", "--site", "B"),
+        *("--provider-type", "nurse"),
     )
     assert status == 0, err
     assert "new from" in out and "added" in out
@@ -286,9 +290,9 @@ def test_map_csv_sets_ids_and_participants_per_file(study, tmp_path, capsys):
     )
     mapping = incoming / "map.csv"
     mapping.write_text(
-        "file,transcript_id,participant_id,role,site,interview_date\n"
-        "Interview Jane Smith 2024-03-01.txt,T07,P07,,,2024-03-01\n"
-        "nurse call.vtt,T20,V20,provider,C,2024-04-02\n",
+        "file,transcript_id,participant_id,role,site,interview_date,provider_type\n"
+        "Interview Jane Smith 2024-03-01.txt,T07,P07,,,2024-03-01,\n"
+        "nurse call.vtt,T20,V20,provider,C,2024-04-02,nurse\n",
         encoding="utf-8",
     )
     status, out, err = _run(capsys, str(study), "--map", str(mapping), "--json")
@@ -357,7 +361,10 @@ def test_dry_run_lists_turns_and_marks_unattributed_speech(study, capsys):
     marks the three turns that absorbed an unnamed cue, and writes nothing."""
     source = REALWORLD / "zoom_unlabelled_cues.vtt"
     status, out, err = _run(
-        capsys, str(study), str(source), "--participant", "V90", "--role", "provider", "--dry-run"
+        capsys,
+        str(study),
+        str(source),
+        *("--participant", "V90", "--role", "provider", "--provider-type", "nurse", "--dry-run"),
     )
     assert status == 0
     assert not (study / "transcripts").exists()
@@ -398,3 +405,28 @@ def test_import_reports_attribution_without_dry_run(study, capsys):
     assert "attribution: check: 32 turns, 2 speaker(s); 13 paragraph(s) without a label" in out
     stored = (study / "transcripts" / "teams_style_interview.txt").read_text(encoding="utf-8")
     assert stored.startswith("Jordan Lee   0:01\n\nThanks for joining today, Alex.")
+
+
+def test_an_import_that_would_leave_the_study_invalid_is_refused(study, tmp_path, capsys):
+    """A provider without provider_type, a patient whose person_id is not in the cohort: the
+    data dictionary would reject the participants table, so nothing is written."""
+    source = tmp_path / "V05.txt"
+    source.write_text(TEXT.replace("P07", "V05"), encoding="utf-8")
+    before = (study / "data" / "participants.csv").read_bytes()
+    status, _, err = _run(
+        capsys, str(study), str(source), "--participant", "V05", "--role", "provider"
+    )
+    assert status == 1
+    assert "participant 'V05' would be added with provider_type" in err
+    assert "give --provider-type" in err
+    assert (study / "data" / "participants.csv").read_bytes() == before
+    assert not (study / "transcripts").exists()
+    status, _, err = _run(
+        capsys,
+        str(study),
+        str(source),
+        *("--participant", "V05", "--role", "provider", "--provider-type", "midwife"),
+    )
+    assert status == 0, err
+    table = pd.read_csv(study / "data" / "participants.csv", dtype=str, keep_default_na=False)
+    assert table.set_index("participant_id").loc["V05", "provider_type"] == "midwife"
