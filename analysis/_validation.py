@@ -19,16 +19,27 @@ from analysis.errors import AnalysisError
 log = logging.getLogger(__name__)
 
 
-def require_columns(df: pd.DataFrame, columns: Sequence[str | None]) -> None:
-    """Raise when ``df`` is not a DataFrame or lacks one of ``columns`` (``None`` skipped)."""
+def require_columns(
+    df: pd.DataFrame, columns: Sequence[str | None], *, name: str | None = None
+) -> None:
+    """Raise when ``df`` is not a DataFrame or lacks one of ``columns`` (``None`` skipped).
+
+    ``field`` is the first missing column. With ``name`` (the input, e.g. ``"drug_exposure"``
+    or the export's file) the error names it as its file and lists every missing column;
+    without, it lists the columns the frame has.
+    """
     if not isinstance(df, pd.DataFrame):
-        raise AnalysisError(f"expected a pandas DataFrame, got {type(df).__name__}")
-    for column in columns:
-        if column is not None and column not in df.columns:
-            raise AnalysisError(
-                f"column not found; the frame has {', '.join(map(str, df.columns[:12]))}",
-                field=str(column),
-            )
+        raise AnalysisError(f"expected a pandas DataFrame, got {type(df).__name__}", file=name)
+    missing = [str(c) for c in columns if c is not None and c not in df.columns]
+    if missing and name is not None:
+        raise AnalysisError(
+            f"{name} lacks column(s) {', '.join(missing)}", file=name, field=missing[0]
+        )
+    if missing:
+        raise AnalysisError(
+            f"column not found; the frame has {', '.join(map(str, df.columns[:12]))}",
+            field=missing[0],
+        )
 
 
 def complete_rows(df: pd.DataFrame, columns: Sequence[str | None]) -> pd.DataFrame:

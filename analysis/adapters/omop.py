@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from analysis._validation import require_columns
 from analysis.adapters.tables import StudyTables, assign_deliveries
 from analysis.errors import AnalysisError
 
@@ -123,7 +124,9 @@ def _expand(concepts: Iterable[int], concept_ancestor: pd.DataFrame | None) -> s
     ids = {int(c) for c in concepts}
     if concept_ancestor is None or not ids:
         return ids
-    _need(concept_ancestor, ["ancestor_concept_id", "descendant_concept_id"], "concept_ancestor")
+    require_columns(
+        concept_ancestor, ["ancestor_concept_id", "descendant_concept_id"], name="concept_ancestor"
+    )
     below = concept_ancestor["ancestor_concept_id"].isin(ids)
     return ids | set(concept_ancestor.loc[below, "descendant_concept_id"].astype(int))
 
@@ -145,7 +148,7 @@ def _drug_map(ingredients: Mapping[int, str], ancestor: pd.DataFrame | None) -> 
 
 def _dispensing(exposure: pd.DataFrame, drug_of: dict[int, str], notes: list[str]):
     columns = ["drug_exposure_id", "person_id", "drug_concept_id", "drug_exposure_start_date"]
-    _need(exposure, columns, "drug_exposure")
+    require_columns(exposure, columns, name="drug_exposure")
     concept = pd.to_numeric(exposure["drug_concept_id"], errors="coerce")
     keep = concept.isin(drug_of.keys()).to_numpy()
     rows = exposure.loc[keep]
@@ -193,7 +196,7 @@ def _deliveries(person, conditions, procedures, periods, concepts, min_days, not
     for table, concept_column, date_column, name in sources:
         if table is None:
             continue
-        _need(table, ["person_id", concept_column, date_column], name)
+        require_columns(table, ["person_id", concept_column, date_column], name=name)
         hit = table[concept_column].isin(concepts)
         records.append(
             table.loc[hit, ["person_id", date_column]].set_axis(["person_id", "date"], axis=1)
@@ -230,10 +233,10 @@ def _deliveries(person, conditions, procedures, periods, concepts, min_days, not
 def _coverage_end(deliveries, periods, notes) -> pd.Series:
     if periods is None:
         return pd.Series(pd.NaT, index=deliveries.index, dtype="datetime64[ns]")
-    _need(
+    require_columns(
         periods,
         ["person_id", "observation_period_start_date", "observation_period_end_date"],
-        "observation_period",
+        name="observation_period",
     )
     p = pd.DataFrame(
         {
@@ -275,7 +278,7 @@ def _events(conditions, death, deliveries, overdose, relapse, notes) -> pd.DataF
                 )
             )
     if death is not None:
-        _need(death, ["person_id", "death_date"], "death")
+        require_columns(death, ["person_id", "death_date"], name="death")
         cause = death["cause_concept_id"] if "cause_concept_id" in death.columns else None
         fatal = cause.isin(overdose) if cause is not None else pd.Series(False, index=death.index)
         parts.append(
@@ -314,11 +317,3 @@ def _events(conditions, death, deliveries, overdose, relapse, notes) -> pd.DataF
         notes.append(f"{dropped} events before the person's first delivery were dropped")
     placed["event_date"] = placed["event_date"].astype("datetime64[ns]")
     return placed[columns].reset_index(drop=True)
-
-
-def _need(frame: pd.DataFrame, columns: list[str], name: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise AnalysisError(
-            f"{name} lacks column(s) {', '.join(missing)}", file=name, field=missing[0]
-        )

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis._validation import require_columns
 from analysis.adapters.tables import StudyTables
 from analysis.errors import AnalysisError
 
@@ -84,7 +85,7 @@ def from_redcap(
     records = records.reset_index(drop=True)
     record_id = mapping.get("record_id", "record_id")
     person_field = mapping.get("person_id", record_id)
-    _need(records, [record_id], source)
+    require_columns(records, [record_id], name=source)
     labels = _labels(choice_labels)
     choices = {k: {str(c): v for c, v in m.items()} for k, m in mapping.get("choices", {}).items()}
     rows = pd.Series(np.arange(1, len(records) + 1), index=records.index)
@@ -98,7 +99,7 @@ def from_redcap(
     delivery_fields = dict(mapping.get("deliveries", {}))
     if "delivery_date" not in delivery_fields:
         raise AnalysisError("mapping['deliveries'] needs 'delivery_date'", field="mapping")
-    _need(base, list(delivery_fields.values()) + [person_field], source)
+    require_columns(base, list(delivery_fields.values()) + [person_field], name=source)
     deliveries = pd.DataFrame(
         {
             "delivery_id": base[record_id].astype(str).to_numpy(),
@@ -184,7 +185,7 @@ def _instrument(
         raise AnalysisError(
             f"mapping for instrument {name!r} lacks {', '.join(missing)}", field="mapping"
         )
-    _need(part, list(fields.values()), source)
+    require_columns(part, list(fields.values()), name=source)
     instance = (
         part["redcap_repeat_instance"].astype(str).str.replace(r"\.0$", "", regex=True)
         if "redcap_repeat_instance" in part.columns
@@ -257,7 +258,7 @@ def _checkbox(base: pd.DataFrame, spec: Mapping[str, Any], rows, source) -> np.n
     picked = [[] for _ in range(len(base))]
     for code, value in spec["choices"].items():
         column = f"{field_name}___{str(code).replace('-', '_')}"
-        _need(base, [column], source)
+        require_columns(base, [column], name=source)
         cells = base[column].fillna("").astype(str).str.strip().str.casefold()
         unknown = ~cells.isin(_CHECKED | _UNCHECKED)
         if unknown.any():
@@ -296,13 +297,3 @@ def _labels(choice_labels) -> dict[str, dict[str, str]]:
     else:
         pairs = dict(choice_labels)
     return {name: dict(parse_choices(text, field=name)) for name, text in pairs.items()}
-
-
-def _need(frame: pd.DataFrame, columns: list[str], source: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise AnalysisError(
-            f"the export has no column(s) {', '.join(missing)} named in the mapping",
-            file=source,
-            field=missing[0],
-        )

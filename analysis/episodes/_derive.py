@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis._validation import require_columns
 from analysis.episodes._ibis import episodes_expr
 from analysis.episodes._reference import EPISODE_COLUMNS, reference_episodes
 from analysis.episodes._rules import KNOWN_DRUGS, EpisodeRules, resolve_rules
@@ -244,8 +245,8 @@ def continuity(episodes: pd.DataFrame, deliveries: pd.DataFrame, days: int = 180
        days_covered  continuous
     0            30        True
     """
-    _require(deliveries, ["delivery_id", "person_id", "delivery_date"], "deliveries")
-    _require(episodes, ["person_id", "episode", "start", "end"], "episodes")
+    require_columns(deliveries, ["delivery_id", "person_id", "delivery_date"], name="deliveries")
+    require_columns(episodes, ["person_id", "episode", "start", "end"], name="episodes")
     base = deliveries[["delivery_id", "person_id", "delivery_date"]].copy()
     base["delivery_date"] = pd.to_datetime(base["delivery_date"]).astype("datetime64[ns]")
     base["person_id"] = base["person_id"].astype(str)
@@ -342,11 +343,3 @@ def gap_sensitivity(
             }
         )
     return pd.DataFrame(rows)
-
-
-def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise AnalysisError(
-            f"{name} lacks column(s) {', '.join(missing)}", file=name, field=missing[0]
-        )

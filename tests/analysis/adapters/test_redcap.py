@@ -136,7 +136,7 @@ def test_bad_checkbox_and_missing_column():
     with pytest.raises(AnalysisError, match="checkbox cell 'maybe'") as error:
         from_redcap(bad, MAPPING)
     assert (error.value.row, error.value.field) == (5, "moud_type___2")
-    with pytest.raises(AnalysisError, match="no column") as error:
+    with pytest.raises(AnalysisError, match="REDCap export lacks column") as error:
         from_redcap(read(RAW).drop(columns=["disp_days"]), MAPPING)
     assert error.value.field == "disp_days"
     bad_date = read(RAW.replace("2023-05-20,south", "20/05/2023x,south"))
