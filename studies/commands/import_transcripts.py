@@ -307,12 +307,18 @@ def _plan(
         )
     if any(plan.transcript_id == transcript_id for plan in earlier):
         raise StudyError(f"two files would both be transcript {transcript_id!r}", file=source)
-    transcript = read_transcript(
-        source,
-        transcript_id=transcript_id,
-        speaker_patterns=args.speaker_pattern,
-        max_bytes=int(args.max_mb * 1024 * 1024),
-    )
+    reader_log = logging.getLogger("coding.transcripts")
+    level = reader_log.level
+    reader_log.setLevel(logging.ERROR)  # the reader's warnings are printed once, per file, below
+    try:
+        transcript = read_transcript(
+            source,
+            transcript_id=transcript_id,
+            speaker_patterns=args.speaker_pattern,
+            max_bytes=int(args.max_mb * 1024 * 1024),
+        )
+    finally:
+        reader_log.setLevel(level)
     known = set(people)
     participant_id = job.participant
     if participant_id is None:
