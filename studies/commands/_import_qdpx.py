@@ -7,7 +7,8 @@ row each), their participants (from the project's Cases and their variables, or 
 ``codings.csv``) and — with ``--codebook merge|adopt`` — its codes. Codes are mapped to the
 study's by name; ``merge`` adds the others, ``adopt`` makes the project's codebook the study's
 (refused while the study's codings use codes it lacks). Positions are read in the unit the
-project uses (detected; ``--positions`` overrides).
+project uses (detected; ``--positions`` overrides). With ``deid: required_on_import`` in
+study.yaml the new texts are de-identified and their codings moved with them.
 
 The import is checked before it counts: every file it changes is kept, the study is validated
 (``dyadlab validate``) afterwards, and if the import added problems every file is put back and
@@ -147,6 +148,8 @@ def import_qdpx(args: argparse.Namespace) -> int:
             file=args.file,
             field=next(iter(blockers)) if len(blockers) == 1 else None,
         )
+    if study.config.deid.required_on_import and new_transcripts:
+        new_transcripts, codings = _deidentify(new_transcripts, codings, warnings)
     current = study.codings() if _has_codings(study) else pd.DataFrame(columns=CODING_COLUMNS)
     seen = set(map(tuple, current[_KEY].astype(str).to_numpy())) if len(current) else set()
     keep = [tuple(map(str, row)) not in seen for row in codings[_KEY].to_numpy()]
@@ -187,6 +190,48 @@ def import_qdpx(args: argparse.Namespace) -> int:
                        warnings, project)  # fmt: skip
     _report(summary, args, dry_run=False)
     return 0
+
+
+def _deidentify(transcripts: list, codings: pd.DataFrame, warnings: list[str]):
+    """Texts redacted with coding.deid (study.yaml ``deid: required_on_import``), codings moved.
+
+    A coding keeps its words; one that starts or ends inside a redacted identifier is widened
+    over the replacement, as turns are by ``dyadlab import transcripts``.
+    """
+    try:
+        from coding.deid import redact
+    except ImportError:
+        raise StudyError(
+            "study.yaml requires de-identification on import (deid.required_on_import) but "
+            "coding.deid is not available",
+            field="deid.required_on_import",
+        ) from None
+    from coding.transcripts import Transcript
+    from coding.transcripts._reanchor import OffsetMap
+
+    codings = codings.copy()
+    redacted = []
+    for transcript in transcripts:
+        result = redact(transcript.text)
+        offsets = OffsetMap(transcript.text, result.text)
+        rows = codings.index[codings["transcript_id"] == transcript.id]
+        for row in rows:
+            start, end = offsets.span(int(codings.at[row, "start"]), int(codings.at[row, "end"]))
+            codings.loc[row, ["start", "end"]] = [start, end]
+        spans = getattr(result, "spans", None)
+        n = 0 if spans is None else len(spans)
+        if n:
+            warnings.append(f"{transcript.id}: de-identified, {n} span(s) redacted")
+        redacted.append(
+            Transcript.from_text(
+                transcript.id,
+                result.text,
+                participant_id=transcript.participant_id,
+                role=transcript.role,
+                metadata=dict(transcript.metadata),
+            )
+        )
+    return redacted, codings
 
 
 # ------------------------------------------------------------------------------ codebook

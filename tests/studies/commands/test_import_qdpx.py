@@ -228,3 +228,39 @@ def test_participant_from_a_case_and_its_attributes(study, tmp_path, capsys):
     assert (coding.code_id, coding.coder) == ("stigma", "Ann")
     assert text[coding.start : coding.end] == "They judged the mothers."  # CRLF positions moved
     assert main(["validate", str(study)]) == 0
+
+
+def test_deid_required_on_import_redacts_and_moves_codings(study, tmp_path, capsys):
+    yaml = study / "study.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    yaml.write_text(text.replace("required_on_import: false", "required_on_import: true"))
+    raw = "INTERVIEWER: Hi\r\nNURSE: John Miller said staff judged the mothers.\r\n"
+    judged = raw.index("judged"), raw.index("judged") + len("judged the mothers")
+    name = raw.index("John"), raw.index(" said")
+    selections = "".join(
+        f'<PlainTextSelection guid="a1b2c3d4-0000-0000-0000-00000000000{i}" '
+        f'startPosition="{start}" endPosition="{end}"><Coding '
+        f'guid="a1b2c3d4-0000-0000-0000-00000000001{i}"><CodeRef '
+        'targetGUID="a1b2c3d4-0000-0000-0000-000000000002"/></Coding></PlainTextSelection>'
+        for i, (start, end) in enumerate((judged, name))
+    )
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+        'name="p"><CodeBook><Codes><Code guid="a1b2c3d4-0000-0000-0000-000000000002" '
+        'name="Stigma" isCodable="true"/></Codes></CodeBook><Sources><TextSource '
+        'guid="a1b2c3d4-0000-0000-0000-000000000007" name="n7" plainTextPath="internal://n7.txt">'
+        f"{selections}</TextSource></Sources></Project>"
+    )
+    path = tmp_path / "deid.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/n7.txt", raw)
+    assert main(["import", "qdpx", str(study), str(path), "--participant", "P01"]) == 0
+    assert "de-identified" in capsys.readouterr().err
+    stored = (study / "transcripts" / "n7.txt").read_text(encoding="utf-8")
+    assert "John" not in stored and "Miller" not in stored
+    codings = pd.read_csv(study / "codings.csv").tail(2)
+    spans = [stored[row.start : row.end] for row in codings.itertuples()]
+    assert spans[0] == "judged the mothers"  # a coding away from the name keeps its words
+    assert spans[1] and "John" not in spans[1]  # one on the name covers its replacement
+    assert main(["validate", str(study)]) == 0
