@@ -19,6 +19,8 @@ as before. Tested in tests/studies/commands/test_import_qdpx.py.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import re
 import sys
 import uuid
@@ -96,7 +98,8 @@ def import_qdpx(args: argparse.Namespace) -> int:
     warnings = list(project.warnings)
     mapping_file = read_mapping(args.participants) if args.participants else None
     manifest_path = study.data_path("transcripts")
-    existing = study.transcripts() if manifest_path.is_file() else None
+    with _quiet_loader():  # the study's own transcripts: their notes are not this import's
+        existing = study.transcripts() if manifest_path.is_file() else None
     existing_ids = set(existing.ids) if existing is not None else set()
     new_transcripts = []
     for transcript in project.corpus:
@@ -234,6 +237,18 @@ def _deidentify(transcripts: list, codings: pd.DataFrame, warnings: list[str]):
     return redacted, codings
 
 
+@contextlib.contextmanager
+def _quiet_loader():
+    """Hold back the transcript loader's per-file notes (logged warnings) while it runs."""
+    logger = logging.getLogger("coding.transcripts")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 # ------------------------------------------------------------------------------ codebook
 def _codebook(study, project, args, warnings):
     """``(codebook to write or None, {project code id: study code id}, summary)``."""
@@ -361,7 +376,8 @@ def _check_after(study, before: int, file) -> None:
     try:  # what validate does not check: the codebook and the transcripts must load
         fresh_study.codebook()
         if fresh_study.has_table("transcripts"):
-            fresh_study.transcripts()
+            with _quiet_loader():
+                fresh_study.transcripts()
     except DyadlabError as error:
         raise StudyError(
             f"the import would leave the study unloadable, so nothing was changed: {error}",
