@@ -92,6 +92,10 @@ _NOT_SPEAKERS = {
     "overtalk", "pause", "phone rings", "sighs", "silence", "unclear", "unintelligible",
     "note", "notes", "example", "source", "summary", "keywords", "speakers", "http", "https",
     "transcribed by", "ps", "nb", "re", "subject", "date", "time", "title", "edit", "update",
+    # annotations that meeting note-takers (Fathom, Otter, Meet) put between utterances
+    "action item", "action items", "positive reaction", "negative reaction", "next steps",
+    "next step", "follow up", "follow-up", "key takeaway", "takeaway", "highlight", "chapter",
+    "topic", "agenda", "decision", "outline", "fin",
 }  # fmt: skip
 
 

@@ -297,3 +297,15 @@ def test_rev_exports_times_after_the_name_and_page_lines():
         ("Speaker 1", "01:05", "Yes."),
     ]
     assert any("1 page header/footer line(s)" in w for w in warnings)
+
+
+def test_note_taker_annotations_are_not_speakers():
+    """Meeting note-takers (Fathom, Google Meet) put "ACTION ITEM: …" lines between the
+    utterances of a real export; they are not speakers."""
+    text = (
+        "@0:25 - Tom Okoro\nSo we focus on shipping.\n\nACTION ITEM: Send the list - WATCH\n\n"
+        "@0:31 - Lloyd Ian\nOkay.\n\n@0:40 - Tom Okoro\nGood."
+    )
+    turns, warnings = parse_turns(text)
+    assert [t.speaker for t in turns] == ["Tom Okoro", "Lloyd Ian", "Tom Okoro"]
+    assert turns[0].metadata["joined_paragraphs"] == 1
