@@ -112,8 +112,14 @@ def read_qdpx(
     qde = [name for name in members if name.lower().endswith(".qde") and "/" not in name]
     if not qde:
         raise ExchangeError("no project.qde in the archive: not a REFI-QDA project", file=path)
-    qde_name = "project.qde" if "project.qde" in qde else sorted(qde)[0]
-    if qde_name != "project.qde":
+    if "project.qde" not in qde and len(qde) > 1:
+        raise ExchangeError(
+            f"the archive holds {len(qde)} project files ({', '.join(sorted(qde))}) and none "
+            "is named project.qde: which one is the project is not clear",
+            file=path,
+        )
+    qde_name = "project.qde" if "project.qde" in qde else qde[0]
+    if qde_name != "project.qde":  # ATLAS.ti names it after the project ("Trial.qde")
         warnings.append(f"project file is named {qde_name!r}, not 'project.qde'")
     where = f"{path.name}:{qde_name}"
     root = parse_xml(members[qde_name], where)

@@ -182,3 +182,16 @@ def test_bad_colour_and_malformed_variable_are_warned(tmp_path):
     assert result.participants["participant_id"].tolist() == ["P_01"]
     text = " | ".join(result.warnings)
     assert "colour 'red'" in text and "'age' is malformed" in text
+
+
+def test_project_file_named_after_the_project(tmp_path):
+    # ATLAS.ti 26 names the project file after the project ("Trial.qde"): read, with a note.
+    path = tmp_path / "atlas.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Trial.qde", _project())
+    assert "not 'project.qde'" in " ".join(read_qdpx(path).warnings)
+    # Two such files: which one is the project is not clear, so the archive is refused.
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("Other.qde", _project())
+    with pytest.raises(ExchangeError, match="2 project files"):
+        read_qdpx(path)
