@@ -215,7 +215,8 @@ def _codings(
     description = text_of(child(selection, "Description")).strip()
     codings = children(selection, "Coding")
     if not codings:
-        warnings.append(f"{where}: selection {label!r} has no coding; skipped")
+        memo = " (its memo is not imported)" if description or any(selection_memo) else ""
+        warnings.append(f"{where}: selection {label!r} has no coding; skipped{memo}")
     rows = []
     for coding in codings:
         ref = child(coding, "CodeRef")
