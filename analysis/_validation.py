@@ -129,10 +129,23 @@ def case_weights(df: pd.DataFrame, column: str) -> np.ndarray:
     return values
 
 
-def entry_times(df: pd.DataFrame, column: str, stop: np.ndarray, stop_column: str) -> np.ndarray:
-    """Delayed-entry (start) times: finite, non-negative and before the exit time
-    ``stop`` (R: "Stop time must be > start time"); errors name the row and the column."""
-    values = durations(df, column)
+def entry_times(
+    df: pd.DataFrame,
+    column: str,
+    stop: np.ndarray,
+    stop_column: str,
+    allow_negative: bool = False,
+) -> np.ndarray:
+    """Delayed-entry (start) times: finite, non-negative (unless ``allow_negative``, for
+    internal data sets) and before the exit time ``stop`` (R: "Stop time must be > start
+    time"); errors name the row and the column."""
+    if allow_negative:
+        values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(values)):
+            row = _first_bad_row(df, ~np.isfinite(values))
+            raise AnalysisError("expected a finite entry time", row=row, field=column)
+    else:
+        values = durations(df, column)
     late = values >= stop
     if late.any():
         row = _first_bad_row(df, late)

@@ -21,6 +21,7 @@ V Σᵢ (ηᵢ + ψᵢ)(ηᵢ + ψᵢ)ᵀ V, where ηᵢ is each person's score 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -62,7 +63,7 @@ def expand(df: pd.DataFrame, time: np.ndarray, status: np.ndarray, cause) -> pd.
     base = pd.DataFrame(
         {
             "_fg_row": np.arange(n),
-            "_fg_start": 0.0,
+            "_fg_start": -1.0,  # at risk from before time 0 (time-0 rows are kept)
             "_fg_stop": time,
             "_fg_event": (status == cause).astype(np.int64),
             "_fg_weight": 1.0,
@@ -93,43 +94,110 @@ def expand(df: pd.DataFrame, time: np.ndarray, status: np.ndarray, cause) -> pd.
     return pd.concat([expanded.reset_index(drop=True), covariates.reset_index(drop=True)], axis=1)
 
 
-def extend(df: pd.DataFrame, time: np.ndarray, status: np.ndarray, cause):
+def entry_adjusted_weights(time, status, entry):
+    """t ↦ G(t)·H(t) for delayed entry (Geskus 2011; R ``survival::finegray``): G the
+    product-limit curve of censoring with risk sets entry < t ≤ time (an event at t leaves
+    before a censoring at t), H(t) = Π_{entries e > t} (1 − d(e)/N(e)) the reverse-time
+    product-limit curve of the entry times, N(e) = #(entry ≤ e < time)."""
+    censored = status == 0
+    c_times = np.unique(time[censored])
+    y = np.array([np.sum((entry < c) & (time >= c) & ~((time == c) & ~censored)) for c in c_times])
+    n_c = np.array([np.sum((time == c) & censored) for c in c_times])
+    g = np.cumprod(1 - n_c / y)
+    e_times = np.unique(entry)
+    n_e = np.array([np.sum((entry <= e) & (time > e)) for e in e_times])
+    d_e = np.array([np.sum(entry == e) for e in e_times])
+    factor = 1 - d_e / n_e
+    h_after = np.append(np.cumprod(factor[::-1])[::-1], 1.0)  # Π over entries >= e_k
+
+    def weight(t):
+        t = np.asarray(t, dtype=float)
+        gi = np.searchsorted(c_times, t, side="right") - 1
+        g_t = np.where(gi >= 0, g[np.maximum(gi, 0)], 1.0)
+        h_t = h_after[np.searchsorted(e_times, t, side="right")]  # entries > t
+        return g_t * h_t
+
+    return weight
+
+
+def extend(
+    df: pd.DataFrame,
+    time: np.ndarray,
+    status: np.ndarray,
+    cause,
+    entry: np.ndarray | None = None,
+    stratum: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+):
     """Fine–Gray data with one extension row per competing event (instead of one per later
     event time as :func:`expand` makes): the row stays at risk from its time to the last event
     of the cause with weight 1/G(Tⱼ−), and the engine multiplies it by G(t−) at each event time
     t — the same weights G(t−)/G(Tⱼ−), with O(n) rows. Returns the frame (columns as
-    :func:`expand` plus ``_fg_scaled``) and the function t ↦ G(t−)."""
+    :func:`expand` plus ``_fg_scaled``, ``_fg_stratum``) and the function (t, s) ↦ G(t−) of
+    stratum s.
+
+    With ``stratum`` the censoring curve is estimated within each stratum; with ``entry``
+    (delayed entry) G·H replaces G (:func:`entry_adjusted_weights`); ``weights`` multiply the
+    row weights (the censoring curve stays unweighted, as ``survival::finegray``).
+    """
     n = len(time)
-    g_times, g = censoring_left_limits(time, status)
-    event_times = np.unique(time[status == cause])
-    if len(event_times) == 0:
-        raise AnalysisError(f"no events of cause {cause!r}")
-    last = event_times[-1]
+    stratum = np.zeros(n, dtype=np.int64) if stratum is None else stratum
+    w = np.ones(n) if weights is None else weights
+    low = -1.0 if entry is None else entry  # base rows: at risk from before time 0 or entry
+    frames, curves = [], {}
+    for code in np.unique(stratum):
+        rows = np.flatnonzero(stratum == code)
+        t, st = time[rows], status[rows]
+        event_times = np.unique(t[st == cause])
+        if len(event_times) == 0:
+            if stratum.max() == 0:
+                raise AnalysisError(f"no events of cause {cause!r}")
+            continue
+        if entry is None:
+            g_times, g = censoring_left_limits(t, st)
+            curve = functools.partial(_g_before, g_times, g)
+        else:
+            curve = entry_adjusted_weights(t, st, entry[rows])
+        curves[code] = curve
+        competing = rows[(st != 0) & (st != cause) & (t < event_times[-1])]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_fg_row": competing,
+                    "_fg_start": time[competing],
+                    "_fg_stop": event_times[-1],
+                    "_fg_event": 0,
+                    "_fg_weight": w[competing] / curve(time[competing]),
+                    "_fg_scaled": True,
+                    "_fg_stratum": code,
+                }
+            )
+        )
     base = pd.DataFrame(
         {
             "_fg_row": np.arange(n),
-            "_fg_start": 0.0,
+            "_fg_start": low,
             "_fg_stop": time,
             "_fg_event": (status == cause).astype(np.int64),
-            "_fg_weight": 1.0,
+            "_fg_weight": w,
             "_fg_scaled": False,
+            "_fg_stratum": stratum,
         }
     )
-    competing = np.flatnonzero((status != 0) & (status != cause) & (time < last))
-    extension = pd.DataFrame(
-        {
-            "_fg_row": competing,
-            "_fg_start": time[competing],
-            "_fg_stop": last,
-            "_fg_event": 0,
-            "_fg_weight": 1.0 / _g_before(g_times, g, time[competing]),
-            "_fg_scaled": True,
-        }
-    )
-    extended = pd.concat([base, extension], ignore_index=True)
+    extended = pd.concat([base, *frames], ignore_index=True)
     covariates = df.reset_index(drop=True).iloc[extended["_fg_row"].to_numpy()]
     frame = pd.concat([extended, covariates.reset_index(drop=True)], axis=1)
-    return frame, lambda t: _g_before(g_times, g, np.asarray(t, dtype=float))
+
+    def scale(t, s=None):
+        t = np.asarray(t, dtype=float)
+        s = np.zeros(len(t), dtype=np.int64) if s is None else np.asarray(s)
+        out = np.zeros(len(t))
+        for code, curve in curves.items():
+            mask = (s == code) & np.isfinite(t)
+            out[mask] = curve(t[mask])
+        return out
+
+    return frame, scale
 
 
 def fine_gray(
@@ -140,26 +208,51 @@ def fine_gray(
     covariates: str | Sequence[str],
     conf_level: float = 0.95,
     expanded: bool = False,
+    start: str | None = None,
+    weights: str | None = None,
+    cluster: str | None = None,
+    strata: str | None = None,
 ):
     """Subdistribution-hazard regression of ``cause`` on ``covariates`` (``cmprsk::crr``).
 
     Returns a :class:`analysis.survival._cox.CoxResult`; ``summary`` has ``coef, se, robust_se, hr,
-    lower, upper, z, p`` indexed by covariate (hr = subdistribution hazard ratio).
+    lower, upper, z, p`` indexed by covariate (hr = subdistribution hazard ratio). Rows with
+    time 0 are kept (as crr).
+
+    - ``cluster``: people (or sites) with several rows; the sandwich sums each cluster's
+      influence. Without strata, entry times or weights that is crr's influence (score plus
+      the censoring-distribution term), so ``cluster=`` a person id gives crr's SE;
+    - ``strata``: separate baseline subdistribution hazards and censoring curves per stratum
+      (R ``finegray`` + ``coxph(... + strata())``);
+    - ``start``: delayed entry, with the weights of Geskus (2011) as R ``finegray``;
+    - ``weights``: case weights multiplying the Fine–Gray weights (R ``finegray(weights=)``).
+      With strata, entry times or weights the robust SE is the score-residual sandwich of R's
+      ``coxph(..., cluster=id)`` on ``finegray`` data (no censoring-distribution term).
 
     >>> fine_gray(cohort, "days_to_overdose", "overdose_status", cause=1,
-    ...           covariates=["age", "C(moud)"]).summary
+    ...           covariates=["age", "C(moud)"], cluster="person_id").summary
     """
     from analysis.survival._cox import fit_cox_model
     from analysis.survival._design import variables_of
 
     used = variables_of(df, covariates)
-    data = _validation.complete_rows(df, [duration, status, *used])
+    if weights is not None:
+        _validation.require_columns(df, [weights])
+        _validation.case_weights(df, weights)
+    data = _validation.complete_rows(df, [duration, status, start, weights, cluster, strata, *used])
     time = _validation.durations(data, duration)
     codes = _validation.status_codes(data, status)
+    entry = _validation.entry_times(data, start, time, duration) if start else None
+    w = _validation.case_weights(data, weights) if weights else None
+    stratum = pd.factorize(data[strata], sort=True)[0].astype(np.int64) if strata else None
+    plain = entry is None and w is None and stratum is None
     if expanded:  # the textbook construction, one row per later event time (for checks)
+        if not plain:
+            raise AnalysisError("expanded=True supports neither start, weights nor strata")
         frame, scale, scaled = expand(data[used], time, codes, cause), None, None
     else:
-        (frame, scale), scaled = extend(data[used], time, codes, cause), "_fg_scaled"
+        frame, scale = extend(data[used], time, codes, cause, entry, stratum, w)
+        scaled = "_fg_scaled"
     result = fit_cox_model(
         frame,
         "_fg_stop",
@@ -169,18 +262,44 @@ def fine_gray(
         start="_fg_start",
         weights="_fg_weight",
         cluster="_fg_row",
+        strata="_fg_stratum" if stratum is not None else None,
+        robust=True,
         conf_level=conf_level,
         scaled=scaled,
         scale=scale,
+        start_may_be_negative=True,
     )
     result.n = len(time)  # people, not data rows
-    variance = crr_variance(result, time, codes, cause)
+    groups = None if cluster is None else pd.factorize(data[cluster])[0]
+    if plain:
+        variance = crr_variance(result, time, codes, cause, groups)
+    else:
+        variance = _row_sandwich(result, groups)
     result.robust_variance = variance
     result.summary = summary_table(list(result.summary.index), result.fit, variance, conf_level)
     return result
 
 
-def crr_variance(result, time: np.ndarray, status: np.ndarray, cause) -> np.ndarray:
+def _row_sandwich(result, groups) -> np.ndarray:
+    """V (Σ_c U_c U_cᵀ) V with the weighted score residuals of each person's rows summed per
+    person, or per ``groups`` cluster (R ``coxph(..., cluster=)`` on finegray data)."""
+    d = result.data
+    fit = result.fit
+    rs = result._risk_sets()
+    resid = coxfit.score_residuals(d.x, fit.beta, rs, d.weights, "breslow", fit.terms, fit.center)
+    rows = np.asarray(d.cluster, dtype=np.int64)
+    owner = rows if groups is None else groups[rows]
+    return coxfit.robust_variance(resid, d.weights, fit.variance, owner)
+
+
+def crr_variance(
+    result,
+    time: np.ndarray,
+    status: np.ndarray,
+    cause,
+    groups: np.ndarray | None = None,
+    censoring_term: bool = True,
+) -> np.ndarray:
     """The Fine–Gray sandwich variance of ``cmprsk::crr``: V Σᵢ (ηᵢ + ψᵢ)(ηᵢ + ψᵢ)ᵀ V.
 
     ηᵢ is person i's score residual (summed over their expanded rows); ψᵢ accounts for the
@@ -235,5 +354,7 @@ def crr_variance(result, time: np.ndarray, status: np.ndarray, cause) -> np.ndar
     psi = -compensator[np.searchsorted(u, time, side="right")]
     at = np.searchsorted(u, time[censored])
     psi[censored] += q[at] / y[at][:, None]
-    total = score + psi
+    total = score + psi if censoring_term else score
+    if groups is not None:  # clusters of people: sum their influences
+        total = np.column_stack([np.bincount(groups, weights=total[:, j]) for j in range(p)])
     return fit.variance @ (total.T @ total) @ fit.variance

@@ -307,6 +307,7 @@ def fit_cox_model(
     reference: dict | None = None,
     scaled: str | None = None,
     scale=None,
+    start_may_be_negative: bool = False,
 ) -> CoxResult:
     """:func:`cox` plus the engine's per-event-time weight factor (``scaled`` rows, whose
     weight is multiplied by ``scale(t)`` at each event time t), which Fine–Gray uses."""
@@ -329,7 +330,11 @@ def fit_cox_model(
         raise AnalysisError("no complete rows to analyse", field=duration)
     stop = _validation.durations(data, duration)
     status = _validation.events(data, event)
-    entry = _validation.entry_times(data, start, stop, duration) if start else None
+    entry = (
+        _validation.entry_times(data, start, stop, duration, start_may_be_negative)
+        if start
+        else None
+    )
     design = design_matrix(data, covariates, reference=reference)
     x_all = design.to_numpy(dtype=float)
     strata_codes, labels = None, []

@@ -189,7 +189,8 @@ def risk_sets(
     """Index rows against the distinct event times of their stratum.
 
     A row is at risk at event time t when start < t ≤ stop (start = −∞ for right-censored data).
-    ``scaled`` marks rows whose weight is multiplied at each event time t by ``scale(t)``
+    ``scaled`` marks rows whose weight is multiplied at each event time t of stratum s by
+    ``scale(t, s)``
     (a function of the times; used by Fine–Gray so that a competing-event row needs one
     extension row instead of one row per later event time).
     """
@@ -228,7 +229,9 @@ def risk_sets(
             raise AnalysisError("scaled rows cannot have events")
         extra = {
             "scaled": scaled,
-            "slot_scale": np.nan_to_num(np.asarray(scale(slot_time), dtype=float)),
+            "slot_scale": np.nan_to_num(
+                np.asarray(scale(slot_time, np.concatenate(slot_strata)), dtype=float)
+            ),
             "by_leave_scaled": Grouping.of(leave[scaled_rows], scaled_rows),
             "by_enter_scaled": Grouping.of(enter[scaled_rows], scaled_rows),
         }

@@ -191,5 +191,55 @@ ref$cuminc_timepoints <- list(times = c(10, 50, 100, 140, 149, 200), rows = rown
                               var = lapply(seq_len(nrow(tp$var)), function(i) unname(tp$var[i, ])),
                               last = as.list(tapply(ipw$time, ipw$group, max)))
 
+# ------------------------------------------------------------- Fine-Gray
+# time 0 rows: cmprsk::crr accepts them
+ipw0 <- ipw
+ipw0$time[1:4] <- 0
+save_csv(ipw0[, c("time", "status", "x1", "w", "cl", "id")], "ipw_time0")
+cr <- crr(ipw0$time, ipw0$status, cov1 = cbind(x1 = ipw0$x1), failcode = 1, cencode = 0)
+ref$crr_time0 <- list(coef = unname(cr$coef), se = unname(sqrt(diag(cr$var))))
+# crr orders a censoring at time 0 before the events at time 0; moved to 1e-9 (after them, the
+# usual convention, ours) crr gives our estimate
+ipw0$time[ipw0$time == 0] <- 1e-9
+cr <- crr(ipw0$time, ipw0$status, cov1 = cbind(x1 = ipw0$x1), failcode = 1, cencode = 0)
+ref$crr_time0_after <- list(coef = unname(cr$coef), se = unname(sqrt(diag(cr$var))))
+# continuous times (no ties), where survival::finegray's censoring weights equal crr's
+set.seed(77)
+n <- 250
+fgc <- data.frame(id = seq_len(n), x1 = rnorm(n), grp = sample(c("a", "b"), n, replace = TRUE),
+                  cl = sample(1:40, n, replace = TRUE), w = round(runif(n, 0.5, 2.5), 3))
+t1 <- rexp(n, 0.3 * exp(0.6 * fgc$x1))
+t2 <- rexp(n, 0.2)
+cc <- runif(n, 0.5, 6)
+fgc$time <- round(pmin(t1, t2, cc), 6)
+fgc$status <- ifelse(pmin(t1, t2) > cc, 0, ifelse(t1 < t2, 1, 2))
+fgc$entry <- round(fgc$time * runif(n, 0, 0.7), 6)
+fgc$entry[sample(n, n / 3)] <- 0
+save_csv(fgc, "fg_continuous")
+fgc$fstatus <- factor(fgc$status, 0:2, c("censor", "cause1", "cause2"))
+cr <- crr(fgc$time, fgc$status, cov1 = cbind(x1 = fgc$x1), failcode = 1, cencode = 0)
+fg_fit <- function(fg, formula) {
+  m <- coxph(formula, data = fg, weights = fgwt, ties = "breslow")
+  r <- coxph(formula, data = fg, weights = fgwt, ties = "breslow", cluster = id)
+  list(coef = unname(coef(m)), se = unname(sqrt(diag(m$naive.var %||% m$var))),
+       robust_se = unname(sqrt(diag(r$var))),
+       loglik = m$loglik[2])
+}
+fg_cluster <- function(fg, formula) {
+  r <- coxph(formula, data = fg, weights = fgwt, ties = "breslow", cluster = cl)
+  list(coef = unname(coef(r)), robust_se = unname(sqrt(diag(r$var))))
+}
+fg <- finegray(Surv(time, fstatus) ~ x1 + id + cl, data = fgc, etype = "cause1")
+ref$fg_continuous <- c(fg_fit(fg, Surv(fgstart, fgstop, fgstatus) ~ x1),
+                       list(crr_coef = unname(cr$coef), crr_se = unname(sqrt(diag(cr$var)))))
+ref$fg_continuous_cluster <- fg_cluster(fg, Surv(fgstart, fgstop, fgstatus) ~ x1)
+fg <- finegray(Surv(time, fstatus) ~ x1 + id + cl + grp + strata(grp), data = fgc,
+               etype = "cause1")
+ref$fg_continuous_strata <- fg_fit(fg, Surv(fgstart, fgstop, fgstatus) ~ x1 + strata(grp))
+fg <- finegray(Surv(time, fstatus) ~ x1 + id + cl, data = fgc, etype = "cause1", weights = w)
+ref$fg_continuous_weights <- fg_fit(fg, Surv(fgstart, fgstop, fgstatus) ~ x1)
+fg <- finegray(Surv(entry, time, fstatus) ~ x1 + cl + id, data = fgc, etype = "cause1", id = id)
+ref$fg_continuous_entry <- fg_fit(fg, Surv(fgstart, fgstop, fgstatus) ~ x1)
+
 writeLines(toJSON(ref, digits = NA, auto_unbox = TRUE, na = "null", pretty = TRUE), out_file)
 cat("wrote", out_file, "\n")
