@@ -101,14 +101,21 @@ def import_qdpx(args: argparse.Namespace) -> int:
     with _quiet_loader():  # the study's own transcripts: their notes are not this import's
         existing = study.transcripts() if manifest_path.is_file() else None
     existing_ids = set(existing.ids) if existing is not None else set()
-    new_transcripts = []
+    sources = []
     for transcript in project.corpus:
-        if not transcript.text.strip():
+        if transcript.text.strip():
+            sources.append(transcript)
+        else:
             warnings.append(
                 f"source {transcript.metadata.get('refi_name', transcript.id)!r} has no text; "
                 "not imported (a study's transcripts must have text)"
             )
-            continue
+    project_codings = project.codings
+    if study.config.deid.required_on_import and sources:
+        # before comparing with the study's texts, which were stored de-identified
+        sources, project_codings = _deidentify(sources, project_codings, warnings)
+    new_transcripts = []
+    for transcript in sources:
         if transcript.id in existing_ids:
             if existing.text(transcript.id) != transcript.text:
                 raise StudyError(
@@ -121,8 +128,8 @@ def import_qdpx(args: argparse.Namespace) -> int:
             continue
         new_transcripts.append(transcript)
     book, code_map, book_summary = _codebook(study, project, args, warnings)
-    codings = project.codings.assign(code_id=project.codings["code_id"].map(code_map))
-    unknown = sorted(set(project.codings["code_id"][codings["code_id"].isna()]))
+    codings = project_codings.assign(code_id=project_codings["code_id"].map(code_map))
+    unknown = sorted(set(project_codings["code_id"][codings["code_id"].isna()]))
     blockers: dict[str, str] = {}  # field -> what the user must do, reported together
     if unknown and not args.skip_unknown_codes:
         blockers["code_id"] = (
@@ -151,8 +158,6 @@ def import_qdpx(args: argparse.Namespace) -> int:
             file=args.file,
             field=next(iter(blockers)) if len(blockers) == 1 else None,
         )
-    if study.config.deid.required_on_import and new_transcripts:
-        new_transcripts, codings = _deidentify(new_transcripts, codings, warnings)
     current = study.codings() if _has_codings(study) else pd.DataFrame(columns=CODING_COLUMNS)
     seen = set(map(tuple, current[_KEY].astype(str).to_numpy())) if len(current) else set()
     keep = [tuple(map(str, row)) not in seen for row in codings[_KEY].to_numpy()]
@@ -187,7 +192,7 @@ def import_qdpx(args: argparse.Namespace) -> int:
         from coding.store import CodingStore
 
         coding_store = CodingStore(study.store_url)
-        coding_store.register_transcripts({t.id: t.text for t in project.corpus})
+        coding_store.register_transcripts({t.id: t.text for t in sources})
         coding_store.import_codings(fresh, source="qdpx import")
     summary = _summary(study, args, new_transcripts, fresh, codings, people, book_summary,
                        warnings, project)  # fmt: skip

@@ -264,3 +264,8 @@ def test_deid_required_on_import_redacts_and_moves_codings(study, tmp_path, caps
     assert spans[0] == "judged the mothers"  # a coding away from the name keeps its words
     assert spans[1] and "John" not in spans[1]  # one on the name covers its replacement
     assert main(["validate", str(study)]) == 0
+    # Importing again compares with the de-identified text: nothing new, nothing refused.
+    rows = len(pd.read_csv(study / "codings.csv"))
+    assert main(["import", "qdpx", str(study), str(path), "--participant", "P01"]) == 0
+    assert "0 new transcripts" in capsys.readouterr().out
+    assert len(pd.read_csv(study / "codings.csv")) == rows
