@@ -116,10 +116,14 @@ def test_label_export_gives_the_same_tables():
 def test_tables_feed_the_cohort():
     cohort = from_redcap(read(RAW), MAPPING).cohort()
     # record 1: methadone 2023-02-01 x90 ends 05-02 (62 days after delivery), bup 05-01 joins
-    # -> ends 05-15 = day 75; relapse on day 31.
+    # -> ends 05-15 = day 75; relapse on day 31. The label is the drug covering the delivery
+    # date (methadone): the later switch does not change it (docs/cohort.md, rule 1).
     first = cohort.iloc[0]
-    assert first["moud_at_delivery"] == "buprenorphine,methadone"
-    assert first["days_on_moud"] == 75
+    assert first["moud_at_delivery"] == "methadone"
+    # No data_end is given: the data end is the latest record, record 3's delivery on
+    # 2023-05-20 = day 80. The supply ends on day 75, but the 30-day gap after it is not
+    # observable by day 80, so the delivery is censored at 80, not discontinued.
+    assert first["days_on_moud"] == 80 and not first["discontinued"]
     assert first["relapse"] and first["days_to_relapse"] == 31
     assert cohort["moud_at_delivery"].tolist()[1:] == ["buprenorphine", "none"]
 
