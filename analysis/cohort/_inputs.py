@@ -109,7 +109,8 @@ def check_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
         if column in deliveries.columns:
             raw = deliveries[column]
             base[column] = _dates(raw).to_numpy()
-            unreadable = base[column].isna().to_numpy() & raw.notna().to_numpy()
+            given = raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
+            unreadable = base[column].isna().to_numpy() & given
             unreadable &= ~_open_ended(raw, base[column])
             if unreadable.any():
                 row = _first(unreadable)

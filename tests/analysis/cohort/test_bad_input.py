@@ -38,6 +38,13 @@ def test_unreadable_coverage_date():
     assert where(caught) == ("deliveries", 1, "coverage_end_date")
 
 
+def test_empty_coverage_text_is_missing_not_an_error():
+    births = deliveries([("d1", "p1", D)])
+    births["coverage_end_date"] = [""]
+    cohort = build_cohort(births, NO_FILLS, NO_EVENTS, data_end="2023-04-01")
+    assert cohort.loc[0, "followup_days"] == 31  # 03-01 -> 04-01, the data end
+
+
 def test_death_before_a_later_delivery():
     births = deliveries([("d1", "p1", "2022-01-01"), ("d2", "p1", D)])
     ev = events([("p1", "d1", "2022-06-01", "overdose_fatal")])
