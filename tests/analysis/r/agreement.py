@@ -25,6 +25,7 @@ TESTS = [
     "tests/analysis/survival/test_adjusted.py",
     "tests/analysis/survival/test_robust.py",
     "tests/analysis/survival/test_weighted.py",
+    "tests/analysis/survival/test_firth.py",
     "tests/analysis/competing/test_competing.py",
     "tests/analysis/competing/test_weighted.py",
 ]
