@@ -133,6 +133,7 @@ def read_captions(
             "no speaker labels in the captions: every turn is speaker UNKNOWN "
             "(give speaker_patterns if the labels look different)"
         )
+        warnings.extend(_names_without_colon(utterances))
     elif unlabelled:
         warnings.append(
             f"{unlabelled} cue(s) without a speaker label were joined to the turn of the "
@@ -240,6 +241,28 @@ def _settle_labels(utterances: list[_Utterance], custom: bool) -> None:
             else:
                 utterance.speaker = None
                 utterance.words = utterance.original
+
+
+_LEADING_NAME = re.compile(r"^([A-Z][\w'’-]+ [A-Z][\w'’-]+)\s")
+
+
+def _names_without_colon(utterances: list[_Utterance]) -> list[str]:
+    """A hint when many cues start with the same capitalised two words (a name written
+    without a colon, e.g. ``Tim Davis There are several…``): the speakers cannot be told from
+    the words safely, but a ``--speaker-pattern`` can."""
+    counts: dict[str, int] = {}
+    for utterance in utterances:
+        match = _LEADING_NAME.match(utterance.words)
+        if match:
+            counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    names = sorted((n for n, c in counts.items() if c >= 3), key=lambda n: -counts[n])
+    if not names or sum(counts[n] for n in names) < 0.5 * len(utterances):
+        return []
+    shown = ", ".join(repr(name) for name in names[:4])
+    return [
+        f"most cues start with a name without a colon ({shown}); if these are speakers, give "
+        "--speaker-pattern '(?P<speaker>[A-Z][\\w-]+ [A-Z][\\w-]+) '"
+    ]
 
 
 def _merge(utterances: list[_Utterance]) -> tuple[list[_Turn], int]:

@@ -309,3 +309,23 @@ def test_note_taker_annotations_are_not_speakers():
     turns, warnings = parse_turns(text)
     assert [t.speaker for t in turns] == ["Tom Okoro", "Lloyd Ian", "Tom Okoro"]
     assert turns[0].metadata["joined_paragraphs"] == 1
+
+
+def test_names_without_a_colon_are_hinted_not_guessed(tmp_path):
+    """Captions whose cues start with a name but no colon (seen in a public corporate-video
+    caption file): the names are not guessed, the warning says how to give them."""
+    lines = [("Tim Davis", "There are several things."), ("Chris Adkins", "we have a model.")] * 3
+    body = "WEBVTT\n\n" + "\n\n".join(
+        f"00:00:{i:02d}.000 --> 00:00:{i:02d}.900\n{name} {words}"
+        for i, (name, words) in enumerate(lines, start=1)
+    )
+    transcript = _vtt(tmp_path, body + "\n")
+    assert [t.speaker for t in transcript.turns] == ["UNKNOWN"]
+    assert any(
+        "name without a colon ('Tim Davis', 'Chris Adkins')" in w and "--speaker-pattern" in w
+        for w in transcript.warnings
+    )
+    pattern = r"(?P<speaker>[A-Z][\w-]+ [A-Z][\w-]+) "
+    path = tmp_path / "c.vtt"
+    again = read_transcript(path, speaker_patterns=[pattern])
+    assert [t.speaker for t in again.turns] == ["Tim Davis", "Chris Adkins"] * 3
