@@ -134,10 +134,20 @@ class UnitEvidence:
 
 
 def tool_unit(origin: str) -> Unit:
-    """The unit a tool is known to count: NVivo for Windows UTF-16, everything else code points."""
-    if re.search(r"nvivo", origin, re.IGNORECASE) and not re.search(r"mac", origin, re.IGNORECASE):
+    """The unit a tool is known to count: NVivo for Windows UTF-16, everything else code points
+    (and a dyadlab export made for NVivo says so in its origin)."""
+    nvivo = re.search(r"nvivo", origin, re.IGNORECASE)
+    if nvivo and not re.search(r"mac", origin, re.IGNORECASE):
+        return "utf16"
+    if re.search(r"utf-?16", origin, re.IGNORECASE):
         return "utf16"
     return "codepoints"
+
+
+def codepoints_to_utf16(text: str) -> np.ndarray:
+    """For each code-point position 0…len(text), the UTF-16 code-unit position."""
+    widths = np.fromiter((2 if ord(c) > 0xFFFF else 1 for c in text), dtype=np.int64)
+    return np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
 
 
 def detect_unit(

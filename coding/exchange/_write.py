@@ -13,13 +13,14 @@ import zipfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from lxml import etree
 
 from coding.codebook import Codebook
 from coding.exchange._description import pack_description
+from coding.exchange._offsets import codepoints_to_utf16
 from coding.exchange._safety import ExchangeError
 from coding.exchange._xml import NS, NS_CODEBOOK
 from coding.reliability._units import clean_codings
@@ -28,6 +29,8 @@ from data_dictionary.files import atomic_write
 SCHEMA_PATH = Path(__file__).with_name("project.xsd")
 _NAMESPACE = uuid.UUID("6f3c2a52-0d4e-5b39-9a7e-2f1b3c4d5e6f")
 ORIGIN = "dyadlab"
+#: The origin of an export whose positions count UTF-16 units (for NVivo for Windows).
+ORIGIN_UTF16 = "dyadlab (positions in UTF-16 code units)"
 PROJECT_SECTIONS = ("Codebook", "Codebook version", "Codebook description")
 
 
@@ -152,8 +155,11 @@ def project_xml(
     codings: pd.DataFrame,
     participants: pd.DataFrame | None = None,
     name: str | None = None,
+    positions: Literal["codepoints", "utf16"] = "codepoints",
 ) -> tuple[bytes, dict[str, bytes], list[str]]:
     """The ``project.qde`` bytes, the source files ``{member name: bytes}`` and warnings."""
+    if positions not in ("codepoints", "utf16"):
+        raise ExchangeError(f"positions must be 'codepoints' or 'utf16', got {positions!r}")
     warnings: list[str] = []
     transcripts = list(corpus)
     ids = {t.id for t in transcripts}
@@ -172,7 +178,10 @@ def project_xml(
         )
     root = etree.Element(
         f"{{{NS}}}Project",
-        {"name": name or codebook.name or "dyadlab project", "origin": ORIGIN},
+        {
+            "name": name or codebook.name or "dyadlab project",
+            "origin": ORIGIN if positions == "codepoints" else ORIGIN_UTF16,
+        },
         nsmap={None: NS},
     )
     coders = sorted(set(frame["coder"].astype(str)))
@@ -203,6 +212,7 @@ def project_xml(
         if spans is None:
             continue
         length = len(transcript.text)
+        unit = codepoints_to_utf16(transcript.text) if positions == "utf16" else None
         for row in spans.sort_values(["start", "end", "coder", "code_id"]).itertuples():
             if row.end > length:
                 raise ExchangeError(
@@ -220,8 +230,8 @@ def project_xml(
                 source,
                 "PlainTextSelection",
                 guid=guid("selection", key),
-                startPosition=int(row.start),
-                endPosition=int(row.end),
+                startPosition=int(row.start if unit is None else unit[row.start]),
+                endPosition=int(row.end if unit is None else unit[row.end]),
                 creatingUser=guid("user", row.coder),
             )
             coding = _element(
@@ -299,6 +309,7 @@ def write_qdpx(
     codings: pd.DataFrame,
     participants: pd.DataFrame | None = None,
     name: str | None = None,
+    positions: Literal["codepoints", "utf16"] = "codepoints",
 ) -> list[str]:
     """Write a REFI-QDA project archive; returns warnings about anything not carried.
 
@@ -306,12 +317,14 @@ def write_qdpx(
     into each Description), coders as users, every coding as a text selection with its
     coding and memo (as a Note), and participants as cases with variables linked to their
     transcripts. The XML is validated against the REFI-QDA schema first; the file is
-    written atomically.
+    written atomically. Positions count code points, as the standard says; ``positions=
+    "utf16"`` counts UTF-16 code units instead, for NVivo for Windows (which would otherwise
+    put every coding after an emoji on the wrong words).
 
     >>> write_qdpx("demo.qdpx", study.transcripts(), study.codebook(), study.codings(),
     ...            participants=study.participants())
     """
-    xml, files, warnings = project_xml(corpus, codebook, codings, participants, name)
+    xml, files, warnings = project_xml(corpus, codebook, codings, participants, name, positions)
     with (
         atomic_write(path, "wb") as handle,
         zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive,

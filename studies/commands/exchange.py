@@ -31,6 +31,13 @@ def register(cli) -> None:
     )
     parser.add_argument("study", metavar="STUDY", help="study id (e.g. demo) or path")
     parser.add_argument("out", metavar="OUT", help="the .qdpx file to write")
+    parser.add_argument(
+        "--positions",
+        choices=("codepoints", "utf16"),
+        default="codepoints",
+        help="count selection positions in Unicode code points (REFI-QDA, default) or in "
+        "UTF-16 code units (for NVivo for Windows)",
+    )
     add_json_flag(parser)
 
     parser = cli.subcommand("export", "codings", "export every coded span as CSV", export_codings)
@@ -99,7 +106,13 @@ def export_qdpx(args: argparse.Namespace) -> int:
     corpus = study.transcripts()
     codings = study.codings()
     warnings = write_qdpx(
-        args.out, corpus, study.codebook(), codings, participants=participants, name=study.name
+        args.out,
+        corpus,
+        study.codebook(),
+        codings,
+        participants=participants,
+        name=study.name,
+        positions=args.positions,
     )
     _warn(warnings)
     summary = {

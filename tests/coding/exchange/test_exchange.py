@@ -120,6 +120,25 @@ def test_round_trip_is_lossless(tmp_path, schema):
     assert people.loc["V01", "interview_date"] == date(2025, 3, 9)
 
 
+def test_export_for_nvivo_windows_counts_utf16_units(tmp_path, schema):
+    corpus, book, codings = _corpus(), default_codebook(), _codings()
+    path = tmp_path / "for_nvivo.qdpx"
+    write_qdpx(path, corpus, book, codings, positions="utf16")
+    assert schema.validate(_project_root(path)), schema.error_log
+    emoji = codings[codings["memo"] == "emoji ok"].iloc[0]  # "🙂 really." after one emoji
+    positions = {
+        (int(s.get("startPosition")), int(s.get("endPosition")))
+        for s in _project_root(path).iter("{urn:QDA-XML:project:1.0}PlainTextSelection")
+    }
+    assert (emoji.start, emoji.end + 1) in positions  # the emoji counts two units
+    project = read_qdpx(path)  # read back: the unit is detected, the words are the same
+    assert project.positions == "utf16"
+    columns = ["transcript_id", "coder", "code_id", "start", "end"]
+    left = project.codings[columns].sort_values(columns).reset_index(drop=True)
+    right = codings[columns].sort_values(columns).reset_index(drop=True)
+    pd.testing.assert_frame_equal(left, right, check_dtype=False)
+
+
 def test_export_is_deterministic_and_names_sources(tmp_path):
     a, b = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
     for path in (a, b):
