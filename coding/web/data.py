@@ -18,8 +18,34 @@ import pandas as pd
 
 from coding.errors import CodingError
 
-# Colour-blind-safe fallback palette (Okabe & Ito 2008) for codes without a colour.
-_PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+HIGHLIGHT_ALPHA = 0.4
+"""Opacity of a code's colour when it highlights text (static/app.js uses the same)."""
+HIGHLIGHT_PALETTE = (
+    "#660000",
+    "#22FFCC",
+    "#AA66EE",
+    "#CCAA00",
+    "#220044",
+    "#000000",
+    "#EE00AA",
+    "#444400",
+    "#FF6688",
+    "#2288FF",
+    "#4400EE",
+    "#006644",
+    "#88FF00",
+    "#00AA22",
+    "#CC6600",
+    "#00AACC",
+)
+"""Sixteen code colours whose highlights stay apart: at :data:`HIGHLIGHT_ALPHA` over white
+every pair is at least 12 CIEDE2000 units apart, at least 20 from white, and light enough
+(L* >= 62) for black text; under simulated deuteranopia, protanopia and tritanopia (Machado
+et al. 2009) the codes of one theme — runs of 5, 9 and 2 in this order, as in the default
+codebook — stay at least 6 apart (no 16-colour palette keeps every pair apart under those:
+the labelled margin carries the rest). Chosen by a max-min search over an sRGB grid;
+checked in tests/coding/web/test_palette.py. Codes without a colour of their own get these
+in order; the default codebook uses them."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +134,7 @@ def _color(value: Any, number: int) -> str:
     """A safe ``#rrggbb`` (anything else would reach CSS): the code's own, else the palette."""
     if isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
         return value
-    return _PALETTE[number % len(_PALETTE)]
+    return HIGHLIGHT_PALETTE[number % len(HIGHLIGHT_PALETTE)]
 
 
 def _text(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""What the lead downloads as CSV: codings and transcript memos, safe to open in a spreadsheet.
+"""What the lead downloads as CSV: codings and transcript memos, safe to open in a spreadsheet
+(RFC 4180: CRLF line ends, cells with line breaks quoted).
 
 A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by
 Excel, LibreOffice and Google Sheets as a formula (OWASP "CSV injection"): a memo such as
@@ -32,5 +33,7 @@ def spreadsheet_csv(frame: pd.DataFrame) -> str:
         if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     buffer = io.StringIO()
-    safe.to_csv(buffer, index=False)
+    # RFC 4180 line ends: the csv writer then quotes any cell holding a CR or LF, so a memo
+    # with a line break cannot split its row
+    safe.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue()

