@@ -38,11 +38,13 @@ class CodebookMerge:
     added: list[str] = field(default_factory=list)
 
 
-def merge_codebook(study: Codebook, project: Codebook) -> CodebookMerge:
+def merge_codebook(study: Codebook, project: Codebook, *, match_ids: bool = False) -> CodebookMerge:
     """``study``'s codes plus ``project``'s, codes of the same name mapped onto the study's.
 
     A name that several study codes share is matched under the same (mapped) parent only;
-    otherwise the project code is added as new. Study codes are never changed.
+    otherwise the project code is added as new. With ``match_ids`` (a project exported by
+    dyadlab, whose code ids are the study's own), a code whose name matches nothing but whose
+    id is a study code's is mapped to it too. Study codes are never changed.
 
     >>> merged = merge_codebook(study.codebook(), read_qdpx("nvivo.qdpx").codebook)
     >>> merged.mapping["stigma_felt"], merged.added
@@ -59,6 +61,8 @@ def merge_codebook(study: Codebook, project: Codebook) -> CodebookMerge:
         candidates = by_name.get(name_key(code.name), [])
         if len(candidates) > 1:
             candidates = [c for c in candidates if c.parent == parent]
+        if not candidates and match_ids and code.id in study:
+            candidates = [study.get(code.id)]
         if len(candidates) == 1:
             mapping[code.id] = candidates[0].id
             matched.append((code.id, candidates[0].id))

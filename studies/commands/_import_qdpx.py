@@ -272,7 +272,9 @@ def _codebook(study, project, args, warnings):
                 field="codebook",
             )
     else:
-        result = merge_codebook(current, project.codebook)
+        result = merge_codebook(
+            current, project.codebook, match_ids=project.origin.startswith("dyadlab")
+        )
     summary = {
         "mode": args.codebook,
         "project_codes": len(project.codebook),

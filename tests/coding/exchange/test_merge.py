@@ -42,3 +42,10 @@ def test_adopt_takes_the_project_codebook():
     adopted = adopt_codebook(default_codebook(), _project())
     assert adopted.codebook.ids == _project().ids
     assert adopted.mapping == {code_id: code_id for code_id in _project().ids}
+
+
+def test_a_dyadlab_export_maps_renamed_codes_by_id():
+    study = default_codebook()
+    exported = Codebook([{"id": "stigma", "name": "Felt stigma"}])  # renamed since export
+    assert merge_codebook(study, exported).mapping["stigma"] == "stigma_2"
+    assert merge_codebook(study, exported, match_ids=True).mapping["stigma"] == "stigma"
