@@ -8,9 +8,12 @@ One import for notebooks; each method lives in its own module:
 ``CoxResult.ph_test()``
   (:mod:`analysis.survival._zph`);
 * :func:`rmst` (:mod:`analysis.survival._rmst`);
-* :func:`adjusted_survival`, :func:`landmark` (:mod:`analysis.survival._adjusted`).
+* :func:`adjusted_survival`, :func:`landmark` (:mod:`analysis.survival._adjusted`);
+* :func:`split_at` (:mod:`analysis.survival._split`): R ``survSplit``, for time-varying effects.
 
 Every estimate is checked against R survival 3.5 in ``tests/analysis`` (see docs/survival.md).
+Warnings about a fit (dropped covariates, infinite coefficients) are
+:class:`analysis.errors.ModelWarning`.
 """
 
 from analysis.survival._adjusted import adjusted_survival, landmark
@@ -18,6 +21,7 @@ from analysis.survival._cox import CoxResult, cox
 from analysis.survival._km import KaplanMeierResult, kaplan_meier
 from analysis.survival._logrank import LogRankResult, logrank
 from analysis.survival._rmst import rmst, rmst_contrasts
+from analysis.survival._split import split_at
 
 __all__ = [
     "CoxResult",
@@ -30,4 +34,5 @@ __all__ = [
     "logrank",
     "rmst",
     "rmst_contrasts",
+    "split_at",
 ]

@@ -24,19 +24,19 @@ def adjusted_survival(cox_result, df: pd.DataFrame, by: str, times=None) -> pd.D
     """Direct-standardised survival curves for each level of ``by`` (a covariate of the model).
 
     Returns ``by, time, survival`` (one row per level and event time, or per requested time).
+    For a stratified model each person's curve comes from their own stratum's baseline
+    hazard (``df`` must hold the strata columns), as R ``survfit(fit, newdata=)`` does.
 
     >>> fit = cox(cohort, "days_on_moud", "discontinued", ["age", "C(moud)", "pmad"])
     >>> adjusted_survival(fit, cohort, by="moud", times=[90, 180, 365])
     """
     _validation.require_columns(df, [by])
-    if cox_result.data.strata is not None:
-        raise AnalysisError("adjusted curves need an unstratified model", field=by)
     from analysis.survival._design import variables_of
 
     if by not in variables_of(df, cox_result.covariates):
         raise AnalysisError("is not a covariate of the Cox model", field=by)
     base = cox_result.baseline_hazard()
-    grid = base["time"].to_numpy() if times is None else np.asarray(list(times), dtype=float)
+    grid = np.unique(base["time"]) if times is None else np.asarray(list(times), dtype=float)
     levels = sorted(
         pd.unique(df[by].dropna()),
         key=lambda v: (isinstance(v, str), str(v) if isinstance(v, str) else v),

@@ -161,7 +161,7 @@ class CoxResult:
             if label not in self.data.strata_labels:
                 row = int(np.flatnonzero(key == label)[0]) + 1
                 raise AnalysisError(
-                    f"stratum {label!r} is not in the fitted model",
+                    f"stratum {label} is not in the fitted model",
                     row=row,
                     field=", ".join(self.strata_columns),
                 )

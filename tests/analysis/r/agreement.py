@@ -26,6 +26,7 @@ TESTS = [
     "tests/analysis/survival/test_robust.py",
     "tests/analysis/survival/test_weighted.py",
     "tests/analysis/survival/test_firth.py",
+    "tests/analysis/survival/test_split.py",
     "tests/analysis/competing/test_competing.py",
     "tests/analysis/competing/test_weighted.py",
 ]

@@ -191,6 +191,41 @@ ref$cuminc_timepoints <- list(times = c(10, 50, 100, 140, 149, 200), rows = rown
                               var = lapply(seq_len(nrow(tp$var)), function(i) unname(tp$var[i, ])),
                               last = as.list(tapply(ipw$time, ipw$group, max)))
 
+# ------------------------------------------------------------- stratified predictions
+times <- c(90, 180, 365, 500)
+sfit <- coxph(Surv(time, event) ~ age + ph.ecog + strata(sex), data = lung_cc)
+pred <- lapply(1:4, function(i) summary(survfit(sfit, newdata = lung_cc[i, ]), times = times,
+                                        extend = TRUE)$surv)
+adjusted <- lapply(c(0, 1), function(level) {
+  nd <- lung_cc
+  nd$ph.ecog <- level
+  curves <- sapply(seq_len(nrow(nd)), function(i)
+    summary(survfit(sfit, newdata = nd[i, ]), times = times, extend = TRUE)$surv)
+  rowMeans(curves)
+})
+ref$stratified_prediction <- list(times = times, rows = pred, adjusted_ecog0 = adjusted[[1]],
+                                  adjusted_ecog1 = adjusted[[2]])
+
+# ------------------------------------------------------------- survSplit and tt()
+lung_all <- survival::lung
+lung_all$event <- as.integer(lung_all$status == 2)
+sp <- survSplit(Surv(time, event) ~ age + sex, data = lung_all, cut = c(100, 300, 500),
+                episode = "tgroup")
+ref$survsplit_lung <- list(n = nrow(sp), tstart = sp$tstart, time = sp$time, event = sp$event,
+                           tgroup = sp$tgroup, age = sp$age)
+tfit <- coxph(Surv(time, event) ~ age + sex + tt(age), data = lung_all,
+              tt = function(x, t, ...) x * log(t))
+ref$cox_tt_lung <- cox_ref(tfit)
+sp2 <- survSplit(Surv(tstart, time, event) ~ age + sex,
+                 data = transform(lung_all, tstart = 0), cut = c(200, 400), episode = "tgroup")
+ref$survsplit_lung_start <- list(n = nrow(sp2), tstart = sp2$tstart, time = sp2$time)
+
+# ------------------------------------------------------------- reference levels
+# factor() in the C locale: levels Meth < bup < none (upper case first), as our default
+ref$factor_levels_c <- levels(factor(ipw$group))
+ipw$group_none <- relevel(factor(ipw$group), ref = "none")
+ref$cox_ipw_reference_none <- cox_ref(coxph(Surv(time, event) ~ x1 + group_none, data = ipw))
+
 # ------------------------------------------------------------- Firth's penalised likelihood
 # coxphf is not in Debian: maximise l(b) + 0.5 log|I(b)| directly, with l and I from coxph at
 # fixed b (iter.max = 0), on the breast cancer data of Heinze & Schemper (2001, Biometrics
