@@ -24,7 +24,14 @@ Safety rules:
   spans whose text changed and how many would move, unless ``--reanchor`` is given; then the
   codings CSV is rewritten and spans that could not be re-anchored are reported;
 - with ``deid: required_on_import: true`` in study.yaml the text is de-identified with
-  ``coding.deid.redact`` before it is stored.
+  ``coding.deid.redact`` before it is stored;
+- a participant the import adds is checked against the data dictionary and the tables it
+  refers to, so that an import that exits 0 leaves the study valid.
+
+This module holds the options and the plan; the checks before writing are in
+``_transcripts_checks`` (re-anchoring, de-identification) and ``_transcripts_participants``,
+the writing in ``_transcripts_write``, the report and dry-run turn list in
+``_transcripts_report``.
 """
 
 from __future__ import annotations
@@ -39,12 +46,17 @@ from typing import Any
 
 import pandas as pd
 
-from studies.cli import add_json_flag, print_json
+from studies.cli import add_json_flag
+from studies.commands._transcripts_checks import check_existing, coded_in_store, deidentify
+from studies.commands._transcripts_participants import (
+    new_participant_problems,
+)
+from studies.commands._transcripts_report import report
+from studies.commands._transcripts_write import MANIFEST_COLUMNS, write
 from studies.errors import StudyError
 
 log = logging.getLogger(__name__)
 
-MANIFEST_COLUMNS = ["transcript_id", "participant_id", "file", "interview_date", "interviewer"]
 PARTICIPANT_COLUMNS = [
     "participant_id",
     "role",
@@ -169,7 +181,7 @@ def import_transcripts(args: argparse.Namespace) -> int:
     participants = _read_csv(participants_path, PARTICIPANT_COLUMNS) if participants_path else None
     codings_path = study.data_path("codings") if study.has_table("codings") else None
     codings = _read_csv(codings_path, None) if codings_path else None
-    store_codings = _store_codings(study)
+    store_codings = coded_in_store(study)
     manifest_rows = {row["transcript_id"]: row for row in manifest.to_dict("records")}
     people = (
         {row["participant_id"]: row for row in participants.to_dict("records")}
@@ -181,9 +193,9 @@ def import_transcripts(args: argparse.Namespace) -> int:
     problems: list[str] = []
     for job in jobs:
         plan = _plan(args, study, job, manifest_rows, people, plans)
-        _check_existing(args, plan, folder, manifest_rows, codings, store_codings, problems)
+        check_existing(args, plan, folder, manifest_rows, codings, store_codings, problems)
         plans.append(plan)
-    problems.extend(_new_participant_problems(study, plans, participants))
+    problems.extend(new_participant_problems(study, plans, participants))
     if problems and not args.dry_run:
         reanchor = any("coded span" in problem for problem in problems)
         raise StudyError(
@@ -198,9 +210,9 @@ def import_transcripts(args: argparse.Namespace) -> int:
     if args.dry_run:
         for problem in problems:
             print(f"would refuse: {problem}", file=sys.stderr)
-        _report(args, study, plans, dry_run=True)
+        report(args, study, plans, dry_run=True)
         return 1 if problems else 0
-    _write(
+    write(
         args,
         plans,
         study,
@@ -212,7 +224,7 @@ def import_transcripts(args: argparse.Namespace) -> int:
         codings_path,
         codings,
     )
-    _report(args, study, plans)
+    report(args, study, plans)
     return 0
 
 
@@ -359,7 +371,7 @@ def _plan(
             )
     text, turns, warnings = transcript.text, transcript.turns, list(transcript.warnings)
     if study.config.deid.required_on_import:
-        text, turns, deid_warnings = _deidentify(text, turns, source)
+        text, turns, deid_warnings = deidentify(text, turns, source)
         warnings += deid_warnings
     fmt = transcript.metadata.get("format", "text")
     deidentified = bool(study.config.deid.required_on_import)
@@ -386,273 +398,6 @@ def _plan(
     )
 
 
-def _participants_with(participants: pd.DataFrame, new_people: list[_Plan]) -> pd.DataFrame:
-    """The participants table with a row for each participant this import adds."""
-    rows = pd.DataFrame(
-        [
-            {
-                "participant_id": plan.participant_id,
-                "role": plan.role,
-                "site": (plan.job.site if plan.job else None) or "",
-                "person_id": (plan.job.person_id if plan.job else None) or "",
-                "provider_type": (plan.job.provider_type if plan.job else None) or "",
-                "interview_date": (plan.job.interview_date if plan.job else None) or "",
-            }
-            for plan in new_people
-        ]
-    )
-    return pd.concat([participants, rows], ignore_index=True).fillna("")
-
-
-_OPTION_FOR = {
-    "person_id": "--person-id",
-    "provider_type": "--provider-type",
-    "site": "--site",
-    "interview_date": "--interview-date",
-    "role": "--role",
-}
-
-
-def _new_participant_problems(
-    study, plans: list[_Plan], participants: pd.DataFrame | None
-) -> list[str]:
-    """Check the participants an import would add against the data dictionary and the tables
-    they refer to (a patient's ``person_id`` must be in deliveries), so that an import that
-    exits 0 never leaves the study failing ``dyadlab validate``."""
-    new_people = [plan for plan in plans if plan.new_participant]
-    if not new_people or participants is None:
-        return []
-    from data_dictionary import check_table, load_schema, relation_problems
-
-    table = _participants_with(participants, new_people)
-    first_new = len(participants)
-    typed, found = check_table(table.replace("", pd.NA), "participants")
-    if found.empty:
-        tables = {"participants": typed}
-        for key in load_schema("participants").foreign_keys:
-            if key.resource not in tables and study.has_table(key.resource):
-                tables[key.resource] = study.table(key.resource)
-        found = relation_problems(tables)
-        if not found.empty and "table" in found.columns:
-            found = found[found["table"] == "participants"]
-    problems = []
-    for record in found.to_dict("records"):
-        row = int(record.get("row", 0)) - 1  # problems count rows from 1
-        if row < first_new:
-            continue  # the table had this problem before the import
-        person = table.iloc[row]["participant_id"]
-        column = record.get("column", "")
-        option = _OPTION_FOR.get(column)
-        hint = f"give {option} (or a {column} column in --map)" if option else ""
-        problems.append(
-            f"participant {person!r} would be added with {column}: {record.get('message', '')}"
-            + (f" — {hint}" if hint else "")
-        )
-    return problems
-
-
-def _deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[str]]:
-    """Redact ``text`` with coding.deid; turns are mapped through the redaction."""
-    try:
-        from coding.deid import redact
-    except ImportError:
-        raise StudyError(
-            "study.yaml requires de-identification on import (deid.required_on_import) but "
-            "coding.deid is not available",
-            field="deid.required_on_import",
-        ) from None
-    from coding.transcripts._reanchor import OffsetMap
-    from coding.transcripts._turns import Turn
-
-    result = redact(text)
-    offsets = OffsetMap(text, result.text)
-    # speaker names can be names too: redact them the same way (they go into sidecars)
-    speakers = {turn.speaker: redact(turn.speaker).text for turn in turns}
-    new_turns = []
-    for turn in turns:
-        start, end = offsets.span(turn.start, turn.end)
-        new_turns.append(Turn(turn.index, speakers[turn.speaker], start, end, dict(turn.metadata)))
-    spans = getattr(result, "spans", None)
-    n = 0 if spans is None else len(spans)
-    return result.text, new_turns, [f"de-identified: {n} span(s) redacted"] if n else []
-
-
-def _check_existing(
-    args: argparse.Namespace,
-    plan: _Plan,
-    folder: Path,
-    manifest_rows: dict[str, dict[str, str]],
-    codings: pd.DataFrame | None,
-    store_codings: pd.DataFrame | None,
-    problems: list[str],
-) -> None:
-    from coding.transcripts import read_transcript, reanchor
-
-    row = manifest_rows.get(plan.transcript_id)
-    if row is None:
-        return
-    if row["participant_id"] != plan.participant_id:
-        raise StudyError(
-            f"transcript {plan.transcript_id!r} belongs to participant "
-            f"{row['participant_id']!r}, not {plan.participant_id!r}",
-            file=plan.source,
-            field="participant_id",
-        )
-    old_path = folder / row["file"]
-    old_text = read_transcript(old_path).text if old_path.is_file() else None
-    if old_text == plan.text:
-        plan.status = "unchanged"
-        return
-    plan.status = "replaced"
-    if old_text is None:
-        return
-    if store_codings is not None and (store_codings["transcript_id"] == plan.transcript_id).any():
-        problems.append(
-            f"{plan.transcript_id}: its text changed and it has codings in the coding store; "
-            "re-anchoring store codings is not supported by this command (re-import under a "
-            "new id)"
-        )
-        return
-    if codings is None or codings.empty:
-        return
-    mask = codings["transcript_id"] == plan.transcript_id
-    if not mask.any():
-        return
-    subset = codings[mask].copy()
-    try:
-        subset["start"] = subset["start"].astype("int64")
-        subset["end"] = subset["end"].astype("int64")
-    except ValueError:
-        raise StudyError(
-            f"codings of {plan.transcript_id} have non-integer offsets", field="start"
-        ) from None
-    moved, report = reanchor(old_text, plan.text, subset)
-    plan.reanchor = report.to_dict()
-    if report.n_moved == 0 and report.n_broken == 0:
-        return
-    if not args.reanchor:
-        listed = ", ".join(
-            f"{row.get('coding_id', '?')} {row.get('code_id', '')} "
-            f"[{row['old_start']}:{row['old_end']}] {_short(row['old_text'])!r}"
-            for row in report.broken.to_dict("records")[:5]
-        )
-        more = f" and {report.n_broken - 5} more" if report.n_broken > 5 else ""
-        problems.append(
-            f"{plan.transcript_id}: text changed under {report.n_moved + report.n_broken} "
-            f"coded span(s) ({report.summary()})"
-            + (f"; changed spans: {listed}{more}" if report.n_broken else "")
-        )
-        return
-    plan.status = "reanchored"
-    plan.codings_update = moved
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _store_codings(study) -> pd.DataFrame | None:
-    path = study.store_path
-    if path is None or not path.exists():
-        return None
-    from coding.store import CodingStore
-
-    with CodingStore(study.store_url) as store:
-        return store.codings()
-
-
-# ------------------------------------------------------------------------------- writing
-def _write(
-    args: argparse.Namespace,
-    plans: list[_Plan],
-    study,
-    folder: Path,
-    manifest_path: Path,
-    manifest: pd.DataFrame,
-    participants_path: Path | None,
-    participants: pd.DataFrame | None,
-    codings_path: Path | None,
-    codings: pd.DataFrame | None,
-) -> None:
-    from coding.transcripts.importers.sidecar import sidecar_path, sidecar_payload
-    from data_dictionary.files import atomic_write
-
-    new_people = [plan for plan in plans if plan.new_participant]
-    if new_people and participants_path is None:
-        raise StudyError(
-            "the study has no participants table (data.participants) to add "
-            f"{new_people[0].participant_id!r} to",
-            field="data.participants",
-        )
-    folder.mkdir(parents=True, exist_ok=True)
-    for plan in plans:
-        if plan.status == "unchanged":
-            continue
-        target = folder / f"{plan.transcript_id}.txt"
-        with atomic_write(target) as handle:
-            handle.write(plan.text)
-        sidecar = sidecar_path(target)
-        if plan.needs_sidecar:
-            with atomic_write(sidecar) as handle:
-                handle.write(sidecar_payload(plan.text, plan.turns))
-        elif sidecar.exists():
-            sidecar.unlink()
-    updates = [plan.codings_update for plan in plans if plan.codings_update is not None]
-    if updates and codings is not None and codings_path is not None:
-        updated = codings.copy()
-        for moved in updates:
-            updated.loc[moved.index, "start"] = moved["start"].astype(str)
-            updated.loc[moved.index, "end"] = moved["end"].astype(str)
-        with atomic_write(codings_path) as handle:
-            updated.to_csv(handle, index=False)
-    if new_people and participants is not None and participants_path is not None:
-        table = _participants_with(participants, new_people)
-        with atomic_write(participants_path) as handle:
-            table.to_csv(handle, index=False)
-    records = manifest.to_dict("records")
-    position = {row["transcript_id"]: i for i, row in enumerate(records)}
-    for plan in plans:
-        record = {
-            "transcript_id": plan.transcript_id,
-            "participant_id": plan.participant_id,
-            "file": f"{plan.transcript_id}.txt",
-        }
-        job = plan.job or _Job(plan.source)
-        if job.interview_date:
-            record["interview_date"] = job.interview_date
-        if job.interviewer:
-            record["interviewer"] = job.interviewer
-        if plan.transcript_id in position:
-            records[position[plan.transcript_id]].update(record)
-        else:
-            position[plan.transcript_id] = len(records)
-            records.append(record)
-    columns = list(dict.fromkeys([*manifest.columns, *MANIFEST_COLUMNS]))
-    table = pd.DataFrame(records, columns=columns)
-    with atomic_write(manifest_path) as handle:
-        table.fillna("").to_csv(handle, index=False)
-    _register_in_store(study, plans)
-
-
-def _register_in_store(study, plans: list[_Plan]) -> None:
-    """Tell an existing coding store about new transcripts (their text hashes)."""
-    path = study.store_path
-    if path is None or not path.exists():
-        return
-    from coding.errors import CodingError
-    from coding.store import CodingStore
-
-    texts = {plan.transcript_id: plan.text for plan in plans if plan.status == "new"}
-    if not texts:
-        return
-    try:
-        with CodingStore(study.store_url) as store:
-            store.register_transcripts(texts, actor="import")
-    except CodingError as error:
-        print(f"warning: the coding store was not updated: {error}", file=sys.stderr)
-
-
 def _read_csv(path: Path | None, columns: list[str] | None) -> pd.DataFrame:
     """A CSV as strings ("" for empty cells); an empty frame with ``columns`` if absent."""
     if path is None or not path.exists():
@@ -661,113 +406,3 @@ def _read_csv(path: Path | None, columns: list[str] | None) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise StudyError(f"not a readable CSV file ({error})", file=path) from None
-
-
-def _report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool = False) -> None:
-    from coding.transcripts._attribution import describe
-
-    records = []
-    for plan in plans:
-        record = {
-            "transcript_id": plan.transcript_id,
-            "source": str(plan.source),
-            "format": plan.fmt,
-            "participant_id": plan.participant_id,
-            "role": plan.role,
-            "status": plan.status,
-            "turns": len(plan.turns),
-            "characters": len(plan.text),
-            "words": len(plan.text.split()),
-            "participant_added": plan.new_participant,
-            "turn_sidecar": plan.needs_sidecar,
-            "attribution": plan.attribution,
-            "warnings": plan.warnings,
-        }
-        if plan.reanchor is not None:
-            record["codings"] = plan.reanchor
-        if dry_run:
-            record["turn_list"] = _turn_rows(plan)
-        records.append(record)
-        for warning in plan.warnings:
-            print(f"warning: {plan.transcript_id}: {warning}", file=sys.stderr)
-        if plan.reanchor and plan.reanchor["broken"]:
-            for span in plan.reanchor["broken_spans"]:
-                print(
-                    f"warning: {plan.transcript_id}: coding {span.get('coding_id', '?')} "
-                    f"({span.get('code_id', '')}) could not be re-anchored: "
-                    f"{_short(span['old_text'])!r} is now {_short(span['new_text'])!r} "
-                    f"[{span['start']}:{span['end']}] — please review",
-                    file=sys.stderr,
-                )
-    if args.json:
-        print_json({"study": study.id, "dry_run": dry_run, "transcripts": records})
-        return
-    for plan, record in zip(plans, records, strict=True):
-        line = (
-            f"{'(dry run) ' if dry_run else ''}"
-            f"{record['transcript_id']}: {record['status']} from {record['source']} "
-            f"({record['format']}, {record['turns']} turns, {record['words']:,} words; "
-            f"participant {record['participant_id']}, {record['role']}"
-            f"{', added' if record['participant_added'] else ''})"
-        )
-        if "codings" in record:
-            counts = record["codings"]
-            line += (
-                f"; codings: {counts['unchanged']} unchanged, {counts['moved']} moved, "
-                f"{counts['broken']} to review"
-            )
-        print(line)
-        mark = "check: " if plan.attribution.get("needs_review") else ""
-        print(f"  attribution: {mark}{describe(plan.attribution)}")
-        if dry_run:
-            _print_turns(record["turn_list"])
-
-
-def _turn_rows(plan: _Plan) -> list[dict[str, Any]]:
-    """One row per turn for a person to check: speaker, time, first words, why to check."""
-    from coding.transcripts import UNKNOWN_SPEAKER
-
-    rows = []
-    for turn in plan.turns:
-        reasons = []
-        if turn.speaker == UNKNOWN_SPEAKER:
-            reasons.append("no speaker label")
-        if turn.metadata.get("joined_paragraphs"):
-            reasons.append(f"{turn.metadata['joined_paragraphs']} paragraph(s) without a label")
-        if turn.metadata.get("unlabelled_cues"):
-            reasons.append(f"{turn.metadata['unlabelled_cues']} cue(s) without a speaker")
-        rows.append(
-            {
-                "turn": turn.index,
-                "speaker": turn.speaker,
-                "time": _turn_time(turn.metadata),
-                "start": turn.start,
-                "end": turn.end,
-                "text": _short(plan.text[turn.start : turn.end], 72),
-                "check": reasons,
-            }
-        )
-    return rows
-
-
-def _turn_time(metadata: dict[str, Any]) -> str:
-    if metadata.get("time"):
-        return str(metadata["time"])
-    seconds = metadata.get("start_time")
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-
-
-def _print_turns(rows: list[dict[str, Any]]) -> None:
-    """The dry run's table of turns; ``!`` marks turns attributed without a label."""
-    width = min(max((len(row["speaker"]) for row in rows), default=7), 28)
-    print(f"  {'turn':>5}   {'speaker':<{width}}  {'time':>8}  words")
-    for row in rows:
-        flag = "!" if row["check"] else " "
-        note = f"  [{'; '.join(row['check'])}]" if row["check"] else ""
-        speaker = _short(row["speaker"], width)
-        print(
-            f"  {row['turn']:>5} {flag} {speaker:<{width}}  {row['time']:>8}  {row['text']}{note}"
-        )
