@@ -85,6 +85,16 @@ def assign_participants(study, project, transcripts, mapping, default, warnings)
                 f"case {case.get('case_name')!r}: variables {dropped} are not fields of the "
                 "study's participants table; not imported"
             )
+    if mapping is not None and "source" in mapping.columns:
+        names = {t.metadata.get("refi_name", t.id) for t in project.corpus} | set(
+            project.corpus.ids
+        )
+        stray = sorted(set(mapping["source"]) - names - {""})
+        if stray:
+            warnings.append(
+                f"the participants mapping names {len(stray)} source(s) the project does not "
+                f"have: {stray[:5]} (source names are as in the other tool)"
+            )
     return pd.DataFrame(list(rows.values())), participant_of, unmapped
 
 
