@@ -6,6 +6,8 @@ What transcription services write at the start of a speaker's turn (tested on th
 - ``[00:01:02] Name: …`` — a bracketed timestamp then a name (TranscribeMe, many typists);
 - ``[Jane Doe] 10:02:33`` alone on a line (Zoom's saved chat-style transcript);
 - ``Jane Doe  00:01:02`` alone on a line (Otter.ai, Microsoft Teams .docx);
+- ``0:0:1.230 --> 0:0:5.200`` then ``Jane Doe`` on the next line (older Microsoft Teams and
+  Stream .docx and .txt transcripts);
 - ``@0:25 - Jane Doe`` alone on a line (Google Meet / note-taker exports);
 - ``Speaker 1 (00:01): …``, ``Lex Fridman: 00:12 …``, ``Speaker 1: (00:05)`` — Rev;
 - ``**Jane** [0:18] …`` or ``**Jane:** …`` — Markdown bold names (podcast sites, Rev to Markdown);
@@ -45,6 +47,11 @@ _SPEAKER_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     ("zoom saved", rf"\[(?P<speaker>[^\]\n:]{{1,40}})\][ \t]+(?P<time>{_TIME})[ \t]*(?=\n|\Z)"),
     ("zoom chat", rf"(?P<time>{_TIME})\t(?P<speaker>{NAME}):[ \t]*"),
+    (
+        "timing then name",
+        r"(?P<time>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d+)?)[ \t]+-->[ \t]+\S+[ \t]*\n(?:[ \t]*\n)?"
+        rf"(?P<speaker>{NAME})[ \t]*(?=\n|\Z)",
+    ),
     (
         "voice tag",
         rf"(?:(?P<time>{_TIME})(?:\.\d+)?[ \t]+)?"

@@ -329,3 +329,25 @@ def test_names_without_a_colon_are_hinted_not_guessed(tmp_path):
     path = tmp_path / "c.vtt"
     again = read_transcript(path, speaker_patterns=[pattern])
     assert [t.speaker for t in again.turns] == ["Tim Davis", "Chris Adkins"] * 3
+
+
+def test_older_teams_word_layout_timing_then_name(tmp_path):
+    document = docx.Document()
+    for paragraph in [
+        "0:0:0.0 --> 0:0:5.200",
+        "Ana Ruiz",
+        "Shall we start?",
+        "0:0:5.900 --> 0:0:9.100",
+        "Kelly's iPhone",
+        "Yes, I can hear you.",
+    ]:
+        document.add_paragraph(paragraph)
+    path = tmp_path / "teams.docx"
+    document.save(path)
+    transcript = read_transcript(path)
+    assert [
+        (t.speaker, t.metadata["time"], transcript.turn_text(t.index)) for t in transcript.turns
+    ] == [
+        ("Ana Ruiz", "0:0:0.0", "Shall we start?"),
+        ("Kelly's iPhone", "0:0:5.900", "Yes, I can hear you."),
+    ]
