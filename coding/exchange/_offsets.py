@@ -17,6 +17,7 @@ evidence ties. Tested in tests/coding/exchange/test_exchange.py and test_realwor
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -150,14 +151,23 @@ def codepoints_to_utf16(text: str) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
 
 
+#: To overrule the unit the tool is known to use (the standard's code points unless the tool
+#: is NVivo for Windows), the other reading must put at least this many more selections on word
+#: boundaries, and at least this share of the selections compared: a stray part-word
+#: selection or two must not flip a project.
+MIN_MARGIN = 2
+MIN_SHARE = 0.1
+
+
 def detect_unit(
     sources: Iterable[tuple[str, Sequence[tuple[int, int]]]], origin: str = ""
 ) -> UnitEvidence:
     """Decide whether a project's selection positions count code points or UTF-16 units.
 
     ``sources`` gives each raw source text with its selections' ``(start, end)``. Only
-    selections whose two readings differ are evidence; the reading that puts more of them on
-    word boundaries wins, and a tie (including no evidence) goes to :func:`tool_unit`.
+    selections whose two readings differ are evidence. The unit the tool is known to use
+    (:func:`tool_unit`) stands unless the other reading puts clearly more of them on word
+    boundaries (:data:`MIN_MARGIN`, :data:`MIN_SHARE`).
     """
     prior = tool_unit(origin)
     compared = aligned_cp = aligned_u16 = 0
@@ -176,14 +186,21 @@ def detect_unit(
             if u16_ok:
                 a, b = int(mapping[start]), int(mapping[end])
                 aligned_u16 += on_boundary(text, a) and on_boundary(text, b)
-    if aligned_u16 != aligned_cp:
-        unit: Unit = "utf16" if aligned_u16 > aligned_cp else "codepoints"
+    other: Unit = "codepoints" if prior == "utf16" else "utf16"
+    for_prior, for_other = (
+        (aligned_u16, aligned_cp) if prior == "utf16" else (aligned_cp, aligned_u16)
+    )
+    if for_other - for_prior >= max(MIN_MARGIN, math.ceil(MIN_SHARE * compared)):
+        unit: Unit = other
         decided = "evidence"
     else:
         unit = prior
-        decided = (
-            "no selection lies after a character outside the BMP"
-            if compared == 0
-            else "the evidence ties"
-        ) + ("; NVivo for Windows counts UTF-16" if prior == "utf16" else "")
+        if compared == 0:
+            decided = "no selection lies after a character outside the BMP"
+        elif for_prior > for_other:
+            decided = "evidence"
+        else:
+            decided = "the evidence is too thin to overrule what the tool is known to count"
+        if prior == "utf16" and decided != "evidence":
+            decided += "; NVivo for Windows counts UTF-16"
     return UnitEvidence(unit, compared, aligned_cp, aligned_u16, prior, decided)

@@ -213,12 +213,16 @@ def test_utf16_positions():
 
 def test_detect_unit_from_word_boundaries_then_the_tool():
     text = "Great 🙂 news today. Sad 😢 story here."
-    word = text.index("news")
-    utf16 = (word + 1, word + 1 + len("news"))  # one emoji before: one extra unit
-    found = detect_unit([(text, [utf16])], origin="MAXQDA 24")
+    words = [(text.index(w), text.index(w) + len(w)) for w in ("news", "today", "story here")]
+    shifted = [(a + 1, b + 1) if a < text.index("😢") else (a + 2, b + 2) for a, b in words]
+    found = detect_unit([(text, shifted)], origin="MAXQDA 24")  # positions counted in UTF-16
     assert found.unit == "utf16" and found.decided_by == "evidence"
-    found = detect_unit([(text, [(word, word + 4)])], origin="NVivo for Windows 12.6")
-    assert found.unit == "codepoints" and found.aligned_codepoints == 1
+    assert (found.compared, found.aligned_utf16, found.aligned_codepoints) == (3, 3, 0)
+    found = detect_unit([(text, words)], origin="NVivo for Windows 12.6")
+    assert found.unit == "codepoints" and found.aligned_codepoints == 3
+    # One selection is too thin to overrule what the tool is known to count.
+    assert detect_unit([(text, shifted[:1])], origin="MAXQDA 24").unit == "codepoints"
+    assert detect_unit([(text, words[:1])], origin="NVivo for Windows 12.6").unit == "utf16"
     # No selection after an emoji: nothing to compare, the tool decides.
     assert detect_unit([(text, [(0, 5)])], origin="NVivo 14").unit == "utf16"
     assert detect_unit([(text, [(0, 5)])], origin="NVivo for Mac 15.0.0").unit == "codepoints"
