@@ -54,7 +54,7 @@ def main() -> int:
                 datasets.append(entry["data"])
             rows[key] = [max(worst, entry["max_rel"]), max(tolerance, entry["tolerance"]), datasets]
     print(
-        "| quantity | R references (tests/analysis/r/references.json) "
+        "| quantity | R references (tests/analysis/r/references*.json) "
         "| max relative difference | test tolerance |"
     )
     print("|---|---|---|---|")
