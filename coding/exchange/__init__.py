@@ -10,7 +10,8 @@ QualCoder and others. This module is the public face; the work is split by job:
 * :mod:`coding.exchange._write` — :func:`write_qdpx`, :func:`write_qdc` (XSD-validated);
 * :mod:`coding.exchange._description` — packing code fields into a REFI ``Description``;
 * :mod:`coding.exchange._offsets` — position units (detected) to Python string indices;
-* :mod:`coding.exchange._safety` — zip-slip, decompression-bomb and XML-entity defences.
+* :mod:`coding.exchange._safety` — zip-slip, decompression-bomb and XML-entity defences;
+* :mod:`coding.exchange._xml` — XML and naming helpers, the namespaces real tools write.
 
 >>> from coding.exchange import read_qdpx, write_qdpx
 >>> warnings = write_qdpx("study.qdpx", corpus, codebook, codings, participants=participants)
