@@ -30,7 +30,7 @@ def add_at_risk_table(ax, counts, times: Sequence[float], labels: Sequence[str])
         # Labels end left of the axis so they never run into the counts under day 0.
         ax.text(-0.07, y, str(label), transform=ax.transAxes, ha="right", fontsize=8)
         for t, n in zip(times, values, strict=True):
-            shown = "–" if n is None or n != n else f"{n:.0f}"  # n != n: NaN / <NA>; weighted: rounded
+            shown = "–" if n is None or n != n else f"{n:.0f}"  # NaN / <NA>; weights: rounded
             ax.text(t, y, shown, transform=transform, ha="center", fontsize=8)
     ax.figure.subplots_adjust(bottom=0.22 + 0.07 * len(labels))
 
