@@ -52,6 +52,7 @@ _INLINE_TIME = re.compile(r"[ \t]*\[(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t
 _LEADING_TIME_LABEL = re.compile(
     r"^\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\][ \t]*[^\s:\[\]][^:\n\[\]]{0,39}:"
 )
+_UNNAMED_TIME = re.compile(r"^\[(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\][ \t]*:[ \t]*")
 _OTTER_HEADINGS = {"summary keywords", "speakers", "keywords", "summary"}
 
 
@@ -132,6 +133,10 @@ def _take_timestamps(text: str) -> tuple[str, list[str]]:
     """``"Yes. [00:01:02] And"`` → ``("Yes. And", ["00:01:02"])``; a leading ``[time] Name:``
     label is left alone (its time is the label's)."""
     keep = ""
+    unnamed = _UNNAMED_TIME.match(text)  # "[00:41] : um" — a time and a colon, no name
+    if unnamed:
+        rest, found = _take_timestamps(text[unnamed.end() :])
+        return rest, [unnamed.group(1), *found]
     if _LEADING_TIME_LABEL.match(text):
         end = text.index("]") + 1
         keep, text = text[:end], text[end:]

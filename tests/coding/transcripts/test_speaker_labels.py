@@ -351,3 +351,18 @@ def test_older_teams_word_layout_timing_then_name(tmp_path):
         ("Ana Ruiz", "0:0:0.0", "Shall we start?"),
         ("Kelly's iPhone", "0:0:5.900", "Yes, I can hear you."),
     ]
+
+
+def test_docx_timestamps_without_a_name(tmp_path):
+    """ " [00:41] : um" paragraphs (a public transcription-service export): the time and the
+    colon are metadata, the words are text, the speaker is UNKNOWN and said so."""
+    document = docx.Document()
+    for paragraph in ["TRANSCRIPT", " [00:41] : um ", " [02:30] : part of it so i agree "]:
+        document.add_paragraph(paragraph)
+    path = tmp_path / "capio.docx"
+    document.save(path)
+    transcript = read_transcript(path)
+    assert transcript.text == "TRANSCRIPT\n\num\n\npart of it so i agree"
+    assert transcript.turns[0].speaker == "UNKNOWN"
+    assert transcript.turns[0].metadata["timestamps"] == ["00:41", "02:30"]
+    assert any("no speaker labels" in w for w in transcript.warnings)
