@@ -30,7 +30,7 @@ import pandas as pd
 from analysis import _validation
 from analysis.errors import AnalysisError
 from analysis.survival import _coxfit as coxfit
-from analysis.survival._cox import summary_table
+from analysis.survival._coxtable import summary_table
 
 
 def censoring_left_limits(time: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import functools
 import logging
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis import _validation
-from analysis.errors import AnalysisError, ModelWarning
+from analysis.errors import AnalysisError
 from analysis.survival import _coxfit as coxfit
+from analysis.survival._coxtable import chi_square, strata_key, summary_table, warn_about
 from analysis.survival._design import design_matrix, variables_of
 
 log = logging.getLogger(__name__)
@@ -83,7 +82,7 @@ class CoxResult:
     def likelihood_ratio(self) -> dict:
         """Likelihood-ratio test of all coefficients (R's 'Likelihood ratio test')."""
         statistic = 2 * (self.loglik - self.loglik_null)
-        return _chi_square(statistic, len(self.fitted_names))
+        return chi_square(statistic, len(self.fitted_names))
 
     @functools.cached_property
     def wald_test(self) -> dict:
@@ -91,12 +90,12 @@ class CoxResult:
         from analysis.survival._coxtests import wald_statistic
 
         v = self.robust_variance if self.robust_variance is not None else self.fit.variance
-        return _chi_square(wald_statistic(self.fit.beta, v), len(self.fitted_names))
+        return chi_square(wald_statistic(self.fit.beta, v), len(self.fitted_names))
 
     @functools.cached_property
     def score_test(self) -> dict:
         """Score (log-rank) test of β = 0, model-based variance (R ``score``)."""
-        return _chi_square(self.fit.score_test, len(self.fitted_names))
+        return chi_square(self.fit.score_test, len(self.fitted_names))
 
     @functools.cached_property
     def robust_score_test(self) -> dict:
@@ -104,7 +103,7 @@ class CoxResult:
         at β = 0 summed per cluster (R ``rscore``); computed on request (one O(n·p²) pass)."""
         from analysis.survival._coxtests import robust_score_statistic
 
-        return _chi_square(robust_score_statistic(self), len(self.fitted_names))
+        return chi_square(robust_score_statistic(self), len(self.fitted_names))
 
     @functools.cached_property
     def concordance(self) -> float:
@@ -155,7 +154,7 @@ class CoxResult:
             hazard = np.concatenate([[0.0], base["hazard"].to_numpy()])[at]
             return pd.DataFrame(np.exp(-np.outer(risk, hazard)), index=df.index, columns=times)
         _validation.require_columns(df, self.strata_columns)
-        key = _strata_key(df, self.strata_columns).to_numpy()
+        key = strata_key(df, self.strata_columns).to_numpy()
         out = np.empty((len(df), len(times)))
         for label in pd.unique(key):
             if label not in self.data.strata_labels:
@@ -339,7 +338,7 @@ def fit_cox_model(
     x_all = design.to_numpy(dtype=float)
     strata_codes, labels = None, []
     if strata:
-        codes, uniques = pd.factorize(_strata_key(data, strata), sort=True)
+        codes, uniques = pd.factorize(strata_key(data, strata), sort=True)
         strata_codes, labels = codes.astype(np.int64), list(uniques)
     w = np.ones(len(data)) if weights is None else _validation.case_weights(data, weights)
     if robust is None:
@@ -359,7 +358,7 @@ def fit_cox_model(
     )
     names = list(design.columns)
     kept_names = [names[i] for i in result.kept]
-    _warn_about(names, result)
+    warn_about(names, result)
     x = x_all[:, result.kept]
     cluster_values = data[cluster].to_numpy() if cluster else None
     robust_var = None
@@ -401,76 +400,3 @@ def fit_cox_model(
         strata_columns=list(strata or []),
         reference=dict(reference or {}),
     )
-
-
-def _chi_square(statistic: float, dof: int) -> dict:
-    return {"statistic": statistic, "dof": dof, "p_value": float(stats.chi2.sf(statistic, dof))}
-
-
-def _strata_key(data: pd.DataFrame, strata: list[str]) -> pd.Series:
-    if len(strata) == 1:
-        return data[strata[0]]
-    return data[strata].astype(str).agg(", ".join, axis=1)
-
-
-def _warn_about(names: list[str], result: coxfit.CoxFit) -> None:
-    """R's warnings: aliased/constant covariates dropped; coefficients that may be infinite."""
-    if len(result.dropped):
-        dropped = ", ".join(names[i] for i in result.dropped)
-        message = (
-            f"covariate {dropped} dropped: constant or a linear combination of the others "
-            "(coefficient NA, as R reports)"
-        )
-        warnings.warn(message, ModelWarning, stacklevel=4)
-        log.warning(message)
-    if result.infinite.any():
-        infinite = ", ".join(names[result.kept[j]] for j in np.flatnonzero(result.infinite))
-        message = (
-            f"Loglik converged before variable {infinite}; coefficient may be infinite "
-            "(monotone likelihood; firth=True gives finite estimates)"
-        )
-        warnings.warn(message, ModelWarning, stacklevel=4)
-        log.warning(message)
-    elif not result.converged and not result.firth:
-        message = f"the Cox fit did not converge in {result.iterations} iterations"
-        warnings.warn(message, ModelWarning, stacklevel=4)
-
-
-def summary_table(
-    names: list[str], result: coxfit.CoxFit, robust_var, conf_level: float
-) -> pd.DataFrame:
-    """The coefficient table over all design columns: NA rows for dropped covariates, NA
-    SE/CI/p for coefficients that may be infinite."""
-    p = len(names)
-    beta = np.full(p, np.nan)
-    se = np.full(p, np.nan)
-    used = np.full(p, np.nan)
-    kept = result.kept
-    beta[kept] = result.beta
-    se[kept] = np.sqrt(np.abs(np.diag(result.variance)))
-    used[kept] = se[kept] if robust_var is None else np.sqrt(np.abs(np.diag(robust_var)))
-    unusable = kept[result.infinite]
-    se[unusable] = np.nan
-    used[unusable] = np.nan
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _table(names, beta, se, used, robust_var is not None, conf_level)
-
-
-def _table(names, beta, se, used, robust: bool, conf_level: float) -> pd.DataFrame:
-    z = beta / used
-    q = stats.norm.ppf(1 - (1 - conf_level) / 2)
-    frame = pd.DataFrame(
-        {
-            "coef": beta,
-            "se": se,
-            "hr": np.exp(beta),
-            "lower": np.exp(beta - q * used),
-            "upper": np.exp(beta + q * used),
-            "z": z,
-            "p": 2 * stats.norm.sf(np.abs(z)),
-        },
-        index=pd.Index(names, name="covariate"),
-    )
-    if robust:
-        frame.insert(2, "robust_se", used)
-    return frame
