@@ -162,7 +162,8 @@ def parse_turns(
     without any label becomes one turn by speaker ``UNKNOWN`` (warned); labels with no words
     after them make no turn (warned); a service footer after the last words is left out of the
     last turn (warned); paragraphs without a label inside a turn are counted in
-    ``metadata["joined_paragraphs"]`` (and warned).
+    ``metadata["joined_paragraphs"]`` (and warned); bracketed times typed inside the words
+    (``… [00:05:10] …``) are listed in ``metadata["timestamps"]`` (the text is not changed).
 
     >>> turns, _ = parse_turns("INTERVIEWER: How was it?\\n\\nP07: Hard.\\nReally hard.")
     >>> [(t.speaker, t.start, t.end) for t in turns]
@@ -197,6 +198,9 @@ def parse_turns(
             empty += 1
             continue
         metadata: dict[str, Any] = dict(label.metadata)
+        inline = _INLINE_TIME.findall(text, start, end)
+        if inline:  # "[00:05:10]" typed inside the words (TranscribeMe): times as metadata too
+            metadata["timestamps"] = inline
         paragraphs = len(_PARAGRAPH_BREAK.findall(text, start, end))
         if paragraphs:
             metadata["joined_paragraphs"] = paragraphs
@@ -225,6 +229,7 @@ _PAGE_LINES = re.compile(
     re.MULTILINE,
 )
 _OTTER_HEADER = re.compile(r"^(?:SUMMARY KEYWORDS|SPEAKERS)[ \t]*$", re.MULTILINE)
+_INLINE_TIME = re.compile(r"\[(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*(?=\S)")
 
 

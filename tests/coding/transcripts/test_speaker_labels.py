@@ -366,3 +366,13 @@ def test_docx_timestamps_without_a_name(tmp_path):
     assert transcript.turns[0].speaker == "UNKNOWN"
     assert transcript.turns[0].metadata["timestamps"] == ["00:41", "02:30"]
     assert any("no speaker labels" in w for w in transcript.warnings)
+
+
+def test_typed_timestamps_in_plain_text_are_listed_as_metadata():
+    text = "S1: How did it go? [00:01:10]\n\nS2: Long. [00:01:15] Then quiet. [00:02:00]"
+    turns, _ = parse_turns(text)
+    assert [(t.speaker, t.metadata.get("timestamps")) for t in turns] == [
+        ("S1", ["00:01:10"]),
+        ("S2", ["00:01:15", "00:02:00"]),
+    ]
+    assert text[turns[1].start : turns[1].end] == "Long. [00:01:15] Then quiet. [00:02:00]"
