@@ -8,7 +8,9 @@ turns (character offsets into that text) and the warnings it raised — and
 - :mod:`coding.transcripts.importers.text` — plain text (``.txt``, ``.md``, ``.text``), decoding,
   normalisation and speaker-label detection shared by every format;
 - :mod:`coding.transcripts.importers.word` — Word ``.docx`` (python-docx);
-- :mod:`coding.transcripts.importers.captions` — WebVTT ``.vtt`` and SubRip ``.srt`` (webvtt-py);
+- :mod:`coding.transcripts.importers.captions` — WebVTT ``.vtt`` and SubRip ``.srt``, read
+  tolerantly by :mod:`coding.transcripts.importers._cues` (no text is dropped where a file
+  breaks the format);
 - :mod:`coding.transcripts.importers.table` — CSV, one turn a row.
 """
 
