@@ -30,6 +30,12 @@ def _timings(name: str) -> list[tuple[str, str]]:
     return re.findall(r"^(\S+) --> (\S+)", _raw(name), re.MULTILINE)
 
 
+def _clock(stamp: str) -> float:
+    """``00:01:02,500`` → 62.5 (read here independently of the importer)."""
+    hours, minutes, seconds = stamp.replace(",", ".").split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
 def _cue_label_sequence(name: str) -> tuple[list[str], int]:
     """Speakers of a Zoom .vtt read naively (``Name:`` / ``Name (X):`` after a timing line),
     consecutive repeats collapsed; and the number of cues without a label."""
@@ -148,7 +154,14 @@ def test_captions_without_speakers_keep_every_word_and_say_so(name, first_words)
     assert [t.speaker for t in transcript.turns] == ["UNKNOWN"]
     assert transcript.turn_text(0).startswith(first_words)
     assert transcript.turn_text(0).split() == words
-    assert transcript.turns[0].metadata["cues"] == len(_timings(name))
+    timings = _timings(name)
+    assert transcript.turns[0].metadata["cues"] == len(timings)
+    first, last = timings[0][0], timings[-1][1]
+    assert transcript.turns[0].metadata["start_time"] == pytest.approx(_clock(first))
+    assert transcript.turns[0].metadata["end_time"] == pytest.approx(
+        max(_clock(end) for _, end in timings)
+    )
+    assert _clock(last) <= transcript.turns[0].metadata["end_time"]
     assert transcript.metadata["attribution"]["unknown_turns"] == 1
     assert any("no speaker labels" in w for w in transcript.warnings)
 
