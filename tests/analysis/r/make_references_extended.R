@@ -58,6 +58,9 @@ lung_cc$mono <- -lung_cc$time / 100
 # one extreme value: age of the first row set to 1000 years
 lung_cc$age_extreme <- lung_cc$age
 lung_cc$age_extreme[1] <- 1000
+# ... and ph.ecog of the first death set to 100: e^eta ~ 1e20 leaves the risk set at once
+lung_cc$ecog_extreme <- lung_cc$ph.ecog
+lung_cc$ecog_extreme[which.min(ifelse(lung_cc$event == 1, lung_cc$time, Inf))] <- 100
 # aliased and constant covariates
 lung_cc$sex2 <- 2 * lung_cc$sex + 1
 lung_cc$one <- 1
@@ -72,8 +75,11 @@ r <- with_warning(coxph(Surv(time, event) ~ age + sex + early, data = lung_cc))
 ref$cox_lung_early <- c(cox_ref(r$value), list(warning = r$warning))
 save_csv(lung_cc, "lung_robust")
 r <- with_warning(coxph(Surv(time, event) ~ age_extreme + sex + ph.ecog, data = lung_cc,
-                        control = coxph.control(eps = 1e-14, iter.max = 50)))
+                        control = coxph.control(eps = 1e-11, iter.max = 50)))
 ref$cox_lung_extreme <- c(cox_ref(r$value), list(warning = r$warning))
+r <- with_warning(coxph(Surv(time, event) ~ age + sex + ecog_extreme, data = lung_cc,
+                        control = coxph.control(eps = 1e-11, iter.max = 50)))
+ref$cox_lung_ecog_extreme <- c(cox_ref(r$value), list(warning = r$warning))
 r <- with_warning(coxph(Surv(time, event) ~ age + sex + sex2 + one + ph.ecog, data = lung_cc))
 ref$cox_lung_aliased <- c(cox_ref(r$value), list(warning = r$warning))
 

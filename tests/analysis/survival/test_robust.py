@@ -51,12 +51,17 @@ def _coefficients(name, result, rtol=1e-6, robust=False):
         )
 
 
-def test_extreme_covariate_value_matches_coxph():
-    # age of one person set to 1000: R succeeds; a naive running sum loses that row's share
-    result = survival.cox(
-        dataset("lung_robust"), "time", "event", ["age_extreme", "sex", "ph.ecog"]
-    )
-    _coefficients("cox_lung_extreme", result)
+@pytest.mark.parametrize(
+    "name, covariates",
+    [
+        ("cox_lung_extreme", ["age_extreme", "sex", "ph.ecog"]),  # one age of 1000
+        ("cox_lung_ecog_extreme", ["age", "sex", "ecog_extreme"]),  # e^eta ~ 1e20, leaves first
+    ],
+)
+def test_extreme_covariate_value_matches_coxph(name, covariates):
+    # a naive running sum loses the other rows' share once the extreme row has left
+    result = survival.cox(dataset("lung_robust"), "time", "event", covariates)
+    _coefficients(name, result)
 
 
 @pytest.mark.parametrize(
