@@ -9,6 +9,12 @@ client threads (httpx, one logged-in session each). Measured:
   trivial GET measured alone.
 
 Targets: apply-code p95 < 50 ms; 20,000-word page < 300 ms.
+
+Logins under a burst (:func:`login_burst`): a server with argon2-cffi's default hasher
+(argon2id, 64 MiB per hash) receives N parallel login attempts at once. Measured: how many
+reach the password check (the throttle reserves each attempt before the check: at most 5 per
+account), and the server's peak resident memory (``VmHWM``) over the burst, with hashing
+bounded to 2 at a time against the unbounded baseline (40 at a time: FastAPI's thread pool).
 """
 
 from __future__ import annotations
@@ -108,7 +114,79 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def _serve_logins(url: str, port: int, max_hashes: int) -> None:
+    """Child process: accounts with the default argon2 hasher, serve until killed."""
+    import uvicorn
+
+    from coding.store import CodingStore
+    from coding.web.accounts import Accounts
+    from coding.web.app import create_app
+    from coding.web.data import from_objects
+
+    big = _big_transcript(2_000)
+    store = CodingStore(url)
+    accounts = Accounts(store, max_concurrent_hashes=max_hashes)
+    store.register_transcripts({big.id: big.text})
+    accounts.add_user("coder_0", "coder", PASSWORD)
+    app = create_app(store, from_objects([big], _codes(), name="benchmark"), accounts=accounts)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error")
+
+
+def _peak_rss_mib(pid: int) -> tuple[float, float]:
+    """``(VmRSS, VmHWM)`` of a process in MiB (Linux)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields["VmRSS"], fields["VmHWM"]
+
+
+def _login_once(base: str, name: str, password: str) -> tuple[int, float]:
+    with httpx.Client(base_url=base, timeout=120) as client:
+        page = client.get("/login").text
+        token = re.search(r'name="login_csrf" value="([^"]+)"', page).group(1)
+        t0 = time.perf_counter()
+        code = client.post(
+            "/login", data={"name": name, "password": password, "login_csrf": token}
+        ).status_code
+        return code, (time.perf_counter() - t0) * 1000
+
+
+def login_burst(n: int = 16) -> None:
+    """N parallel wrong-password logins on one account, then N on N unknown names."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    for max_hashes, label in ((40, "unbounded (40 threads)"), (2, "bounded to 2")):
+        with _server(True, target=f"_serve_logins({{url!r}}, {{port}}, {max_hashes})") as (
+            base,
+            pid,
+        ):
+            _login_once(base, "coder_0", PASSWORD)  # warm up: one hash, the dummy hash
+            rss0, _ = _peak_rss_mib(pid)
+            with ThreadPoolExecutor(n) as pool:
+                one = list(pool.map(lambda _: _login_once(base, "coder_0", "wrong!"), range(n)))
+            with ThreadPoolExecutor(n) as pool:
+                names = [f"nobody_{k}" for k in range(n)]
+                many = list(pool.map(lambda who: _login_once(base, who, "wrong!"), names))
+            _, peak = _peak_rss_mib(pid)
+            right = _login_once(base, "coder_0", PASSWORD)[0]
+        checked = sum(code == 401 for code, _ in one)
+        refused = sum(code == 429 for code, _ in one)
+        worst = max(ms for _, ms in many)
+        print(
+            f"argon2 hashing {label}: {n} parallel wrong passwords on one account -> "
+            f"{checked} checked (401), {refused} refused before the check (429); then the "
+            f"right password -> {right}"
+        )
+        print(
+            f"  {n} parallel attempts on unknown names: resident memory {rss0:.0f} MiB before, "
+            f"peak {peak:.0f} MiB (+{peak - rss0:.0f} MiB); slowest answer {worst:.0f} ms"
+        )
+
+
 def main(quick: bool = False) -> None:
+    login_burst(12 if quick else 16)
     rounds = 10 if quick else 40
     # baseline in the same run: the same server with one commit per write
     for group_commit in (False, True):
@@ -119,8 +197,9 @@ def main(quick: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def _server(group_commit: bool) -> Iterator[str]:
-    """A uvicorn server in its own process on a fresh SQLite store; yields its base URL."""
+def _server(group_commit: bool, target: str | None = None) -> Iterator:
+    """A uvicorn server in its own process on a fresh SQLite store; yields its base URL
+    (and, with ``target`` — a ``_serve…`` call template — the base URL and process id)."""
     import socket
 
     with socket.socket() as probe:
@@ -129,7 +208,12 @@ def _server(group_commit: bool) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.sqlite"
-        code = f"from benchmarks.bench_web import _serve; _serve({url!r}, {port}, {group_commit})"
+        call = (
+            target.format(url=url, port=port)
+            if target
+            else (f"_serve({url!r}, {port}, {group_commit})")
+        )
+        code = f"import benchmarks.bench_web as bench; bench.{call}"
         proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
         try:
             deadline = time.monotonic() + 120
@@ -141,7 +225,7 @@ def _server(group_commit: bool) -> Iterator[str]:
                     if time.monotonic() > deadline or proc.poll() is not None:
                         raise RuntimeError("benchmark server did not start") from None
                     time.sleep(0.2)
-            yield base
+            yield (base, proc.pid) if target else base
         finally:
             proc.kill()
             proc.wait()
