@@ -508,13 +508,16 @@
       await api("POST", "/api/transcripts/" + encodeURIComponent(transcriptId) + "/codings",
         { code_id: codeId, start: span.start, end: span.end });
       flash("Applied " + nameOf(codeId) + ".");
-      pending = null;
-      showPending();
-      window.getSelection().removeAllRanges();
+      const moved = pending !== span; // she already selected something else meanwhile
+      if (!moved) {
+        pending = null;
+        showPending();
+        window.getSelection().removeAllRanges();
+      }
       filter.value = "";
       refreshPalette();
       await load();
-      if (returnTo && document.activeElement && document.activeElement.closest("#palette, #palette-filter, .panel")) {
+      if (!moved && returnTo && document.activeElement && document.activeElement.closest(".panel")) {
         returnTo.focus({ preventScroll: true }); // keyboard coders go on where they were
       }
     } finally {
