@@ -30,10 +30,12 @@ def deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[st
     from coding.transcripts._reanchor import OffsetMap
     from coding.transcripts._turns import Turn
 
-    result = redact(text)
+    # Speaker labels kept outside the text (caption voice tags, turn records) name people
+    # too: each person gets one pseudonym, the same in the labels and in the text, so turns
+    # stay attributable to distinct speakers after redaction.
+    result = redact(text, speakers=sorted({turn.speaker for turn in turns}))
     offsets = OffsetMap(text, result.text)
-    # speaker names can be names too: redact them the same way (they go into sidecars)
-    speakers = {turn.speaker: redact(turn.speaker).text for turn in turns}
+    speakers = {turn.speaker: result.speakers.get(turn.speaker, turn.speaker) for turn in turns}
     new_turns = []
     for turn in turns:
         start, end = offsets.span(turn.start, turn.end)
