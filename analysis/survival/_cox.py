@@ -360,6 +360,10 @@ def fit_cox_model(
     kept_names = [names[i] for i in result.kept]
     warn_about(names, result)
     x = x_all[:, result.kept]
+    if firth and x.shape[1]:
+        from analysis.survival._firth import profile
+
+        result.profile = profile(x - result.center, rs, w, ties, result, conf_level)
     cluster_values = data[cluster].to_numpy() if cluster else None
     robust_var = None
     if robust and x.shape[1]:

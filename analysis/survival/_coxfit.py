@@ -212,6 +212,7 @@ class CoxFit:
     score_null: np.ndarray | None = None
     firth: bool = False
     loglik_penalized: float | None = None
+    profile: dict | None = None  # Firth: profile penalised-likelihood limits and tests
 
 
 CHOLESKY_TOLERANCE = np.finfo(float).eps ** 0.75  # R's coxph.control(toler.chol)

@@ -67,7 +67,13 @@ def summary_table(
     se[unusable] = np.nan
     used[unusable] = np.nan
     with np.errstate(over="ignore", invalid="ignore"):
-        return _table(names, beta, se, used, robust_var is not None, conf_level)
+        table = _table(names, beta, se, used, robust_var is not None, conf_level)
+    if result.profile is not None and robust_var is None:  # Firth: coxphf's pl=TRUE
+        rows = [names[i] for i in kept]
+        table.loc[rows, "lower"] = np.exp(result.profile["lower"])
+        table.loc[rows, "upper"] = np.exp(result.profile["upper"])
+        table.loc[rows, "p"] = result.profile["p"]
+    return table
 
 
 def _table(names, beta, se, used, robust: bool, conf_level: float) -> pd.DataFrame:

@@ -236,14 +236,17 @@ ref$cox_ipw_reference_none <- cox_ref(coxph(Surv(time, event) ~ x1 + group_none,
 # coxphf is not in Debian: maximise l(b) + 0.5 log|I(b)| directly, with l and I from coxph at
 # fixed b (iter.max = 0), on the breast cancer data of Heinze & Schemper (2001, Biometrics
 # 57:114), shipped with coxphf (GPL; copied from the cran/coxphf repository, data/breast.txt.gz)
-firth_ref <- function(formula, data, ties = "breslow") {
-  penalised <- function(b) {
+penalised_of <- function(formula, data, ties) {
+  function(b) {
     fit <- tryCatch(suppressWarnings(coxph(formula, data = data, init = b, ties = ties,
                                            control = coxph.control(iter.max = 0))),
                     error = function(e) NULL)
     if (is.null(fit) || any(diag(fit$var) <= 0)) return(-1e10)  # a wild trial point
     fit$loglik[2] - 0.5 * determinant(fit$var, logarithm = TRUE)$modulus[1]
   }
+}
+firth_ref <- function(formula, data, ties = "breslow") {
+  penalised <- penalised_of(formula, data, ties)
   p <- length(all.vars(formula)) - 2
   best <- optim(rep(0, p), penalised, method = "BFGS",
                 control = list(fnscale = -1, reltol = 1e-16, maxit = 1000))
@@ -256,8 +259,35 @@ firth_ref <- function(formula, data, ties = "breslow") {
   list(coef = best$par, se = unname(sqrt(diag(fit$var))), penalised = best$value,
        loglik = fit$loglik[2])
 }
+# profile penalised likelihood limits and penalised likelihood-ratio tests of beta_j = 0
+# (Heinze & Schemper 2001, coxphf's default), each profile point maximised by optim
+firth_profile <- function(formula, data, best, ties = "breslow", level = 0.95) {
+  penalised <- penalised_of(formula, data, ties)
+  p <- length(best$coef)
+  q <- qchisq(level, 1)
+  out <- lapply(seq_len(p), function(j) {
+    profile <- function(b) {
+      f <- function(others) {
+        full <- numeric(p)
+        full[j] <- b
+        full[-j] <- others
+        penalised(full)
+      }
+      optim(best$coef[-j], f, method = "BFGS",
+            control = list(fnscale = -1, reltol = 1e-15, maxit = 1000, ndeps = rep(1e-6, p - 1)))$value
+    }
+    h <- function(b) 2 * (best$penalised - profile(b)) - q
+    se <- best$se[j]
+    c(lower = uniroot(h, c(best$coef[j] - 10 * se, best$coef[j]), tol = 1e-9)$root,
+      upper = uniroot(h, c(best$coef[j], best$coef[j] + 10 * se), tol = 1e-9)$root,
+      chisq = 2 * (best$penalised - profile(0)))
+  })
+  list(lower = sapply(out, `[`, 1), upper = sapply(out, `[`, 2), chisq = sapply(out, `[`, 3))
+}
 breast <- read.table("tests/analysis/data/breast.txt", header = TRUE)
 ref$firth_breast <- firth_ref(Surv(TIME, CENS) ~ T + N + G + CD, breast)
+ref$firth_breast_profile <- firth_profile(Surv(TIME, CENS) ~ T + N + G + CD, breast,
+                                          ref$firth_breast)
 ref$firth_lung_early <- firth_ref(Surv(time, event) ~ age + sex + early, lung_cc)
 ref$firth_lung_early_efron <- firth_ref(Surv(time, event) ~ age + sex + early, lung_cc, "efron")
 

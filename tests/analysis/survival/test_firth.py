@@ -50,3 +50,39 @@ def test_firth_gives_a_finite_estimate_under_monotone_likelihood(ties):
     )
     agree("Firth se (separated covariate)", name, result.summary["se"], expected["se"], rtol=1e-6)
     assert np.isfinite(result.summary.loc["early", ["se", "lower", "upper", "p"]]).all()
+
+
+def test_firth_profile_penalised_likelihood_limits_and_tests():
+    # coxphf's default (pl=TRUE), recommended by Heinze & Schemper: limits where the profile
+    # penalised likelihood falls by chi2_1(0.95)/2, p from the penalised likelihood ratio
+    from scipy import stats
+
+    result = survival.cox(
+        _breast(), "TIME", "CENS", ["T", "N", "G", "CD"], ties="breslow", firth=True
+    )
+    expected = ref("firth_breast_profile")
+    agree(
+        "Firth profile lower limit",
+        "breast",
+        np.log(result.summary["lower"]),
+        expected["lower"],
+        rtol=1e-7,
+    )
+    agree(
+        "Firth profile upper limit",
+        "breast",
+        np.log(result.summary["upper"]),
+        expected["upper"],
+        rtol=1e-7,
+    )
+    agree(
+        "Firth penalised LR test",
+        "breast",
+        result.fit.profile["chisq"],
+        expected["chisq"],
+        rtol=1e-7,
+    )
+    np.testing.assert_allclose(result.summary["p"], stats.chi2.sf(expected["chisq"], 1), rtol=1e-6)
+    # the profile interval is asymmetric where the Wald one is not (G: 2.42, upper 7.28)
+    row = result.summary.loc["G"]
+    assert np.log(row["upper"]) - row["coef"] > 1.5 * (row["coef"] - np.log(row["lower"]))
