@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -178,3 +179,88 @@ def test_users_add_prompts_twice_on_a_terminal(study, monkeypatch, capsys):
         store = Accounts(store)
         assert store.verify_password("coder_c", "typed twice ok") is not None
         assert store.user("coder_d") is None
+
+
+DEMO = Path(__file__).resolve().parents[3] / "studies" / "demo"
+
+
+@pytest.fixture
+def demo(tmp_path):
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("coding.sqlite*"))
+    return folder
+
+
+def _client(app, name: str, password: str) -> TestClient:
+    import re
+
+    client = TestClient(app, base_url="http://127.0.0.1")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    answer = client.post(
+        "/login",
+        data={"name": name, "password": password, "login_csrf": token},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    client.headers["X-CSRF-Token"] = client.get("/api/me").json()["csrf_token"]
+    return client
+
+
+def test_the_demo_lead_can_assign_the_readme_coders(demo):
+    """README: ana (lead), ben and cleo; the demo's own coders hold every transcript."""
+    app, store = build_app(load_study(demo, check_files=False))
+    try:
+        accounts = Accounts(store, FAST_HASHER)
+        accounts.add_user("ana", "lead", "ana's long password")
+        for name in ("ben", "cleo"):
+            accounts.add_user(name, "coder", f"{name}'s long password")
+        lead = _client(app, "ana", "ana's long password")
+        page = lead.get("/").text
+        transcripts = store.transcripts()["transcript_id"].tolist()
+        import re
+
+        offered = re.findall(r'<option value="ben"\s*>', page)  # selectable, not "disabled"
+        assert len(offered) == len(transcripts) > 0
+        first = transcripts[0]
+        assigned = lead.post(f"/api/transcripts/{first}/assignments", json={"coder": "ben"})
+        assert assigned.status_code == 200 and "ben" in assigned.json()["coders"]
+        ben = _client(app, "ben", "ben's long password")
+        assert [t["transcript_id"] for t in ben.get("/api/transcripts").json()] == [first]
+    finally:
+        store.close()
+
+
+def test_a_transcript_imported_while_serving_appears_without_restart(demo, tmp_path):
+    import time
+
+    app, store = build_app(load_study(demo, check_files=False))
+    try:
+        Accounts(store, FAST_HASHER).add_user("ana", "lead", "ana's long password")
+        lead = _client(app, "ana", "ana's long password")
+        before = [t["transcript_id"] for t in lead.get("/api/transcripts").json()]
+        source = tmp_path / "new.txt"
+        source.write_text(
+            "INTERVIEWER: How are you?\n\nP01: Better, the clinic helps.", encoding="utf-8"
+        )
+        assert (
+            main(
+                [
+                    "import",
+                    "transcripts",
+                    str(demo),
+                    str(source),
+                    "--id",
+                    "INT-NEW",
+                    "--participant",
+                    "P01",
+                ]
+            )
+            == 0
+        )
+        time.sleep(2.1)  # the app looks for new transcripts at most every 2 s
+        after = [t["transcript_id"] for t in lead.get("/api/transcripts").json()]
+        assert after == sorted(before + ["INT-NEW"])
+        shown = lead.get("/api/transcripts/INT-NEW").json()
+        assert shown["text"].endswith("Better, the clinic helps.")
+    finally:
+        store.close()
