@@ -29,6 +29,8 @@ from data_dictionary.errors import DyadlabError
 _WHERE = {
     "DictionaryImportError": "data_dictionary.errors",
     "SchemaError": "data_dictionary.errors",
+    "SoftConstraintWarning": "data_dictionary.errors",
+    "soft_problems": "data_dictionary.soft",
     "TableReadError": "data_dictionary.errors",
     "ValidationError": "data_dictionary.errors",
     "check_relations": "data_dictionary.relations",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import operator
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pyarrow.compute as pc
 from pandas.api import types as ptypes
 
 from data_dictionary.coerce import coerce, impossible_dates
-from data_dictionary.errors import ValidationError
+from data_dictionary.errors import SoftConstraintWarning, ValidationError
 from data_dictionary.problems import combine_problems as _combine
 from data_dictionary.problems import problems_frame
 from data_dictionary.problems import show_value as _show
@@ -71,9 +72,16 @@ def validate(
     >>> validate(fills, "dispensing").dtypes["fill_date"]
     dtype('<M8[ns]')
     """
-    typed, problems = check_table(df, table)
+    schema = table if isinstance(table, Schema) else load_schema(table)
+    typed, problems = check_table(df, schema)
     if len(problems):
         raise ValidationError(problems, file=file)
+    if any(f.soft_constraints for f in schema.fields):
+        from data_dictionary.soft import soft_problems
+
+        soft = soft_problems(typed, df, schema)
+        if len(soft):
+            warnings.warn(SoftConstraintWarning(soft, file=file), stacklevel=2)
     return typed
 
 

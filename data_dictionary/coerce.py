@@ -47,6 +47,11 @@ def coerce(values: pd.Series, field: Field) -> tuple[pd.Series, pd.Series, pd.Se
     if kind == "integer":
         typed, bad = _integer(values, missing, field)
     elif kind == "number":
+        if field.decimal_char != "." and not ptypes.is_numeric_dtype(values):
+            # Table Schema ``decimalChar`` (REDCap's *_comma_decimal numbers: "1,54")
+            values = values.astype(object).where(
+                missing, values.astype(str).str.replace(field.decimal_char, ".", regex=False)
+            )
         typed, bad = _number(values, missing)
     elif kind == "boolean":
         typed, bad = _boolean(values, missing, field)

@@ -109,3 +109,27 @@ class ValidationError(DyadlabError):
         if n > MESSAGE_LIMIT:
             lines.append(f"... and {n - MESSAGE_LIMIT} more (see .problems)")
         super().__init__("\n  ".join([head + ":", *lines]), file=file)
+
+
+class SoftConstraintWarning(UserWarning):
+    """Values break a soft check (``softConstraints``: REDCap's min/max/required, which
+    REDCap itself lets users override). ``.problems`` lists them as
+    :class:`ValidationError` does; the data are returned unchanged."""
+
+    def __init__(self, problems: pd.DataFrame, *, file: str | Path | None = None) -> None:
+        from data_dictionary.problems import MESSAGE_LIMIT, problem_line
+
+        self.problems = problems.reset_index(drop=True)
+        self.file = file
+        n = len(self.problems)
+        head = f"{file}: " if file else ""
+        lines = [problem_line(p) for _, p in self.problems.head(MESSAGE_LIMIT).iterrows()]
+        if n > MESSAGE_LIMIT:
+            lines.append(f"... and {n - MESSAGE_LIMIT} more (see .problems)")
+        super().__init__(
+            "\n  ".join([f"{head}{n} soft check{'s' if n != 1 else ''} not met (warnings):",
+                         *lines])
+        )
+
+    def __reduce__(self):
+        return (type(self), (self.problems,), {"file": self.file})

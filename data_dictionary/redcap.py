@@ -42,6 +42,7 @@ A dictionary with a record id, a date entered month first, and a radio question:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import re
@@ -101,6 +102,11 @@ VALIDATION = {
     "zipcode": ("string", r"\d{5}(-\d{4})?"),
     "time": ("string", r"([01]\d|2[0-3]):[0-5]\d"),
     "time_mm_ss": ("string", r"[0-5]\d:[0-5]\d"),
+    "time_hh_mm_ss": ("string", r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"),
+    "vmrn": ("string", None),
+    "mrn_10d": ("string", r"\d{10}"),
+    "mrn_generic": ("string", None),
+    "signature": ("string", None),
     "datetime_ymd": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
     "datetime_mdy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
     "datetime_dmy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
@@ -116,6 +122,38 @@ _TAG = re.compile(r"<[^>]+>")
 _CODE = re.compile(r"[^a-z0-9_]")
 
 
+#: REDCap API metadata (``content=metadata``) column names → the CSV download's names.
+API_COLUMNS = dict(
+    zip(
+        (
+            "field_name",
+            "form_name",
+            "section_header",
+            "field_type",
+            "field_label",
+            "select_choices_or_calculations",
+            "field_note",
+            "text_validation_type_or_show_slider_number",
+            "text_validation_min",
+            "text_validation_max",
+            "identifier",
+            "branching_logic",
+            "required_field",
+            "custom_alignment",
+            "question_number",
+            "matrix_group_name",
+            "matrix_ranking",
+            "field_annotation",
+        ),
+        COLUMNS,
+        strict=True,
+    )
+)
+#: The columns a dictionary cannot do without; the others are read as empty when absent
+#: (older REDCap versions write fewer columns, e.g. no "Field Annotation").
+ESSENTIAL = ("Variable / Field Name", "Form Name", "Field Type")
+
+
 @dataclass(frozen=True)
 class RedcapRow:
     """One row of the dictionary and the CSV line it starts on."""
@@ -127,25 +165,44 @@ class RedcapRow:
         return (self.cells.get(column) or "").strip()
 
 
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """``(text, note)``: UTF-8 (a BOM allowed), else Windows-1252 — what Excel on Windows
+    writes when a REDCap CSV is opened and saved — with a note saying so."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "not valid UTF-8; read as Windows-1252 (cp1252)"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "not valid UTF-8; read as Latin-1 (ISO-8859-1)"
+
+
 def read_redcap_dictionary(path: str | Path) -> list[RedcapRow]:
-    """The dictionary's rows with their line numbers; checks the 18 standard columns."""
+    """The dictionary's rows with their line numbers, under the CSV download's column names.
+
+    Reads the Data Dictionary download (18 columns, "Variable / Field Name" first) and the
+    API's metadata export (``field_name``, ``select_choices_or_calculations``, …); UTF-8 or
+    Windows-1252; comma-, semicolon- or tab-separated. ``NA`` cells of an API export saved
+    from R are empty.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DictionaryImportError("REDCap data dictionary not found", file=path) from None
-    except UnicodeDecodeError as error:
-        raise DictionaryImportError(f"not UTF-8 text: {error}", file=path) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise DictionaryImportError("the file is empty", file=path, line=1) from None
-    missing = [c for c in COLUMNS if c not in header]
+    text, note = decode_text(data)
+    if note:
+        log.warning("%s: %s", path, note)
+    header, reader = _open_csv(text, path)
+    api = "field_name" in header
+    names = [API_COLUMNS.get(h, h) if api else h for h in header]
+    missing = [c for c in ESSENTIAL if c not in names]
     if missing:
         raise DictionaryImportError(
             f"not a REDCap data dictionary: missing column(s) {', '.join(repr(c) for c in missing)}"
-            f" (expected the 18 standard columns, first 'Variable / Field Name')",
+            " (expected the Data Dictionary download, first column 'Variable / Field Name', or "
+            "the API metadata export, first column 'field_name')",
             file=path,
             line=1,
         )
@@ -154,15 +211,36 @@ def read_redcap_dictionary(path: str | Path) -> list[RedcapRow]:
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
-                if len(cells) > len(header):
+                if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
                     raise DictionaryImportError(
-                        f"expected {len(header)} cells, got {len(cells)}", file=path, line=line
+                        f"expected {len(names)} cells, got {len(cells)}", file=path, line=line
                     )
-                rows.append(RedcapRow(line, dict(zip(header, cells, strict=False))))
+                values = dict(zip(names, cells, strict=False))
+                if api:
+                    values = {k: "" if v == "NA" else v for k, v in values.items()}
+                rows.append(RedcapRow(line, values))
             line = reader.line_num + 1
     except csv.Error as error:
         raise DictionaryImportError(f"malformed CSV: {error}", file=path, line=line) from None
     return rows
+
+
+def _open_csv(text: str, path: Path):
+    """``(header, reader)``, trying comma, then semicolon and tab separators; the comma
+    reading when none finds the first column (the caller then names what is missing)."""
+    readings = []
+    for delimiter in (",", ";", "\t"):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise DictionaryImportError("the file is empty", file=path, line=1) from None
+        except csv.Error as error:
+            raise DictionaryImportError(f"malformed CSV: {error}", file=path, line=1) from None
+        if "Variable / Field Name" in header or "field_name" in header:
+            return header, reader
+        readings.append((header, reader))
+    return readings[0]
 
 
 def parse_choices(
@@ -221,6 +299,7 @@ def redcap_to_schema(
         rows = [r for r in rows if r["Form Name"] in forms]
     fields: list[Field] = []
     seen: dict[str, int] = {}
+    forms_in_order = list(dict.fromkeys(r["Form Name"] for r in rows if r["Form Name"]))
     for row in rows:
         for field in _convert_row(row, path):
             if field.name in seen:
@@ -234,6 +313,10 @@ def redcap_to_schema(
             fields.append(field)
     if not fields:
         raise DictionaryImportError("the dictionary defines no data fields", file=path)
+    for form in forms_in_order:
+        # every record export has a <form>_complete column per instrument
+        if f"{form}_complete" not in seen:
+            fields.append(_complete_field(form))
     name = table or re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_") or "redcap"
     return Schema(
         name=name,
@@ -277,7 +360,9 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
     )
     required = row["Required Field?"].lower() in ("y", "yes", "1") and not branching
     pii = row["Identifier?"].lower() in ("y", "yes", "1")
-    common = {"title": label, "description": description, "pii": pii}
+    form = row["Form Name"] or None
+    common = {"title": label, "description": description, "pii": pii, "redcap_form": form}
+    soft: dict = {"required": True} if required else {}
     choices_text = row["Choices, Calculations, OR Slider Labels"]
 
     if kind == "checkbox":
@@ -291,12 +376,12 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
                 pii=pii,
                 true_values=("1",),
                 false_values=("0",),
-                constraints={"required": True} if required else {},
                 missing_values=NOT_ENTERED,
+                redcap_form=form,
             )
             for code, choice_label in choices
         ]
-    constraints: dict = {"required": True} if required else {}
+    constraints: dict = {}
     if kind in ("dropdown", "radio"):
         choices = parse_choices(choices_text, **where)
         numeric = all(re.fullmatch(r"-?\d+", code) for code, _ in choices)
@@ -310,6 +395,7 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
                 type="integer" if numeric else "string",
                 categories=categories,
                 constraints=constraints,
+                soft_constraints=soft,
                 missing_values=NOT_ENTERED,
                 **common,
             )
@@ -323,6 +409,7 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
                 true_values=("1",),
                 false_values=("0",),
                 constraints=constraints,
+                soft_constraints=soft,
                 missing_values=NOT_ENTERED,
                 **{
                     **common,
@@ -341,17 +428,28 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
                 name=name,
                 type="number",
                 constraints=constraints,
+                soft_constraints=soft,
                 missing_values=NOT_ENTERED,
                 **common,
             )
         ]
     if kind == "slider":
-        constraints.update(minimum=0, maximum=100)
+        # the slider cannot leave its range: 0-100 unless Text Validation Min/Max set one
+        low = _bound(row["Text Validation Min"], "number", where, "Text Validation Min")
+        high = _bound(row["Text Validation Max"], "number", where, "Text Validation Max")
+        low, high = (0 if low is None else low), (100 if high is None else high)
+        constraints.update(minimum=low, maximum=high)
+        labels = [_plain(p) for p in choices_text.split("|") if p.strip()]
+        if labels:
+            common["description"] = " ".join(
+                p for p in (description, f"Slider labels: {' | '.join(labels)}.") if p
+            )
         return [
             Field(
                 name=name,
-                type="integer",
+                type="integer" if all(isinstance(b, int) for b in (low, high)) else "number",
                 constraints=constraints,
+                soft_constraints=soft,
                 missing_values=NOT_ENTERED,
                 **common,
             )
@@ -359,10 +457,12 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
 
     # text, notes, file, sql
     validation = row["Text Validation Type OR Show Slider Number"].lower()
-    field_type, pattern = "string", None
+    field_type, pattern, decimal_char = "string", None, "."
     if kind == "text" and validation:
         if validation.startswith("number"):
             field_type = "number"  # number, number_1dp, number_2dp_comma_decimal, ...
+            if validation.endswith("comma_decimal"):
+                decimal_char = ","  # exported as typed: "1,54"
         elif validation in VALIDATION:
             field_type, pattern = VALIDATION[validation]
         else:
@@ -372,39 +472,77 @@ def _convert_row(row: RedcapRow, path: Path) -> list[Field]:
     if pattern:
         constraints["pattern"] = pattern
     for key, column in (("minimum", "Text Validation Min"), ("maximum", "Text Validation Max")):
-        bound = _bound(row[column], field_type, where, column)
+        bound = _bound(row[column], field_type, where, column, validation)
         if bound is not None:
-            constraints[key] = bound
+            soft[key] = bound
     return [
         Field(
             name=name,
             type=field_type,
             constraints=constraints,
+            soft_constraints=soft,
+            decimal_char=decimal_char,
             missing_values=NOT_ENTERED,
             **common,
         )
     ]
 
 
-def _bound(text: str, field_type: str, where: dict, column: str):
-    if not text or text.lower() in ("today", "now"):
+_DATE_BOUND = {
+    # REDCap stores date bounds as Y-M-D; hand-edited dictionaries use the entry format
+    "mdy": (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), (3, 1, 2)),
+    "dmy": (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), (3, 2, 1)),
+    "ymd": (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), (1, 2, 3)),
+}
+
+
+def _bound(text: str, field_type: str, where: dict, column: str, validation: str = ""):
+    """A Text Validation Min/Max as a number or ISO date; ``None`` when there is none, it is
+    relative (``today``, ``now``, a ``[field]``), or the field's type has no bounds here."""
+    if not text or text.lower() in ("today", "now") or text.startswith("["):
         return None
-    try:
-        if field_type == "integer":
-            return int(text)
-        if field_type == "number":
-            return float(text) if "." in text else int(text)
-    except ValueError:
-        raise DictionaryImportError(
-            f"'{column}' must be a number for a {field_type} field, got {text!r}", **where
-        ) from None
-    if field_type == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if field_type in ("integer", "number"):
+        number = text.replace(",", ".") if re.fullmatch(r"-?\d+,\d+", text) else text
+        try:
+            value = float(number)
+        except ValueError:
             raise DictionaryImportError(
-                f"'{column}' must be a date YYYY-MM-DD, got {text!r}", **where
-            )
-        return text
+                f"'{column}' must be a number for a {field_type} field, got {text!r}", **where
+            ) from None
+        whole = value.is_integer() and (field_type == "integer" or "." not in number)
+        return int(value) if whole else value
+    if field_type == "date":
+        order = validation[-3:] if validation[-3:] in ("mdy", "dmy") else "ymd"
+        for kind in dict.fromkeys((order, "ymd")):
+            pattern, (y, m, d) = _DATE_BOUND[kind]
+            match = pattern.fullmatch(text.split(" ")[0])
+            if match:
+                try:
+                    day = dt.date(int(match[y]), int(match[m]), int(match[d]))
+                except ValueError:
+                    break
+                return day.isoformat()
+        raise DictionaryImportError(
+            f"'{column}' must be a date (YYYY-MM-DD, or as entered for {validation}), "
+            f"got {text!r}",
+            **where,
+        )
     return None  # REDCap bounds on datetimes/times are not carried over
+
+
+def _complete_field(form: str) -> Field:
+    return Field(
+        name=f"{form}_complete",
+        type="integer",
+        title=f"Complete? ({form})",
+        description=f"REDCap's form status of {form}; empty where the form does not apply "
+        "(another event or repeating instrument).",
+        categories=(Category(0, "Incomplete"), Category(1, "Unverified"), Category(2, "Complete")),
+        constraints={"enum": [0, 1, 2]},
+        missing_values=NOT_ENTERED,
+        optional=True,
+        redcap_form=form,
+    )
 
 
 def _plain(text: str) -> str:

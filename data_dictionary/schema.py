@@ -9,8 +9,11 @@ Frictionless Table Schema (https://datapackage.org/standard/table-schema/): ``fi
 custom ones: ``unit`` (years, days, weeks), ``optional`` (the column may be absent; it is then
 read as all missing), ``pii`` (an identifier), ``rowChecks`` (``{field, operator, other}``
 comparisons within a row), ``requiredWhen`` (``{field, when: {column: value}}``: a value is
-required in those rows) and ``dateOrder`` (a date that must not precede a date of the row
-it refers to in another table).
+required in those rows), ``softConstraints`` (``required``/``minimum``/``maximum`` checked as
+warnings, as REDCap itself does), ``redcapForm`` (the REDCap instrument of a field: soft
+checks apply to that instrument's rows only), ``decimalChar`` (Table Schema's decimal mark,
+``,`` for REDCap's comma-decimal numbers) and ``dateOrder`` (a date that must not precede a
+date of the row it refers to in another table).
 
 >>> from data_dictionary import load_schema
 >>> schema = load_schema("dispensing")
@@ -51,7 +54,11 @@ _FIELD_KEYS = {
     "optional",
     "pii",
     "example",
+    "decimalChar",
+    "softConstraints",
+    "redcapForm",
 }
+_SOFT_KEYS = {"required", "minimum", "maximum"}
 _CONSTRAINT_KEYS = {"required", "unique", "minimum", "maximum", "pattern", "enum"}
 _SCHEMA_KEYS = {
     "name",
@@ -102,6 +109,9 @@ class Field:
     format: str | None = None
     optional: bool = False
     pii: bool = False
+    decimal_char: str = "."
+    soft_constraints: dict[str, Any] = field(default_factory=dict)
+    redcap_form: str | None = None
 
     @property
     def required(self) -> bool:
@@ -149,6 +159,12 @@ class Field:
             out["optional"] = True
         if self.pii:
             out["pii"] = True
+        if self.decimal_char != ".":
+            out["decimalChar"] = self.decimal_char
+        if self.soft_constraints:
+            out["softConstraints"] = dict(self.soft_constraints)
+        if self.redcap_form:
+            out["redcapForm"] = self.redcap_form
         return out
 
 
@@ -361,6 +377,8 @@ def _field(raw: Any, table_missing: tuple[MissingValue, ...], path: Path | None)
     missing = (
         _missing_values(raw["missingValues"], path) if "missingValues" in raw else table_missing
     )
+    soft = dict(raw.get("softConstraints", {}))
+    _reject_unknown(soft, _SOFT_KEYS, path, f"softConstraints of field {name!r}")
     return Field(
         name=name,
         type=kind,
@@ -375,6 +393,9 @@ def _field(raw: Any, table_missing: tuple[MissingValue, ...], path: Path | None)
         format=raw.get("format"),
         optional=bool(raw.get("optional", False)),
         pii=bool(raw.get("pii", False)),
+        decimal_char=str(raw.get("decimalChar", ".")),
+        soft_constraints=soft,
+        redcap_form=raw.get("redcapForm"),
     )
 
 

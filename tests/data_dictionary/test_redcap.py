@@ -27,8 +27,12 @@ def schema() -> dd.Schema:
 
 
 def test_every_data_field_converted_descriptive_skipped(schema: dd.Schema) -> None:
-    # 20 rows: 1 descriptive skipped, 1 checkbox with 4 choices becomes 4 fields
-    assert len(schema.fields) == 20 - 1 - 1 + 4
+    # 20 rows: 1 descriptive skipped, 1 checkbox with 4 choices becomes 4 fields; then one
+    # optional <form>_complete status column per instrument, as every REDCap export has
+    forms = ["enrollment", "moud_history", "postpartum"]
+    assert len(schema.fields) == 20 - 1 - 1 + 4 + len(forms)
+    assert schema.field_names[-3:] == [f"{f}_complete" for f in forms]
+    assert schema.field("postpartum_complete").optional
     assert "enrollment_intro" not in schema.field_names
     assert schema.name == "baseline"
 
@@ -50,11 +54,18 @@ def test_patterns_and_bounds(schema: dd.Schema) -> None:
     assert "pattern" in schema.field("participant_email").constraints
     assert "pattern" in schema.field("participant_phone").constraints
     assert schema.field("visit_time").constraints["pattern"] == r"([01]\d|2[0-3]):[0-5]\d"
-    age = schema.field("age_at_enroll").constraints
-    assert (age["minimum"], age["maximum"], age["required"]) == (15, 55, True)
-    assert schema.field("dose_mg").constraints["maximum"] == 300.5
+    # REDCap's range and required checks are soft (a user may confirm a value outside the
+    # range, or save an incomplete form): warnings, not rejections
+    age = schema.field("age_at_enroll")
+    assert (age.soft_constraints["minimum"], age.soft_constraints["maximum"]) == (15, 55)
+    assert age.soft_constraints["required"] is True and "required" not in age.constraints
+    assert schema.field("dose_mg").soft_constraints["maximum"] == 300.5
     # "today" as a maximum is not a fixed bound
-    assert schema.field("enroll_date").constraints == {"required": True, "minimum": "2019-01-01"}
+    assert schema.field("enroll_date").soft_constraints == {
+        "required": True,
+        "minimum": "2019-01-01",
+    }
+    # a slider cannot leave its range: hard bounds
     assert schema.field("craving").constraints == {"minimum": 0, "maximum": 100}
 
 
@@ -101,7 +112,7 @@ def test_html_stripped_from_labels(tmp_path: Path) -> None:
 
 
 def test_a_redcap_export_validates_against_the_converted_schema(schema: dd.Schema) -> None:
-    header = ",".join(schema.field_names)
+    header = ",".join(n for n in schema.field_names if not n.endswith("_complete"))
     good = (
         "r1,2021-04-02,A,a@b.org,555-123-4567,02139,31,2,medicaid,1,0,1,0,0,12,80.5,"
         "1,09:30,24.1,40,,consent.pdf"
@@ -113,7 +124,6 @@ def test_a_redcap_export_validates_against_the_converted_schema(schema: dd.Schem
     problems = caught.value.problems
     assert set(problems["row"]) == {2}
     assert problems["column"].tolist() == [
-        "age_at_enroll",
         "enroll_date",
         "moud_ever",
         "participant_email",
@@ -124,6 +134,11 @@ def test_a_redcap_export_validates_against_the_converted_schema(schema: dd.Schem
     typed = dd.validate(df.iloc[[0]], schema)
     assert bool(typed["moud_type___2"].iloc[0]) is True
     assert typed["enroll_date"].iloc[0] == pd.Timestamp("2021-04-02")
+    # age 70 > 55 is a soft maximum: a warning naming row and field, the data returned
+    soft = df.iloc[[0]].assign(age_at_enroll="70")
+    with pytest.warns(dd.SoftConstraintWarning, match=r"row 1 \(line 2\), column age_at_enroll"):
+        typed = dd.validate(soft, schema)
+    assert typed["age_at_enroll"].iloc[0] == 70
 
 
 def test_yaml_round_trip(schema: dd.Schema, tmp_path: Path) -> None:
@@ -163,12 +178,21 @@ def test_malformed_choices_name_the_line(tmp_path: Path) -> None:
 
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     lines = FIXTURE.read_text().splitlines()
-    header = lines[0].replace(',"Field Annotation"', "").replace('"Identifier?",', "")
+    header = lines[0].replace('"Form Name",', "").replace('"Field Type",', "")
     (tmp_path / "d.csv").write_text("\n".join([header, *lines[1:]]))
     with pytest.raises(dd.DictionaryImportError) as caught:
         redcap_to_schema(tmp_path / "d.csv")
     assert caught.value.line == 1
-    assert "'Identifier?', 'Field Annotation'" in str(caught.value)
+    assert "'Form Name', 'Field Type'" in str(caught.value)
+
+
+def test_older_dictionaries_without_trailing_columns_read(tmp_path: Path) -> None:
+    # REDCap before 6.5 wrote no "Field Annotation"; cells of absent columns read as empty
+    lines = [line.rsplit(",", 1)[0] for line in FIXTURE.read_text().splitlines()]
+    (tmp_path / "d.csv").write_text("\n".join(lines))
+    assert redcap_to_schema(tmp_path / "d.csv").field_names == redcap_to_schema(
+        FIXTURE
+    ).field_names
 
 
 def test_unknown_field_type_names_the_line(tmp_path: Path) -> None:
@@ -187,7 +211,7 @@ def test_cli_writes_yaml_atomically(tmp_path: Path, capsys) -> None:
         )
         == 0
     )
-    assert "22 fields" in capsys.readouterr().out
+    assert "25 fields" in capsys.readouterr().out
     assert dd.load_schema(out).name == "baseline"
     assert [p.name for p in out.parent.iterdir()] == ["baseline.yaml"]  # no temp files left
 
@@ -197,7 +221,7 @@ def test_cli_form_filter_and_json(capsys) -> None:
         main(["import", "redcap-dictionary", str(FIXTURE), "--form", "postpartum", "--json"]) == 0
     )
     payload = json.loads(capsys.readouterr().out)
-    assert payload["fields"] == 6
+    assert payload["fields"] == 7  # 6 data fields and postpartum_complete
     assert payload["pii"] == ["consent_form"]
 
 
