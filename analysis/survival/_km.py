@@ -75,7 +75,9 @@ def km_curve(
         n_risk = n_risk - (w.sum() - w_by_start[entered_after])
         n_risk = np.where(np.abs(n_risk) < 1e-9 * w.sum(), 0.0, n_risk)
     with np.errstate(divide="ignore", invalid="ignore"):
-        survival = np.cumprod(np.where(n_risk > 0, 1.0 - n_event / n_risk, 1.0))
+        # everyone at risk has the event: exactly 0 (weighted sums can differ in the last bit)
+        factor = np.where(n_event >= n_risk * (1 - 1e-12), 0.0, 1.0 - n_event / n_risk)
+        survival = np.cumprod(np.where(n_risk > 0, factor, 1.0))
         if weights is not None and np.any(w != np.floor(w)):
             log_se = np.sqrt(_ij_log_variance(time, event, start, w, times, n_risk, n_event))
         else:

@@ -232,6 +232,41 @@ ref$factor_levels_c <- levels(factor(ipw$group))
 ipw$group_none <- relevel(factor(ipw$group), ref = "none")
 ref$cox_ipw_reference_none <- cox_ref(coxph(Surv(time, event) ~ x1 + group_none, data = ipw))
 
+# ------------------------------------------------------------- a batch of random designs
+# 24 seeded data sets crossing the features: ties (whole days or continuous), strata,
+# delayed entry, non-integer weights, clusters, a wide linear predictor; coxph with Efron ties
+set.seed(424242)
+batch <- list()
+batch_ref <- list()
+for (k in 1:24) {
+  n <- sample(c(60, 150, 400), 1)
+  wide <- k %% 4 == 0
+  d <- data.frame(set = k, x1 = rnorm(n, 0, if (wide) 8 else 1), x2 = rbinom(n, 1, 0.4),
+                  s = sample(1:3, n, replace = TRUE), cl = sample(1:15, n, replace = TRUE))
+  rate <- exp(0.7 * d$x1 - 0.5 * d$x2)
+  t <- rexp(n, rate) ; t <- rank(t) / n * 100  # order-preserving, readable times
+  cens <- runif(n, 20, 140)
+  d$event <- as.integer(t <= cens)
+  d$time <- pmin(t, cens)
+  if (k %% 2 == 0) d$time <- ceiling(d$time)  # ties
+  d$entry <- if (k %% 3 == 0) floor(d$time * runif(n, 0, 0.8)) else 0
+  d$entry[d$entry >= d$time] <- 0
+  d$w <- if (k %% 5 == 0) round(runif(n, 0.3, 3), 3) else 1
+  use_strata <- k %% 2 == 1
+  use_cluster <- k %% 7 == 0
+  f <- Surv(entry, time, event) ~ x1 + x2
+  if (use_strata) f <- update(f, . ~ . + strata(s))
+  fit <- if (use_cluster) coxph(f, data = d, weights = w, cluster = cl) else
+    coxph(f, data = d, weights = w)
+  km <- survfit(Surv(entry, time, event) ~ 1, data = d, weights = w, conf.type = "log-log")
+  batch[[k]] <- d
+  batch_ref[[k]] <- c(cox_ref(fit), list(strata = use_strata, cluster = use_cluster,
+                                         concordance = unname(fit$concordance["concordance"]),
+                                         km = km_table(km)))
+}
+save_csv(do.call(rbind, batch), "cox_batch")
+ref$cox_batch <- batch_ref
+
 # ------------------------------------------------------------- Firth's penalised likelihood
 # coxphf is not in Debian: maximise l(b) + 0.5 log|I(b)| directly, with l and I from coxph at
 # fixed b (iter.max = 0), on the breast cancer data of Heinze & Schemper (2001, Biometrics

@@ -216,3 +216,45 @@ def test_bad_weights_and_entry_times_name_row_and_column():
     frame.loc[frame.index[6], "time"] = -2
     with pytest.raises(AnalysisError, match="row 7, field 'time'.*>= 0"):
         survival.cox(frame, "time", "event", ["x1"])
+
+
+def test_a_batch_of_random_designs_matches_coxph_and_survfit():
+    """24 seeded data sets crossing ties, strata, delayed entry, non-integer weights, clusters
+    and a wide linear predictor (make_references_extended.R, "a batch of random designs")."""
+    frame = dataset("cox_batch")
+    for k, expected in enumerate(ref("cox_batch"), start=1):
+        part = frame[frame["set"] == k]
+        options = {"start": "entry", "weights": "w"}
+        if expected["strata"]:
+            options["strata"] = "s"
+        if expected["cluster"]:
+            options["cluster"] = "cl"
+        name = f"cox_batch[{k}]"
+        result = survival.cox(part, "time", "event", ["x1", "x2"], **options)
+        agree("batch: Cox coef", name, result.summary["coef"], expected["coef"], rtol=1e-6)
+        agree("batch: Cox se", name, result.summary["se"], expected["se"], rtol=1e-6)
+        agree("batch: Cox loglik", name, result.loglik, expected["loglik"], rtol=1e-9)
+        agree("batch: concordance", name, result.concordance, expected["concordance"], rtol=1e-9)
+        agree("batch: Wald test", name, result.wald_test["statistic"], expected["wald"], rtol=1e-6)
+        agree(
+            "batch: score test", name, result.score_test["statistic"], expected["score"], rtol=1e-9
+        )
+        assert ("robust_se" in result.summary.columns) == ("robust_se" in expected)
+        if "robust_se" in expected:
+            agree(
+                "batch: robust se",
+                name,
+                result.summary["robust_se"],
+                expected["robust_se"],
+                rtol=1e-6,
+            )
+            agree(
+                "batch: robust score test",
+                name,
+                result.robust_score_test["statistic"],
+                expected["rscore"],
+                rtol=1e-8,
+            )
+        km = survival.kaplan_meier(part, "time", "event", start="entry", weights="w")
+        for column in ("time", "n_risk", "survival", "std_err", "lower", "upper"):
+            agree(f"batch: KM {column}", name, km.table[column], expected["km"][column], rtol=1e-10)
