@@ -24,6 +24,15 @@ The mapping says where each dyadlab column comes from::
     }
     tables = from_redcap(records, mapping, choice_labels=redcap_dictionary)
 
+**Longitudinal projects** (a ``redcap_event_name`` column): deliveries are read from the
+rows of the event holding the delivery — ``mapping["deliveries"]["event"]`` names it (a
+unique event name such as ``delivery_arm_1``, or a list with one per arm); without it, the
+one event per arm whose rows have the delivery date filled in (an error lists the events
+when that is ambiguous). An instrument that does not repeat is read from the rows where its
+``<instrument>_complete`` status is filled (optionally only those of ``"event"``), one
+row per event. An instrument without rows — mapped but absent from the export, or not
+mapped at all — gives an empty table with the right columns, and a note says why.
+
 ``choices`` maps raw codes to dyadlab values. For a labelled export pass ``choice_labels``:
 the REDCap data dictionary (a DataFrame of its CSV, or ``{field: "1, Methadone | 2, …"}``),
 so that a label is turned back into its code first. A checkbox question becomes one text
@@ -41,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from analysis._validation import require_columns
-from analysis.adapters.tables import StudyTables
+from analysis.adapters.tables import DISPENSING_COLUMNS, EVENT_COLUMNS, StudyTables
 from analysis.errors import AnalysisError
 
 SOURCE = "REDCap export"
@@ -94,12 +103,18 @@ def from_redcap(
         if "redcap_repeat_instrument" in records.columns
         else pd.Series("", index=records.index)
     )
-    base = records.loc[instrument == ""]
-
+    notes: list[str] = []
     delivery_fields = dict(mapping.get("deliveries", {}))
+    delivery_event = delivery_fields.pop("event", None)
     if "delivery_date" not in delivery_fields:
         raise AnalysisError("mapping['deliveries'] needs 'delivery_date'", field="mapping")
-    require_columns(base, list(delivery_fields.values()) + [person_field], name=source)
+    require_columns(records, list(delivery_fields.values()) + [person_field], name=source)
+    event = _event_column(records)
+    base = records.loc[instrument == ""]
+    if event is not None:
+        chosen = _delivery_events(base, event, delivery_event, delivery_fields["delivery_date"])
+        base = base.loc[event.loc[base.index].isin(chosen)]
+        notes.append(f"deliveries read from the rows of event(s) {', '.join(chosen)}")
     deliveries = pd.DataFrame(
         {
             "delivery_id": base[record_id].astype(str).to_numpy(),
@@ -129,6 +144,7 @@ def from_redcap(
     dispensing = _instrument(
         records,
         instrument,
+        event,
         mapping.get("dispensing"),
         ["fill_date", "drug", "days_supply"],
         record_id,
@@ -139,12 +155,14 @@ def from_redcap(
         source,
         id_column="claim_id",
     )
-    if not dispensing.empty:
-        dispensing["days_supply"] = pd.to_numeric(dispensing["days_supply"], errors="coerce")
-        dispensing["source"] = mapping.get("dispensing", {}).get("source", "redcap")
+    dispensing["days_supply"] = pd.to_numeric(dispensing["days_supply"], errors="coerce").astype(
+        "Int64"
+    )
+    dispensing["source"] = (mapping.get("dispensing") or {}).get("source", "redcap")
     events = _instrument(
         records,
         instrument,
+        event,
         mapping.get("events"),
         ["event_date", "event_type"],
         record_id,
@@ -155,15 +173,66 @@ def from_redcap(
         source,
         id_column="event_id",
     )
-    if not events.empty:
-        events = events.rename(columns={"_record": "delivery_id"})
-    dispensing = dispensing.drop(columns=["_record"], errors="ignore")
-    return StudyTables(deliveries=deliveries, dispensing=dispensing, events=events)
+    events = events.rename(columns={"_record": "delivery_id"})[EVENT_COLUMNS]
+    dispensing = dispensing[DISPENSING_COLUMNS]
+    repeating = sorted(set(instrument) - {""})
+    for name, table in (("dispensing", dispensing), ("events", events)):
+        if table.empty:
+            form = (mapping.get(name) or {}).get("instrument")
+            why = (
+                f" (mapping has no '{name}')"
+                if not mapping.get(name)
+                else f" (instrument {form!r} is not in the export; repeating instruments: "
+                f"{', '.join(repeating) or 'none'})"
+                if form and form not in repeating and f"{form}_complete" not in records
+                else ""
+            )
+            notes.append(f"no {name} rows{why}: an empty table with its columns")
+    return StudyTables(deliveries=deliveries, dispensing=dispensing, events=events, notes=notes)
+
+
+def _event_column(records: pd.DataFrame) -> pd.Series | None:
+    """``redcap_event_name`` of a longitudinal export (``None`` for a classic project)."""
+    if "redcap_event_name" not in records.columns:
+        return None
+    return records["redcap_event_name"].fillna("").astype(str).str.strip()
+
+
+def _delivery_events(base: pd.DataFrame, event: pd.Series, wanted, date_field: str) -> list[str]:
+    """The event(s) whose rows hold the delivery: those named in the mapping (a unique event
+    name such as ``delivery_arm_1``, or a list: one per arm), else the one event whose rows
+    have the delivery date filled in."""
+    known = list(dict.fromkeys(event.loc[base.index]))
+    if wanted:
+        chosen = [wanted] if isinstance(wanted, str) else list(wanted)
+        unknown = [e for e in chosen if e not in known]
+        if unknown:
+            raise AnalysisError(
+                f"no event {', '.join(map(repr, unknown))} in redcap_event_name; events: "
+                + ", ".join(known),
+                field="mapping['deliveries']['event']",
+            )
+        return chosen
+    filled = base[date_field].fillna("").astype(str).str.strip() != ""
+    holding = list(dict.fromkeys(event.loc[base.index[filled.to_numpy()]]))
+    by_arm: dict[str, list[str]] = {}
+    for name in holding:
+        by_arm.setdefault(name.rpartition("_arm_")[2] if "_arm_" in name else "", []).append(name)
+    if holding and all(len(names) == 1 for names in by_arm.values()):
+        return holding
+    raise AnalysisError(
+        f"longitudinal export: the delivery date {date_field!r} is filled in "
+        + (f"events {', '.join(holding)}" if holding else "no event")
+        + "; name the event holding the delivery in mapping['deliveries']['event'] "
+        f"(events: {', '.join(known)})",
+        field=date_field,
+    )
 
 
 def _instrument(
     records,
     instrument,
+    event,
     spec,
     targets,
     record_id,
@@ -176,9 +245,25 @@ def _instrument(
     id_column,
 ) -> pd.DataFrame:
     if not spec:
-        return pd.DataFrame(columns=[id_column, "person_id", *targets])
+        return _empty([id_column, "person_id", "_record", *targets])
     name = spec.get("instrument")
-    part = records.loc[instrument == name] if name else records
+    repeating = bool(name) and bool((instrument == name).any())
+    part = records.loc[instrument == name] if repeating else records.loc[instrument == ""]
+    complete = f"{name}_complete"
+    if name and not repeating:
+        if complete not in records.columns:
+            # neither a repeating instrument of the export nor one of its forms
+            return _empty([id_column, "person_id", "_record", *targets])
+        part = part.loc[part[complete].fillna("").astype(str).str.strip() != ""]
+    if event is not None and spec.get("event"):
+        wanted = [spec["event"]] if isinstance(spec["event"], str) else list(spec["event"])
+        part = part.loc[event.loc[part.index].isin(wanted)]
+    if not repeating:
+        # a non-repeating instrument (one per event in a longitudinal project): its rows
+        # are those where the instrument's date is filled in
+        date_field = next((spec[t] for t in targets if t.endswith("_date") and t in spec), None)
+        if date_field is not None and date_field in part.columns:
+            part = part.loc[part[date_field].fillna("").astype(str).str.strip() != ""]
     fields = {t: spec[t] for t in targets if t in spec}
     missing = [t for t in targets if t not in fields]
     if missing:
@@ -191,6 +276,10 @@ def _instrument(
         if "redcap_repeat_instance" in part.columns
         else pd.Series(np.arange(1, len(part) + 1).astype(str), index=part.index)
     )
+    if part.empty:
+        return _empty([id_column, "person_id", "_record", *targets])
+    if not repeating and event is not None:
+        instance = event.loc[part.index]
     record = part[record_id].astype(str)
     out = pd.DataFrame(
         {
@@ -215,6 +304,14 @@ def _instrument(
         else:
             out[target] = values.to_numpy()
     return out
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    for column in columns:
+        if column.endswith("_date"):
+            frame[column] = frame[column].astype("datetime64[ns]")
+    return frame
 
 
 def _decode(values, field_name, choices, labels, rows, source) -> pd.Series:
