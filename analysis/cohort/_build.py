@@ -21,6 +21,7 @@ from analysis.cohort._inputs import (
     next_delivery_days,
     resolve_data_end,
 )
+from analysis.cohort._retention import retention
 from analysis.cohort._timevarying import START_SUFFIX, dated_services
 from analysis.episodes import derive_episodes
 from analysis.errors import AnalysisError
@@ -34,6 +35,7 @@ DERIVED_COLUMNS = [
     "lookback_observed",
     "days_on_moud",
     "discontinued",
+    "discontinued_status",
     "followup_days",
     "followup_end",
     "days_to_relapse",
@@ -60,6 +62,7 @@ def build_cohort(
     lookback_days: int = 90,
     bridge_delivery_gap: bool = True,
     carryover: bool = False,
+    discontinuation_time: str = "supply_end",
     engine: str = "duckdb",
     episodes: pd.DataFrame | None = None,
     **episode_options: Any,
@@ -82,8 +85,12 @@ def build_cohort(
     * ``followup_days`` — the earliest of ``follow_up_days``, ``data_end``, the last covered
       day, the next delivery of the person, and death; ``followup_end`` names which.
     * ``discontinued`` — the covering episode's supply ended and the ``gap_days`` after it
-      lie within follow-up (otherwise censored); ``days_on_moud`` — days to that supply end
-      when discontinued, else ``followup_days`` (0 when ``"none"``).
+      lie within follow-up (otherwise censored). ``days_on_moud`` on one time scale
+      (``discontinuation_time``): ``"supply_end"`` (default) dates a discontinuation at the
+      supply end ``s`` and censors an unobservable gap at ``min(s, followup_days)``;
+      ``"gap_end"`` dates it at ``s + gap_days`` and censors at ``followup_days``; 0 when
+      ``"none"``. ``discontinued_status`` 0 censored, 1 discontinued, 2 death first (death
+      competes with discontinuation).
     * ``overdose_status`` (0 censored, 1 any overdose, 2 death from other causes) and
       ``days_to_overdose`` — within ``followup_days`` (censored at loss of coverage);
       ``overdose`` the 0/1 form; ``days_to_relapse``/``relapse`` likewise.
@@ -159,19 +166,22 @@ def build_cohort(
     if negative.any():  # unreachable after the checks above; kept as the last guard
         row = int(np.flatnonzero(negative)[0]) + 1
         raise AnalysisError("negative follow-up", file="deliveries", row=row, field="delivery_date")
-    supply_end = exposure["supply_end_day"].to_numpy(float)
-    on = ~np.isnan(supply_end)
-    observable = np.nan_to_num(supply_end, nan=np.inf) + gap_days <= followup
-    discontinued = on & observable
-    days_on = np.where(discontinued, np.nan_to_num(supply_end), np.where(on, followup, 0))
+    days_on, discontinued, discontinued_status = retention(
+        exposure["supply_end_day"].to_numpy(float),
+        followup,
+        (result["followup_end"] == "death").to_numpy(),
+        gap_days=gap_days,
+        discontinuation_time=discontinuation_time,
+    )
 
     out = deliveries.copy().reset_index(drop=True)
     out["moud_at_delivery"] = exposure["moud_at_delivery"].to_numpy()
     out["moud_recent"] = exposure["moud_recent"].to_numpy()
     out["moud_episode"] = exposure["moud_episode"].to_numpy()
     out["lookback_observed"] = lookback_observed(base, lookback_days).to_numpy()
-    out["days_on_moud"] = days_on.astype(np.int64)
+    out["days_on_moud"] = days_on
     out["discontinued"] = discontinued
+    out["discontinued_status"] = discontinued_status
     for column in result.columns:
         out[column] = result[column].to_numpy()
     counts = base["person_id"].map(base["person_id"].value_counts())
@@ -196,6 +206,7 @@ def build_cohort(
             "lookback_days": lookback_days,
             "bridge_delivery_gap": bridge_delivery_gap,
             "carryover": carryover,
+            "discontinuation_time": discontinuation_time,
         },
         "start_suffix": START_SUFFIX,
     }

@@ -65,7 +65,9 @@ def random_study(seed: int, persons: int = 60):
     return deliveries, dispensing, ev.reset_index(drop=True)
 
 
-def reference(deliveries, dispensing, events, bridge: bool = True) -> pd.DataFrame:
+def reference(
+    deliveries, dispensing, events, bridge: bool = True, scale: str = "supply_end"
+) -> pd.DataFrame:
     rows = []
     for d in deliveries.itertuples():
         day0 = d.delivery_date
@@ -135,6 +137,18 @@ def reference(deliveries, dispensing, events, bridge: bool = True) -> pd.DataFra
         vital = min(HORIZON, (DATA_END - day0).days, next_day, death)
         claims = min(vital, cover)
         discontinued = on and supply_end + GAP <= claims
+        # one time scale: on the supply-end scale the event is day supply_end and a gap that
+        # cannot be observed is censored there (or at the end of follow-up if earlier); on the
+        # gap-end scale the event is supply_end + GAP and censoring is at follow-up's end.
+        if not on:
+            days_on, disc_status = 0, 0
+        elif scale == "supply_end":
+            days_on = supply_end if discontinued else min(supply_end, claims)
+            died_first = death == claims and death <= supply_end
+            disc_status = 1 if discontinued else (2 if died_first else 0)
+        else:
+            days_on = supply_end + GAP if discontinued else claims
+            disc_status = 1 if discontinued else (2 if death == claims else 0)
         overdose = min(day["overdose_nonfatal"], day["overdose_fatal"])
         if overdose <= claims:
             status, t = 1, overdose
@@ -155,7 +169,8 @@ def reference(deliveries, dispensing, events, bridge: bool = True) -> pd.DataFra
                 "moud_recent": recent,
                 "followup_days": int(claims),
                 "discontinued": bool(discontinued),
-                "days_on_moud": int(supply_end if discontinued else (claims if on else 0)),
+                "days_on_moud": int(days_on),
+                "discontinued_status": disc_status,
                 "overdose_status": status,
                 "days_to_overdose": int(t),
                 "fatal_overdose_status": fatal,
@@ -165,9 +180,11 @@ def reference(deliveries, dispensing, events, bridge: bool = True) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize("bridge", [True, False])
+@pytest.mark.parametrize(
+    ("bridge", "scale"), [(True, "supply_end"), (False, "supply_end"), (False, "gap_end")]
+)
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_build_cohort_equals_the_day_by_day_reference(seed, bridge):
+def test_build_cohort_equals_the_day_by_day_reference(seed, bridge, scale):
     deliveries, dispensing, events = random_study(seed)
     got = build_cohort(
         deliveries,
@@ -179,8 +196,9 @@ def test_build_cohort_equals_the_day_by_day_reference(seed, bridge):
         moud_window_days=WINDOW,
         engine="pandas",
         bridge_delivery_gap=bridge,
+        discontinuation_time=scale,
     )
-    want = reference(deliveries, dispensing, events, bridge=bridge)
+    want = reference(deliveries, dispensing, events, bridge=bridge, scale=scale)
     columns = list(want.columns)
     pd.testing.assert_frame_equal(got[columns].reset_index(drop=True), want, check_dtype=False)
     # the data exercise every branch
@@ -188,3 +206,4 @@ def test_build_cohort_equals_the_day_by_day_reference(seed, bridge):
     assert (got["moud_recent"] != "").sum() >= 5
     assert set(got["overdose_status"]) == {0, 1, 2}
     assert set(got["fatal_overdose_status"]) >= {0, 1}
+    assert set(got["discontinued_status"]) >= {0, 1}

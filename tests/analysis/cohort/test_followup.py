@@ -12,6 +12,7 @@ import logging
 import pytest
 
 from analysis.cohort import build_cohort
+from analysis.errors import AnalysisError
 from tests.analysis.cohort.helpers import NO_EVENTS, NO_FILLS, deliveries, events, fills
 
 D = "2023-03-01"
@@ -80,12 +81,11 @@ def test_follow_up_horizon_is_a_setting():
     assert cohort.loc[0, "followup_days"] == 180
 
 
-@pytest.fixture
-def retention():
+def _retention(scale: str = "supply_end"):
     # Everyone fills buprenorphine 2023-02-01 for 90 days: supply [02-01, 05-02), its end
     # is 05-02 = day 62 (May 1 is day 61). Permissible gap 30 days: the discontinuation is
     # known once follow-up reaches day 62 + 30 = 92.
-    people = ["c1", "c2", "c3", "c5", "c6"]
+    people = ["c1", "c2", "c3", "c5", "c6", "c7"]
     births = deliveries(
         [
             ("c1", "c1", D),  # followed 365 days: discontinued at day 62
@@ -93,15 +93,25 @@ def retention():
             ("c3", "c3", D, None, "2023-06-01"),  # covered to day 92 = 62 + 30: discontinued
             ("c4", "c4", D),  # 365 days of supply, see below
             ("c5", "c5", D),  # no fills: none
-            ("c6", "c6", D),  # dies on 05-20 = day 80 < 92: censored at 80
+            ("c6", "c6", D),  # dies on 05-20 = day 80, in the gap [62, 92)
+            ("c7", "c7", D),  # dies on 04-10 = day 40, still supplied (40 < 62)
         ]
     )
     rows = [(p, "2023-02-01", "buprenorphine", 90) for p in people if p != "c5"]
     # c4: [02-01, 2024-02-01): end is day 365 - 28 = 337; 337 + 30 = 367 > 365, so at the
     # horizon the gap is not yet observable: censored at 365.
     rows.append(("c4", "2023-02-01", "buprenorphine", 365))
-    ev = events([("c6", "c6", "2023-05-20", "death_other")])
-    return build_cohort(births, fills(rows), ev, data_end="2025-12-31").set_index("delivery_id")
+    ev = events(
+        [("c6", "c6", "2023-05-20", "death_other"), ("c7", "c7", "2023-04-10", "death_other")]
+    )
+    return build_cohort(
+        births, fills(rows), ev, data_end="2025-12-31", discontinuation_time=scale
+    ).set_index("delivery_id")
+
+
+@pytest.fixture
+def retention():
+    return _retention()
 
 
 def test_discontinuation_only_when_the_permissible_gap_is_observable(retention):
@@ -112,18 +122,37 @@ def test_discontinuation_only_when_the_permissible_gap_is_observable(retention):
         "c4": False,
         "c5": False,
         "c6": False,
+        "c7": False,
     }
 
 
-def test_days_on_moud_is_supply_end_if_discontinued_else_follow_up(retention):
+def test_one_time_scale_supply_end_censors_at_the_supply_end(retention):
+    # Supply-end scale: the event is day 62; an unobservable gap is censored at
+    # min(62, follow-up): days after the supply ran out are not counted as retained.
+    # c2 covered to 75 -> 62 (not 75); c4 supply to 337, horizon 365 -> 337; c6 died on day
+    # 80 in the gap -> censored at 62 (status 0: a refill by day 92 is unknown); c7 died on
+    # day 40 while supplied -> death competes (status 2) at 40.
     assert retention["days_on_moud"].to_dict() == {
-        "c1": 62,
-        "c2": 75,
-        "c3": 62,
-        "c4": 365,
-        "c5": 0,
-        "c6": 80,
-    }
+        "c1": 62, "c2": 62, "c3": 62, "c4": 337, "c5": 0, "c6": 62, "c7": 40,
+    }  # fmt: skip
+    assert retention["discontinued_status"].to_dict() == {
+        "c1": 1, "c2": 0, "c3": 1, "c4": 0, "c5": 0, "c6": 0, "c7": 2,
+    }  # fmt: skip
+
+
+def test_one_time_scale_gap_end_dates_the_event_when_the_gap_runs_out():
+    # Gap-end scale: the event is day 62 + 30 = 92 and censoring is at the end of follow-up:
+    # c2 -> 75, c4 -> 365, c6 died on day 80 < 92 -> death competes at 80, c7 at 40.
+    gap_end = _retention("gap_end")
+    assert gap_end["days_on_moud"].to_dict() == {
+        "c1": 92, "c2": 75, "c3": 92, "c4": 365, "c5": 0, "c6": 80, "c7": 40,
+    }  # fmt: skip
+    assert gap_end["discontinued_status"].to_dict() == {
+        "c1": 1, "c2": 0, "c3": 1, "c4": 0, "c5": 0, "c6": 2, "c7": 2,
+    }  # fmt: skip
+    assert gap_end["discontinued"].equals(_retention()["discontinued"])
+    with pytest.raises(AnalysisError, match="discontinuation_time"):
+        _retention("refill")
 
 
 def test_an_event_after_the_next_delivery_is_reported(caplog):

@@ -9,7 +9,8 @@ drug for their later refills, inside the same episode.
 
 By hand: every woman's label is the drug of her delivery fill. With a 30-day permissible
 gap and a 365-day horizon, she is discontinued at day 20 + 30 n_i when 20 + 30 n_i + 30 <=
-365, i.e. n_i <= 10; n_i = 11 (supply to day 350) is censored at 365. The two groups have
+365, i.e. n_i <= 10; n_i = 11 (supply to day 350) is censored at 350 (the supply end: the
+days after it are not counted as retained, Rule 4). The two groups have
 exactly the same times and events, so the Cox score at beta = 0 is zero: the hazard ratio
 is exactly 1. An episode-wide label ("buprenorphine,methadone" for the switchers, who are
 by construction the long-retained) would find a hazard ratio far below 1 (0.085 in issue
@@ -52,7 +53,7 @@ def test_all_women_on_one_drug_at_delivery_carry_that_label(six_hundred):
 
 def test_retention_by_hand(six_hundred):
     n = six_hundred["delivery_id"].str[-3:].astype(int) % 12
-    expected_days = (20 + 30 * n).where(n <= 10, 365)
+    expected_days = 20 + 30 * n
     assert six_hundred["days_on_moud"].tolist() == expected_days.tolist()
     assert six_hundred["discontinued"].tolist() == (n <= 10).tolist()
 
