@@ -62,21 +62,25 @@ class AppContext:
     ids: IdCipher
     reload: Callable[[], StudyData] | None = None
     _checked: float = field(default=0.0, repr=False)
+    _reloaded_for: frozenset = field(default_factory=frozenset, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def refresh(self, force: bool = False) -> bool:
+    def refresh(self) -> bool:
         """Re-read the study when the store holds transcripts the app does not show yet;
-        returns whether it did."""
+        returns whether it did. Looks at most every ``REFRESH_INTERVAL`` seconds, and
+        re-reads once per new set of transcripts (a registered transcript whose file is
+        missing does not make every request re-read the study)."""
         if self.reload is None:
             return False
         with self._lock:
             now = time.monotonic()
-            if not force and now - self._checked < REFRESH_INTERVAL:
+            if now - self._checked < REFRESH_INTERVAL:
                 return False
             self._checked = now
-            known = set(self.store.transcripts()["transcript_id"])
-            if known <= set(self.data.transcripts):
+            known = frozenset(self.store.transcripts()["transcript_id"])
+            if known <= set(self.data.transcripts) or known == self._reloaded_for:
                 return False
+            self._reloaded_for = known
             self.data = self.reload()
             log.info("study re-read: %d transcripts", len(self.data.transcripts))
             return True
@@ -163,7 +167,7 @@ def visible_transcript(
 ) -> tuple[TranscriptView, dict[str, Any]]:
     """The transcript and its store row, if she may see it; 404 otherwise (no hint)."""
     view = ctx.data.transcripts.get(transcript_id)
-    if view is None and ctx.refresh(force=True):
+    if view is None and ctx.refresh():
         view = ctx.data.transcripts.get(transcript_id)
     if view is None:
         raise HTTPException(404, f"no transcript {transcript_id!r}")

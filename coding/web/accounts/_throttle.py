@@ -20,7 +20,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 
 
@@ -44,13 +43,20 @@ class LoginThrottle:
         self._lock = threading.Lock()
         self._numbers = itertools.count()
         # key -> {attempt number: time}; pending attempts count like failures
-        self._accounts: dict[str, dict[int, float]] = defaultdict(dict)
-        self._addresses: dict[str, dict[int, float]] = defaultdict(dict)
+        self._accounts: dict[str, dict[int, float]] = {}
+        self._addresses: dict[str, dict[int, float]] = {}
 
     def _prune(self, table: dict[str, dict[int, float]], key: str, now: float) -> dict[int, float]:
-        entries = table[key]
+        """The live entries of ``key`` (read only: an unseen key adds nothing, so refused
+        attempts with ever new names cannot grow the tables)."""
+        entries = table.get(key)
+        if entries is None:
+            return {}
         for number in [n for n, at in entries.items() if now - at > self.window]:
             del entries[number]
+        if not entries:
+            del table[key]
+            return {}
         return entries
 
     def reserve(self, account: str, address: str) -> Reservation | None:
@@ -62,8 +68,8 @@ class LoginThrottle:
             if len(by_account) >= self.per_account or len(by_address) >= self.per_address:
                 return None
             number = next(self._numbers)
-            by_account[number] = now
-            by_address[number] = now
+            self._accounts.setdefault(account, {})[number] = now
+            self._addresses.setdefault(address, {})[number] = now
             return Reservation(number, account, address)
 
     def settle(self, reservation: Reservation, succeeded: bool) -> None:
@@ -72,7 +78,10 @@ class LoginThrottle:
             return
         with self._lock:
             self._accounts.pop(reservation.account, None)
-            self._addresses[reservation.address].pop(reservation.number, None)
+            entries = self._addresses.get(reservation.address, {})
+            entries.pop(reservation.number, None)
+            if not entries:
+                self._addresses.pop(reservation.address, None)
 
     def retry_after(self, account: str, address: str) -> int:
         """Seconds until an attempt on ``account`` from ``address`` may be admitted again."""

@@ -249,3 +249,12 @@ def test_csv_exports_neutralise_formulas(sessions):
     memos = _rows(lead.get("/api/export/memos.csv").text)
     assert [row["memo"] for row in memos] == ["'=1+1 is what she said"]
     # the REFI-QDA export keeps them exact: test_commands.py, on a real study's codebook
+
+
+def test_refused_attempts_with_new_names_do_not_grow_the_throttle():
+    from coding.web.accounts import LoginThrottle
+
+    throttle = LoginThrottle(per_account=5, per_address=3)
+    admitted = [throttle.reserve(f"name{k}", "10.0.0.1") for k in range(1000)]
+    assert sum(r is not None for r in admitted) == 3
+    assert len(throttle._accounts) == 3 and len(throttle._addresses) == 1
