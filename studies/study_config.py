@@ -90,6 +90,20 @@ class DeidConfig:
 
 
 @dataclass(frozen=True)
+class DisclosureConfig:
+    """The study's disclosure-control policy for reports that leave the research team.
+
+    ``min_cell``: counts from 1 to ``min_cell - 1`` are never shown nor recoverable (11 is
+    the CMS cell-size rule; a report parameter may raise it, never lower it);
+    ``rounding_base``: counts that would otherwise be hidden to protect earlier releases are
+    shown rounded to this base instead (docs/disclosure.md).
+    """
+
+    min_cell: int = 11
+    rounding_base: int = 10
+
+
+@dataclass(frozen=True)
 class StudyConfig:
     """The whole of study.yaml."""
 
@@ -103,6 +117,7 @@ class StudyConfig:
     outcomes: OutcomesConfig = field(default_factory=OutcomesConfig)
     reports: list[ReportConfig] = field(default_factory=list)
     deid: DeidConfig = field(default_factory=DeidConfig)
+    disclosure: DisclosureConfig = field(default_factory=DisclosureConfig)
 
 
 def load_config(path: Path) -> StudyConfig:

@@ -1,13 +1,31 @@
-"""Disclosure control across all the tables of one report.
+"""Disclosure control across every count a study has published.
 
 Suppressing each table on its own is not enough: a report that shows deliveries by MOUD
 type overall and again for two of its three sites lets a reader subtract and find the third
-site's counts, which no table printed. :class:`DisclosureLedger` keeps, for every count a
-report publishes, *which records* it counts. Records that fall in exactly the same published
-counts form the finest cells ("atoms") a reader could ever separate; every published count is
-a sum of atoms. The audit is then one linear programme over all tables together: for each
-small count (a hidden one, or an atom of 1–10 records) it computes the range a reader can
-infer from everything visible, and flags ranges narrower than ``min_cell - 1``.
+site's counts, which no table printed; two cumulative releases (to September, then to
+December) difference out the quarter between them. :class:`DisclosureLedger` keeps, for
+every count published — in this report and in every report released before it (``prior``,
+read from the study's release ledger, :mod:`analysis.disclosure._release`) — *which records*
+it counts and what the reader was shown: the exact value, an interval (a count shown
+rounded to a base) or nothing (hidden). Records that fall in exactly the same published
+counts form the finest cells ("atoms") a reader could ever separate. The audit
+(:meth:`DisclosureLedger.audit`) computes, with whole-number bounds, the range a reader can
+infer for every small count (a hidden count, or an atom, of 1 to ``min_cell - 1`` records)
+and flags ranges narrower than ``min_cell - 1``.
+
+A new table is first suppressed on its own. With ``rounding_base`` (the study policy for
+released reports), every count it still shows of at least ``min_cell`` is coarsened: shown
+rounded to the base, and its rounding interval, not its value, enters the audit. Then, while
+the whole ledger leaks, the smallest visible count of the new table that counts a leaking
+record is hidden. Hiding every count of the new table restores the audit of what came
+before, so this always ends; no release is refused, at worst it hides more.
+
+Why coarsen everything and not only where a leak appears: two cumulative releases that show
+the same cell exactly (40 in September, 43 in December) pin the quarter's 3, and no rounding
+of the December count alone widens that past 9 (rounded to 10, December is 35–44, so the
+quarter is 0–4). Rounded in both releases, the quarter's count is anywhere from 0 to 9 when
+both show "≈40" (the audit still asks for a range of ``min_cell - 1`` and hides it) and from
+1 to 19 when December shows "≈50" — publishable, quarter after quarter.
 
 Three sites; site C has 3 methadone deliveries among its 28. The overall table is safe on its
 own; the table of sites A and B is too, but beside the first it would tell a reader that
@@ -31,18 +49,40 @@ buprenorphine  <NA>
 methadone      <NA>
 Total            80
 >>> ledger.check()   # raises DisclosureError when the published tables reveal a small count
+
+Tested in tests/analysis/disclosure/test_ledger.py (hand-worked differencing, cumulative
+releases, rounding intervals).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
+from analysis.disclosure._lp import Constraints, feasible_range
 from analysis.disclosure._suppress import DisclosureError, suppression_mask
 from analysis.errors import AnalysisError
+
+SHOWN, ROUNDED, HIDDEN = "shown", "rounded", "hidden"
+
+
+def rounding_interval(shown: int, base: int, min_cell: int) -> tuple[int, int]:
+    """The true counts a reader knows could lie behind ``shown`` (a count rounded to ``base``,
+    halves up, never shown below the floor — the smallest multiple of ``base`` at least
+    ``min_cell`` — and only for counts of at least ``min_cell``)."""
+    floor = -(-min_cell // base) * base
+    low = shown - base // 2 if shown > floor else min_cell
+    return max(low, min_cell), shown + (base + 1) // 2 - 1
+
+
+def round_count(value: int, base: int, min_cell: int) -> int:
+    """``value`` (at least ``min_cell``) rounded to ``base``, halves up, not below the floor."""
+    floor = -(-min_cell // base) * base
+    return max(int(np.floor(value / base + 0.5)) * base, floor)
 
 
 @dataclass
@@ -51,22 +91,97 @@ class _Entry:
     row: str
     column: str
     members: np.ndarray  # boolean over the ledger's records
-    hidden: bool
+    state: str = SHOWN
+    shown_value: int | None = None  # the rounded value shown, for ROUNDED
+    low: int | None = None
+    high: int | None = None
+    report: str = ""
+    fixed: bool = False  # published in an earlier release: cannot change
 
     @property
     def value(self) -> int:
         return int(self.members.sum())
 
+    @property
+    def hidden(self) -> bool:
+        return self.state == HIDDEN
+
+    @hidden.setter
+    def hidden(self, flag: bool) -> None:
+        self.state = HIDDEN if flag else SHOWN
+
+    def describe(self) -> str:
+        where = f"{self.report}: " if self.report else ""
+        return f"{where}{self.table}: {self.row} × {self.column}"
+
 
 class DisclosureLedger:
-    """The counts one report publishes, and the audit that they reveal no small count."""
+    """The counts published so far, and the audit that they reveal no small count.
 
-    def __init__(self, data: pd.DataFrame, min_cell: int = 11) -> None:
+    ``data``: the records the new tables count; ``id_column`` names their record ids (stable
+    across reports: ``delivery_id``), default their row positions. ``prior``: counts released
+    earlier (dicts as :meth:`published` returns them, ids in ``members``). ``rounding_base``:
+    show every count of at least ``min_cell`` rounded to this base (None: exact).
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        min_cell: int = 11,
+        *,
+        id_column: str | None = None,
+        prior: Iterable[Mapping[str, Any]] = (),
+        rounding_base: int | None = None,
+        report: str = "",
+    ) -> None:
         if min_cell < 1:
             raise AnalysisError("min_cell must be at least 1")
+        if rounding_base is not None and rounding_base < 2:
+            raise AnalysisError("rounding_base must be at least 2")
         self.data = data.reset_index(drop=True)
         self.min_cell = min_cell
-        self.entries: list[_Entry] = []
+        self.rounding_base = rounding_base
+        self.report = report
+        if id_column is None:
+            own_ids = [f"#{i}" for i in range(len(self.data))]
+        else:
+            if id_column not in self.data.columns:
+                raise AnalysisError(f"the ledger's data has no id column {id_column!r}")
+            own_ids = self.data[id_column].astype(str).tolist()
+            if len(set(own_ids)) != len(own_ids):
+                raise AnalysisError(f"record ids in {id_column!r} repeat")
+        prior = list(prior)
+        extra = sorted({str(i) for p in prior for i in p["members"]} - set(own_ids))
+        self.ids = np.array(own_ids + extra, dtype=object)
+        self._n_own = len(own_ids)
+        self._position = {record: k for k, record in enumerate(self.ids)}
+        self.entries: list[_Entry] = [self._prior_entry(p) for p in prior]
+
+    # -- building ----------------------------------------------------------------------
+    def _prior_entry(self, published: Mapping[str, Any]) -> _Entry:
+        members = np.zeros(len(self.ids), bool)
+        members[[self._position[str(i)] for i in published["members"]]] = True
+        state = published["state"]
+        if state not in (SHOWN, ROUNDED, HIDDEN):
+            raise AnalysisError(f"unknown state {state!r} of a released count")
+        entry = _Entry(
+            str(published["table"]),
+            str(published["row"]),
+            str(published["column"]),
+            members,
+            state,
+            published.get("shown_value"),
+            published.get("low"),
+            published.get("high"),
+            str(published.get("report", "")),
+            fixed=True,
+        )
+        return entry
+
+    def _own(self, mask: np.ndarray) -> np.ndarray:
+        full = np.zeros(len(self.ids), bool)
+        full[: self._n_own] = mask
+        return full
 
     def count_table(
         self,
@@ -80,11 +195,12 @@ class DisclosureLedger:
 
         ``where`` restricts it to some records (a boolean mask aligned with the data). The
         table is suppressed on its own first, then against everything already published;
-        hidden entries are ``<NA>``. Returns the display table.
+        hidden entries are ``<NA>``, coarsened ones hold the rounded value and are marked in
+        ``table.attrs["rounded"]`` (a boolean frame). Returns the display table.
         """
-        name = name or f"table {len({e.table for e in self.entries}) + 1}"
-        subset = np.ones(len(self.data), bool) if where is None else np.asarray(where, bool)
-        if subset.shape != (len(self.data),):
+        name = name or f"table {len({e.table for e in self.entries if not e.fixed}) + 1}"
+        subset = np.ones(self._n_own, bool) if where is None else np.asarray(where, bool)
+        if subset.shape != (self._n_own,):
             raise AnalysisError(f"'where' for {name!r} must have one value per record")
         frame = self.data[subset]
         row_values = frame[rows].astype(str)
@@ -94,7 +210,7 @@ class DisclosureLedger:
         labels_r, labels_c = list(mask.index), list(mask.columns)
         records_r = self.data[rows].astype(str).to_numpy()
         records_c = (
-            self.data[columns].astype(str).to_numpy() if columns else np.full(len(self.data), "n")
+            self.data[columns].astype(str).to_numpy() if columns else np.full(self._n_own, "n")
         )
         new = []
         for r in labels_r:
@@ -104,31 +220,32 @@ class DisclosureLedger:
                     members &= records_r == r
                 if c != "Total":
                     members &= records_c == c
-                new.append(_Entry(name, r, c, members, bool(mask.loc[r, c])))
+                state = HIDDEN if mask.loc[r, c] else SHOWN
+                new.append(_Entry(name, r, c, self._own(members), state, report=self.report))
         self.entries.extend(new)
+        if self.rounding_base:
+            self._coarsen(new)
         self._protect(new)
+        grid = [new[i * len(labels_c) : (i + 1) * len(labels_c)] for i in range(len(labels_r))]
         table = pd.DataFrame(
-            [
-                [e.value for e in new[i * len(labels_c) : (i + 1) * len(labels_c)]]
-                for i in range(len(labels_r))
-            ],
+            [[e.shown_value if e.state == ROUNDED else e.value for e in line] for line in grid],
             index=labels_r,
             columns=labels_c,
         ).astype("Int64")
-        hidden = pd.DataFrame(
-            [
-                [e.hidden for e in new[i * len(labels_c) : (i + 1) * len(labels_c)]]
-                for i in range(len(labels_r))
-            ],
-            index=labels_r,
-            columns=labels_c,
+        hidden = pd.DataFrame([[e.hidden for e in line] for line in grid], labels_r, labels_c)
+        rounded = pd.DataFrame(
+            [[e.state == ROUNDED for e in line] for line in grid], labels_r, labels_c
         )
         table = table.mask(hidden)
         table.index.name, table.columns.name = rows, columns
-        return table if columns else table.drop(columns="Total")
+        if not columns:
+            table, rounded = table.drop(columns="Total"), rounded.drop(columns="Total")
+        if rounded.to_numpy().any():
+            table.attrs["rounded"] = rounded
+        return table
 
     def _protect(self, new: list[_Entry]) -> None:
-        """Hide more entries of the newest table until the whole ledger audits clean."""
+        """Hide entries of the newest table until the whole ledger audits clean."""
         while True:
             problems = self.audit()
             if problems.empty:
@@ -137,15 +254,25 @@ class DisclosureLedger:
             if not candidates:
                 raise DisclosureError(
                     f"table {new[0].table!r} cannot be published safely beside the earlier "
-                    f"tables: {problems.iloc[0]['what']}"
+                    f"counts: {problems.iloc[0]['what']}"
                 )
-            # Hide the smallest visible count of the new table that counts a leaking record.
-            leaking = np.zeros(len(self.data), bool)
+            leaking = np.zeros(len(self.ids), bool)
             for members in problems["members"]:
                 leaking |= members
             touching = [e for e in candidates if (e.members & leaking).any()] or candidates
-            min(touching, key=lambda e: e.value).hidden = True
+            min(touching, key=lambda e: e.value).state = HIDDEN
 
+    def _coarsen(self, new: list[_Entry]) -> None:
+        """Show every visible count of at least ``min_cell`` rounded to ``rounding_base``."""
+        for entry in new:
+            if entry.state == SHOWN and entry.value >= self.min_cell:
+                entry.state = ROUNDED
+                entry.shown_value = round_count(entry.value, self.rounding_base, self.min_cell)
+                entry.low, entry.high = rounding_interval(
+                    entry.shown_value, self.rounding_base, self.min_cell
+                )
+
+    # -- auditing ----------------------------------------------------------------------
     def _atoms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(membership of each entry in each atom, atom sizes, record → atom)."""
         matrix = np.column_stack([e.members for e in self.entries])
@@ -154,72 +281,96 @@ class DisclosureLedger:
         )
         return signatures.T, sizes, inverse.ravel()
 
+    def _constraints(self, entry_atoms: np.ndarray, included: np.ndarray) -> Constraints:
+        exact = [k for k, e in enumerate(self.entries) if e.state == SHOWN]
+        coarse = [k for k, e in enumerate(self.entries) if e.state == ROUNDED]
+        return Constraints(
+            n_atoms=int(included.sum()),
+            a_eq=entry_atoms[exact][:, included].astype(float),
+            b_eq=np.array([self.entries[k].value for k in exact], float),
+            a_interval=entry_atoms[coarse][:, included].astype(float),
+            low=np.array([self.entries[k].low for k in coarse], float),
+            high=np.array([self.entries[k].high for k in coarse], float),
+        )
+
     def audit(self) -> pd.DataFrame:
-        """Every small count a reader could pin down from the published tables.
+        """Every small count a reader could pin down from everything published.
 
         Returns ``what, value, low, high, members`` (``members``: which records it counts);
-        empty means the report is safe.
+        empty means safe.
         """
+        columns = ["what", "value", "low", "high", "members"]
         if not self.entries:
-            return pd.DataFrame(columns=["what", "value", "low", "high", "members"])
+            return pd.DataFrame(columns=columns)
         entry_atoms, sizes, record_atom = self._atoms()
-        included = np.array([sig.any() for sig in entry_atoms.T])  # atoms in some published count
-        visible = [k for k, e in enumerate(self.entries) if not e.hidden]
-        a_eq = entry_atoms[visible][:, included].astype(float)
-        b_eq = np.array([self.entries[k].value for k in visible], float)
-        n_atoms = int(included.sum())
-        problems = []
-
-        def infer(weights: np.ndarray) -> tuple[float, float]:
-            bounds = [(0, None)] * n_atoms
-            low = linprog(weights, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            high = linprog(-weights, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            return float(low.fun), (np.inf if high.status == 3 else float(-high.fun))
-
+        included = np.array([sig.any() for sig in entry_atoms.T])
+        constraints = self._constraints(entry_atoms, included)
+        width = self.min_cell - 1
         small = (1, self.min_cell)
-        for entry in self.entries:
-            if small[0] <= entry.value < small[1]:
-                what = f"{entry.table}: {entry.row} × {entry.column}"
-                if not entry.hidden:
-                    problems.append(
-                        (what + " is shown", entry.value, np.nan, np.nan, entry.members)
-                    )
-                    continue
-                low, high = infer(entry_atoms[self.entries.index(entry)][included].astype(float))
-                if high - low < self.min_cell - 1:
-                    problems.append(
-                        (what + " can be recovered", entry.value, low, high, entry.members)
-                    )
+        problems = []
+        for k, entry in enumerate(self.entries):
+            if not small[0] <= entry.value < small[1]:
+                continue
+            if entry.state == SHOWN:
+                problems.append(
+                    (entry.describe() + " is shown", entry.value, np.nan, np.nan, entry.members)
+                )
+                continue
+            low, high = feasible_range(entry_atoms[k][included].astype(float), constraints, width)
+            if high - low < width:
+                problems.append(
+                    (entry.describe() + " can be recovered", entry.value, low, high, entry.members)
+                )
         for atom in np.flatnonzero(included):
             if small[0] <= sizes[atom] < small[1]:
-                weights = np.zeros(n_atoms)
+                weights = np.zeros(constraints.n_atoms)
                 weights[int(included[:atom].sum())] = 1.0
-                low, high = infer(weights)
-                if high - low < self.min_cell - 1:
+                low, high = feasible_range(weights, constraints, width)
+                if high - low < width:
                     members = record_atom == atom
-                    problems.append(
-                        (
-                            self._describe(members) + " can be derived by differencing",
-                            int(sizes[atom]),
-                            low,
-                            high,
-                            members,
-                        )
-                    )
-        return pd.DataFrame(problems, columns=["what", "value", "low", "high", "members"])
+                    what = self._describe(members) + " can be derived by differencing"
+                    problems.append((what, int(sizes[atom]), low, high, members))
+        return pd.DataFrame(problems, columns=columns)
 
     def _describe(self, members: np.ndarray) -> str:
         """Name a group of records by the published counts that include it."""
         names = [
-            f"{e.table}: {e.row} × {e.column}"
+            e.describe()
             for e in self.entries
             if e.members[members].all() and e.row != "Total" and e.column != "Total"
         ]
         return "the records in " + (" and ".join(names[:2]) or "an unpublished cell")
 
     def check(self) -> None:
-        """Raise :class:`DisclosureError` listing every small count the report reveals."""
+        """Raise :class:`DisclosureError` listing every small count the published counts reveal."""
         problems = self.audit()
         if not problems.empty:
             listed = "; ".join(problems["what"].head(5))
             raise DisclosureError(f"{len(problems)} small count(s) revealed: {listed}")
+
+    def published(self) -> list[dict[str, Any]]:
+        """The counts this ledger added (not the prior ones), for the release ledger:
+        ``report, table, row, column, state, shown_value, low, high, members`` (record ids)."""
+        out = []
+        for e in self.entries:
+            if e.fixed:
+                continue
+            low = high = None
+            if e.state == SHOWN:
+                low = high = e.value
+            elif e.state == ROUNDED:
+                low, high = e.low, e.high
+            out.append(
+                {
+                    "report": e.report,
+                    "table": e.table,
+                    "row": e.row,
+                    "column": e.column,
+                    "state": e.state,
+                    "shown_value": e.shown_value if e.state == ROUNDED else low,
+                    "low": low,
+                    "high": high,
+                    "members": [str(i) for i in self.ids[e.members]],
+                }
+            )
+        return out

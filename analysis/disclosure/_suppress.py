@@ -19,7 +19,8 @@ or column from its total. So:
    (:func:`suppress_rates`); numbers at risk and event counts under survival curves are
    coarsened (:func:`coarsen_counts`).
 
-Tables are DataFrames of non-negative integer counts; hidden cells come back as ``<NA>``.
+Tables are DataFrames of non-negative integer counts; hidden cells come back as ``<NA>`` and
+are displayed as :data:`SUPPRESSED`.
 """
 
 from __future__ import annotations
@@ -33,12 +34,19 @@ from scipy.optimize import linprog
 from analysis.errors import AnalysisError, DisclosureError
 
 TOTAL_LABELS = ("Total", "total", "All", "all")
-SUPPRESSED = "<11"  # display symbol for the default min_cell; see suppressed_symbol()
+#: The one symbol every hidden cell shows, whatever the reason it is hidden. It says nothing
+#: about the size of the count: "<11" would label a hidden 205 as a count from 1 to 10, and a
+#: separate mark for cells hidden only to protect others would tell the reader they are large.
+SUPPRESSED = "■"
+#: What :data:`SUPPRESSED` means, for the key under every report that uses it.
+SUPPRESSED_MEANING = "hidden to protect privacy"
+#: Prefix of a count shown rounded (coarsened) to protect counts published elsewhere.
+ROUNDED_MARK = "≈"
 
 
 def suppressed_symbol(min_cell: int = 11) -> str:
-    """What a hidden cell shows: ``"<11"`` for the default policy."""
-    return f"<{min_cell}"
+    """What a hidden cell shows (:data:`SUPPRESSED`, the same for every ``min_cell``)."""
+    return SUPPRESSED
 
 
 def _split_margins(table: pd.DataFrame) -> tuple[pd.DataFrame, bool, bool]:
@@ -294,10 +302,12 @@ def coarsen_counts(
 
 
 def format_suppressed(table: pd.DataFrame, min_cell: int = 11) -> pd.DataFrame:
-    """Display form: hidden cells show ``<11``, counts as whole numbers."""
-    symbol = suppressed_symbol(min_cell)
-    return (
-        table.astype("object")
-        .where(table.notna(), symbol)
-        .map(lambda v: v if isinstance(v, str) else f"{int(v):,}")
-    )
+    """Display form: hidden cells show :data:`SUPPRESSED`, counts as whole numbers, counts
+    shown rounded (``table.attrs["rounded"]``, set by the ledger) with :data:`ROUNDED_MARK`."""
+    rounded = table.attrs.get("rounded")
+    shown = table.astype("object").where(table.notna(), SUPPRESSED)
+    shown = shown.map(lambda v: v if isinstance(v, str) else f"{int(v):,}")
+    if rounded is not None:
+        marks = rounded.reindex(index=shown.index, columns=shown.columns).fillna(False)
+        shown = shown.mask(marks.astype(bool) & table.notna(), ROUNDED_MARK + shown)
+    return shown
