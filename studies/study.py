@@ -294,8 +294,10 @@ class Study:
 
         Settings come from ``outcomes:`` in study.yaml (``gap_days``, ``follow_up_days``,
         ``data_end``, ``carryover``, ``moud_window_days``, ``lookback_days``,
-        ``bridge_delivery_gap``; rules in docs/cohort.md); keyword arguments override them,
-        e.g. ``study.cohort(gap_days=60)`` for a sensitivity analysis.
+        ``bridge_delivery_gap``, ``discontinuation_time``, ``vital_data_end``,
+        ``enrolment_gap_days``, ``first_delivery_only``, ``overdose_merge_days``,
+        ``covariate_windows``; rules in docs/cohort.md); keyword arguments override them, e.g.
+        ``study.cohort(gap_days=60)`` for a sensitivity analysis.
         """
         from analysis.cohort import build_cohort
 
@@ -308,6 +310,7 @@ class Study:
             "moud_window_days": outcomes.moud_window_days,
             "lookback_days": outcomes.lookback_days,
             "bridge_delivery_gap": outcomes.bridge_delivery_gap,
+            "discontinuation_time": outcomes.discontinuation_time,
         }
         settings.update(overrides)
         return build_cohort(self.deliveries(), self.dispensing(), self.events(), **settings)

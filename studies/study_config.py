@@ -45,8 +45,16 @@ class OutcomesConfig:
     before delivery is ``moud_recent``), ``lookback_days`` (coverage needed before delivery to
     call a delivery ``none``), ``grace_days`` (days after a supply end still counted as on
     MOUD in the on/off-MOUD comparison), ``data_end`` (the date the data extract ends; when
-    absent, the latest fill, event or delivery date), ``bridge_delivery_gap`` (false: a
-    delivery no fill covers is "none" even when a refill bridges the gap — no look-ahead).
+    absent, the latest fill, event or delivery date, with a warning), ``vital_data_end``
+    (the end of the death file; default ``data_end``), ``bridge_delivery_gap`` (false, the
+    default: a delivery no fill covers is "none" even when a refill after delivery bridges
+    the gap — no look-ahead; true only as a sensitivity analysis), ``discontinuation_time``
+    (``supply_end`` or ``gap_end``: the time scale of discontinuation), ``enrolment_gap_days``
+    (enrolment gaps bridged when an enrolment table of spans is read), ``first_delivery_only``
+    (sensitivity: each person's first delivery), ``overdose_merge_days`` (overdose records
+    this close are one event) and ``covariate_windows`` (``{covariate: [first_day,
+    last_day]}``, days from delivery of each covariate's ascertainment window; a baseline
+    covariate's window must end by day 0).
     """
 
     gap_days: int = 30
@@ -56,8 +64,14 @@ class OutcomesConfig:
     moud_window_days: int = 30
     lookback_days: int = 90
     grace_days: int = 7
-    bridge_delivery_gap: bool = True
+    bridge_delivery_gap: bool = False
+    discontinuation_time: str = "supply_end"
     data_end: dt.date | None = None
+    vital_data_end: dt.date | None = None
+    enrolment_gap_days: int = 31
+    first_delivery_only: bool = False
+    overdose_merge_days: int = 1
+    covariate_windows: dict[str, Any] | None = None
     gap_sensitivity: list[int] = field(default_factory=lambda: [7, 14, 30, 60, 90])
     cox_covariates: list[str] | None = None
 

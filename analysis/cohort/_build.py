@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.cohort._exposure import exposure_at_delivery, lookback_observed
+from analysis.cohort._exposure import (
+    MOUD_HIERARCHY,
+    exposure_at_delivery,
+    extend_over_admission,
+    lookback_observed,
+    moud_group,
+    moud_status,
+)
 from analysis.cohort._followup import outcomes
 from analysis.cohort._inputs import (
     check_deliveries,
@@ -31,6 +39,8 @@ log = logging.getLogger(__name__)
 DERIVED_COLUMNS = [
     "moud_at_delivery",
     "moud_recent",
+    "moud_status",
+    "moud_group",
     "moud_episode",
     "lookback_observed",
     "days_on_moud",
@@ -60,7 +70,8 @@ def build_cohort(
     *,
     moud_window_days: int = 30,
     lookback_days: int = 90,
-    bridge_delivery_gap: bool = True,
+    bridge_delivery_gap: bool = False,
+    moud_hierarchy: Sequence[str] = MOUD_HIERARCHY,
     carryover: bool = False,
     discontinuation_time: str = "supply_end",
     engine: str = "duckdb",
@@ -73,12 +84,16 @@ def build_cohort(
 
     * ``moud_at_delivery`` — drug(s) whose supply covers the delivery date
       (``"buprenorphine"``, ``"buprenorphine,methadone"`` when two cover it), else
-      ``"none"``. Fixed at delivery: a later switch does not change it. A delivery inside a
-      gap of at most ``gap_days`` that a refill bridges counts as covered;
-      ``bridge_delivery_gap=False`` makes it ``"none"`` (no look-ahead past delivery, for
-      sensitivity analyses).
+      ``"none"``. Fixed at delivery: a later switch does not change it. No look-ahead by
+      default: a delivery in a gap that only a refill after delivery bridges is ``"none"``;
+      ``bridge_delivery_gap=True`` (a sensitivity analysis) counts it as covered. A supply
+      running on the ``admission_date`` of the delivery stay (when the deliveries give it)
+      is paused during the stay (lengthened by ``discharge_date - admission_date``).
     * ``moud_recent`` — for ``"none"``: the drug(s) of treatment that ended at most
       ``moud_window_days`` uncovered days before delivery, else ``""``.
+    * ``moud_status`` — ``"current"``, ``"recent"`` or ``"none"`` (a reference group without
+      the recently stopped); ``moud_group`` — one drug, a combination collapsed to its first
+      drug in ``moud_hierarchy``.
     * ``moud_episode`` — the covering episode's number (``<NA>`` when none).
     * ``lookback_observed`` — covered for the whole ``lookback_days`` before delivery
       (``coverage_start_date``); ``<NA>`` when the data has no coverage start.
@@ -127,6 +142,15 @@ def build_cohort(
         )
     base = check_deliveries(deliveries)
     ev = check_events(events, base)
+    dispensing, paused = extend_over_admission(base, dispensing)
+    if paused:
+        log.info("%d fill(s) running at a delivery admission paused during the stay", paused)
+        if episodes is not None:
+            log.warning(
+                "episodes were given: the %d fill(s) paused during a delivery stay change the "
+                "labels but not the given episodes; derive the episodes here instead",
+                paused,
+            )
     if episodes is None:
         episodes = derive_episodes(
             dispensing, gap_days=gap_days, carryover=carryover, engine=engine, **episode_options
@@ -177,6 +201,8 @@ def build_cohort(
     out = deliveries.copy().reset_index(drop=True)
     out["moud_at_delivery"] = exposure["moud_at_delivery"].to_numpy()
     out["moud_recent"] = exposure["moud_recent"].to_numpy()
+    out["moud_status"] = moud_status(out["moud_at_delivery"], out["moud_recent"])
+    out["moud_group"] = moud_group(out["moud_at_delivery"], moud_hierarchy)
     out["moud_episode"] = exposure["moud_episode"].to_numpy()
     out["lookback_observed"] = lookback_observed(base, lookback_days).to_numpy()
     out["days_on_moud"] = days_on
@@ -205,6 +231,7 @@ def build_cohort(
             "moud_window_days": moud_window_days,
             "lookback_days": lookback_days,
             "bridge_delivery_gap": bridge_delivery_gap,
+            "moud_hierarchy": list(moud_hierarchy),
             "carryover": carryover,
             "discontinuation_time": discontinuation_time,
         },

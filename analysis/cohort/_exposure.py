@@ -6,12 +6,17 @@ Rules (docs/cohort.md, "Exposure at delivery" and "Lookback"):
   (``start <= delivery_date < end``; episodes join fills across gaps of at most ``gap_days``
   uncovered days, see :mod:`analysis.episodes`).
 * Its label ``moud_at_delivery`` is the drug(s) of the episode's fills whose own supply
-  ``[fill_date, fill_date + days_supply)`` covers the delivery date; when the delivery falls in
-  a bridged gap, the drug(s) of the latest fill dated on or before delivery. Never the drugs
+  ``[fill_date, fill_date + days_supply)`` covers the delivery date. By default a delivery in
+  a gap that only a refill after delivery bridges is ``none`` (no look-ahead); with
+  ``bridge_delivery_gap`` (sensitivity) it is covered, labelled with the drug(s) of the latest
+  fill dated on or before delivery. A supply running at the delivery admission is paused
+  during the stay (:func:`extend_over_admission`). Never the drugs
   of the whole episode: a switch months later does not change the label (that would sort
   women by how long they stayed, an immortal-time bias).
 * No covering episode: ``"none"``; ``moud_recent`` holds the drug(s) of the latest fill of an
   episode that ended at most ``moud_window_days`` uncovered days before delivery (else ``""``).
+* ``moud_status``: current / recent / none; ``moud_group``: one drug, combinations collapsed
+  by a stated hierarchy (methadone, buprenorphine, naltrexone by default).
 * ``lookback_observed``: the person was covered for the whole ``lookback_days`` before delivery
   (``coverage_start_date <= delivery_date - lookback_days``); missing when the data has no
   coverage start.
@@ -19,8 +24,12 @@ Rules (docs/cohort.md, "Exposure at delivery" and "Lookback"):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+
+MOUD_HIERARCHY = ("methadone", "buprenorphine", "naltrexone")
 
 
 def _join(values: pd.Series) -> str:
@@ -33,16 +42,18 @@ def exposure_at_delivery(
     episodes: pd.DataFrame,
     *,
     moud_window_days: int,
-    bridge_delivery_gap: bool = True,
+    bridge_delivery_gap: bool = False,
 ) -> pd.DataFrame:
     """Per delivery (rows of ``base``, same order): ``moud_at_delivery``, ``moud_recent``,
     ``moud_episode`` (the covering episode's number, ``<NA>`` when none) and
     ``supply_end_day`` (days from delivery to the covering episode's supply end, NaN when
     none).
 
-    ``bridge_delivery_gap=False`` is the strict reading for sensitivity analyses: a delivery
-    falling in a gap that a later refill bridges is ``none`` (no look-ahead past delivery),
-    with ``moud_recent`` when the last supply ended at most ``moud_window_days`` before it.
+    ``bridge_delivery_gap=False`` (default) is the strict reading: a delivery falling in a
+    gap that a later refill bridges is ``none`` (no look-ahead past delivery), with
+    ``moud_recent`` when the last supply ended at most ``moud_window_days`` before it.
+    ``True`` (a sensitivity analysis) counts the bridged delivery as covered, labelled with
+    the drug(s) of the latest fill on or before delivery.
     """
     keys = base[["delivery_id", "person_id", "delivery_date"]]
     pairs = keys.merge(episodes, on="person_id", how="inner")
@@ -141,6 +152,72 @@ def _drugs_at(chosen: pd.DataFrame, fills: pd.DataFrame) -> pd.DataFrame:
 def _days(values: pd.Series) -> np.ndarray:
     """Dates as whole days since 1970-01-01 (int64)."""
     return pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def extend_over_admission(base: pd.DataFrame, dispensing: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Dispensing with every fill whose supply covers a delivery admission date lengthened by
+    the days of the stay (``discharge_date - admission_date``; the delivery date when the
+    discharge is not given), and the number of fills lengthened.
+
+    In hospital the medication comes from the ward, not from the dispensed supply: a supply
+    running when she was admitted is paused, not used up (Suissa's immeasurable time). Only a
+    fill dated before the admission is used, so the label at delivery needs no information
+    from after delivery. Deliveries without ``admission_date`` change nothing.
+    """
+    stays = base.dropna(subset=["admission_date"])
+    if stays.empty or dispensing.empty:
+        return dispensing, 0
+    leave = stays["discharge_date"].fillna(stays["delivery_date"])
+    stay = pd.DataFrame(
+        {
+            "person_id": stays["person_id"].to_numpy(),
+            "admitted": stays["admission_date"].to_numpy(),
+            "stay_days": (leave - stays["admission_date"]).dt.days.to_numpy(np.int64),
+        }
+    )
+    fills = pd.DataFrame(
+        {
+            "position": np.arange(len(dispensing)),
+            "person_id": dispensing["person_id"].astype(str).to_numpy(),
+            "fill_date": pd.to_datetime(dispensing["fill_date"]).dt.normalize().to_numpy(),
+            "days_supply": pd.to_numeric(dispensing["days_supply"]).to_numpy(),
+        }
+    )
+    pairs = fills.merge(stay, on="person_id", how="inner")
+    ends = pairs["fill_date"] + pd.to_timedelta(pairs["days_supply"], unit="D")
+    running = (pairs["fill_date"] <= pairs["admitted"]) & (pairs["admitted"] < ends)
+    extra = pairs[running].groupby("position")["stay_days"].sum()
+    extra = extra[extra > 0]
+    if extra.empty:
+        return dispensing, 0
+    out = dispensing.copy()
+    supply = pd.to_numeric(out["days_supply"]).to_numpy().copy()
+    supply[extra.index.to_numpy()] += extra.to_numpy()
+    out["days_supply"] = supply
+    return out, len(extra)
+
+
+def moud_status(at_delivery: pd.Series, recent: pd.Series) -> np.ndarray:
+    """``"current"`` (a supply covers delivery), ``"recent"`` (treatment ended within the
+    window before delivery) or ``"none"``: a reference group without the recently stopped,
+    the group at highest risk."""
+    return np.where(
+        at_delivery.to_numpy() != "none",
+        "current",
+        np.where(recent.to_numpy() != "", "recent", "none"),
+    ).astype(object)
+
+
+def moud_group(labels: pd.Series, hierarchy: Sequence[str] = MOUD_HIERARCHY) -> np.ndarray:
+    """One drug per delivery: a combination label (``"buprenorphine,methadone"``) becomes its
+    first drug in ``hierarchy``; drugs not listed follow in alphabetical order."""
+    rank = {drug: k for k, drug in enumerate(hierarchy)}
+
+    def first(label: str) -> str:
+        drugs = label.split(",")
+        return min(drugs, key=lambda drug: (rank.get(drug, len(rank)), drug))
+
+    return np.array([first(str(label)) for label in labels], dtype=object)
 
 
 def lookback_observed(base: pd.DataFrame, lookback_days: int) -> pd.Series:

@@ -70,8 +70,9 @@ def _require(frame: pd.DataFrame, columns: list[str], table: str) -> None:
 def check_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
     """The delivery columns the cohort needs, typed and checked (one row per input row).
 
-    Returns ``delivery_id, person_id, delivery_date`` plus ``coverage_start_date`` and
-    ``coverage_end_date`` (``NaT`` when the column is absent or the value missing) and
+    Returns ``delivery_id, person_id, delivery_date`` plus ``coverage_start_date``,
+    ``coverage_end_date``, ``admission_date`` and ``discharge_date`` of the delivery stay
+    (``NaT`` when the column is absent or the value missing) and
     ``row`` (1-based input row).
     """
     _require(deliveries, ["delivery_id", "person_id", "delivery_date"], "deliveries")
@@ -105,7 +106,7 @@ def check_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
             row + 1,
             "delivery_date",
         )
-    for column in ("coverage_start_date", "coverage_end_date"):
+    for column in ("coverage_start_date", "coverage_end_date", "admission_date", "discharge_date"):
         if column in deliveries.columns:
             raw = deliveries[column]
             base[column] = _dates(raw).to_numpy()
@@ -118,7 +119,19 @@ def check_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
         else:
             base[column] = pd.NaT
     start, end, day0 = base["coverage_start_date"], base["coverage_end_date"], base["delivery_date"]
+    admitted, discharged = base["admission_date"], base["discharge_date"]
     for mask, message, column in (
+        (
+            (admitted > day0).to_numpy(),
+            "admission_date {admitted} is after the delivery date {day0}: the delivery "
+            "admission starts on or before the delivery",
+            "admission_date",
+        ),
+        (
+            (discharged < day0).to_numpy(),
+            "discharge_date {discharged} is before the delivery date {day0}",
+            "discharge_date",
+        ),
         (
             (end < day0).to_numpy(),
             "coverage_end_date {end} is before the delivery date {day0}: coverage must "
@@ -136,7 +149,11 @@ def check_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
             row = _first(mask)
             _fail(
                 message.format(
-                    start=_day(start.iloc[row]), end=_day(end.iloc[row]), day0=_day(day0.iloc[row])
+                    start=_day(start.iloc[row]),
+                    end=_day(end.iloc[row]),
+                    day0=_day(day0.iloc[row]),
+                    admitted=_day(admitted.iloc[row]),
+                    discharged=_day(discharged.iloc[row]),
                 ),
                 "deliveries",
                 row + 1,

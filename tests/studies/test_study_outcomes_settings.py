@@ -17,7 +17,8 @@ from tests.data_dictionary.sample_tables import STUDY_YAML, write_study
 def test_defaults() -> None:
     outcomes = parse_config({"name": "x"}).outcomes
     assert (outcomes.data_end, outcomes.lookback_days, outcomes.grace_days) == (None, 90, 7)
-    assert outcomes.bridge_delivery_gap is True
+    assert outcomes.bridge_delivery_gap is False  # strict: no look-ahead past delivery
+    assert outcomes.discontinuation_time == "supply_end"
 
 
 @pytest.mark.parametrize("text", ["2025-06-30", "'2025-06-30'"])
@@ -36,12 +37,12 @@ def test_study_cohort_uses_data_end_and_lookback(tmp_path: Path) -> None:
     # The sample study's deliveries run to 2023-01-05 (D003); data_end 2023-03-01 cuts D003's
     # follow-up at 2023-01-05 -> 2023-03-01 = 26 + 28 + 1 = 55 days.
     yaml_text = STUDY_YAML + (
-        "  data_end: 2023-03-01\n  lookback_days: 60\n  bridge_delivery_gap: false\n"
+        "  data_end: 2023-03-01\n  lookback_days: 60\n  bridge_delivery_gap: true\n"
     )
     study = load_study(write_study(tmp_path, study_yaml=yaml_text))
     cohort = study.cohort().set_index("delivery_id")
     assert cohort.attrs["data_end"] == "2023-03-01"
     assert cohort.attrs["settings"]["lookback_days"] == 60
-    assert cohort.attrs["settings"]["bridge_delivery_gap"] is False
+    assert cohort.attrs["settings"]["bridge_delivery_gap"] is True
     assert cohort.loc["D003", "followup_days"] == 55
     assert cohort.loc["D003", "followup_end"] == "data_end"

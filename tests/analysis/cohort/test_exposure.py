@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.cohort import build_cohort
+from analysis.errors import AnalysisError
 from tests.analysis.cohort.helpers import NO_EVENTS, NO_FILLS, deliveries, fills
 
 D = "2023-03-01"
@@ -48,7 +49,9 @@ def exposure_data():
 
 def test_moud_at_delivery_is_the_drug_covering_the_delivery_date(exposure_data):
     births, dispensing = exposure_data
-    cohort = build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31")
+    cohort = build_cohort(
+        births, dispensing, NO_EVENTS, data_end="2024-12-31", bridge_delivery_gap=True
+    )
     assert list(cohort["moud_at_delivery"]) == [
         "buprenorphine",  # p1: the later switch to methadone does not change the label
         "none",  # p2: ended 20 days before
@@ -61,6 +64,53 @@ def test_moud_at_delivery_is_the_drug_covering_the_delivery_date(exposure_data):
     ]
     # moud_recent: treatment that ended within 30 uncovered days before delivery.
     assert list(cohort["moud_recent"]) == ["", "buprenorphine", "", "", "", "", "", "buprenorphine"]
+
+
+def test_strict_default_and_three_level_status(exposure_data):
+    # Default: no look-ahead. p4's delivery lies in a gap that only the methadone refill of
+    # 03-10 (after delivery) bridges: "none", recent buprenorphine (02-21 -> 03-01 = 8
+    # uncovered days <= 30). moud_status: current for p1, p5, p7; recent for p2 (20 days),
+    # p4 (8) and p8 (0); none for p3 (60 days) and p6 (no fills).
+    births, dispensing = exposure_data
+    cohort = build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31")
+    assert cohort.loc[3, "moud_at_delivery"] == "none"
+    assert cohort["moud_status"].tolist() == [
+        "current", "recent", "none", "recent", "current", "none", "current", "recent",
+    ]  # fmt: skip
+    # moud_group collapses p5's "buprenorphine,methadone" by the stated hierarchy
+    # (methadone before buprenorphine before naltrexone); a hierarchy putting buprenorphine
+    # first gives buprenorphine.
+    assert cohort["moud_group"].tolist() == [
+        "buprenorphine", "none", "none", "none", "methadone", "none", "naltrexone", "none",
+    ]  # fmt: skip
+    bup_first = build_cohort(
+        births, dispensing, NO_EVENTS, data_end="2024-12-31",
+        moud_hierarchy=("buprenorphine", "methadone", "naltrexone"),
+    )  # fmt: skip
+    assert bup_first.loc[4, "moud_group"] == "buprenorphine"
+    assert bup_first.loc[4, "moud_at_delivery"] == "buprenorphine,methadone"
+
+
+def test_a_supply_running_at_the_delivery_admission_is_paused_during_the_stay():
+    # q1: bup 02-01 x 28 covers [02-01, 03-01): it ends on the delivery date (no fill covers
+    # 03-01). Admitted 02-27 (covered), delivered 03-01, discharged 03-03: the stay is 4
+    # days (02-27 -> 03-03), so the supply becomes [02-01, 03-05): covers delivery, label
+    # buprenorphine, supply end 03-05 = day 4. Only the fill dated before the admission is
+    # used. q2: the same fill, admitted on 03-01 (the supply had ended): unchanged, recent.
+    # q3: no discharge date: the stay runs to delivery (02-27 -> 03-01 = 2 days), supply to
+    # 03-03 = day 2.
+    births = deliveries([("q1", "q1", D), ("q2", "q2", D), ("q3", "q3", D)])
+    births["admission_date"] = pd.to_datetime(["2023-02-27", "2023-03-01", "2023-02-27"])
+    births["discharge_date"] = pd.to_datetime(["2023-03-03", "2023-03-03", None])
+    dispensing = fills([(p, "2023-02-01", "buprenorphine", 28) for p in ("q1", "q2", "q3")])
+    cohort = build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31", gap_days=30)
+    assert cohort["moud_at_delivery"].tolist() == ["buprenorphine", "none", "buprenorphine"]
+    assert cohort["moud_status"].tolist() == ["current", "recent", "current"]
+    # followed 365 days: discontinued at the (paused) supply end
+    assert cohort["days_on_moud"].tolist() == [4, 0, 2]
+    births.loc[0, "admission_date"] = pd.Timestamp("2023-03-02")
+    with pytest.raises(AnalysisError, match="admission_date"):
+        build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31")
 
 
 def test_moud_window_days_bounds_recent_treatment(exposure_data):
@@ -78,7 +128,9 @@ def test_gap_tolerance_decides_whether_a_gap_at_delivery_is_bridged(exposure_dat
     # p4's 17 uncovered days (02-21 .. 03-10) span the delivery: bridged with gap_days 30
     # (the postpartum studies) but not with 7 (NQF 3175), where the first episode ended 8
     # days before delivery (02-21 -> 03-01 = 8): "none", recent buprenorphine.
-    nqf = build_cohort(births, dispensing, NO_EVENTS, gap_days=7, data_end="2024-12-31")
+    nqf = build_cohort(
+        births, dispensing, NO_EVENTS, gap_days=7, data_end="2024-12-31", bridge_delivery_gap=True
+    )
     assert nqf.loc[3, "moud_at_delivery"] == "none"
     assert nqf.loc[3, "moud_recent"] == "buprenorphine"
 
@@ -101,7 +153,8 @@ def test_lookback_observed_needs_coverage_for_the_whole_window():
 
 
 def test_strict_exposure_without_look_ahead(exposure_data):
-    # p4 delivered in a 17-day gap (supply ended 02-21, next fill 03-10): bridged by default;
+    # p4 delivered in a 17-day gap (supply ended 02-21, next fill 03-10): bridged only with
+    # bridge_delivery_gap=True;
     # without looking past delivery she is "none", and her supply ended 02-21 -> 03-01 = 8
     # uncovered days before delivery, within the 30-day window: recent buprenorphine. A
     # 7-day window leaves it out. Deliveries a fill covers (p1, p5, p7) do not change.
