@@ -38,6 +38,8 @@ from analysis.survival._risksets import (  # noqa: F401 - re-exported for the ot
     Moments,
     RiskSets,
     moments,
+    moments_with_slot_shifts,
+    needs_slot_shifts,
     risk_sets,
 )
 
@@ -132,9 +134,14 @@ def terms(
         nan = np.full(k, np.nan)
         return Terms(-np.inf, np.full(p, np.nan), np.full((p, p), np.nan), *[nan] * 10)
     row_shift, slot_shift = stratum_shift(eta, rs)
-    risk = weights * np.exp(eta - row_shift)
     ev = rs.event_rows
-    mo = moments(x, risk, weights, rs, second=need_information)
+    per_slot = needs_slot_shifts(eta, rs)
+    if per_slot:  # η so wide that risks relative to the stratum's top would underflow
+        stratum_slot_shift = slot_shift
+        mo, slot_shift = moments_with_slot_shifts(x, eta, weights, rs, need_information)
+    else:
+        risk = weights * np.exp(eta - row_shift)
+        mo = moments(x, risk, weights, rs, second=need_information)
     # Work per slot in units of its own S0 (ratios S1/S0, S2/S0 are what the likelihood
     # needs): 1/den² stays finite even when a risk set's sum is ~e^-400 of the stratum's top.
     norm = np.where(mo.s0 > 0, mo.s0, 1.0)
@@ -166,7 +173,19 @@ def terms(
         information_from(scaled, a, b, c, dd, ff, p) if need_information and p else np.zeros((p, p))
     )
     # per-slot pieces back in the units of the row risks w·e^{η−σ} (used by residuals)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+        if per_slot:  # from each slot's own shift to the stratum's (extreme fits only)
+            norm = norm * np.exp(slot_shift - stratum_slot_shift)
+            mo = Moments(
+                s0=mo.s0 / np.exp(stratum_slot_shift - slot_shift),
+                s1=mo.s1 / np.exp(stratum_slot_shift - slot_shift)[:, None],
+                s2=mo.s2,
+                d0=mo.d0 / np.exp(stratum_slot_shift - slot_shift),
+                d1=mo.d1 / np.exp(stratum_slot_shift - slot_shift)[:, None],
+                d2=mo.d2,
+                wsum=mo.wsum,
+            )
+            slot_shift = stratum_slot_shift
         a, b, c, dd, ff = a / norm, b / norm, c / norm**2, dd / norm**2, ff / norm**2
     return Terms(
         loglik,

@@ -301,3 +301,71 @@ def moments(
         d2=d2,
         wsum=wsum,
     )
+
+
+BLOCK_WIDTH = 300.0  # largest spread of per-slot shifts within one block (e^-300 is safe)
+
+
+def needs_slot_shifts(eta: np.ndarray, rs: RiskSets) -> bool:
+    """Whether the largest linear predictors of the risk sets of a stratum span so much that
+    risks relative to the stratum's top would underflow (right-censored data only)."""
+    if rs.by_enter is not None or rs.slot_scale is not None:
+        return False
+    spread = np.zeros(len(rs.stratum_offsets))
+    top = np.full(len(spread), -np.inf)
+    low = np.full(len(spread), np.inf)
+    np.maximum.at(top, rs.row_stratum, eta)
+    np.minimum.at(low, rs.row_stratum, eta)
+    spread = top - low
+    return bool(np.any(spread > 2 * BLOCK_WIDTH))
+
+
+def moments_with_slot_shifts(
+    x: np.ndarray, eta: np.ndarray, weights: np.ndarray, rs: RiskSets, second: bool = True
+) -> tuple[Moments, np.ndarray]:
+    """Right-censored risk-set sums with a shift per slot: σ_t = the largest η of the risk
+    set at t (a suffix maximum), so no risk set underflows however wide η is (a coefficient
+    running to ±∞). Slots are taken in blocks whose σ lie within BLOCK_WIDTH; each block's
+    suffix sums use e^{η − max σ of the block}. Returns the moments and σ per slot."""
+    k = rs.n_slots
+    top_leaving = np.full(k + 1, -np.inf)
+    np.maximum.at(top_leaving, rs.leave, eta)
+    sigma = np.zeros(k)
+    columns = None
+    out = None
+    for lo, hi in zip(rs.bounds[:-1], rs.bounds[1:], strict=True):
+        # σ_j = max η over rows with leave > j (j in [lo, hi - 1); the dummy slot keeps 0)
+        suffix_max = np.maximum.accumulate(top_leaving[lo + 1 : hi][::-1])[::-1]
+        sigma[lo : hi - 1] = np.where(np.isfinite(suffix_max), suffix_max, 0.0)
+        start = lo
+        while start < hi - 1:
+            ceiling = sigma[start]
+            stop = start
+            while stop < hi - 1 and sigma[stop] >= ceiling - BLOCK_WIDTH:
+                stop += 1
+            rows = np.flatnonzero((rs.leave > start) & (rs.leave < hi))  # at risk at `start`
+            with np.errstate(under="ignore"):
+                risk = np.zeros(len(eta))
+                risk[rows] = weights[rows] * np.exp(eta[rows] - ceiling)
+            grouping = Grouping.of(rs.leave[rows], rows)
+            leaving = _slot_matrix(grouping, risk, x, k, second)
+            if out is None:
+                columns = leaving.shape[1]
+                out = np.zeros((k, columns))
+            suffix = np.cumsum(leaving[start + 1 : hi][::-1], axis=0)[::-1]
+            out[start:stop] = suffix[: stop - start]
+            sigma[start:stop] = ceiling
+            start = stop
+    if out is None:
+        out = np.zeros((k, 1 + x.shape[1] * (x.shape[1] + 3) // 2))
+    ev = rs.event_rows
+    with np.errstate(under="ignore"):
+        event_risk = np.zeros(len(eta))
+        event_risk[ev] = weights[ev] * np.exp(eta[ev] - sigma[rs.event_slot])
+    d0, d1, d2 = _slot_sums(rs.by_event, event_risk, x, k, second)
+    wsum = np.bincount(rs.event_slot, weights=weights[ev], minlength=k)
+    p = x.shape[1]
+    moments_ = Moments(
+        s0=out[:, 0], s1=out[:, 1 : 1 + p], s2=out[:, 1 + p :], d0=d0, d1=d1, d2=d2, wsum=wsum
+    )
+    return moments_, sigma

@@ -69,6 +69,11 @@ ref$cox_lung_monotone <- c(cox_ref(r$value), list(warning = r$warning))
 r <- with_warning(coxph(Surv(time, event) ~ age + sex + mono, data = lung_cc,
                         control = coxph.control(iter.max = 500)))
 ref$cox_lung_monotone_long <- c(cox_ref(r$value), list(warning = r$warning, iter = r$value$iter))
+# its limit as the mono coefficient runs to infinity: each risk set shrinks to the people with
+# the largest mono, i.e. those whose time equals the event time - a model stratified by time
+lung_cc$time_stratum <- lung_cc$time
+ref$cox_lung_monotone_limit <- cox_ref(coxph(Surv(time, event) ~ age + sex + strata(time_stratum),
+                                             data = lung_cc))
 # a binary separator (as SAS PROC PHREG's Example "Firth's correction": Time <= 65)
 lung_cc$early <- as.integer(lung_cc$time <= 100)
 r <- with_warning(coxph(Surv(time, event) ~ age + sex + early, data = lung_cc))
