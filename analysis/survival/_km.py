@@ -180,6 +180,8 @@ class KaplanMeierResult:
     groups: list = field(default_factory=list)
     _curves: dict = field(default_factory=dict, repr=False)
     records: dict = field(default_factory=dict)  # data rows per group
+    start: str | None = None
+    weights: str | None = None
 
     @property
     def median(self) -> pd.DataFrame:
@@ -244,13 +246,16 @@ class KaplanMeierResult:
         plotting and utilities. Point estimates agree; lifelines' CIs are always log-log."""
         from lifelines import KaplanMeierFitter
 
-        data = _validation.complete_rows(df, [self.duration, self.event, self.by])
+        columns = [self.duration, self.event, self.by, self.start, self.weights]
+        data = _validation.complete_rows(df, columns)
         fitters = {}
         for group in self._curves:
             part = data if self.by is None else data[data[self.by] == group]
             fitters[group] = KaplanMeierFitter(label=str(group)).fit(
                 _validation.durations(part, self.duration),
                 _validation.events(part, self.event),
+                entry=None if self.start is None else _validation.durations(part, self.start),
+                weights=None if self.weights is None else part[self.weights].to_numpy(float),
                 alpha=1 - self.conf_level,
             )
         return fitters
@@ -358,6 +363,8 @@ def kaplan_meier(
         groups=list(curves),
         _curves=curves,
         records=records,
+        start=start,
+        weights=weights,
     )
 
 

@@ -117,3 +117,13 @@ def test_bad_weights_and_entry_are_errors_naming_row_and_column():
     frame.loc[frame.index[8], "entry"] = frame.loc[frame.index[8], "time"]
     with pytest.raises(AnalysisError, match="row 9, field 'entry'.*start must be before"):
         survival.kaplan_meier(frame, "time", "event", start="entry")
+
+
+def test_to_lifelines_carries_entry_times_and_weights():
+    frame = _ipw()
+    km = survival.kaplan_meier(frame, "time", "event", start="entry", weights="w")
+    fitter = km.to_lifelines(frame)["all"]
+    curve = fitter.survival_function_.iloc[:, 0]
+    np.testing.assert_allclose(
+        curve.loc[km.table["time"]].to_numpy(), km.table["survival"], rtol=1e-12
+    )
