@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def main() -> int:
         for line in log_path.read_text().splitlines():
             entry = json.loads(line)
             key = _group(entry["quantity"])
+            entry["data"] = re.sub(r"\[\d+\]$", " (seeded designs)", entry["data"])
             worst, tolerance, datasets = rows.get(key, [0.0, 0.0, []])
             if entry["data"] not in datasets:
                 datasets.append(entry["data"])
