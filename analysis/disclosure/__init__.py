@@ -9,6 +9,7 @@ The threat model is docs/disclosure.md.
 """
 
 from analysis.disclosure._check import COUNTS_CLASS, count_table_html, scan_html
+from analysis.disclosure._km import round_km, roundmid
 from analysis.disclosure._ledger import DisclosureLedger, round_count, rounding_interval
 from analysis.disclosure._release import ReleaseLedger
 from analysis.disclosure._suppress import (
@@ -42,6 +43,8 @@ __all__ = [
     "scan_html",
     "suppress",
     "round_count",
+    "round_km",
+    "roundmid",
     "rounding_interval",
     "suppress_rates",
     "suppressed_symbol",

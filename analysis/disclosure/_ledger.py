@@ -56,6 +56,7 @@ releases, rounding intervals).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -66,6 +67,7 @@ import pandas as pd
 from analysis.disclosure._lp import Constraints, feasible_range
 from analysis.disclosure._suppress import DisclosureError, suppression_mask
 from analysis.errors import AnalysisError
+from data_dictionary.files import atomic_write
 
 SHOWN, ROUNDED, HIDDEN = "shown", "rounded", "hidden"
 
@@ -156,6 +158,9 @@ class DisclosureLedger:
         self._n_own = len(own_ids)
         self._position = {record: k for k, record in enumerate(self.ids)}
         self.entries: list[_Entry] = [self._prior_entry(p) for p in prior]
+        #: Where :meth:`check` writes :meth:`published` (JSON) once the audit passes; set by
+        #: the report runner's context (studies.reports.ReportScope.ledger).
+        self.export_path: str | None = None
 
     # -- building ----------------------------------------------------------------------
     def _prior_entry(self, published: Mapping[str, Any]) -> _Entry:
@@ -347,6 +352,9 @@ class DisclosureLedger:
         if not problems.empty:
             listed = "; ".join(problems["what"].head(5))
             raise DisclosureError(f"{len(problems)} small count(s) revealed: {listed}")
+        if self.export_path:
+            with atomic_write(self.export_path) as handle:
+                json.dump(self.published(), handle)
 
     def published(self) -> list[dict[str, Any]]:
         """The counts this ledger added (not the prior ones), for the release ledger:
