@@ -29,7 +29,7 @@ import pandas as pd
 
 from analysis import _validation
 from analysis.errors import AnalysisError
-from analysis.survival import _coxfit as coxfit
+from analysis.survival import _residuals as residuals
 from analysis.survival._coxtable import summary_table
 
 
@@ -286,10 +286,12 @@ def _row_sandwich(result, groups) -> np.ndarray:
     d = result.data
     fit = result.fit
     rs = result._risk_sets()
-    resid = coxfit.score_residuals(d.x, fit.beta, rs, d.weights, "breslow", fit.terms, fit.center)
+    resid = residuals.score_residuals(
+        d.x, fit.beta, rs, d.weights, "breslow", fit.terms, fit.center
+    )
     rows = np.asarray(d.cluster, dtype=np.int64)
     owner = rows if groups is None else groups[rows]
-    return coxfit.robust_variance(resid, d.weights, fit.variance, owner)
+    return residuals.robust_variance(resid, d.weights, fit.variance, owner)
 
 
 def crr_variance(
@@ -316,7 +318,7 @@ def crr_variance(
     n = len(time)
     x = d.x[:n] - fit.center  # the first n expanded rows are the original rows, in order
     eta = x @ fit.beta
-    resid = coxfit.score_residuals(d.x, fit.beta, rs, d.weights, "breslow", terms, fit.center)
+    resid = residuals.score_residuals(d.x, fit.beta, rs, d.weights, "breslow", terms, fit.center)
     weighted = resid * d.weights[:, None]
     rows = np.asarray(d.cluster, dtype=np.int64)
     p = x.shape[1]

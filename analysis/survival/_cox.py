@@ -19,8 +19,10 @@ import pandas as pd
 from analysis import _validation
 from analysis.errors import AnalysisError
 from analysis.survival import _coxfit as coxfit
+from analysis.survival import _residuals as residuals
 from analysis.survival._coxtable import chi_square, strata_key, summary_table, warn_about
 from analysis.survival._design import design_matrix, variables_of
+from analysis.survival._firth import fit_firth, profile
 
 log = logging.getLogger(__name__)
 
@@ -345,7 +347,7 @@ def fit_cox_model(
         robust = bool(cluster) or bool(np.any(w != np.floor(w)))
     scaled_rows = data[scaled].to_numpy(dtype=bool) if scaled else None
     rs = coxfit.risk_sets(stop, status, entry, strata_codes, scaled_rows, scale)
-    result = coxfit.fit(
+    result = (fit_firth if firth else coxfit.fit)(
         x_all,
         stop,
         status,
@@ -354,21 +356,18 @@ def fit_cox_model(
         weights=w,
         ties=ties,
         rs=rs,
-        firth=firth,
     )
     names = list(design.columns)
     kept_names = [names[i] for i in result.kept]
     warn_about(names, result)
     x = x_all[:, result.kept]
     if firth and x.shape[1]:
-        from analysis.survival._firth import profile
-
         result.profile = profile(x - result.center, rs, w, ties, result, conf_level)
     cluster_values = data[cluster].to_numpy() if cluster else None
     robust_var = None
     if robust and x.shape[1]:
-        resid = coxfit.score_residuals(x, result.beta, rs, w, ties, result.terms, result.center)
-        robust_var = coxfit.robust_variance(resid, w, result.variance, cluster_values)
+        resid = residuals.score_residuals(x, result.beta, rs, w, ties, result.terms, result.center)
+        robust_var = residuals.robust_variance(resid, w, result.variance, cluster_values)
     term_columns = design.attrs.get("term_columns") or {c: [c] for c in names}
     return CoxResult(
         summary=summary_table(names, result, robust_var, conf_level),

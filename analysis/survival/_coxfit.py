@@ -1,5 +1,6 @@
 """A vectorised Cox partial-likelihood engine: Efron/Breslow ties, strata, (start, stop] data,
-case weights, Firth's penalty, and score residuals for the robust (cluster) variance.
+and case weights; Firth's penalty is in :mod:`._firth`, score residuals and the robust
+(cluster) variance in :mod:`._residuals`.
 
 Why our own engine instead of lifelines' ``CoxPHFitter``: lifelines has no Breslow ties, no
 entry times together with weights, and no R-style ``cluster()`` variance at millions of rows;
@@ -261,6 +262,49 @@ def independent_columns(x: np.ndarray, weights: np.ndarray, information: np.ndar
     return kept, np.setdiff1d(np.arange(p), kept)
 
 
+@dataclass
+class Start:
+    """What every fit needs before iterating: kept columns, centred x, the null model."""
+
+    rs: RiskSets
+    weights: np.ndarray
+    xc: np.ndarray
+    center: np.ndarray
+    kept: np.ndarray
+    dropped: np.ndarray
+    null: Terms
+    score_test: float
+
+
+def prepare(
+    x: np.ndarray,
+    stop: np.ndarray,
+    event: np.ndarray,
+    *,
+    start: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    ties: str = "efron",
+    rs: RiskSets | None = None,
+) -> Start:
+    """Check the inputs, set aside constant/aliased columns, centre x, evaluate β = 0."""
+    if ties not in ("efron", "breslow"):
+        raise AnalysisError(f"ties must be 'efron' or 'breslow', got {ties!r}")
+    n, p_all = x.shape
+    if event.sum() == 0:
+        raise AnalysisError("no events: a Cox model needs at least one event")
+    weights = np.ones(n) if weights is None else weights.astype(float)
+    rs = rs or risk_sets(stop, event, start, strata)
+    center_all = (weights @ x) / weights.sum() if p_all else np.zeros(0)
+    start_terms = terms(x - center_all, np.zeros(p_all), rs, weights, ties)
+    kept, dropped = independent_columns(x, weights, start_terms.information)
+    xc = x[:, kept] - center_all[kept]
+    p = len(kept)
+    null = terms(xc, np.zeros(p), rs, weights, ties)
+    score_test = float(null.score @ _step(null.information, null.score)) if p else 0.0
+    return Start(rs, weights, xc, center_all[kept], kept, dropped, null, score_test)
+
+
 def fit(
     x: np.ndarray,
     stop: np.ndarray,
@@ -273,47 +317,20 @@ def fit(
     max_iter: int = 100,
     tol: float = 1e-12,
     rs: RiskSets | None = None,
-    firth: bool = False,
 ) -> CoxFit:
     """Newton–Raphson maximisation of the partial likelihood (R ``coxph``'s algorithm).
 
     Covariates are centred (as R does) for numerical stability; β is unaffected. Converged
-    when the relative change in log-likelihood is below ``tol`` and the step is tiny.
-    ``firth=True`` maximises Firth's penalised likelihood instead (:mod:`._firth`).
+    when the relative change in log-likelihood is below ``tol`` and the step is tiny. Firth's
+    penalised likelihood: :func:`analysis.survival._firth.fit_firth`.
     """
-    if ties not in ("efron", "breslow"):
-        raise AnalysisError(f"ties must be 'efron' or 'breslow', got {ties!r}")
-    n, p_all = x.shape
-    if event.sum() == 0:
-        raise AnalysisError("no events: a Cox model needs at least one event")
-    weights = np.ones(n) if weights is None else weights.astype(float)
-    rs = rs or risk_sets(stop, event, start, strata)
-    center_all = (weights @ x) / weights.sum() if p_all else np.zeros(0)
-    start_terms = terms(x - center_all, np.zeros(p_all), rs, weights, ties)
-    kept, dropped = independent_columns(x, weights, start_terms.information)
-    xc = x[:, kept] - center_all[kept]
-    center = center_all[kept]
+    setup = prepare(x, stop, event, start=start, strata=strata, weights=weights, ties=ties, rs=rs)
+    rs, weights, xc, center = setup.rs, setup.weights, setup.xc, setup.center
+    kept, dropped, current = setup.kept, setup.dropped, setup.null
     p = len(kept)
-    current = terms(xc, np.zeros(p), rs, weights, ties)
     loglik_null = current.loglik
     score_null = current.score.copy()
-    score_test = float(current.score @ _step(current.information, current.score)) if p else 0.0
-    if firth:
-        from analysis.survival._firth import fit_firth
-
-        return fit_firth(
-            xc,
-            rs,
-            weights,
-            ties,
-            center,
-            kept,
-            dropped,
-            loglik_null,
-            score_test,
-            score_null,
-            max_iter=max_iter,
-        )
+    score_test = setup.score_test
     beta = np.zeros(p)
     iterations = 0
     converged = p == 0
@@ -382,6 +399,3 @@ def _step(information: np.ndarray, score: np.ndarray) -> np.ndarray:
         return np.linalg.solve(information, score)
     except np.linalg.LinAlgError:
         return np.linalg.lstsq(information, score, rcond=None)[0]
-
-
-from analysis.survival._residuals import robust_variance, score_residuals  # noqa: E402, F401

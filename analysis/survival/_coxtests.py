@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.survival import _coxfit as coxfit
+from analysis.survival import _residuals as residuals
 
 
 def _quadratic(matrix: np.ndarray, vector: np.ndarray) -> float:
@@ -40,7 +41,7 @@ def robust_score_statistic(result) -> float:
     zero = np.zeros(p)
     center = result.fit.center
     t0 = coxfit.terms(d.x - center, zero, rs, d.weights, result.ties)
-    resid = coxfit.score_residuals(d.x, zero, rs, d.weights, result.ties, t0, center)
+    resid = residuals.score_residuals(d.x, zero, rs, d.weights, result.ties, t0, center)
     weighted = resid * d.weights[:, None]
     if d.cluster is not None:
         codes = np.unique(d.cluster, return_inverse=True)[1]

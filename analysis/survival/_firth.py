@@ -105,19 +105,23 @@ def _maximise(xc, rs, weights, ties, beta, free, max_iter=100):
 
 
 def fit_firth(
-    xc,
-    rs,
-    weights,
-    ties,
-    center,
-    kept,
-    dropped,
-    loglik_null,
-    score_test,
-    score_null,
+    x: np.ndarray,
+    stop: np.ndarray,
+    event: np.ndarray,
+    *,
+    start: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    ties: str = "efron",
     max_iter: int = 100,
+    rs=None,
 ) -> coxfit.CoxFit:
-    """Maximise the penalised partial likelihood from β = 0 (see the module docstring)."""
+    """Maximise the penalised partial likelihood from β = 0 (see the module docstring); the
+    same arguments and result as :func:`analysis.survival._coxfit.fit`."""
+    setup = coxfit.prepare(
+        x, stop, event, start=start, strata=strata, weights=weights, ties=ties, rs=rs
+    )
+    xc, rs, weights = setup.xc, setup.rs, setup.weights
     p = xc.shape[1]
     beta, penalised, _, information, t, iterations, converged = _maximise(
         xc, rs, weights, ties, np.zeros(p), np.ones(p, dtype=bool), max_iter
@@ -127,16 +131,16 @@ def fit_firth(
         beta,
         variance,
         t.loglik,
-        loglik_null,
-        score_test,
+        setup.null.loglik,
+        setup.score_test,
         iterations,
         t,
-        center,
-        kept=kept,
-        dropped=dropped,
+        setup.center,
+        kept=setup.kept,
+        dropped=setup.dropped,
         infinite=np.zeros(p, dtype=bool),
         converged=bool(converged),
-        score_null=score_null,
+        score_null=setup.null.score.copy(),
         firth=True,
         loglik_penalized=penalised,
     )
