@@ -1,5 +1,8 @@
 """``dyadlab validate STUDY``: check study.yaml, every table, and the relations between them.
 
+Codings are also checked against the codebook (unknown code ids, with a did-you-mean) and
+the transcripts (spans past the end of their text): :mod:`studies.commands._codings_checks`.
+
 Exit 0 when everything is clean; 1 when anything is wrong, with the problems on stderr
 grouped by table (the first 20 of each, then "... and N more") and a one-line summary last.
 ``--json`` prints the same as JSON on stdout (up to 100 problems per table).
@@ -88,6 +91,10 @@ def validate_study(study_ref: str | Path) -> tuple[object, list[TableReport]]:
         report.rows = len(frame)
         if name == "transcripts" and "file" in frame.columns:
             problems = pd.concat([problems, _missing_transcripts(frame, path)], ignore_index=True)
+        if name == "codings":
+            from studies.commands._codings_checks import codings_problems
+
+            problems = pd.concat([problems, codings_problems(study, frame)], ignore_index=True)
         report.problems = with_file_lines(problems, raw, path)
         typed[name] = frame
     found = relation_problems(typed)
