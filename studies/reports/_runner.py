@@ -23,6 +23,7 @@ PosixPath('reports/study_report_north.html')
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -42,6 +43,12 @@ from papermill.exceptions import PapermillExecutionError
 from data_dictionary.files import atomic_write
 from studies.errors import ReportError
 from studies.reports._html import external_references, notebook_to_html
+from studies.reports._release import (
+    DisclosureSession,
+    disclosure_session,
+    fixed_parameters,
+    template_audience,
+)
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +141,8 @@ def check_parameters(study: Any, template: str, parameters: Mapping[str, Any]) -
     start, end = checked.get("period_start"), checked.get("period_end")
     if start and end and start > end:
         raise ReportError(f"period_start {start} is after period_end {end}", field="period_start")
+    fixed = fixed_parameters(study, template, checked)  # audience and threshold: not a choice
+    checked.update({key: value for key, value in fixed.items() if key in declared})
     return checked
 
 
@@ -159,23 +168,54 @@ def render_report(
     name: str | None = None,
     pdf: bool = False,
     kernel_name: str | None = None,
+    release: bool = False,
+    session: DisclosureSession | None = None,
 ) -> ReportOutputs:
     """Run ``notebooks/<template>.ipynb`` for ``study`` and write the report files.
 
     ``study`` is a :class:`studies.Study` or anything :func:`studies.load_study` accepts.
     Raises :class:`ReportError` for a bad parameter or a failing cell (naming the notebook,
     the cell and the exception); in both cases no output file is touched.
+
+    A funder report (audience fixed by the template) is audited with every count the study
+    has released (studies.reports._release); ``release=True`` records it in the study's
+    release ledger. ``session``: the batch it belongs to (``render_all``).
     """
     from studies import load_study
 
     study = load_study(study) if not hasattr(study, "sites") else study
+    funder = template_audience(template) == "funder"
+    if release and not funder:
+        raise ReportError(
+            f"{template} is a researcher report; only funder reports are released",
+            field="template",
+        )
+    if funder and session is None:
+        with disclosure_session(study, release) as session:
+            return render_report(
+                study,
+                template,
+                parameters,
+                output_dir=output_dir,
+                name=name,
+                pdf=pdf,
+                kernel_name=kernel_name,
+                release=release,
+                session=session,
+            )
     started = time.perf_counter()
     checked = check_parameters(study, template, dict(parameters or {}))
     name = name or output_name(template, checked)
     out_dir = Path(output_dir) if output_dir else default_output_dir(study)
     run_parameters = {"study": str(study.path), **checked}
     source = template_path(template)
-    with tempfile.TemporaryDirectory(prefix="dyadlab-report-") as scratch:
+    min_cell = fixed_parameters(study, template, checked)["min_cell"]
+    with (
+        tempfile.TemporaryDirectory(prefix="dyadlab-report-") as scratch,
+        session.kernel_context(name, Path(scratch), min_cell)
+        if funder
+        else contextlib.nullcontext() as published,
+    ):
         executed_path = Path(scratch) / f"{name}.ipynb"
         try:
             papermill.execute_notebook(
@@ -200,8 +240,12 @@ def render_report(
         leaks = external_references(html)
         if leaks:
             raise ReportError(f"the HTML would load from the network: {leaks[:3]}", file=source)
-        _check_disclosure(html, checked, source)
+        _check_disclosure(html, min_cell if funder else None, source)
         pdf_bytes = _print_pdf(html, Path(scratch)) if pdf else None
+        if funder:
+            counts = session.audit(name, published, min_cell, source)
+            details = {"template": template, "parameters": checked, "study": study.id}
+            session.add(name, counts, details)  # with release: in the ledger before any file
         with atomic_write(out_dir / f"{name}.ipynb") as handle:
             nbformat.write(notebook, handle)
         with atomic_write(out_dir / f"{name}.html") as handle:
@@ -261,13 +305,13 @@ def _template_cell_number(executed: Path, cell_index: int) -> int:
     return cell_index + 1 - injected
 
 
-def _check_disclosure(html: str, parameters: Mapping[str, Any], source: Path) -> None:
-    """Refuse a funder report whose marked count tables show a count below ``min_cell``."""
-    if parameters.get("audience") != "funder":
+def _check_disclosure(html: str, min_cell: int | None, source: Path) -> None:
+    """Refuse a funder report (``min_cell`` given) whose marked count tables show a count
+    below ``min_cell``. Runs for every funder template, whatever the parameters."""
+    if min_cell is None:
         return
     from analysis.disclosure._check import scan_html
 
-    min_cell = int(parameters.get("min_cell") or 11)
     problems = scan_html(html, min_cell)
     if not problems.empty:
         first = problems.iloc[0]
@@ -352,12 +396,21 @@ def _render_job(
 
 
 def render_all(
-    study: Any, *, jobs: int = 2, pdf: bool = False, output_dir: str | Path | None = None
+    study: Any,
+    *,
+    jobs: int = 2,
+    pdf: bool = False,
+    output_dir: str | Path | None = None,
+    release: bool = False,
 ) -> list[ReportOutputs]:
-    """Render every report listed in study.yaml, ``jobs`` at a time, with a progress bar.
+    """Render every report listed in study.yaml, with a progress bar.
 
     All parameters are checked before the first kernel starts; if any report fails, the
     error names it, and the reports that succeeded are kept (each is written atomically).
+    Researcher reports run ``jobs`` at a time; funder reports run one after another in one
+    disclosure session, so the batch is audited as a whole: each is protected against every
+    count released before and every count of the batch's earlier funder reports.
+    ``release=True`` releases the funder reports (the ledger stays locked throughout).
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -371,20 +424,44 @@ def render_all(
     for job in planned:
         check_parameters(study, job.template, job.parameters)
     out = str(output_dir) if output_dir else str(default_output_dir(study))
+    funder = [template_audience(job.template) == "funder" for job in planned]
     results: list[ReportOutputs] = []
     failures: list[str] = []
+    progress = tqdm(total=len(planned), desc="reports", unit="report")
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {
             pool.submit(_render_job, str(study.path), job, out, pdf): name
-            for job, name in zip(planned, names, strict=True)
+            for job, name, is_funder in zip(planned, names, funder, strict=True)
+            if not is_funder
         }
-        for future in tqdm(
-            as_completed(futures), total=len(futures), desc="reports", unit="report"
-        ):
+        if any(funder):
+            with disclosure_session(study, release) as session:
+                for job, name, is_funder in zip(planned, names, funder, strict=True):
+                    if not is_funder:
+                        continue
+                    try:
+                        results.append(
+                            render_report(
+                                study,
+                                job.template,
+                                job.parameters,
+                                output_dir=out,
+                                name=job.name,
+                                pdf=pdf,
+                                release=release,
+                                session=session,
+                            )
+                        )
+                    except ReportError as error:
+                        failures.append(f"{name}: {error}")
+                    progress.update()
+        for future in as_completed(futures):
             try:
                 results.append(future.result())
             except ReportError as error:
                 failures.append(f"{futures[future]}: {error}")
+            progress.update()
+    progress.close()
     if failures:
         raise ReportError(
             f"{len(failures)} of {len(planned)} reports failed; " + "; ".join(failures)

@@ -25,6 +25,10 @@ class FakeStudy:
     def sites(self):
         return ["Site A", "Site B"]
 
+    @property
+    def data_root(self) -> Path:
+        return self.path.parent
+
 
 def _write_template(folder: Path, name: str, *cells: str) -> None:
     notebook = new_notebook()
@@ -126,11 +130,27 @@ def test_failing_cell_names_the_cell_and_leaves_old_output(templates, study, tmp
 
 
 def test_funder_report_with_a_small_count_is_not_written(templates, study, tmp_path):
+    # A template whose audience is funder (its default; no parameter passed) is scanned.
+    source = (templates / "leaky.ipynb").read_text().replace(
+        'audience = \\"researcher\\"', 'audience = \\"funder\\"'
+    )
+    (templates / "leaky_funder.ipynb").write_text(source)
     with pytest.raises(ReportError, match=r"disclosure check failed: 1 count.*row 'x'.*7"):
-        render_report(study, "leaky", {"audience": "funder"}, output_dir=tmp_path / "out")
+        render_report(study, "leaky_funder", {}, output_dir=tmp_path / "out")
     assert not list((tmp_path / "out").glob("*.html")) if (tmp_path / "out").exists() else True
-    # The same table is fine in a researcher's report (internal use).
+    # The same table is fine in a researcher's report (internal use)...
     render_report(study, "leaky", {"audience": "researcher"}, output_dir=tmp_path / "out")
+    # ...whose audience a parameter cannot change, in either direction.
+    with pytest.raises(ReportError, match="audience is fixed by the template"):
+        render_report(study, "leaky", {"audience": "funder"}, output_dir=tmp_path / "out")
+    with pytest.raises(ReportError, match="audience is fixed by the template"):
+        render_report(study, "leaky_funder", {"audience": "researcher"}, output_dir=tmp_path)
+
+
+def test_a_threshold_below_the_policy_is_refused_before_any_kernel(templates, study, tmp_path):
+    with pytest.raises(ReportError, match=r"min_cell 5 is below the study's policy \(11"):
+        render_report(study, "broken", {"min_cell": "5"}, output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # "broken" would fail in its kernel: none started
 
 
 def test_cli_reports_bad_site_in_one_line(templates, monkeypatch, study, capsys):
