@@ -21,31 +21,32 @@ from coding.errors import CodingError
 HIGHLIGHT_ALPHA = 0.4
 """Opacity of a code's colour when it highlights text (static/app.js uses the same)."""
 HIGHLIGHT_PALETTE = (
-    "#660000",
-    "#22FFCC",
-    "#AA66EE",
-    "#CCAA00",
-    "#220044",
-    "#000000",
-    "#EE00AA",
-    "#444400",
-    "#FF6688",
-    "#2288FF",
-    "#4400EE",
-    "#006644",
-    "#88FF00",
-    "#00AA22",
-    "#CC6600",
-    "#00AACC",
+    "#8866FF",
+    "#AA6600",
+    "#66FF00",
+    "#00CCAA",
+    "#FF2244",
+    "#226644",
+    "#000044",
+    "#FF4400",
+    "#662200",
+    "#FFFF00",
+    "#AA00AA",
+    "#00CCFF",
+    "#0066FF",
+    "#2200FF",
+    "#884466",
+    "#668800",
 )
 """Sixteen code colours whose highlights stay apart: at :data:`HIGHLIGHT_ALPHA` over white
-every pair is at least 12 CIEDE2000 units apart, at least 20 from white, and light enough
-(L* >= 62) for black text; under simulated deuteranopia, protanopia and tritanopia (Machado
-et al. 2009) the codes of one theme — runs of 5, 9 and 2 in this order, as in the default
-codebook — stay at least 6 apart (no 16-colour palette keeps every pair apart under those:
-the labelled margin carries the rest). Chosen by a max-min search over an sRGB grid;
-checked in tests/coding/web/test_palette.py. Codes without a colour of their own get these
-in order; the default codebook uses them."""
+every pair is at least 12 CIEDE2000 units apart, at least 20 from white, light enough
+(L* >= 62) for black text, and none is grey (chroma of the full colour >= 30). Under
+simulated deuteranopia, protanopia and tritanopia (Machado et al. 2009) the codes of one
+theme — runs of 5, 9 and 2 in this order, as in the default codebook — stay at least 6
+apart (no 16-colour palette keeps every pair apart under those: the labelled margin carries
+the rest). Chosen by a max-min search over an sRGB grid; checked in
+tests/coding/web/test_palette.py. Codes without a colour of their own get these in order;
+the default codebook uses them."""
 
 
 @dataclass(frozen=True)

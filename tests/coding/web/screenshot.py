@@ -69,6 +69,7 @@ def main(out: Path = ROOT / "docs" / "img" / "coding-view.png") -> None:
             first.scroll_into_view_if_needed()
             first.click()
             page.evaluate("() => window.scrollBy(0, -120)")
+            page.wait_for_timeout(3000)  # let the "Saved"-style message fade
             png = page.screenshot()
             with atomic_write(out, "wb") as handle:
                 handle.write(png)

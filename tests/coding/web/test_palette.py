@@ -85,3 +85,5 @@ def test_the_fallback_palette_is_the_same_sixteen_and_visible_on_white():
         lab = _lab(_highlight(hex_colour))
         assert float(colour.delta_E(lab, white, method="CIE 2000")) >= 20
         assert lab[0] >= 62  # black text stays readable on it
+        full = _lab(np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255)
+        assert np.hypot(full[1], full[2]) >= 30  # a colour, not a grey
