@@ -15,6 +15,11 @@ class InvalidFillsWarning(UserWarning):
     """Fills were dropped by ``on_invalid="drop_with_warning"``."""
 
 
+class CohortWarning(UserWarning):
+    """The delivery cohort was built with a caveat a report must show: no ``data_end`` given
+    (follow-up runs to the latest record), no coverage start (lookback unknown)."""
+
+
 class ModelWarning(UserWarning):
     """A model was fitted with a caveat R also warns about: a covariate dropped as constant or
     aliased, a coefficient that may be infinite (monotone likelihood), no convergence."""

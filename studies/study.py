@@ -311,6 +311,18 @@ class Study:
             "lookback_days": outcomes.lookback_days,
             "bridge_delivery_gap": outcomes.bridge_delivery_gap,
             "discontinuation_time": outcomes.discontinuation_time,
+            "vital_data_end": outcomes.vital_data_end,
+            "enrolment_gap_days": outcomes.enrolment_gap_days,
+            "first_delivery_only": outcomes.first_delivery_only,
+            "overdose_merge_days": outcomes.overdose_merge_days,
         }
+        if self.has_table("enrolment"):
+            settings["enrolment"] = self.table("enrolment")
         settings.update(overrides)
-        return build_cohort(self.deliveries(), self.dispensing(), self.events(), **settings)
+        cohort = build_cohort(self.deliveries(), self.dispensing(), self.events(), **settings)
+        if outcomes.covariate_windows is not None:
+            cohort.attrs["covariate_windows"] = {
+                **dict(outcomes.covariate_windows),
+                **cohort.attrs.get("covariate_windows", {}),
+            }
+        return cohort

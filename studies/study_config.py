@@ -21,7 +21,15 @@ import yaml
 
 from studies.errors import StudyError
 
-TABLE_KEYS = ("deliveries", "dispensing", "events", "participants", "transcripts", "codings")
+TABLE_KEYS = (
+    "deliveries",
+    "dispensing",
+    "events",
+    "enrolment",
+    "participants",
+    "transcripts",
+    "codings",
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class DataConfig:
     deliveries: str | None = None
     dispensing: str | None = None
     events: str | None = None
+    enrolment: str | None = None
     participants: str | None = None
     transcripts: str | None = None
     codings: str | None = None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analysis.cohort._enrolment import cohort_entry
 from analysis.cohort._exposure import (
     MOUD_HIERARCHY,
     exposure_at_delivery,
@@ -32,7 +34,7 @@ from analysis.cohort._inputs import (
 from analysis.cohort._retention import retention
 from analysis.cohort._timevarying import START_SUFFIX, dated_services
 from analysis.episodes import derive_episodes
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, CohortWarning
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ DERIVED_COLUMNS = [
     "days_to_overdose",
     "overdose",
     "overdose_status",
+    "overdose_events",
     "days_to_fatal_overdose",
     "fatal_overdose_status",
     "death",
@@ -74,6 +77,11 @@ def build_cohort(
     moud_hierarchy: Sequence[str] = MOUD_HIERARCHY,
     carryover: bool = False,
     discontinuation_time: str = "supply_end",
+    vital_data_end: str | dt.date | pd.Timestamp | None = None,
+    enrolment: pd.DataFrame | None = None,
+    enrolment_gap_days: int = 31,
+    first_delivery_only: bool = False,
+    overdose_merge_days: int = 1,
     engine: str = "duckdb",
     episodes: pd.DataFrame | None = None,
     **episode_options: Any,
@@ -131,6 +139,8 @@ def build_cohort(
         ("follow_up_days", follow_up_days),
         ("moud_window_days", moud_window_days),
         ("lookback_days", lookback_days),
+        ("enrolment_gap_days", enrolment_gap_days),
+        ("overdose_merge_days", overdose_merge_days),
     ):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
             raise AnalysisError(f"{name} must be a whole number >= 0, got {value!r}", field=name)
@@ -140,8 +150,19 @@ def build_cohort(
             "delivery date, which only the fills tell",
             field="dispensing",
         )
-    base = check_deliveries(deliveries)
-    ev = check_events(events, base)
+    everyone = check_deliveries(deliveries)
+    ev_all = check_events(events, everyone)
+    base, kept, exclusions = cohort_entry(
+        everyone,
+        enrolment,
+        enrolment_gap_days=enrolment_gap_days,
+        first_delivery_only=first_delivery_only,
+    )
+    notes: list[str] = []
+    if exclusions:
+        text = "; ".join(f"{reason}: {count}" for reason, count in exclusions.items())
+        notes.append(f"{int((~kept).sum())} of {len(base)} deliveries excluded ({text})")
+        log.warning("%s", notes[-1])
     dispensing, paused = extend_over_admission(base, dispensing)
     if paused:
         log.info("%d fill(s) running at a delivery admission paused during the stay", paused)
@@ -174,8 +195,20 @@ def build_cohort(
             int(no_fills.sum()),
             len(base),
         )
-    end = resolve_data_end(data_end, base, fills, ev)
-    next_delivery = next_delivery_days(base)
+    end = resolve_data_end(data_end, base, fills, ev_all)
+    if data_end is None:
+        notes.append(
+            f"data_end not given: follow-up ends at the latest record in the data, "
+            f"{end.date()}; claims lag, so set outcomes.data_end to the date the extract ends"
+        )
+        warnings.warn(notes[-1], CohortWarning, stacklevel=2)
+    vital_end = (
+        end if vital_data_end is None else resolve_data_end(vital_data_end, base, fills, ev_all)
+    )
+    # a later delivery ends the follow-up of the one before even when it is excluded
+    next_delivery = next_delivery_days(base)[kept]
+    base = base[kept].reset_index(drop=True)
+    ev = ev_all[ev_all["delivery_id"].isin(set(base["delivery_id"]))]
     _warn_events_after_next_delivery(base, ev, next_delivery)
     exposure = exposure_at_delivery(
         base,
@@ -184,7 +217,15 @@ def build_cohort(
         moud_window_days=moud_window_days,
         bridge_delivery_gap=bridge_delivery_gap,
     )
-    result = outcomes(base, ev, horizon=follow_up_days, data_end=end, next_delivery=next_delivery)
+    result = outcomes(
+        base,
+        ev,
+        horizon=follow_up_days,
+        data_end=end,
+        vital_data_end=vital_end,
+        next_delivery=next_delivery,
+        overdose_merge_days=overdose_merge_days,
+    )
     followup = result["followup_days"].to_numpy(np.int64)
     negative = followup < 0
     if negative.any():  # unreachable after the checks above; kept as the last guard
@@ -198,7 +239,7 @@ def build_cohort(
         discontinuation_time=discontinuation_time,
     )
 
-    out = deliveries.copy().reset_index(drop=True)
+    out = deliveries[kept].copy().reset_index(drop=True)
     out["moud_at_delivery"] = exposure["moud_at_delivery"].to_numpy()
     out["moud_recent"] = exposure["moud_recent"].to_numpy()
     out["moud_status"] = moud_status(out["moud_at_delivery"], out["moud_recent"])
@@ -210,7 +251,7 @@ def build_cohort(
     out["discontinued_status"] = discontinued_status
     for column in result.columns:
         out[column] = result[column].to_numpy()
-    counts = base["person_id"].map(base["person_id"].value_counts())
+    counts = base["person_id"].map(everyone["person_id"].value_counts())
     out["repeat_delivery"] = (counts > 1).to_numpy()
     for service, start in dated_services(out).items():
         if f"{service}_at_delivery" in deliveries.columns:
@@ -221,10 +262,17 @@ def build_cohort(
         # Kleene logic: no service -> False; a service with no start date -> <NA>
         value = out[service].astype("boolean") & started
         out[f"{service}_at_delivery"] = value if value.isna().any() else value.astype(bool)
-    if base["coverage_start_date"].isna().all():
-        log.info("no coverage_start_date: lookback_observed is unknown (<NA>) for every delivery")
+    if base["coverage_start_date"].isna().all() and len(base):
+        notes.append(
+            "no coverage start in the data: lookback_observed is unknown for every delivery "
+            "and no delivery is excluded for a short lookback"
+        )
+        warnings.warn(notes[-1], CohortWarning, stacklevel=2)
     out.attrs = {
         "data_end": end.date().isoformat(),
+        "vital_data_end": vital_end.date().isoformat(),
+        "exclusions": exclusions,
+        "warnings": notes,
         "settings": {
             "gap_days": gap_days,
             "follow_up_days": follow_up_days,
@@ -234,6 +282,9 @@ def build_cohort(
             "moud_hierarchy": list(moud_hierarchy),
             "carryover": carryover,
             "discontinuation_time": discontinuation_time,
+            "enrolment_gap_days": enrolment_gap_days if enrolment is not None else None,
+            "first_delivery_only": first_delivery_only,
+            "overdose_merge_days": overdose_merge_days,
         },
         "start_suffix": START_SUFFIX,
     }

@@ -2,8 +2,9 @@
 
 Every problem is an :class:`analysis.errors.AnalysisError` naming the table (``file``), the
 1-based data row and the column, so a researcher can find the record in a spreadsheet:
-dates missing or out of order (coverage that ends before the delivery, coverage that starts
-after it, a coverage start after its end), events before their delivery, deaths before a
+dates missing or out of order (coverage that ends before the delivery, a delivery admission
+after the delivery; a coverage start after the delivery is delayed entry, excluded and counted
+by the cohort, not an error), events before their delivery, deaths before a
 later delivery of the same person, two deliveries of one person on one date, and deliveries
 after the end of the data (a negative follow-up: entry after exit).
 """
@@ -137,12 +138,6 @@ def check_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
             "coverage_end_date {end} is before the delivery date {day0}: coverage must "
             "include the delivery",
             "coverage_end_date",
-        ),
-        (
-            (start > day0).to_numpy(),
-            "coverage_start_date {start} is after the delivery date {day0}: the coverage "
-            "span must include the delivery",
-            "coverage_start_date",
         ),
     ):
         if mask.any():

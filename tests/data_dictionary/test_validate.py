@@ -38,11 +38,12 @@ def problems_of(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return caught.value.problems
 
 
-def test_tables_lists_the_six_dictionaries() -> None:
+def test_tables_lists_the_seven_dictionaries() -> None:
     assert dd.tables() == [
         "codings",
         "deliveries",
         "dispensing",
+        "enrolment",
         "events",
         "participants",
         "transcripts",

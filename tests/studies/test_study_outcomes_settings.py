@@ -46,3 +46,33 @@ def test_study_cohort_uses_data_end_and_lookback(tmp_path: Path) -> None:
     assert cohort.attrs["settings"]["bridge_delivery_gap"] is True
     assert cohort.loc["D003", "followup_days"] == 55
     assert cohort.loc["D003", "followup_end"] == "data_end"
+
+
+def test_study_reads_an_enrolment_table_of_spans(tmp_path: Path) -> None:
+    # p002 (D002, delivered 2021-06-02) is enrolled 2021-01-01 .. 2021-07-31, then from
+    # 2021-08-20: 19 uncovered days (08-01 .. 08-19) <= 31 join the spans, so follow-up is not
+    # cut on 07-31 (day 59); the joined span ends 2022-01-31 (day 243), but D002's
+    # coverage_loss event on 2021-12-31 ends coverage earlier (last covered day 12-30): 211.
+    # Coverage from 2021-01-01 covers the 90 days before delivery (from 2021-03-04).
+    # p003 (D004, 2022-08-15) has no span holding the delivery: excluded and counted.
+    # p001 (D001, D003) is enrolled throughout.
+    yaml_text = (
+        STUDY_YAML.replace(
+            "  events: data/events.csv\n",
+            "  events: data/events.csv\n  enrolment: data/enrolment.csv\n",
+        )
+        + "  data_end: 2023-06-30\n"
+    )
+    root = write_study(tmp_path, study_yaml=yaml_text)
+    (root / "data" / "enrolment.csv").write_text(
+        "person_id,coverage_start_date,coverage_end_date\n"
+        "p001,2019-01-01,\n"
+        "p002,2021-01-01,2021-07-31\n"
+        "p002,2021-08-20,2022-01-31\n"
+        "p003,2022-09-01,\n"
+    )
+    cohort = load_study(root).cohort().set_index("delivery_id")
+    assert sorted(cohort.index) == ["D001", "D002", "D003"]
+    assert cohort.attrs["exclusions"] == {"not enrolled at delivery": 1}
+    assert cohort.loc["D002", "followup_days"] == 211
+    assert cohort.loc["D002", "lookback_observed"] == True  # noqa: E712

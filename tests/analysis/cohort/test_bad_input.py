@@ -23,13 +23,6 @@ def test_coverage_end_before_delivery():
     assert where(caught) == ("deliveries", 2, "coverage_end_date")
 
 
-def test_coverage_start_after_delivery():
-    births = deliveries([("d1", "p1", D, "2023-03-02")])
-    with pytest.raises(AnalysisError, match="coverage span must include") as caught:
-        build_cohort(births, NO_FILLS, NO_EVENTS, data_end="2024-01-01")
-    assert where(caught) == ("deliveries", 1, "coverage_start_date")
-
-
 def test_unreadable_coverage_date():
     births = deliveries([("d1", "p1", D)])
     births["coverage_end_date"] = ["soon"]
