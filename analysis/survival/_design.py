@@ -5,9 +5,12 @@
 (``"age + C(moud)"``). Columns of type object or category are treated as categorical
 automatically; boolean columns (also pandas' nullable ``boolean``) enter as 0/1 under their
 own name. Categorical variables use treatment (dummy) coding against the reference level: the
-first level in sorted order, as R's ``factor()`` does, unless given with
-``C(x, Treatment('level'))``. Dummy columns are named ``x[T.level]`` (``C(x)[T.level]`` when
-written with ``C()``). Formulas are expanded by formulaic (a lifelines dependency).
+first level in code-point (C-locale) order — R's ``factor()`` under ``LC_COLLATE=C``; R in an
+English locale collates case-insensitively, so with labels differing in case its default can
+differ (tests/analysis/survival/test_split.py) — unless set per covariate with
+``reference={"x": "level"}`` (R ``relevel()``) or ``C(x, Treatment('level'))``. Dummy
+columns are named ``x[T.level]`` (``C(x)[T.level]`` when written with ``C()``). Formulas are
+expanded by formulaic (a lifelines dependency).
 """
 
 from __future__ import annotations
