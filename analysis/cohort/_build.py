@@ -287,6 +287,14 @@ def build_cohort(
             "overdose_merge_days": overdose_merge_days,
         },
         "start_suffix": START_SUFFIX,
+        "derived_windows": {
+            **{
+                name: [-moud_window_days, 0]
+                for name in ("moud_at_delivery", "moud_recent", "moud_status", "moud_group")
+            },
+            "lookback_observed": [-lookback_days, 0],
+            **{f"{s}_at_delivery": [None, 0] for s in dated_services(deliveries)},
+        },
     }
     return out
 

@@ -16,14 +16,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis._validation import require_columns
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, CohortWarning
 
 START_SUFFIX = "_start_date"
 
@@ -47,15 +48,52 @@ def _bare(term: str) -> str:
     return term
 
 
-def check_baseline_covariates(frame: pd.DataFrame, covariates: Iterable[str]) -> None:
-    """Refuse a dated service named as a baseline covariate of a model with time zero at
-    delivery (raises :class:`AnalysisError` naming it and explaining why).
+def window_end(name: str, window: Any) -> float:
+    """The last day (days from delivery) of a stated ascertainment window ``[first, last]``
+    (``first`` may be ``None``: open); an :class:`AnalysisError` naming the covariate when
+    the window is not two numbers in order."""
+    ok = isinstance(window, list | tuple) and len(window) == 2
+    try:
+        first = None if not ok or window[0] is None else float(window[0])
+        last = float(window[1]) if ok else np.nan
+    except (TypeError, ValueError):
+        ok = False
+    if not ok or np.isnan(last) or (first is not None and first > last):
+        raise AnalysisError(
+            f"the ascertainment window of {name} must be [first_day, last_day] in days from "
+            f"delivery (first_day may be empty), got {window!r}",
+            field=name,
+        )
+    return last
 
-    A frame made by :func:`landmark` may use the services it re-derived (known by the
-    landmark). Tested in tests/analysis/cohort/test_time_varying.py.
+
+def check_baseline_covariates(
+    frame: pd.DataFrame,
+    covariates: Iterable[str],
+    windows: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse covariates that are not known at delivery as baseline covariates of a model
+    with time zero at delivery (raises :class:`AnalysisError` naming them and saying why).
+
+    * A dated service (``X`` with ``X_start_date``) is refused: it may start after delivery.
+      A frame made by :func:`landmark` may use the services it re-derived.
+    * ``windows`` (default ``frame.attrs["covariate_windows"]``, which ``Study.cohort()``
+      fills from ``outcomes.covariate_windows`` of study.yaml) maps a covariate to its
+      ascertainment window ``[first_day, last_day]`` in days from delivery. When windows are
+      stated, a covariate whose window ends after delivery (``last_day > 0``) is refused, and
+      so is one with no stated window. The cohort's own baseline columns
+      (``moud_at_delivery``, ``X_at_delivery``, …: ``frame.attrs["derived_windows"]``) need
+      no statement.
+    * When no window is stated at all, a :class:`analysis.errors.CohortWarning` names the
+      covariates whose ascertainment is unknown (a diagnosis recorded after delivery would
+      carry immortal time).
+
+    Tested in tests/analysis/cohort/test_time_varying.py.
     """
+    covariates = list(covariates)
     services = dated_services(frame)
     allowed = set(frame.attrs.get("known_by_landmark", ()))
+    _check_windows(frame, [_bare(term) for term in covariates], windows, services, allowed)
     for term in covariates:
         name = _bare(term)
         if name in services and name not in allowed:
@@ -68,6 +106,51 @@ def check_baseline_covariates(frame: pd.DataFrame, covariates: Iterable[str]) ->
                 "(analysis.cohort.landmark)",
                 field=name,
             )
+
+
+def _check_windows(
+    frame: pd.DataFrame,
+    names: list[str],
+    windows: Mapping[str, Any] | None,
+    services: dict[str, str],
+    allowed: set[str],
+) -> None:
+    stated = frame.attrs.get("covariate_windows") if windows is None else windows
+    derived = {**frame.attrs.get("derived_windows", {})}
+    derived.update({name: [None, float(frame.attrs.get("landmark_days", 0))] for name in allowed})
+    wanted = [n for n in names if n not in services or n in allowed]
+    if stated is None:
+        unknown = [n for n in wanted if n not in derived]
+        if unknown:
+            warnings.warn(
+                f"no ascertainment window is stated for {', '.join(unknown)}: a baseline "
+                "covariate must be measured by delivery (state outcomes.covariate_windows in "
+                "study.yaml, or pass windows=)",
+                CohortWarning,
+                stacklevel=3,
+            )
+        return
+    known = {**derived, **stated}
+    limit = float(frame.attrs.get("landmark_days", 0))
+    missing = [n for n in wanted if n not in known]
+    late = [n for n in wanted if n in known and window_end(n, known[n]) > limit]
+    if late:
+        raise AnalysisError(
+            f"{', '.join(late)}: ascertainment window ends after "
+            + ("delivery" if not limit else f"the landmark (day {limit:g})")
+            + " (last day "
+            + ", ".join(f"{window_end(n, known[n]):g}" for n in late)
+            + "), so as a baseline covariate it would use what happened after time zero "
+            "(immortal-time bias); use a version measured by delivery or a time-varying form",
+            field=late[0],
+        )
+    if missing:
+        raise AnalysisError(
+            f"no ascertainment window is stated for {', '.join(missing)}: a baseline "
+            "covariate must be measured by delivery; state it in outcomes.covariate_windows "
+            "of study.yaml ([first_day, last_day], days from delivery, last_day <= 0)",
+            field=missing[0],
+        )
 
 
 def landmark(cohort: pd.DataFrame, days: int, *, duration: str, event: str) -> pd.DataFrame:

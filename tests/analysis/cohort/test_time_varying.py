@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.cohort import build_cohort, check_baseline_covariates, counting_process, landmark
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, CohortWarning
 from tests.analysis.cohort.helpers import NO_EVENTS, NO_FILLS, deliveries, fills
 
 D = "2023-03-01"
@@ -100,6 +100,34 @@ def test_a_post_delivery_service_is_refused_as_a_baseline_covariate(one):
         check_baseline_covariates(cohort, ["age", "C(home_visiting)"])
     assert caught.value.field == "home_visiting"
     check_baseline_covariates(cohort, ["age"])  # baseline covariates pass
+
+
+def test_every_baseline_covariate_needs_a_window_ending_at_delivery():
+    # Windows stated (days from delivery): pmad [-280, 0] and age [0, 0] end at delivery;
+    # a postpartum depression screen [-280, 84] ends 84 days after: refused. A covariate with
+    # no stated window (housing) is refused. The cohort's own moud_at_delivery needs none.
+    births = deliveries([("d1", "p1", D), ("d2", "p2", D)])
+    births["age"], births["pmad"] = [25, 30], [True, False]
+    births["ppd_screen"], births["housing"] = [True, False], [False, True]
+    cohort = build_cohort(births, NO_FILLS, NO_EVENTS, data_end="2024-12-31")
+    windows = {"pmad": [-280, 0], "age": [0, 0], "ppd_screen": [-280, 84]}
+    check_baseline_covariates(cohort, ["C(moud_at_delivery)", "age", "pmad"], windows)
+    with pytest.raises(AnalysisError, match="ends after delivery") as caught:
+        check_baseline_covariates(cohort, ["age", "ppd_screen"], windows)
+    assert caught.value.field == "ppd_screen"
+    with pytest.raises(AnalysisError, match="no ascertainment window is stated for housing"):
+        check_baseline_covariates(cohort, ["age", "housing"], windows)
+    with pytest.raises(AnalysisError, match="first_day, last_day"):
+        check_baseline_covariates(cohort, ["age"], {"age": "at delivery"})
+    # windows from the frame (Study.cohort() puts study.yaml's there); they survive row
+    # selection, as the reports select deliveries on MOUD
+    cohort.attrs["covariate_windows"] = windows
+    with pytest.raises(AnalysisError, match="ppd_screen"):
+        check_baseline_covariates(cohort[cohort["age"] > 26], ["ppd_screen"])
+    # nothing stated anywhere: a warning names the covariates of unknown ascertainment
+    del cohort.attrs["covariate_windows"]
+    with pytest.warns(CohortWarning, match="no ascertainment window is stated for age, pmad"):
+        check_baseline_covariates(cohort, ["moud_at_delivery", "age", "pmad"])
 
 
 def test_build_cohort_adds_the_at_delivery_version_of_each_service():
