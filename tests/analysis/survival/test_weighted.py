@@ -119,6 +119,7 @@ def test_bad_weights_and_entry_are_errors_naming_row_and_column():
         survival.kaplan_meier(frame, "time", "event", start="entry")
 
 
+@pytest.mark.filterwarnings("ignore:It looks like your weights are not integers")
 def test_to_lifelines_carries_entry_times_and_weights():
     frame = _ipw()
     km = survival.kaplan_meier(frame, "time", "event", start="entry", weights="w")
