@@ -36,13 +36,53 @@ TABLES = (
     "concept",
 )
 REQUIRED = ("person", "drug_exposure")
+
+#: Column order of the CDM tables (OHDSI CommonDataModel, inst/csv/OMOP_CDMv5.3_Field_Level.csv
+#: and OMOP_CDMv5.4_Field_Level.csv), for bulk-load files written without a header row.
+_V53 = {
+    "person": "person_id gender_concept_id year_of_birth month_of_birth day_of_birth "
+    "birth_datetime race_concept_id ethnicity_concept_id location_id provider_id care_site_id "
+    "person_source_value gender_source_value gender_source_concept_id race_source_value "
+    "race_source_concept_id ethnicity_source_value ethnicity_source_concept_id",
+    "drug_exposure": "drug_exposure_id person_id drug_concept_id drug_exposure_start_date "
+    "drug_exposure_start_datetime drug_exposure_end_date drug_exposure_end_datetime "
+    "verbatim_end_date drug_type_concept_id stop_reason refills quantity days_supply sig "
+    "route_concept_id lot_number provider_id visit_occurrence_id visit_detail_id "
+    "drug_source_value drug_source_concept_id route_source_value dose_unit_source_value",
+    "condition_occurrence": "condition_occurrence_id person_id condition_concept_id "
+    "condition_start_date condition_start_datetime condition_end_date condition_end_datetime "
+    "condition_type_concept_id condition_status_concept_id stop_reason provider_id "
+    "visit_occurrence_id visit_detail_id condition_source_value condition_source_concept_id "
+    "condition_status_source_value",
+    "procedure_occurrence": "procedure_occurrence_id person_id procedure_concept_id "
+    "procedure_date procedure_datetime procedure_type_concept_id modifier_concept_id quantity "
+    "provider_id visit_occurrence_id visit_detail_id procedure_source_value "
+    "procedure_source_concept_id modifier_source_value",
+    "observation_period": "observation_period_id person_id observation_period_start_date "
+    "observation_period_end_date period_type_concept_id",
+    "death": "person_id death_date death_datetime death_type_concept_id cause_concept_id "
+    "cause_source_value cause_source_concept_id",
+}
+CDM_COLUMNS: dict[str, dict[str, list[str]]] = {"5.3": {t: c.split() for t, c in _V53.items()}}
+CDM_COLUMNS["5.4"] = {
+    **CDM_COLUMNS["5.3"],
+    "procedure_occurrence": CDM_COLUMNS["5.3"]["procedure_occurrence"][:5]
+    + ["procedure_end_date", "procedure_end_datetime"]
+    + CDM_COLUMNS["5.3"]["procedure_occurrence"][5:],
+}
+# v5.2: as v5.3 without visit_detail_id (v5.3 added the visit_detail table)
+CDM_COLUMNS["5.2"] = {
+    t: [c for c in cols if c != "visit_detail_id"] for t, cols in CDM_COLUMNS["5.3"].items()
+}
 _SUFFIX = re.compile(r"\.(csv|tsv|txt|parquet)(\.gz)?$", re.IGNORECASE)
 DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
 
 
-def read_omop_extract(path: str | Path) -> dict[str, pd.DataFrame]:
+def read_omop_extract(path: str | Path, notes: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """``{table: DataFrame}`` of the CDM tables found at ``path`` (a folder or a DuckDB file).
 
+    A CSV/TSV file without a header row (a database bulk-load file) gets the CDM column
+    names when its number of columns is that of CDM v5.4, v5.3 or v5.2 (said in ``notes``).
     Raises :class:`~analysis.errors.AnalysisError` naming the path when ``person`` or
     ``drug_exposure`` is missing, listing the files that were there.
     """
@@ -64,7 +104,8 @@ def read_omop_extract(path: str | Path) -> dict[str, pd.DataFrame]:
             match = _SUFFIX.search(item.name)
             if item.is_file() and match and not item.name.startswith("."):
                 files.setdefault(item.name[: match.start()].lower(), item)
-        tables = {name: _read_file(files[name], name) for name in TABLES if name in files}
+        notes = [] if notes is None else notes
+        tables = {name: _read_file(files[name], name, notes) for name in TABLES if name in files}
         found_names = "files " + ", ".join(sorted(p.name for p in files.values())[:20])
     missing = [t for t in REQUIRED if t not in tables]
     if missing:
@@ -75,34 +116,65 @@ def read_omop_extract(path: str | Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _read_file(path: Path, name: str) -> pd.DataFrame:
+def _read_file(path: Path, name: str, notes: list[str]) -> pd.DataFrame:
     try:
         if ".parquet" in path.name.lower():
             frame = pd.read_parquet(path)
         else:
+            separator, header = _separator(path)
             frame = pd.read_csv(
                 path,
-                sep=_separator(path),
+                sep=separator,
                 dtype=str,
                 keep_default_na=False,
                 encoding="utf-8-sig",
                 quoting=csv.QUOTE_MINIMAL,
+                header=None if _headerless(header, name) else "infer",
             )
+    except pd.errors.EmptyDataError:
+        notes.append(f"{path.name}: empty file")
+        return pd.DataFrame()
     except (ValueError, OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise AnalysisError(f"cannot read the {name} table: {error}", file=path) from None
+    if list(frame.columns) and all(isinstance(c, int) for c in frame.columns):
+        versions = [
+            v
+            for v, tables in CDM_COLUMNS.items()
+            if len(tables.get(name, ())) == len(frame.columns)
+        ]
+        if not versions:
+            raise AnalysisError(
+                f"the {name} file has no header row and {len(frame.columns)} columns, which is "
+                "the column count of no CDM version (5.2, 5.3, 5.4): add the header row",
+                file=path,
+                line=1,
+            )
+        frame.columns = CDM_COLUMNS[versions[-1]][name]
+        notes.append(
+            f"{path.name}: no header row; columns named in CDM v{'/'.join(versions)} order "
+            f"({len(frame.columns)} columns)"
+        )
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     if name == "concept":
         frame = _hcpcs_only(frame)
     return frame
 
 
-def _separator(path: Path) -> str:
+def _separator(path: Path) -> tuple[str, str]:
+    """The separator (tab or comma, whichever the first line has more of) and that line."""
     import gzip
 
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
         header = handle.readline()
-    return "\t" if header.count("\t") > header.count(",") else ","
+    return ("\t" if header.count("\t") > header.count(",") else ","), header
+
+
+def _headerless(first_line: str, name: str) -> bool:
+    """A first line that names no column the CDM table has is data, not a header."""
+    known = set(CDM_COLUMNS["5.4"].get(name, ())) | set(CDM_COLUMNS["5.2"].get(name, ()))
+    words = {w.strip().strip('"').lower() for w in re.split(r"[,\t]", first_line)}
+    return bool(known) and not (words & known)
 
 
 def _hcpcs_only(concept: pd.DataFrame) -> pd.DataFrame:

@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
             f"{', '.join(str(p) for p in busy)} already hold rows; pass --replace to overwrite",
             file=busy[0],
         )
-    tables = read_omop_extract(args.path)
+    read_notes: list[str] = []
+    tables = read_omop_extract(args.path, read_notes)
     otp = dict(OTP_PROCEDURES)
     for code, days in _pairs(args.otp_days, "--otp-days").items():
         code = code.upper()
@@ -120,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return_to_use_concepts=_ids(args.return_to_use_concepts),
         otp_procedures=otp,
     )
+    result.notes[:0] = read_notes
     deliveries, dispensing, events = result.deliveries, result.dispensing, result.events
     dispensing = _fill_supply(dispensing, _pairs(args.default_days_supply, "--default-days-supply"))
     deliveries = _with_site(deliveries, tables["person"], args.site)
@@ -135,7 +137,18 @@ def run(args: argparse.Namespace) -> int:
     for name, frame in (("deliveries", deliveries), ("dispensing", dispensing), ("events", events)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", dd.SoftConstraintWarning)
-            checked[name] = dd.validate(frame, name, file=f"{name} from {args.path}")
+            try:
+                checked[name] = dd.validate(frame, name)
+            except dd.ValidationError as error:
+                from data_dictionary.problems import problem_line
+
+                problems = error.problems
+                raise StudyError(
+                    f"the {name} made from {args.path} break the data dictionary in "
+                    f"{len(problems)} place(s), nothing written; first: "
+                    f"{problem_line(problems.iloc[0])}",
+                    field=name,
+                ) from None
     if not args.dry_run:
         for name, frame in checked.items():
             targets[name].parent.mkdir(parents=True, exist_ok=True)

@@ -133,7 +133,9 @@ def test_events_fatal_overdose_and_assignment(cdm):
         ["2", "2-20230320", "overdose_nonfatal"],
         ["2", "2-20230320", "overdose_fatal"],
     ]
-    assert any("1 events before" in n for n in tables.notes)
+    assert any(
+        "1 events of persons without a delivery, or before their first" in n for n in tables.notes
+    )
 
 
 def test_tables_feed_the_cohort(cdm):

@@ -231,3 +231,16 @@ def test_otp_procedures_read_as_dispensing() -> None:
         otp_procedures={"H0020": ("methadone", 7)},
     )
     assert weekly.dispensing["days_supply"].tolist() == [49]
+
+
+def test_headerless_bulk_load_files_get_the_cdm_columns(from_csv, tmp_path: Path) -> None:
+    # database bulk-load files (e.g. the CMS SynPUF CDM) are tab-separated without a header
+    for source in CSV_DIR.glob("*.csv"):
+        lines = source.read_text().splitlines()[1:]
+        (tmp_path / source.name).write_text("\n".join(x.replace(",", "\t") for x in lines) + "\n")
+    notes: list[str] = []
+    tables = read_omop_extract(tmp_path, notes)
+    assert "person_id" in tables["person"].columns
+    assert any("PROCEDURE_OCCURRENCE.csv: no header row" in n and "v5.4" in n for n in notes)
+    again = convert(tmp_path)
+    pd.testing.assert_frame_equal(again.deliveries, from_csv.deliveries, check_dtype=False)
