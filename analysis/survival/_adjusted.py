@@ -82,3 +82,37 @@ def landmark(
     out[event] = new_event
     out["landmark"] = landmark_day
     return out
+
+
+def predicted_survival(result, df: pd.DataFrame, times) -> pd.DataFrame:
+    """:meth:`CoxResult.predict_survival <analysis.survival._cox.CoxResult.predict_survival>`:
+    rows of ``df`` × ``times``, each row on its own stratum's baseline hazard."""
+    from analysis.survival._coxtable import strata_key
+    from analysis.survival._design import design_matrix
+
+    x = design_matrix(df, result.covariates, spec=result.design_spec, reference=result.reference)
+    x = x[result.fitted_names]
+    risk = np.exp((x.to_numpy() - result.fit.center) @ result.fit.beta)
+    base = result.baseline_hazard()
+    times = np.asarray(list(times), dtype=float)
+    if result.data.strata is None:
+        at = np.searchsorted(base["time"].to_numpy(), times, side="right")
+        hazard = np.concatenate([[0.0], base["hazard"].to_numpy()])[at]
+        return pd.DataFrame(np.exp(-np.outer(risk, hazard)), index=df.index, columns=times)
+    _validation.require_columns(df, result.strata_columns)
+    key = strata_key(df, result.strata_columns).to_numpy()
+    out = np.empty((len(df), len(times)))
+    for label in pd.unique(key):
+        if label not in result.data.strata_labels:
+            row = int(np.flatnonzero(key == label)[0]) + 1
+            raise AnalysisError(
+                f"stratum {label} is not in the fitted model",
+                row=row,
+                field=", ".join(result.strata_columns),
+            )
+        part = base[base["stratum"] == label]
+        at = np.searchsorted(part["time"].to_numpy(), times, side="right")
+        hazard = np.concatenate([[0.0], part["hazard"].to_numpy()])[at]
+        rows = key == label
+        out[rows] = np.exp(-np.outer(risk[rows], hazard))
+    return pd.DataFrame(out, index=df.index, columns=times)

@@ -107,6 +107,21 @@ class CoxResult:
 
         return chi_square(robust_score_statistic(self), len(self.fitted_names))
 
+    def global_tests(self) -> pd.DataFrame:
+        """The tests of β = 0 that R's ``summary(coxph)`` prints: likelihood ratio, Wald, score
+        (log-rank) and, when the variance is robust, the robust score test; one row each with
+        ``statistic, dof, p_value``."""
+        rows = {
+            "likelihood ratio": self.likelihood_ratio,
+            "Wald": self.wald_test,
+            "score (log-rank)": self.score_test,
+        }
+        if self.robust_variance is not None:
+            rows["robust score"] = self.robust_score_test
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "test"
+        return frame
+
     @functools.cached_property
     def concordance(self) -> float:
         """Harrell's C of the linear predictor within strata, as R ``concordance(fit)``.
@@ -146,32 +161,9 @@ class CoxResult:
         hazard of its own stratum (R ``survfit(fit, newdata=)``); a stratum the model has not
         seen is an error naming the row.
         """
-        x = design_matrix(df, self.covariates, spec=self.design_spec, reference=self.reference)
-        x = x[self.fitted_names]
-        risk = np.exp((x.to_numpy() - self.fit.center) @ self.fit.beta)
-        base = self.baseline_hazard()
-        times = np.asarray(list(times), dtype=float)
-        if self.data.strata is None:
-            at = np.searchsorted(base["time"].to_numpy(), times, side="right")
-            hazard = np.concatenate([[0.0], base["hazard"].to_numpy()])[at]
-            return pd.DataFrame(np.exp(-np.outer(risk, hazard)), index=df.index, columns=times)
-        _validation.require_columns(df, self.strata_columns)
-        key = strata_key(df, self.strata_columns).to_numpy()
-        out = np.empty((len(df), len(times)))
-        for label in pd.unique(key):
-            if label not in self.data.strata_labels:
-                row = int(np.flatnonzero(key == label)[0]) + 1
-                raise AnalysisError(
-                    f"stratum {label} is not in the fitted model",
-                    row=row,
-                    field=", ".join(self.strata_columns),
-                )
-            part = base[base["stratum"] == label]
-            at = np.searchsorted(part["time"].to_numpy(), times, side="right")
-            hazard = np.concatenate([[0.0], part["hazard"].to_numpy()])[at]
-            rows = key == label
-            out[rows] = np.exp(-np.outer(risk[rows], hazard))
-        return pd.DataFrame(out, index=df.index, columns=times)
+        from analysis.survival._adjusted import predicted_survival
+
+        return predicted_survival(self, df, times)
 
     def ph_test(self, transform: str = "km", terms: bool = True) -> pd.DataFrame:
         """Test of proportional hazards, as R survival ≥ 3 ``cox.zph`` computes it.

@@ -206,6 +206,21 @@ def test_wald_score_and_robust_score_tests_match_coxph(name, frame, options):
     assert result.wald_test["dof"] == len(expected["names"])
 
 
+def test_global_tests_table_as_r_summary():
+    result = survival.cox(dataset("ipw"), "time", "event", ["x1", "group"], weights="w")
+    table = result.global_tests()
+    expected = ref("cox_ipw")
+    assert list(table.index) == ["likelihood ratio", "Wald", "score (log-rank)", "robust score"]
+    agree(
+        "Cox global tests table",
+        "ipw",
+        table["statistic"],
+        [expected["lrt"], expected["wald"], expected["score"], expected["rscore"]],
+        rtol=1e-6,
+    )
+    assert (table["dof"] == 3).all()
+
+
 def test_the_tests_are_computed_on_request():
     result = survival.cox(dataset("ipw"), "time", "event", ["x1"], weights="w")
     assert "robust_score_test" not in result.__dict__ and "wald_test" not in result.__dict__
