@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 
-#: The CDM tables ``from_omop`` reads (person and drug_exposure are required).
+#: The CDM tables ``from_omop`` reads (person is required).
 TABLES = (
     "person",
     "drug_exposure",
@@ -35,7 +35,7 @@ TABLES = (
     "concept_ancestor",
     "concept",
 )
-REQUIRED = ("person", "drug_exposure")
+REQUIRED = ("person",)
 
 #: Column order of the CDM tables (OHDSI CommonDataModel, inst/csv/OMOP_CDMv5.3_Field_Level.csv
 #: and OMOP_CDMv5.4_Field_Level.csv), for bulk-load files written without a header row.
@@ -83,10 +83,12 @@ def read_omop_extract(path: str | Path, notes: list[str] | None = None) -> dict[
 
     A CSV/TSV file without a header row (a database bulk-load file) gets the CDM column
     names when its number of columns is that of CDM v5.4, v5.3 or v5.2 (said in ``notes``).
-    Raises :class:`~analysis.errors.AnalysisError` naming the path when ``person`` or
-    ``drug_exposure`` is missing, listing the files that were there.
+    Raises :class:`~analysis.errors.AnalysisError` naming the path when ``person`` is
+    missing, listing the files that were there; a missing ``drug_exposure`` is an empty one
+    (said in ``notes``).
     """
     path = Path(path)
+    notes = [] if notes is None else notes
     if not path.exists():
         raise AnalysisError("no such file or folder", file=path)
     if path.is_file():
@@ -104,9 +106,13 @@ def read_omop_extract(path: str | Path, notes: list[str] | None = None) -> dict[
             match = _SUFFIX.search(item.name)
             if item.is_file() and match and not item.name.startswith("."):
                 files.setdefault(item.name[: match.start()].lower(), item)
-        notes = [] if notes is None else notes
         tables = {name: _read_file(files[name], name, notes) for name in TABLES if name in files}
         found_names = "files " + ", ".join(sorted(p.name for p in files.values())[:20])
+    if "drug_exposure" not in tables:
+        notes.append("no drug_exposure table: dispensing comes only from OTP procedures")
+        tables["drug_exposure"] = pd.DataFrame(
+            columns=["drug_exposure_id", "person_id", "drug_concept_id", "drug_exposure_start_date"]
+        )
     missing = [t for t in REQUIRED if t not in tables]
     if missing:
         raise AnalysisError(
