@@ -77,16 +77,74 @@ def show_table(
     index: bool | None = None,
     digits: int = 3,
     data_output: bool = True,
+    data: pd.DataFrame | None = None,
 ) -> None:
     """Display :func:`table_html` in the notebook, with the table's data as CSV beside it.
 
-    The CSV (full precision, index included when shown) becomes one of the report's data
-    outputs, which must be byte-identical for the same inputs and parameters; tables that
-    describe the run itself (provenance: times, versions) pass ``data_output=False``.
+    The CSV becomes one of the report's data outputs, which must be byte-identical for the
+    same inputs and parameters. ``data`` is what the CSV holds when the shown table is made
+    of display strings ("82.5% (79.1–85.4)"): the numbers at full precision with separate
+    estimate / lower / upper columns; by default the shown table itself (index included
+    when shown). Tables that describe the run itself (provenance: times, versions) pass
+    ``data_output=False``.
     """
     if index is None:
         index = table.index.name is not None or not table.index.equals(pd.RangeIndex(len(table)))
     bundle = {"text/html": table_html(table, caption, index=index, digits=digits)}
     if data_output:
-        bundle[TABLE_MIME] = table.to_csv(index=index, lineterminator="\n")
+        frame = table if data is None else data
+        data_index = index if data is None else not _plain_index(data)
+        bundle[TABLE_MIME] = frame.to_csv(index=data_index, lineterminator="\n")
     display(bundle, raw=True, metadata={TABLE_MIME: {"caption": caption or ""}})
+
+
+def _plain_index(table: pd.DataFrame) -> bool:
+    return table.index.name is None and table.index.equals(pd.RangeIndex(len(table)))
+
+
+def show_counts(table: pd.DataFrame, min_cell: int, caption: str) -> None:
+    """Display a protected count table (:func:`analysis.disclosure.count_table_html`, marked
+    for the page scan) with a CSV side file holding exactly what the page shows: hidden
+    cells carry the same symbol, never the number behind it, and rounded counts their mark.
+    A one-way table's single column ``n`` is shown as ``Deliveries``."""
+    from analysis.disclosure import count_table_html, format_suppressed
+
+    if list(table.columns) == ["n"]:  # a one-way table: its counts are deliveries
+        rounded = table.attrs.get("rounded")
+        table = table.rename(columns={"n": "Deliveries"})
+        if rounded is not None:
+            table.attrs["rounded"] = rounded.rename(columns={"n": "Deliveries"})
+        table.index.name = None
+    shown = format_suppressed(table, min_cell)
+    bundle = {
+        "text/html": count_table_html(table, min_cell, caption=caption),
+        TABLE_MIME: shown.to_csv(index=True, lineterminator="\n"),
+    }
+    display(bundle, raw=True, metadata={TABLE_MIME: {"caption": caption}})
+
+
+def figure_html(figure, alt: str, caption: str | None = None) -> str:
+    """A matplotlib figure as an ``<img>`` with alt text (PNG as a data URI), in a
+    ``<figure>`` with an optional caption. Alt text says what the figure shows for a reader
+    who cannot see it; a figure without one is refused."""
+    import base64
+    import io
+
+    if not alt or not alt.strip():
+        raise ValueError("a report figure needs alt text")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    text = f'<figure class="dyadlab-figure"><img src="data:image/png;base64,{data}" '
+    text += f'alt="{html.escape(" ".join(alt.split()), quote=True)}">'
+    if caption:
+        text += f"<figcaption>{html.escape(caption)}</figcaption>"
+    return text + "</figure>"
+
+
+def show_figure(figure, alt: str, caption: str | None = None) -> None:
+    """Display :func:`figure_html` and close the figure (so it is not shown twice)."""
+    import matplotlib.pyplot as plt
+
+    display({"text/html": figure_html(figure, alt, caption)}, raw=True)
+    plt.close(figure)

@@ -2,8 +2,11 @@
 
 Every report shows this as a visible table so that a reader (or an auditor a year later) can
 tell exactly which data and code produced the numbers: the parameters, the SHA-256 of
-study.yaml and of every input file, the git commit and whether the work tree had uncommitted
-changes, the versions of the packages that compute results, Python, and the run time.
+study.yaml, of every input file and of every transcript file the manifest lists, dyadlab's
+own git commit and whether its tracked files had uncommitted changes (never the study
+folder's repository), parameters without absolute local paths, the versions of the
+packages that compute results, Python, and the run time. Tested in
+tests/studies/reports/test_provenance.py.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ RESULT_PACKAGES = (
 
 
 def git_state(path: str | Path) -> dict[str, Any]:
-    """The git commit of the checkout holding ``path``, and whether its tree is dirty.
+    """The git commit of the checkout holding ``path`` (by default dyadlab's own), and
+    whether its tracked files have uncommitted changes.
 
     Returns ``{"commit": None, "dirty": None}`` outside a git checkout (an installed copy).
     """
@@ -61,6 +65,34 @@ def git_state(path: str | Path) -> dict[str, Any]:
         return {"commit": None, "dirty": None}
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status)}
+
+
+def transcript_files(manifest: str | Path) -> list[Path]:
+    """The transcript files a manifest CSV lists (column ``file``, relative to the manifest),
+    in the manifest's order; empty when the manifest is missing or has no ``file`` column."""
+    manifest = Path(manifest)
+    if not manifest.is_file() or manifest.suffix.lower() != ".csv":
+        return []
+    try:
+        listed = pd.read_csv(manifest, dtype=str)
+    except (OSError, ValueError, pd.errors.ParserError):
+        return []
+    if "file" not in listed.columns:
+        return []
+    return [manifest.parent / name for name in listed["file"].dropna()]
+
+
+def _without_local_path(value: Any) -> str:
+    """A parameter as shown on the page: an absolute local path becomes the name of what it
+    points to (``/home/ana/studies/demo/study.yaml`` → ``demo``), so the page does not
+    disclose the machine's folders."""
+    if value is None:
+        return ""
+    text = str(value)
+    path = Path(text)
+    if path.is_absolute():
+        return path.parent.name if path.name == "study.yaml" else path.name
+    return text
 
 
 def package_versions(names: Iterable[str] = RESULT_PACKAGES) -> dict[str, str]:
@@ -89,11 +121,15 @@ def provenance_table(
     started = started or datetime.now(UTC)
     rows: list[tuple[str, str, str]] = []
     for key, value in parameters.items():
-        rows.append(("parameter", key, "" if value is None else str(value)))
+        rows.append(("parameter", key, _without_local_path(value)))
     for label, file in inputs.items():
         file = Path(file)
         digest = sha256_file(file) if file.is_file() else "missing"
         rows.append(("input sha256", f"{label} ({file.name})", digest))
+        if label == "transcripts":
+            for listed in transcript_files(file):
+                digest = sha256_file(listed) if listed.is_file() else "missing"
+                rows.append(("input sha256", f"transcript ({listed.name})", digest))
     state = git_state(code_path or Path(__file__))
     rows.append(("code", "git commit", state["commit"] or "not a git checkout"))
     if state["dirty"] is not None:

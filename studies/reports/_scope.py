@@ -109,11 +109,40 @@ class ReportScope:
 
     # -- qualitative ---------------------------------------------------------------------
     def participants(self) -> pd.DataFrame:
-        """Interview participants of the site (all sites when none is chosen)."""
+        """Interview participants of the site (all sites when none is chosen), interviewed
+        within the period when the report has one (``interview_date``; participants without
+        a date are kept only when no period is set — see :attr:`interview_note`)."""
         participants = self.study.participants()
         if self.site is not None:
             participants = participants[participants["site"].astype(str) == self.site]
+        if self._period_filters_interviews(participants):
+            when = pd.to_datetime(participants["interview_date"], errors="coerce")
+            keep = when.notna()
+            if self.period_start is not None:
+                keep &= when >= pd.Timestamp(self.period_start)
+            if self.period_end is not None:
+                keep &= when <= pd.Timestamp(self.period_end)
+            participants = participants[keep]
         return participants.reset_index(drop=True)
+
+    def _period_filters_interviews(self, participants: pd.DataFrame) -> bool:
+        has_period = self.period_start is not None or self.period_end is not None
+        return has_period and "interview_date" in participants.columns
+
+    @property
+    def interview_note(self) -> str:
+        """One sentence saying which interviews the report uses (period reports)."""
+        if self.period_start is None and self.period_end is None:
+            return "The report uses every interview of the study in its sites."
+        if self._period_filters_interviews(self.study.participants()):
+            return (
+                "Only interviews held in the report's period are used "
+                f"({self.label.split(', ', 1)[1].replace('deliveries ', '')})."
+            )
+        return (
+            "The interviews have no dates, so the report uses every interview of its sites, "
+            "not only those of its period."
+        )
 
     def corpus(self):
         """The transcripts of the participants in scope (a :class:`coding.Corpus`)."""
@@ -175,9 +204,9 @@ class ReportScope:
         ``started`` is when the report began, for its run time."""
         from studies.reports._provenance import provenance_table
 
-        return provenance_table(
-            parameters, self.input_files(), code_path=self.study.path, started=started
-        )
+        # The code is dyadlab's own checkout, not the study folder's (a study may live in
+        # another repository, or in none).
+        return provenance_table(parameters, self.input_files(), started=started)
 
 
 def _as_date(value: str | date | None, name: str) -> date | None:
