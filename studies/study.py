@@ -314,6 +314,8 @@ class Study:
             "vital_data_end": outcomes.vital_data_end,
             "enrolment_gap_days": outcomes.enrolment_gap_days,
             "first_delivery_only": outcomes.first_delivery_only,
+            "min_delivery_interval_days": outcomes.min_delivery_interval_days,
+            "next_conception_days": outcomes.next_conception_days,
             "overdose_merge_days": outcomes.overdose_merge_days,
         }
         if self.has_table("enrolment"):

@@ -60,7 +60,9 @@ class OutcomesConfig:
     the gap — no look-ahead; true only as a sensitivity analysis), ``discontinuation_time``
     (``supply_end`` or ``gap_end``: the time scale of discontinuation), ``enrolment_gap_days``
     (enrolment gaps bridged when an enrolment table of spans is read), ``first_delivery_only``
-    (sensitivity: each person's first delivery), ``overdose_merge_days`` (overdose records
+    (sensitivity: each person's first delivery), ``min_delivery_interval_days`` (delivery
+    records closer than this are one delivery), ``next_conception_days`` (sensitivity: end
+    follow-up this many days before the next delivery), ``overdose_merge_days`` (overdose records
     this close are one event) and ``covariate_windows`` (``{covariate: [first_day,
     last_day]}``, days from delivery of each covariate's ascertainment window; a baseline
     covariate's window must end by day 0).
@@ -79,6 +81,8 @@ class OutcomesConfig:
     vital_data_end: dt.date | None = None
     enrolment_gap_days: int = 31
     first_delivery_only: bool = False
+    min_delivery_interval_days: int = 0
+    next_conception_days: int | None = None
     overdose_merge_days: int = 1
     covariate_windows: dict[str, Any] | None = None
     gap_sensitivity: list[int] = field(default_factory=lambda: [7, 14, 30, 60, 90])

@@ -81,6 +81,8 @@ def build_cohort(
     enrolment: pd.DataFrame | None = None,
     enrolment_gap_days: int = 31,
     first_delivery_only: bool = False,
+    min_delivery_interval_days: int = 0,
+    next_conception_days: int | None = None,
     overdose_merge_days: int = 1,
     engine: str = "duckdb",
     episodes: pd.DataFrame | None = None,
@@ -141,6 +143,8 @@ def build_cohort(
         ("lookback_days", lookback_days),
         ("enrolment_gap_days", enrolment_gap_days),
         ("overdose_merge_days", overdose_merge_days),
+        ("min_delivery_interval_days", min_delivery_interval_days),
+        ("next_conception_days", 0 if next_conception_days is None else next_conception_days),
     ):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
             raise AnalysisError(f"{name} must be a whole number >= 0, got {value!r}", field=name)
@@ -152,11 +156,12 @@ def build_cohort(
         )
     everyone = check_deliveries(deliveries)
     ev_all = check_events(events, everyone)
-    base, kept, exclusions = cohort_entry(
+    base, kept, real, exclusions = cohort_entry(
         everyone,
         enrolment,
         enrolment_gap_days=enrolment_gap_days,
         first_delivery_only=first_delivery_only,
+        min_delivery_interval_days=min_delivery_interval_days,
     )
     notes: list[str] = []
     if exclusions:
@@ -206,9 +211,16 @@ def build_cohort(
         end if vital_data_end is None else resolve_data_end(vital_data_end, base, fills, ev_all)
     )
     # a later delivery ends the follow-up of the one before even when it is excluded
-    next_delivery = next_delivery_days(base)[kept]
+    next_delivery = np.full(len(base), np.nan)
+    next_delivery[real] = next_delivery_days(base[real].reset_index(drop=True))
+    if next_conception_days is not None:  # sensitivity: end at the estimated next conception
+        next_delivery = np.maximum(next_delivery - next_conception_days, 0)
+    next_delivery = next_delivery[kept]
     base = base[kept].reset_index(drop=True)
     ev = ev_all[ev_all["delivery_id"].isin(set(base["delivery_id"]))]
+    if len(ev) < len(ev_all):
+        notes.append(f"{len(ev_all) - len(ev)} event(s) filed under excluded deliveries not used")
+        log.warning("%s", notes[-1])
     _warn_events_after_next_delivery(base, ev, next_delivery)
     exposure = exposure_at_delivery(
         base,
@@ -285,6 +297,8 @@ def build_cohort(
             "enrolment_gap_days": enrolment_gap_days if enrolment is not None else None,
             "first_delivery_only": first_delivery_only,
             "overdose_merge_days": overdose_merge_days,
+            "min_delivery_interval_days": min_delivery_interval_days,
+            "next_conception_days": next_conception_days,
         },
         "start_suffix": START_SUFFIX,
         "derived_windows": {

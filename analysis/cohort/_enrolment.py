@@ -121,8 +121,13 @@ def cohort_entry(
     *,
     enrolment_gap_days: int,
     first_delivery_only: bool,
-) -> tuple[pd.DataFrame, np.ndarray, dict[str, int]]:
-    """``(base with coverage, included mask, {exclusion reason: count})``.
+    min_delivery_interval_days: int = 0,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[str, int]]:
+    """``(base with coverage, included mask, real-delivery mask, {exclusion reason: count})``.
+
+    With ``min_delivery_interval_days`` a delivery record less than that many days after the
+    person's previous one is a duplicate claim of the same delivery: excluded, and it does not
+    end the previous delivery's follow-up (``real`` is False for it).
 
     With an enrolment table the coverage columns come from the joined span holding each
     delivery. Excluded, in this order and counted once each: a delivery no span holds ("not
@@ -132,6 +137,13 @@ def cohort_entry(
     """
     base = base.copy()
     reasons = np.full(len(base), "", dtype=object)
+    real = np.ones(len(base), dtype=bool)
+    if min_delivery_interval_days:
+        order = base.sort_values(["person_id", "delivery_date"], kind="mergesort")
+        since = order.groupby("person_id", sort=False)["delivery_date"].diff().dt.days
+        close = (since < min_delivery_interval_days).reindex(base.index).to_numpy(bool)
+        real[close] = False
+        reasons[close] = f"delivery record within {min_delivery_interval_days} days of the previous"
     if enrolment is not None:
         found = coverage_at_delivery(base, join_spans(enrolment, enrolment_gap_days))
         base["coverage_start_date"] = found["coverage_start_date"].to_numpy()
@@ -141,8 +153,8 @@ def cohort_entry(
     reasons[late] = "coverage starts after delivery"
     if first_delivery_only:
         first = base.groupby("person_id")["delivery_date"].transform("min")
-        later = (base["delivery_date"] > first).to_numpy() & (reasons == "")
+        later = (base["delivery_date"] > first).to_numpy() & (reasons == "") & real
         reasons[later] = "not the person's first delivery"
     kept = reasons == ""
     counts = pd.Series(reasons[~kept]).value_counts()
-    return base, kept, {str(k): int(v) for k, v in counts.items()}
+    return base, kept, real, {str(k): int(v) for k, v in counts.items()}

@@ -150,3 +150,27 @@ def test_recurrent_overdose_events_merge_records_close_together():
         for merge in (0, 1, 10)
     }
     assert counts == {0: [4, 3], 1: [3, 2], 10: [2, 1]}
+
+
+def test_duplicate_delivery_records_and_the_estimated_next_conception():
+    # h1: delivery records on 03-01 and 03-05 (a second claim of the same delivery) and a
+    # real next delivery on 12-01. Without deduplication the 03-05 record ends the first
+    # delivery's follow-up on day 4; with a 180-day minimum interval it is excluded (its
+    # event is not used, and said so) and follow-up runs to the real next delivery (275).
+    births = deliveries(
+        [("h1a", "h1", D), ("h1b", "h1", "2023-03-05"), ("h1c", "h1", "2023-12-01")]
+    )
+    ev = events([("h1", "h1b", "2023-03-20", "overdose_nonfatal")])
+    raw = build_cohort(births, NO_FILLS, ev, data_end=END)
+    assert raw.loc[0, "followup_days"] == 4
+    clean = build_cohort(births, NO_FILLS, ev, data_end=END, min_delivery_interval_days=180)
+    assert clean["delivery_id"].tolist() == ["h1a", "h1c"]
+    assert clean.loc[0, "followup_days"] == 275
+    assert clean.attrs["exclusions"] == {"delivery record within 180 days of the previous": 1}
+    assert any("1 event(s) filed under excluded" in n for n in clean.attrs["warnings"])
+    # Sensitivity: end follow-up at the estimated conception of the next pregnancy, 266 days
+    # before the next delivery: 275 - 266 = 9 days.
+    early = build_cohort(
+        births, NO_FILLS, ev, data_end=END, min_delivery_interval_days=180, next_conception_days=266
+    )
+    assert early.loc[0, "followup_days"] == 9 and early.loc[0, "followup_end"] == "next_delivery"
