@@ -177,8 +177,11 @@ def landmark(cohort: pd.DataFrame, days: int, *, duration: str, event: str) -> p
     return out
 
 
-def _intervals(cohort: pd.DataFrame, supply: pd.DataFrame, grace_days: int) -> pd.DataFrame:
-    """Supply intervals ``[a, b)`` in days from each delivery (``b`` extended by the grace)."""
+def _intervals(
+    cohort: pd.DataFrame, supply: pd.DataFrame, grace_days: int, lag_days: int = 0
+) -> pd.DataFrame:
+    """Supply intervals ``[a, b)`` in days from each delivery (``b`` extended by the grace,
+    both moved ``lag_days`` later)."""
     if {"fill_date", "days_supply"} <= set(supply.columns):
         start = pd.to_datetime(supply["fill_date"])
         end = start + pd.to_timedelta(supply["days_supply"], unit="D")
@@ -192,8 +195,8 @@ def _intervals(cohort: pd.DataFrame, supply: pd.DataFrame, grace_days: int) -> p
     base["person_id"] = base["person_id"].astype(str)
     base["delivery_date"] = pd.to_datetime(base["delivery_date"]).astype("datetime64[ns]")
     pairs = base.merge(spans, on="person_id", how="inner")
-    pairs["a"] = (pairs["s"] - pairs["delivery_date"]).dt.days
-    pairs["b"] = (pairs["e"] - pairs["delivery_date"]).dt.days + int(grace_days)
+    pairs["a"] = (pairs["s"] - pairs["delivery_date"]).dt.days + int(lag_days)
+    pairs["b"] = (pairs["e"] - pairs["delivery_date"]).dt.days + int(grace_days) + int(lag_days)
     return pairs[["delivery_id", "a", "b"]]
 
 
@@ -230,6 +233,8 @@ def counting_process(
     covariates: Sequence[str] = (),
     grace_days: int = 0,
     services: Sequence[str] | None = None,
+    lag_days: int = 0,
+    recent_off_days: int | None = None,
 ) -> pd.DataFrame:
     """Split each delivery's follow-up into ``(start, stop]`` rows with time-varying
     ``on_moud`` and dated services, for a Cox model with time-varying covariates (R
@@ -244,14 +249,22 @@ def counting_process(
     day the service started (``X_start_date - delivery_date``, from day 0 when it started by
     delivery).
 
-    Returns ``delivery_id, person_id, start, stop, on_moud, event``, the services, and
-    ``covariates`` (baseline values repeated on each row).
+    ``lag_days`` lags the exposure (on MOUD on day t when the supply, with its grace, covered
+    day t - lag_days), so that an overdose that interrupts treatment is not counted as
+    happening off it. ``recent_off_days`` adds ``recent_off`` = 1 on off-MOUD rows within that
+    many days after a supply (and grace) end — e.g. 28 for weeks 1–4 after stopping, when
+    mortality is highest (Cornish et al. 2010) — splitting off-time into recent and later.
+
+    Returns ``delivery_id, person_id, start, stop, on_moud, event`` (and ``recent_off``), the
+    services, and ``covariates`` (baseline values repeated on each row).
 
     >>> rows = counting_process(cohort, study.dispensing(), grace_days=7, covariates=["age"])
     """
     require_columns(cohort, ["delivery_id", "person_id", "delivery_date", duration, event])
-    if grace_days < 0:
-        raise AnalysisError(f"grace_days must be >= 0, got {grace_days}", field="grace_days")
+    for name, value in (("grace_days", grace_days), ("lag_days", lag_days),
+                        ("recent_off_days", recent_off_days or 0)):  # fmt: skip
+        if value < 0:
+            raise AnalysisError(f"{name} must be >= 0, got {value}", field=name)
     found = dated_services(cohort)
     chosen = list(found) if services is None else list(services)
     for name in chosen:
@@ -260,7 +273,13 @@ def counting_process(
                 f"{name} is not a dated service (no {name}{START_SUFFIX} column)", field=name
             )
     totals = dict(zip(cohort["delivery_id"], pd.to_numeric(cohort[duration]), strict=True))
-    spans = _merged(_intervals(cohort, supply, grace_days), totals)
+    pieces = _intervals(cohort, supply, grace_days, lag_days)
+    spans = _merged(pieces, totals)
+    stops: dict[Any, list[int]] = (
+        pieces.groupby("delivery_id")["b"].apply(lambda b: sorted(set(b))).to_dict()
+        if recent_off_days
+        else {}
+    )
     starts = {
         name: (
             pd.to_datetime(cohort[found[name]]) - pd.to_datetime(cohort["delivery_date"])
@@ -281,6 +300,8 @@ def counting_process(
             cuts.update((x, y))
         begin = {name: service_days[name][delivery] for name in chosen}
         cuts.update(int(d) for d in begin.values() if not np.isnan(d) and 0 < d < total)
+        ends = stops.get(delivery, [])
+        cuts.update(int(y + recent_off_days) for y in ends if 0 < y + recent_off_days < total)
         points = sorted(c for c in cuts if 0 <= c <= total)
         covered = spans.get(delivery, [])
         rows = []
@@ -289,13 +310,20 @@ def counting_process(
         for a, b in zip(points[:-1], points[1:], strict=False):
             on = int(any(x <= a < y for x, y in covered))
             flags = [int(not np.isnan(begin[n]) and begin[n] <= a) for n in chosen]
+            if recent_off_days:
+                recent = int(not on and any(y <= a < y + recent_off_days for y in ends))
+                flags = [recent, *flags]
             rows.append([delivery, person, a, b, on, 0, *flags])
         rows[-1][5] = int(pd.notna(outcome) and int(outcome) == 1)
         records.extend(rows)
+    extra_columns = ["recent_off"] if recent_off_days else []
     out = pd.DataFrame(
         records,
-        columns=["delivery_id", "person_id", "start", "stop", "on_moud", "event", *chosen],
-    )
+        columns=[
+            "delivery_id", "person_id", "start", "stop", "on_moud", "event",
+            *extra_columns, *chosen,
+        ],
+    )  # fmt: skip
     if covariates:
         require_columns(cohort, list(covariates))
         extra = cohort[["delivery_id", *[c for c in covariates if c not in chosen]]]

@@ -16,9 +16,7 @@ def test_moud_at_delivery_matches_the_generator_truth():
     recorded = synthetic.deliveries["moud"]
     # The generator's recorded drug counts a delivery inside a bridged gap as treated: the
     # bridged reading (a sensitivity option) recovers it.
-    bridged = build_cohort(
-        synthetic.deliveries, fills, synthetic.events, bridge_delivery_gap=True
-    )
+    bridged = build_cohort(synthetic.deliveries, fills, synthetic.events, bridge_delivery_gap=True)
     assert (bridged["moud_at_delivery"] == recorded).mean() >= 0.99
     # The strict default looks at nothing after delivery: a disagreement is a recorded drug
     # whose supply ran out just before delivery, now "recent" with that drug.

@@ -64,6 +64,39 @@ def test_on_off_moud_intervals_with_a_grace_period(one, grace, expected):
     assert rows_of(rows) == expected
 
 
+def test_off_time_split_into_recent_and_later_and_a_lagged_exposure(one):
+    # Supplies [-9, 21) and [40, 70), overdose on day 100. recent_off_days=14: off-time within
+    # 14 days after a supply end is "recent": (21, 35] and (70, 84]; (35, 40] and (84, 100]
+    # are later off-time.
+    cohort, supply = one
+    rows = counting_process(
+        cohort, supply, duration="days_to_overdose", event="overdose_status", services=[],
+        recent_off_days=14,
+    )  # fmt: skip
+    assert rows_of(rows, ("start", "stop", "on_moud", "recent_off", "event")) == [
+        [0, 21, 1, 0, 0], [21, 35, 0, 1, 0], [35, 40, 0, 0, 0], [40, 70, 1, 0, 0],
+        [70, 84, 0, 1, 0], [84, 100, 0, 0, 1],
+    ]  # fmt: skip
+    # A 3-day lag moves every supply 3 days later: on (0, 24], off (24, 43], on (43, 73].
+    lagged = counting_process(
+        cohort, supply, duration="days_to_overdose", event="overdose_status", services=[],
+        lag_days=3,
+    )  # fmt: skip
+    assert rows_of(lagged) == [[0, 24, 1, 0], [24, 43, 0, 0], [43, 73, 1, 0], [73, 100, 0, 1]]
+    # A supply that ended before delivery: 01-25 x 30 ends 02-24 = day -5, so days 0-9 are
+    # within 14 days of stopping: (0, 9] recent, (9, 100] later.
+    before = fills([("p1", "2023-01-25", "buprenorphine", 30)])
+    stopped = counting_process(
+        cohort, before, duration="days_to_overdose", event="overdose_status", services=[],
+        recent_off_days=14,
+    )  # fmt: skip
+    assert rows_of(stopped, ("start", "stop", "on_moud", "recent_off")) == [
+        [0, 9, 0, 1], [9, 100, 0, 0],
+    ]  # fmt: skip
+    with pytest.raises(AnalysisError, match="lag_days"):
+        counting_process(cohort, supply, event="overdose_status", lag_days=-1)
+
+
 def test_services_are_split_at_their_start(one):
     cohort, supply = one
     rows = counting_process(
