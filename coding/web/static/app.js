@@ -46,8 +46,7 @@
     let resolve;
     const promise = new Promise((r) => { resolve = r; });
     reloginWaiting = { promise, resolve };
-    const root = document.getElementById("coding");
-    document.getElementById("relogin-name").value = root ? root.dataset.user : "";
+    document.getElementById("relogin-name").value = document.body.dataset.user || "";
     document.getElementById("relogin-error").textContent = "";
     overlay.hidden = false;
     document.getElementById("relogin-password").focus();

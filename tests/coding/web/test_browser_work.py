@@ -292,3 +292,15 @@ def test_the_lead_reconciles_with_colours_layers_and_decided_rows(browser, serve
     who = lead.eval_on_selector_all("#turn-1 .mark-who", "els => els.map(e => e.textContent)")
     assert sorted(who) == ["coder_a", "coder_b"]
     assert sorted(highlighted(lead)) == ["judged me"]
+
+
+def test_a_lead_action_after_the_session_expired_is_finished_after_login(browser, server):  # noqa: F811
+    base, store = server
+    lead = log_in(browser, base, "lead1")
+    fast_accounts(store).set_password("lead1", PASSWORDS["lead1"])  # ends her sessions
+    lead.click("tr[data-transcript='T01'] button.open-reconciliation")
+    lead.wait_for_selector("#relogin:not([hidden])")
+    lead.fill("#relogin-password", PASSWORDS["lead1"])
+    lead.click("#relogin-form button[type=submit]")
+    lead.wait_for_selector("tr[data-transcript='T01'] button.open-reconciliation", state="detached")
+    assert store.transcript("T01")["reconciliation_open"]
