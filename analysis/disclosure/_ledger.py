@@ -64,7 +64,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure._lp import Constraints, feasible_range
+from analysis.disclosure._lp import Constraints, RangeSolver, feasible_range
 from analysis.disclosure._suppress import DisclosureError, suppression_mask
 from analysis.errors import AnalysisError
 from data_dictionary.files import atomic_write
@@ -251,10 +251,14 @@ class DisclosureLedger:
 
     def _protect(self, new: list[_Entry]) -> None:
         """Hide entries of the newest table until the whole ledger audits clean."""
+        # Hiding more of the new table only widens what a reader can infer, so a count that
+        # passed stays passed: after the first audit, only the failing ones are re-checked.
+        only = None
         while True:
-            problems = self.audit()
+            problems = self.audit(only=only)
             if problems.empty:
                 return
+            only = set(problems["key"])
             candidates = [e for e in new if not e.hidden and e.value > 0]
             if not candidates:
                 raise DisclosureError(
@@ -298,44 +302,102 @@ class DisclosureLedger:
             high=np.array([self.entries[k].high for k in coarse], float),
         )
 
-    def audit(self) -> pd.DataFrame:
+    def audit(self, only: set | None = None) -> pd.DataFrame:
         """Every small count a reader could pin down from everything published.
 
-        Returns ``what, value, low, high, members`` (``members``: which records it counts);
-        empty means safe.
+        Returns ``what, value, low, high, members, key`` (``members``: which records it
+        counts; ``key``: which entry or atom, for ``only=`` — re-check just those); empty
+        means safe.
         """
-        columns = ["what", "value", "low", "high", "members"]
+        columns = ["what", "value", "low", "high", "members", "key"]
         if not self.entries:
             return pd.DataFrame(columns=columns)
         entry_atoms, sizes, record_atom = self._atoms()
         included = np.array([sig.any() for sig in entry_atoms.T])
-        constraints = self._constraints(entry_atoms, included)
+        constraints = RangeSolver(self._constraints(entry_atoms, included))
         width = self.min_cell - 1
         small = (1, self.min_cell)
         problems = []
         for k, entry in enumerate(self.entries):
             if not small[0] <= entry.value < small[1]:
                 continue
+            if only is not None and ("entry", k) not in only:
+                continue
             if entry.state == SHOWN:
                 problems.append(
-                    (entry.describe() + " is shown", entry.value, np.nan, np.nan, entry.members)
+                    (
+                        entry.describe() + " is shown",
+                        entry.value,
+                        np.nan,
+                        np.nan,
+                        entry.members,
+                        ("entry", k),
+                    )
                 )
                 continue
-            low, high = feasible_range(entry_atoms[k][included].astype(float), constraints, width)
+            low, high = feasible_range(
+                entry_atoms[k][included].astype(float), constraints, width, entry.value
+            )
             if high - low < width:
-                problems.append(
-                    (entry.describe() + " can be recovered", entry.value, low, high, entry.members)
-                )
-        for atom in np.flatnonzero(included):
-            if small[0] <= sizes[atom] < small[1]:
-                weights = np.zeros(constraints.n_atoms)
-                weights[int(included[:atom].sum())] = 1.0
-                low, high = feasible_range(weights, constraints, width)
-                if high - low < width:
-                    members = record_atom == atom
-                    what = self._describe(members) + " can be derived by differencing"
-                    problems.append((what, int(sizes[atom]), low, high, members))
+                what = entry.describe() + " can be recovered"
+                problems.append((what, entry.value, low, high, entry.members, ("entry", k)))
+        problems += self._audit_atoms(entry_atoms, sizes, record_atom, included, only)
         return pd.DataFrame(problems, columns=columns)
+
+    def _audit_atoms(
+        self,
+        entry_atoms: np.ndarray,
+        sizes: np.ndarray,
+        record_atom: np.ndarray,
+        included: np.ndarray,
+        only: set | None,
+    ) -> list[tuple]:
+        """The small atoms a reader can pin down.
+
+        A reader sees only the visible (shown or rounded) counts, so atoms that lie in
+        exactly the same visible counts ("visible groups") are interchangeable: any of the
+        group's records could be moved between them without changing a published figure.
+        An atom in a group with others can therefore be anything from 0 to the group's
+        largest feasible size; an atom alone in its group is the group. The programmes run
+        over groups (far fewer than atoms), and not at all for an atom whose group holds at
+        least ``min_cell - 1`` records besides nothing else to prove (its range is already
+        at least ``[0, group size]``).
+        """
+        width = self.min_cell - 1
+        visible = [k for k, e in enumerate(self.entries) if not e.hidden]
+        atoms = np.flatnonzero(included)
+        signatures = entry_atoms[visible][:, atoms]
+        group_of = np.unique(signatures, axis=1, return_inverse=True)[1].ravel()
+        n_groups = int(group_of.max()) + 1 if len(atoms) else 0
+        group_size = np.bincount(group_of, weights=sizes[atoms], minlength=n_groups)
+        group_atoms = np.bincount(group_of, minlength=n_groups)
+        group_columns = np.zeros((len(self.entries), n_groups))
+        for position, group in enumerate(group_of):
+            group_columns[:, group] = entry_atoms[:, atoms[position]]
+        constraints = RangeSolver(self._constraints(group_columns, np.ones(n_groups, bool)))
+        ranges: dict[int, tuple[int, int]] = {}
+        problems = []
+        for position, atom in enumerate(atoms):
+            key = ("atom", entry_atoms[:, atom].tobytes())
+            if not 1 <= sizes[atom] < self.min_cell or (only is not None and key not in only):
+                continue
+            group = int(group_of[position])
+            shared = group_atoms[group] > 1
+            if shared and group_size[group] >= width:
+                continue  # the atom can be anything from 0 to the group's size
+            if group not in ranges:
+                weights = np.zeros(n_groups)
+                weights[group] = 1.0
+                true_value = int(group_size[group])
+                ranges[group] = feasible_range(weights, constraints, width, true_value)
+            low, high = ranges[group]
+            if shared:
+                low = 0
+            if high - low < width:
+                members = record_atom == atom
+                what = self._describe(members) + " can be derived by differencing"
+                problems.append((what, int(sizes[atom]), low, high, members, key))
+        return problems
 
     def _describe(self, members: np.ndarray) -> str:
         """Name a group of records by the published counts that include it."""
