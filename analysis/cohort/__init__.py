@@ -12,12 +12,16 @@ worked example per rule, in docs/cohort.md:
   and ``fatal_overdose_status``/``days_to_fatal_overdose`` (vital records).
 * :func:`counting_process` — on/off MOUD intervals with a grace period, and dated services as
   time-varying covariates.
-* :func:`check_baseline_covariates` — refuses a service that may start after delivery as a
-  baseline covariate (immortal-time bias); :func:`landmark` moves time zero later.
+* :func:`check_baseline_covariates` — refuses a service that may start after delivery, or a
+  covariate whose ascertainment window ends after delivery, as a baseline covariate
+  (immortal-time bias); :func:`landmark` moves time zero later.
+* :func:`coverage_loss_bound` — retention with loss of coverage counted as discontinuation
+  (the pessimistic bound when coverage loss is informative).
 """
 
 from analysis.cohort._build import DERIVED_COLUMNS, build_cohort
 from analysis.cohort._inputs import EVENT_TYPES
+from analysis.cohort._retention import coverage_loss_bound
 from analysis.cohort._timevarying import (
     check_baseline_covariates,
     counting_process,
@@ -31,6 +35,7 @@ __all__ = [
     "build_cohort",
     "check_baseline_covariates",
     "counting_process",
+    "coverage_loss_bound",
     "dated_services",
     "landmark",
 ]

@@ -20,7 +20,9 @@ refilled). Tested in tests/analysis/cohort/test_followup.py.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from analysis._validation import require_columns
 from analysis.errors import AnalysisError
 
 DISCONTINUATION_TIMES = ("supply_end", "gap_end")
@@ -60,3 +62,25 @@ def retention(
     days = np.where(on, days, 0).astype(np.int64)
     status = np.where(discontinued, 1, np.where(competing, 2, 0)).astype(np.int64)
     return days, discontinued, status
+
+
+def coverage_loss_bound(cohort: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``cohort`` in which every delivery on MOUD whose retention was censored by
+    loss of coverage (``followup_end == "coverage"``) counts as discontinued at its
+    ``days_on_moud``: the pessimistic bound on retention when coverage loss is informative
+    (docs/cohort.md, "Limitations and sensitivity analyses"). Tested in
+    tests/analysis/cohort/test_followup.py.
+    """
+    require_columns(
+        cohort, ["moud_at_delivery", "discontinued", "discontinued_status", "followup_end"]
+    )
+    out = cohort.copy()
+    lost = (
+        (out["moud_at_delivery"] != "none")
+        & (out["discontinued_status"] == 0)
+        & (out["followup_end"] == "coverage")
+    )
+    out.loc[lost, "discontinued"] = True
+    out.loc[lost, "discontinued_status"] = 1
+    out.attrs = {**cohort.attrs, "coverage_loss_bound": int(lost.sum())}
+    return out

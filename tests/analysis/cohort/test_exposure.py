@@ -113,6 +113,21 @@ def test_a_supply_running_at_the_delivery_admission_is_paused_during_the_stay():
         build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31")
 
 
+def test_drug_specific_episodes_end_retention_at_a_switch(exposure_data):
+    # p1: bup 02-15 x 30 covers [02-15, 03-17): supply end 03-17 = day 16; methadone from 03-17
+    # continues the any-MOUD episode to 04-16 = day 46 (31 + 15). With drug-specific episodes
+    # (switch_continues=False, as OMOP drug eras and AdhereR's default) the switch ends the
+    # buprenorphine episode: discontinued on day 16. Followed 365 days, both are observable.
+    births, dispensing = exposure_data
+    any_moud = build_cohort(births, dispensing, NO_EVENTS, data_end="2024-12-31")
+    per_drug = build_cohort(
+        births, dispensing, NO_EVENTS, data_end="2024-12-31", switch_continues=False
+    )
+    assert any_moud.loc[0, "days_on_moud"] == 46 and any_moud.loc[0, "discontinued"]
+    assert per_drug.loc[0, "days_on_moud"] == 16 and per_drug.loc[0, "discontinued"]
+    assert per_drug.loc[0, "moud_at_delivery"] == "buprenorphine"
+
+
 def test_moud_window_days_bounds_recent_treatment(exposure_data):
     births, dispensing = exposure_data
     # p2 ended 20 uncovered days before delivery: inside a 20-day window, outside a 19-day one.

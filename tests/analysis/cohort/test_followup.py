@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from analysis.cohort import build_cohort
+from analysis.cohort import build_cohort, coverage_loss_bound
 from analysis.errors import AnalysisError
 from tests.analysis.cohort.helpers import NO_EVENTS, NO_FILLS, deliveries, events, fills
 
@@ -138,6 +138,18 @@ def test_one_time_scale_supply_end_censors_at_the_supply_end(retention):
     assert retention["discontinued_status"].to_dict() == {
         "c1": 1, "c2": 0, "c3": 1, "c4": 0, "c5": 0, "c6": 0, "c7": 2,
     }  # fmt: skip
+
+
+def test_coverage_loss_bound_counts_loss_of_coverage_as_discontinuation(retention):
+    # Only c2 was censored by loss of coverage (covered to day 75, censored at its supply end
+    # 62): in the bound it is discontinued on day 62. c4 (horizon) and c6 (death) stay
+    # censored; c7 (death first) keeps status 2.
+    bound = coverage_loss_bound(retention)
+    assert bound["discontinued_status"].to_dict() == {
+        "c1": 1, "c2": 1, "c3": 1, "c4": 0, "c5": 0, "c6": 0, "c7": 2,
+    }  # fmt: skip
+    assert bound.loc["c2", "days_on_moud"] == 62 and bound.loc["c2", "discontinued"]
+    assert bound.attrs["coverage_loss_bound"] == 1
 
 
 def test_one_time_scale_gap_end_dates_the_event_when_the_gap_runs_out():
