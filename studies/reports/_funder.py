@@ -93,7 +93,8 @@ def retention_for_funders(km, times: Sequence[int], group: str, min_cell: int = 
                     "Mothers still followed (rounded)": shown,
                 }
             )
-    return pd.DataFrame(rows)
+    columns = ["Medication", "After delivery", "Still on MOUD", "95% CI"]
+    return pd.DataFrame(rows, columns=[*columns, "Mothers still followed (rounded)"])
 
 
 def retention_grid(
@@ -224,7 +225,7 @@ def perspectives(
     share = share.reindex(columns=["patient", "provider"]).fillna(0.0)
     share = share[(share > 0).any(axis=1)]
     order = share.max(axis=1).sort_values(ascending=False, kind="stable")
-    roles_present = {t.role for t in corpus}
+    roles_present = set(frequencies["role"])
     rows = []
     for code_id in order.index[:top]:
         rows.append(

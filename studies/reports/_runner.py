@@ -108,7 +108,14 @@ def check_parameters(study: Any, template: str, parameters: Mapping[str, Any]) -
     errors naming the parameter.
     """
     declared = declared_parameters(template)
-    unknown = sorted(set(parameters) - set(declared) - {"study"})
+    if "study" in parameters and str(parameters["study"]) not in (str(study.id), str(study.path)):
+        raise ReportError(
+            f"the study is the command's argument ({study.id}); parameter 'study' cannot "
+            f"change it (got {parameters['study']!r})",
+            field="study",
+        )
+    parameters = {k: v for k, v in parameters.items() if k != "study"}
+    unknown = sorted(set(parameters) - set(declared))
     if unknown:
         raise ReportError(
             f"unknown report parameter(s) {', '.join(unknown)} for {template}; "
@@ -143,20 +150,78 @@ def check_parameters(study: Any, template: str, parameters: Mapping[str, Any]) -
         raise ReportError(f"period_start {start} is after period_end {end}", field="period_start")
     fixed = fixed_parameters(study, template, checked)  # audience and threshold: not a choice
     checked.update({key: value for key, value in fixed.items() if key in declared})
+    _check_scope_not_empty(study, checked)
     return checked
 
 
+def _check_scope_not_empty(study: Any, checked: Mapping[str, Any]) -> None:
+    """A site and period with no delivery and no interview is a one-line error before any
+    kernel starts (a scope with a few deliveries renders a page that says there are too few
+    to report)."""
+    import pandas as pd
+
+    site, start, end = checked.get("site"), checked.get("period_start"), checked.get("period_end")
+    if site in (None, "all") and start is None and end is None:
+        return
+    found = 0
+    for name, when in (("deliveries", "delivery_date"), ("participants", "interview_date")):
+        if not study.has_table(name):
+            continue
+        table = study.table(name)
+        keep = pd.Series(True, index=table.index)
+        if site not in (None, "all"):
+            keep &= table["site"].astype(str) == str(site)
+        if when in table.columns and (start or end):
+            dates = pd.to_datetime(table[when], errors="coerce")
+            keep &= dates.ge(pd.Timestamp(start)) if start else True
+            keep &= dates.le(pd.Timestamp(end)) if end else True
+        found += int(keep.sum())
+    if not found:
+        where = f"site {site}" if site not in (None, "all") else "all sites"
+        period = f", {start or 'the start'} to {end or 'the end'}" if (start or end) else ""
+        raise ReportError(
+            f"nothing to report for {where}{period}: no delivery and no interview",
+            field="period_start" if (start or end) else "site",
+        )
+
+
 def default_output_dir(study: Any) -> Path:
-    """``reports/<study id>/`` at the repository root."""
-    return REPO_ROOT / "reports" / study.id
+    """``reports/<study id>/`` at the repository root for a study inside the checkout (a
+    git-ignored folder); for a study elsewhere, ``reports/`` beside its study.yaml, so that
+    reports of real data never land inside the code checkout."""
+    folder = Path(study.path).resolve().parent
+    if folder.is_relative_to(REPO_ROOT):
+        return REPO_ROOT / "reports" / study.id
+    return folder / "reports"
 
 
 def output_name(template: str, parameters: Mapping[str, Any]) -> str:
-    """``study_report`` or ``study_report_site-a`` — the site (if any) makes the name unique."""
+    """The report's file name, from the template and every parameter that changes what it
+    shows, so one report never overwrites another: ``funder_report``,
+    ``funder_report_north``, ``funder_report_north_2019-01-01_to_2021-12-31``,
+    ``outcomes_report_from_2022-01-01``, ``…_min-cell-15`` (a threshold above the default
+    11). The audience is fixed by the template, so the template's name carries it."""
+
+    def slug(value: Any) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+
+    parts = [template]
     site = parameters.get("site")
-    if site in (None, "", "all"):
-        return template
-    return f"{template}_{re.sub(r'[^a-z0-9]+', '-', str(site).lower()).strip('-')}"
+    if site not in (None, "", "None", "all"):
+        parts.append(slug(site))
+    start, end = parameters.get("period_start"), parameters.get("period_end")
+    start = None if start in ("", "None") else start
+    end = None if end in ("", "None") else end
+    if start and end:
+        parts.append(f"{start}_to_{end}")
+    elif start:
+        parts.append(f"from_{start}")
+    elif end:
+        parts.append(f"to_{end}")
+    min_cell = parameters.get("min_cell")
+    if min_cell not in (None, "", "None") and int(min_cell) != 11:
+        parts.append(f"min-cell-{int(min_cell)}")
+    return "_".join(parts)
 
 
 def render_report(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.disclosure import ROUNDED_MARK
@@ -176,6 +177,9 @@ def predictors_in_words(summary: pd.DataFrame, data: pd.DataFrame, min_cell: int
     ``data`` is left out. ``summary`` is ``CoxResult.summary`` (``hr, lower, upper``)."""
     sentences = []
     for term, row in summary.iterrows():
+        bounds = [float(row["hr"]), float(row["lower"]), float(row["upper"])]
+        if not all(np.isfinite(bounds)) or min(bounds) <= 0:
+            continue  # a degenerate fit says nothing a funder can use
         if row["lower"] <= 1 <= row["upper"]:
             continue
         column, level = _term(str(term))
@@ -221,46 +225,65 @@ def _group_words(column: str, level: str) -> str:
     return f"mothers with {column.replace('_', ' ')} {level.replace('_', ' ')}"
 
 
-def methods_text(settings: object, *, lookback_left_out: object, period_note: str) -> str:
+def methods_text(settings: object, *, lookback_left_out: object, period_note: str | None) -> str:
     """The short methods and limitations section (Markdown), from the study's ``outcomes``
-    settings (gap, follow-up, data end, lookback)."""
-    gap = getattr(settings, "gap_days", 30)
-    horizon = getattr(settings, "follow_up_days", 365)
-    lookback = getattr(settings, "lookback_days", 90)
-    data_end = getattr(settings, "data_end", None)
-    if _exact(lookback_left_out) == 0:
-        left_out = "No delivery was left out for a short enrolment."
-    elif _shown(lookback_left_out):
-        left_out = (
-            f"{_count(lookback_left_out).capitalize()} deliveries whose insurance coverage "
-            f"began less than {lookback} days before delivery are left out."
+    settings (gap, follow-up, data end, lookback); ``settings=None`` for a study without
+    delivery records, ``period_note=None`` for one without interviews."""
+    paragraphs = []
+    if settings is not None:
+        gap = getattr(settings, "gap_days", 30)
+        horizon = getattr(settings, "follow_up_days", 365)
+        lookback = getattr(settings, "lookback_days", 90)
+        data_end = getattr(settings, "data_end", None)
+        if _exact(lookback_left_out) == 0:
+            left_out = "No delivery was left out for a short enrolment."
+        elif _shown(lookback_left_out):
+            left_out = (
+                f"{_count(lookback_left_out).capitalize()} deliveries whose insurance coverage "
+                f"began less than {lookback} days before delivery are left out."
+            )
+        else:
+            left_out = (
+                f"Deliveries whose insurance coverage began less than {lookback} days before "
+                f"delivery are left out (their number is {HIDDEN})."
+            )
+        end = f" The data end on {data_end}." if data_end else ""
+        paragraphs += [
+            "**Who is counted.** Every delivery in the site and period of the report, from "
+            "insurance claims and pharmacy records. Medication at delivery is the medication "
+            "whose supply covered the delivery date; a mother can only be counted as on no "
+            f"medication when her records cover the {lookback} days before delivery. {left_out}",
+            f"**Staying on treatment.** Treatment continues across gaps in supply of up to {gap} "
+            "days; a longer gap ends it, dated at the end of the last supply.",
+            f"**Follow-up and censoring.** Each delivery is followed for up to {horizon} days, "
+            "and for less when the mother lost insurance coverage, had another delivery, died, "
+            f"or the data ended.{end} From then on we cannot see her treatment or overdoses, so "
+            "she is counted only for the time we could see (Kaplan–Meier estimates handle the "
+            "different lengths of follow-up); mothers who lost coverage may have done better or "
+            "worse than those who kept it. Fatal overdoses come from death records and are "
+            "counted even after coverage ended.",
+        ]
+    if period_note:
+        paragraphs.append(
+            f"**Interviews.** {period_note} Interviews describe the experience of the mothers "
+            "and providers who took part; they do not measure how common an experience is, so "
+            "we describe them in words, not counts."
         )
     else:
-        left_out = (
-            f"Deliveries whose insurance coverage began less than {lookback} days before "
-            f"delivery are left out (their number is {HIDDEN})."
+        paragraphs.append("**Interviews.** This study has no interviews.")
+    limits = []
+    if settings is not None:
+        limits.append(
+            "This is an observational study: mothers who chose or were offered a medication "
+            "differ in ways the data do not record, so differences between groups are "
+            "associations, not effects of the medication. Claims miss treatment paid in cash "
+            "or given in hospital, and a medication switch shortly after delivery is not "
+            "counted as stopping."
         )
-    end = f" The data end on {data_end}." if data_end else ""
-    return (
-        "**Who is counted.** Every delivery in the site and period of the report, from "
-        "insurance claims and pharmacy records. Medication at delivery is the medication whose "
-        "supply covered the delivery date; a mother can only be counted as on no medication "
-        f"when her records cover the {lookback} days before delivery. {left_out}\n\n"
-        f"**Staying on treatment.** Treatment continues across gaps in supply of up to {gap} "
-        "days; a longer gap ends it, dated at the end of the last supply.\n\n"
-        f"**Follow-up and censoring.** Each delivery is followed for up to {horizon} days, and "
-        "for less when the mother lost insurance coverage, had another delivery, died, or the "
-        f"data ended.{end} From then on we cannot see her treatment or overdoses, so she is "
-        "counted only for the time we could see (Kaplan–Meier estimates handle the different "
-        "lengths of follow-up); mothers who lost coverage may have done better or worse than "
-        "those who kept it. Fatal overdoses come from death records and are counted even after "
-        "coverage ended.\n\n"
-        f"**Interviews.** {period_note} Interviews describe the experience of the mothers and "
-        "providers who took part; they do not measure how common an experience is, so we "
-        "describe them in words, not counts.\n\n"
-        "**Limitations.** This is an observational study: mothers who chose or were offered a "
-        "medication differ in ways the data do not record, so differences between groups are "
-        "associations, not effects of the medication. Claims miss treatment paid in cash or "
-        "given in hospital, and a medication switch shortly after delivery is not counted as "
-        "stopping."
-    )
+    if period_note:
+        limits.append(
+            "The people interviewed chose to take part and may not speak for every mother or "
+            "provider."
+        )
+    paragraphs.append("**Limitations.** " + " ".join(limits))
+    return "\n\n".join(paragraphs)
