@@ -1,4 +1,5 @@
-"""The JSON API behind every page action (documented at ``/docs`` by FastAPI's OpenAPI).
+"""The JSON API behind every coder's page action (documented at ``/docs`` from the OpenAPI
+schema); the lead's tools are in :mod:`coding.web.api_lead`.
 
 Every route takes the logged-in :class:`~coding.web.auth.Principal` from the shared
 dependencies, so the access rules of :mod:`coding.web.auth` hold for scripts and pages alike.
@@ -7,19 +8,15 @@ Writes return only after the store committed them.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from coding.store import AUTO, CONSENSUS, Coding, NotFoundError, StaleEditError
-from coding.web import agreement
+from coding.store import AUTO, Coding, NotFoundError, StaleEditError
 from coding.web.auth import (
     AppContext,
-    LeadDep,
     UserDep,
     coding_for_write,
     context,
@@ -28,7 +25,6 @@ from coding.web.auth import (
     visible_transcript,
     writable_layers,
 )
-from coding.web.exports import spreadsheet_csv
 from coding.web.ids import MAX_PUBLIC_ID
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -37,11 +33,13 @@ MAX_VERSION = 2**31 - 1
 PublicId = Annotated[int, Path(ge=0, le=MAX_PUBLIC_ID, description="a coding's public id")]
 
 
-class _Body(BaseModel):
+class StrictBody(BaseModel):
+    """A request body that refuses unknown fields (422)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class CodingIn(_Body):
+class CodingIn(StrictBody):
     code_id: str = Field(min_length=1, max_length=128)
     start: int = Field(ge=0, le=MAX_OFFSET)
     end: int = Field(gt=0, le=MAX_OFFSET)
@@ -51,7 +49,7 @@ class CodingIn(_Body):
     )
 
 
-class CodingPatch(_Body):
+class CodingPatch(StrictBody):
     version: int = Field(
         ge=1, le=MAX_VERSION, description="the version you read (optimistic concurrency)"
     )
@@ -61,11 +59,11 @@ class CodingPatch(_Body):
     memo: str | None = Field(default=None, max_length=20_000)
 
 
-class DoneIn(_Body):
+class DoneIn(StrictBody):
     done: bool = True
 
 
-class MemoIn(_Body):
+class MemoIn(StrictBody):
     text: str = Field(max_length=20_000)
     version: int | None = Field(
         default=None,
@@ -73,18 +71,6 @@ class MemoIn(_Body):
         le=MAX_VERSION,
         description="the memo version you read (0: there was none); 409 when it changed",
     )
-
-
-class FlagIn(_Body):
-    enabled: bool
-
-
-class AssignIn(_Body):
-    coder: str = Field(min_length=1, max_length=64)
-
-
-def _ctx(request: Request) -> AppContext:
-    return context(request)
 
 
 def _check_code(ctx: AppContext, code_id: str | None) -> None:
@@ -122,13 +108,13 @@ def me(principal: UserDep) -> dict[str, Any]:
 @router.get("/codebook")
 def codebook(request: Request, principal: UserDep) -> list[dict[str, Any]]:
     """The codes: ``id, name, color, definition, include, exclude, parent``."""
-    return [vars(code) for code in _ctx(request).data.codes]
+    return [vars(code) for code in context(request).data.codes]
 
 
 @router.get("/transcripts")
 def transcripts(request: Request, principal: UserDep) -> list[dict[str, Any]]:
     """Transcripts you may open with your progress (a lead also sees every coder's)."""
-    ctx = _ctx(request)
+    ctx = context(request)
     ctx.refresh()
     table = ctx.store.transcripts()
     counts = ctx.store.assignments()
@@ -154,7 +140,7 @@ def transcripts(request: Request, principal: UserDep) -> list[dict[str, Any]]:
 def transcript(transcript_id: str, request: Request, principal: UserDep) -> dict[str, Any]:
     """Text, turns, the codings you may see, your pending suggestions and your memo (a lead
     also reads every coder's memo)."""
-    ctx = _ctx(request)
+    ctx = context(request)
     view, info = visible_transcript(ctx, principal, transcript_id)
     coders = visible_coders(principal, info)
     codings = ctx.store.coding_list(transcript_id, coders=coders)
@@ -193,7 +179,7 @@ def add_coding(
     ``consensus``). Idempotent: when that layer already has this code on exactly this span,
     the existing coding is returned with 200 and nothing is added (a double click or a
     repeated key press makes no duplicate)."""
-    ctx = _ctx(request)
+    ctx = context(request)
     view, _ = visible_transcript(ctx, principal, transcript_id)
     layer = body.coder or principal.layer
     if layer not in writable_layers(principal):
@@ -219,7 +205,7 @@ def update_coding(
 ) -> dict[str, Any] | JSONResponse:
     """Change code, span or memo; send the ``version`` you read. When the coding changed
     meanwhile the answer is 409 with ``current`` (the stored coding, null when deleted)."""
-    ctx = _ctx(request)
+    ctx = context(request)
     stored = coding_for_write(ctx, principal, coding_id)
     _check_code(ctx, body.code_id)
     try:
@@ -246,7 +232,7 @@ def delete_coding(
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> dict[str, Any]:
     """Delete (softly) one of your codings; ``?version=`` guards against stale deletes."""
-    ctx = _ctx(request)
+    ctx = context(request)
     stored = coding_for_write(ctx, principal, coding_id)
     return coding_json(ctx, ctx.store.delete_coding(stored.id, version, actor=principal.name))
 
@@ -257,7 +243,7 @@ def review_suggestion(
 ) -> dict[str, Any]:
     """``accept`` (copy into your layer) or ``reject`` an autocoder suggestion. Every
     refusal is the same 404, so the answer never tells which transcript an id belongs to."""
-    ctx = _ctx(request)
+    ctx = context(request)
     not_found = HTTPException(404, f"no suggestion {coding_id}")
     if decision not in ("accept", "reject"):
         raise not_found
@@ -283,7 +269,7 @@ def mark_done(
     transcript_id: str, body: DoneIn, request: Request, principal: UserDep
 ) -> dict[str, Any]:
     """Mark your coding of this transcript done (or not)."""
-    ctx = _ctx(request)
+    ctx = context(request)
     _, info = visible_transcript(ctx, principal, transcript_id)
     if principal.name not in info["coders"]:
         raise HTTPException(400, "this transcript is not assigned to you")
@@ -298,7 +284,7 @@ def put_memo(
     """Replace your memo on this transcript. Send the ``version`` you read: when the memo
     was saved elsewhere meanwhile (another tab), the answer is 409 with ``current`` (the
     stored text and version) and nothing is overwritten."""
-    ctx = _ctx(request)
+    ctx = context(request)
     visible_transcript(ctx, principal, transcript_id)
     try:
         memo = ctx.store.set_memo(transcript_id, principal.name, body.text, body.version)
@@ -306,156 +292,6 @@ def put_memo(
         current = ctx.store.memo_record(transcript_id, principal.name)
         return _conflict(error, {"text": current.text, "version": current.version})
     return {"transcript_id": transcript_id, "memo": memo.text, "version": memo.version}
-
-
-# -- lead --------------------------------------------------------------------------------
-
-
-@router.post("/transcripts/{transcript_id}/assignments")
-def assign(
-    transcript_id: str, body: AssignIn, request: Request, principal: LeadDep
-) -> dict[str, Any]:
-    """Assign the transcript to a coder (lead)."""
-    ctx = _ctx(request)
-    visible_transcript(ctx, principal, transcript_id)
-    user = ctx.accounts.user(body.coder)
-    if user is None or user.role != "coder" or user.disabled:
-        raise HTTPException(400, f"{body.coder!r} is not an enabled coder account")
-    ctx.store.assign(transcript_id, body.coder, actor=principal.name)
-    return ctx.store.transcript(transcript_id)
-
-
-@router.delete("/transcripts/{transcript_id}/assignments/{coder}")
-def unassign(
-    transcript_id: str, coder: str, request: Request, principal: LeadDep
-) -> dict[str, Any]:
-    """Take the transcript away from a coder (her codings stay)."""
-    ctx = _ctx(request)
-    visible_transcript(ctx, principal, transcript_id)
-    ctx.store.unassign(transcript_id, coder, actor=principal.name)
-    return ctx.store.transcript(transcript_id)
-
-
-@router.post("/transcripts/{transcript_id}/reconciliation")
-def reconciliation(
-    transcript_id: str, body: FlagIn, request: Request, principal: LeadDep
-) -> dict[str, Any]:
-    """Open (coders then see each other's codings) or close reconciliation."""
-    ctx = _ctx(request)
-    visible_transcript(ctx, principal, transcript_id)
-    ctx.store.set_reconciliation(transcript_id, body.enabled, actor=principal.name)
-    return ctx.store.transcript(transcript_id)
-
-
-@router.post("/transcripts/{transcript_id}/suggestions")
-def suggestions(
-    transcript_id: str, body: FlagIn, request: Request, principal: LeadDep
-) -> dict[str, Any]:
-    """Show (or hide) the autocoder's suggestions to this transcript's coders."""
-    ctx = _ctx(request)
-    visible_transcript(ctx, principal, transcript_id)
-    ctx.store.set_suggestions(transcript_id, body.enabled, actor=principal.name)
-    return ctx.store.transcript(transcript_id)
-
-
-@router.get("/agreement")
-def agreement_summary(request: Request, principal: LeadDep) -> dict[str, Any]:
-    """Turn-level agreement per code (pooled over transcripts) and per transcript."""
-    result = agreement.summary(_ctx(request))
-    return {key: value.to_dict("records") for key, value in result.items()}
-
-
-@router.get("/transcripts/{transcript_id}/disagreements")
-def disagreements(transcript_id: str, request: Request, principal: LeadDep) -> list[dict[str, Any]]:
-    """Turns where the coders' code sets differ, side by side."""
-    ctx = _ctx(request)
-    visible_transcript(ctx, principal, transcript_id)
-    return agreement.side_by_side(ctx, transcript_id, only_disagreements=True)
-
-
-@router.post("/transcripts/{transcript_id}/consensus/agreed")
-def consensus_from_agreement(
-    transcript_id: str, request: Request, principal: LeadDep
-) -> dict[str, Any]:
-    """Add to ``consensus`` every code all coders applied to the same turn, over the text
-    they *all* coded with it there (the intersection of their spans within the turn: text
-    only one coder coded is not "agreed" and stays for the lead to decide). Codes already in
-    consensus on that span are skipped."""
-    ctx = _ctx(request)
-    view, _ = visible_transcript(ctx, principal, transcript_id)
-    codings = [c for c in ctx.store.coding_list(transcript_id) if c.coder not in (AUTO,)]
-    coders = sorted({c.coder for c in codings} - {CONSENSUS})
-    if len(coders) < 2:
-        raise HTTPException(400, "agreement needs codings from at least two coders")
-    added = []
-    for span in agreement.agreed_spans(codings, view.turns, coders):
-        coding, created = ctx.store.apply_code(
-            transcript_id,
-            CONSENSUS,
-            span["code_id"],
-            span["start"],
-            span["end"],
-            "agreed by " + ", ".join(coders),
-            actor=principal.name,
-        )
-        if created:
-            added.append(coding_json(ctx, coding))
-    return {"added": len(added), "codings": added}
-
-
-@router.get("/audit")
-def audit(
-    request: Request, principal: LeadDep, limit: Annotated[int, Query(ge=1, le=10_000)] = 500
-) -> list[dict[str, Any]]:
-    """The newest ``limit`` audit entries (oldest first)."""
-    frame = _ctx(request).store.audit_log(limit=limit)
-    frame["at"] = frame["at"].map(lambda t: t.isoformat())
-    return frame.to_dict("records")
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@router.get("/export/codings.csv")
-def export_csv(request: Request, principal: LeadDep) -> Response:
-    """Every live coding (all layers) as ``codings.csv`` (the study's codings columns); text
-    cells that a spreadsheet would run as a formula are neutralised (:mod:`coding.web.exports`)."""
-    frame = _ctx(request).store.codings()
-    columns = ["coding_id", "transcript_id", "coder", "code_id", "start", "end", "memo"]
-    return _csv(spreadsheet_csv(frame[columns]), "codings.csv")
-
-
-@router.get("/export/memos.csv")
-def export_memos(request: Request, principal: LeadDep) -> Response:
-    """Every coder's transcript memos: ``transcript_id, coder, memo, version, updated_at``
-    (formula-like cells neutralised, as in ``codings.csv``)."""
-    frame = _ctx(request).store.memos()
-    frame["updated_at"] = frame["updated_at"].map(lambda t: t.isoformat())
-    return _csv(spreadsheet_csv(frame), "memos.csv")
-
-
-@router.get("/export/project.qdpx")
-def export_qdpx(request: Request, principal: LeadDep) -> Response:
-    """Corpus, codebook and codings as a REFI-QDA project (``coding.exchange.write_qdpx``)."""
-    ctx = _ctx(request)
-    try:
-        from coding.exchange import write_qdpx
-    except ImportError as error:
-        raise HTTPException(501, "QDPX export is not available in this installation") from error
-    with tempfile.TemporaryDirectory() as folder:
-        path = FilePath(folder) / "project.qdpx"
-        write_qdpx(path, ctx.data.corpus, ctx.data.codebook, ctx.store.codings())
-        payload = path.read_bytes()
-    return Response(
-        payload,
-        media_type="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="project.qdpx"'},
-    )
 
 
 __all__ = ["router"]

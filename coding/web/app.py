@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coding.errors import CodingError, LoginRequiredError, RequestTooLargeError
 from coding.store import CodingStore, NotFoundError, StaleEditError
-from coding.web import api, views
+from coding.web import api, api_lead, views
 from coding.web.accounts import Accounts, LoginThrottle
 from coding.web.auth import SESSION_EXPIRED, AppContext
 from coding.web.data import StudyData
@@ -194,6 +194,7 @@ def create_app(
     app.add_middleware(SecurityMiddleware, max_body=max_body, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
+    app.include_router(api_lead.router)
     app.include_router(views.router)
 
     @app.exception_handler(LoginRequiredError)
