@@ -252,12 +252,13 @@ def test_episodes_use_study_settings(tmp_path: Path) -> None:
 def test_cohort_passes_study_settings_and_overrides(tmp_path: Path) -> None:
     """D001 (2021-03-10): with a 30-day gap p001's episode ended 2021-01-17, 52 days before
     delivery (> moud_window_days 30) → no MOUD at delivery; with gap_days=90 the episode runs
-    2020-11-20..2021-04-08 → buprenorphine, 29 days on MOUD after delivery."""
+    2020-11-20..2021-04-08, bridging the delivery with a refill after it: in the bridged reading
+    (bridge_delivery_gap=True; the default is strict) → buprenorphine, 29 days on MOUD."""
     study = load_study(write_study(tmp_path))
     cohort = study.cohort().set_index("delivery_id")
     assert len(cohort) == 4
     assert cohort.loc["D001", "moud_at_delivery"] == "none"
-    wide = study.cohort(gap_days=90).set_index("delivery_id")
+    wide = study.cohort(gap_days=90, bridge_delivery_gap=True).set_index("delivery_id")
     assert wide.loc["D001", "moud_at_delivery"] == "buprenorphine"
     assert wide.loc["D001", "days_on_moud"] == 29
 
