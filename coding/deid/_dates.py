@@ -14,9 +14,14 @@ from coding.deid._lexicon import MONTHS
 from coding.deid._spans import Span
 
 _HOLIDAYS = (
-    r"Christmas(?: Eve| Day)?|Thanksgiving(?: Day)?|Easter(?: Sunday)?|Halloween|"
-    r"New Year'?s(?: Eve| Day)?|Valentine'?s Day|Fourth of July|4th of July|Independence Day|"
-    r"Mother'?s Day|Father'?s Day|Memorial Day|Labor Day"
+    r"Christmas(?: Eve| Day)?|Xmas(?: Eve)?|Thanksgiving(?: Day)?|Easter(?: Sunday)?|"
+    r"Halloween|New Year['’]?s(?: Eve| Day)?|Valentine['’]?s(?: Day)?|Fourth of July|"
+    r"4th of July|Independence Day|Mother['’]?s Day|Father['’]?s Day|Memorial Day|Labor Day|"
+    r"Veterans['’]? Day|Presidents['’]? Day|(?:Martin Luther King|MLK)(?: Jr\.?)? Day|"
+    r"Juneteenth|Columbus Day|Indigenous Peoples['’]? Day|St\.? Patrick['’]?s Day|"
+    r"Saint Patrick['’]?s Day|April Fool['’]?s(?: Day)?|Good Friday|Black Friday|"
+    r"Cinco de Mayo|D[ií]a de (?:los )?Muertos|D[ií]a de la Virgen(?: de Guadalupe)?|"
+    r"Pi Day|Groundhog Day|Mardi Gras|Super Bowl Sunday"
 )
 
 
@@ -32,7 +37,7 @@ def dates(text: str) -> list[Span]:
         r"\b(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])\b(?![/-]|\s*(?:a|an|of|mg|"
         r"milligrams?|tabs?|pills?|strips?|doses?|cups?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
         r"months?|years?|times|people|pounds|lbs|percent|%)\b)",  # 10/12, 7-15
-        rf"\b(?i:{_HOLIDAYS})\b",
+        rf"\b(?i:{_HOLIDAYS})\b(?:,?[ \t]+(?:19|20)\d\d\b)?",  # "Christmas Eve 2021"
         r"(?<=\bthe )\d{1,2}(?:st|nd|rd|th)\b(?!\s+(?:century|time|floor|grade|week|percent|"
         r"place|birthday|day|of (?:the|my|her|his|every|each)))",
     ]
@@ -70,7 +75,8 @@ def ages(text: str) -> list[Span]:
         rf"(?:(?<=\bshe's )|(?<=\bhe's )|(?<=\bi'm )|(?<=\bi am )|(?<=\bwho's )|(?<=\bshe is )"
         rf"|(?<=\bhe is ))\b{old}\b(?!\s*(?:%|percent|mg|milligrams|pounds|lbs|weeks|days|"
         rf"minutes|hours|dollars|bucks))",
-        r"(?:(?<=\bturned )|(?<=\bturning )|(?<=\bage )|(?<=\bis )|(?<=\bshe's )|(?<=\bhe's )"
+        r"(?:(?<=\bturned )|(?<=\bturning )|(?<=\bturns )|(?<=\bage )|(?<=\bis )|(?<=\bbe )"
+        r"|(?<=\bshe's )|(?<=\bhe's )"
         r"|(?<=\bi'm )|(?<=\bi am )|(?<=\bwho's )|(?<=\bshe is )|(?<=\bhe is )|(?<=\baged ))"
         r"\b(?:ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|a hundred"
         r"(?: and \w+)?|one hundred(?: and \w+)?)\b",

@@ -66,6 +66,43 @@ GIVEN_NAMES = frozenset(
     becca bree brie chrissy deb dee jess kat kels liz lizzie mel nat nikki sam steph tori
     beverly bonnie delores dolores earl eugene harold howard irene lois marjorie mildred
     norma phyllis ralph roger russell vernon walter wayne
+    abel abram ada adele adrienne agnes aidan alan albert alberto alec alfred alfredo alma
+    alvin amos ana andre andres andy angelo anita ann anne annette antoine arlene arnold
+    arthur ashlyn audra aurelio barry bart beau benny bernard bert billie blaine bobbie boyd
+    brady brent brett bridget brock bruce bryant bryce byron callie calvin camille candice
+    carlton carly carmela carolyn carson cecil cecilia celeste chester clarence clark claude
+    clayton clifford clint clinton clyde colby cole conner corey cory curtis cyrus damian
+    damon dan dane darius darrell darryl daryl dawson deandre debora delbert delia dennis
+    derrick desmond devon dewayne dexter dillon dominique donnie donovan dora doug duane
+    dwayne dwight edgar edith edna eduardo edwin elaine elias elisa eliza ellen elliot elmer
+    eloise elsie elvis emilio emmett enrique erik ernest ernesto esther ethel eunice fabian
+    faye felix fernando forrest frances francis francisco fred freddie freddy frederick gage
+    garrett gerald geraldine gilbert gladys glenda glenn gordon grady graham gretchen
+    gus gwen hank harrison harry harvey hattie hector herbert herman hollis homer hubert hugh
+    hugo ida ignacio ines ingrid irma ismael ivan jace jaime janie jared jarrod jarvis jasper
+    jeanette jeanne jed jerome jimmie joan joann joanne jody joey johnnie jonah jordyn jorge
+    josefina juanita jules justine kaleb karla kasey katrina keith kelvin kendall kent kermit
+    kirk kristy kurt kyra lamar lanny larry latonya laverne lawrence leann lena leon leona
+    leroy lester letha lewis lionel lloyd lonnie loretta lorraine louis louise lowell lucille
+    lula luther lyle mabel madelyn mae maggie malcolm mamie manuel marcia marco margie marian
+    marilyn mario marion marla marlene marty marvin matt mattie maureen maurice maxine melinda
+    melvin merle micah mickey milton minnie mitchell mona monique myra myrtle nadine neil nell
+    nellie nelson nettie nick nina noel norman ollie oscar otis pablo patsy pedro percy perry
+    phil philip phillip preston priscilla rafael ramon randall randolph raul raymond reba
+    reggie reginald rhett ricardo richard rick rickey roberto rodney roland rosalie rosemary
+    ross roxanne roy rudy rufus russ sally salvador sammy saul selena sergio seth shaun
+    sheldon shelia sherri sidney silvia simon sonia spencer stacie stan stanley stuart sylvia
+    tami tammie tanner ted terrance terrell thelma tim timmy tobias toby todd tom tomas
+    tommie tony tracey trent tristan trudy tyson ursula vance vaughn velma vera vern verna
+    vicki vickie vince vincent viola virgil wallace wendell wes wilbur willard willie willis
+    wilma winston yvette yvonne zack zane zeke
+    """.split()
+) | frozenset(
+    # Given names that are also ordinary lower-case words: listed, and in LOWERCASE_WORDS.
+    """
+    chance grant cliff lance glen ray rod drew don max ed al bo ty rusty sandy ginger opal pearl
+    marshall clay lane ward walker van buck bud buddy duke rex mack jewel rocky sonny daisy
+    iris flora jay lacy kane roman chuck harley dolly dixie wade tad teddy tucker
     """.split()
 )
 
@@ -88,6 +125,10 @@ LOWERCASE_WORDS = frozenset(
     ken kim don ron drew rose ruby ivy tucker cooper porter parker carter mason hunter
     harper taylor baker brook brooke lou ed al bo max jo ty sky cash reed gray grey eve
     austin dallas jordan savannah sierra aurora nova eden haven sage river rowan levi
+    chance grant cliff lance glen ray rod drew don max ed al bo ty rusty sandy ginger opal
+    pearl marshall clay lane ward walker van buck bud buddy duke rex mack jewel rocky sonny
+    daisy iris flora jay lacy kane roman chuck harley dolly dixie wade tad teddy tucker
+    nick bart homer gage mae
     """.split()
 )
 
@@ -237,6 +278,9 @@ NOT_IDENTIFIERS = (
     r"narcotics\s+anonymous|alcoholics\s+anonymous",
     r"neonatal\s+(?:abstinence|opioid\s+withdrawal)\s+syndrome",
     r"tik\s?tok|you\s?tube|face\s?time",
+    r"plan\s+of\s+safe\s+care|nurse[\s-]+family\s+partnership|parents\s+as\s+teachers",
+    r"healthy\s+families(?:\s+america)?|al-?\s?anon|nar-?\s?anon|smart\s+recovery",
+    r"safe\s+sleep",
 )
 
 #: Capitalised words after "in", "from", "to"… that are not places ("in God", "to Mexico" is
@@ -245,5 +289,64 @@ NOT_PLACES = frozenset(
     """
     god jesus christ lord english spanish bible christmas heaven church mass
     america american mexico canada africa
+    """.split()
+)
+
+#: Words that follow a kinship or role word without being a name ("my son home", "my mom
+#: though", "my baby girl", "the dr said"): in lower-case typing, the word after "my
+#: cousin" is a name only when it is none of these (nor a stop word, a cue or a -ing/-ly word).
+NOT_NAMES_AFTER_CUE = frozenset(
+    """
+    home back away out off down up over round around there here today tonight yesterday
+    tomorrow now anymore though tho too either alone together sometimes once twice daily
+    weekly every each right first last next soon later again still yet already also even
+    just only really actually basically literally totally pretty kinda sorta lol lmao omg
+    idk tbh smh haha yeah yes no ok okay oh uh um like so but and or nor then than because
+    cuz cause bc sick asleep awake ready happy sad mad scared upset fine good great ok well
+    better worse bad safe clean sober high dead gone gonna wanna gotta got get gets getting
+    said says say told tells tell took takes take came comes come went goes go gave gives
+    give had has have was were is are be been being did does do didnt doesnt dont wont cant
+    couldnt wouldnt shouldnt isnt wasnt werent aint hes shes theyre thats whats im ive id ill
+    youre were would could should will can may might must shall knew knows know thinks
+    thought think wanted wants want needed needs need helped helps help lives lived live
+    works worked work moved moves passed died left leaves stayed stays called calls drove
+    drives brought buys bought found finds kept keeps lost loves loved made makes saw sees
+    started starts stopped tried tries used uses visits visited watches watched picked picks
+    love hate hates hated never always usually all both more less most some any many much
+    whole own new old little big baby boy girl boys girls daddy mama papa side lady man guy
+    woman person people family kids children stuff things thing time times day days week
+    weeks month months year years birthday bday name names number phone car house place
+    room bed crib seat stroller formula bottle diaper diapers clothes shirt shoes toys
+    school daycare work job meds meth pills dope heroin drug drugs test tests appointment
+    appointments visit visits case court hearing plan office doctor doctors nurse nurses
+    dr drs doc docs md np pa rn lpn ob obgyn gyn peds pediatrician earlier before after
+    since lately recently ago instead anyway anyways somehow somewhere everywhere nowhere
+    grew knew threw drew blew flew ran sat stood sang swam began drank ate fell felt held
+    heard hit hurt let meant met paid put quit read rode sent set shook slept spent stole
+    swore taught tore woke won wore wrote cry cries shake shakes sleep eat eats go stay
+    stop start try walk talk sit stand wait smile laugh scream yell fight crawl nurse feed
+    hold latch breathe poop pee puke vomit throw learn grow bring take make let see hear
+    """.split()
+)
+
+#: Words that follow a person's name as the subject of a clause ("jordy gave me", "rusty
+#: lived"): with a name context before, a lower-case word followed by one of these is a name.
+AFTER_NAME_VERBS = frozenset(
+    """
+    is was has had said says told tells took takes came comes went goes gave gives got gets
+    did does didnt doesnt wont cant would could will can never always just still also even
+    who knew knows thinks thought wants wanted needs needed helps helped
+    lives lived works worked moved passed died stayed stays called calls drove drives
+    brought bought found kept keeps lost loves loved made makes saw sees started stopped
+    tried tries used visits visited watches watched picked picks hes shes met were are been
+    broke split
+    """.split()
+)
+
+#: US state postal abbreviations ("Bangor, ME"): after a comma, the word before is a town.
+STATE_CODES = frozenset(
+    """
+    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ
+    NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC
     """.split()
 )

@@ -18,6 +18,7 @@ import re
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from coding.deid._context import context_names
 from coding.deid._lexicon import (
     DISCOURSE_WORDS,
     GIVEN_NAMES,
@@ -34,6 +35,11 @@ from coding.deid._lexicon import (
 from coding.deid._places import CAP as _CAP
 from coding.deid._spans import Roster, Span
 
+_REGIONS = frozenset(
+    """north south east west northern southern eastern western central upstate downstate
+    northeast northwest southeast southwest northeastern northwestern southeastern
+    southwestern""".split()
+)
 _CONTRACTION = re.compile(r".+['’](?:re|ll|ve|d|m|t)$", re.IGNORECASE)
 
 
@@ -41,6 +47,7 @@ def _is_name_word(word: str) -> bool:
     lower = word.lower()
     return (
         bool(re.fullmatch(_CAP, word))
+        and not (word.endswith("-") and len(word) <= 3)  # "F-150", "P-017": a prefix
         and not re.match(r"I['’]", word)  # I'm, I'll, I've
         and lower.rstrip(".") not in TITLES
         and lower not in ENGLISH_STOP_WORDS
@@ -119,7 +126,11 @@ def names(text: str, roster: Roster | None) -> list[Span]:
         lowercase_name = (listed in GIVEN_NAMES and listed not in WORD_NAMES) or (
             listed in WORD_NAMES and re.match(r"\s*(?:[,;.!?]|--|—)", after) is not None
         )  # "my cousin faith, not like faith faith"
-        if not (word[0].isupper() or lowercase_name) or not _is_name_word(word.capitalize()):
+        if not (word[0].isupper() or lowercase_name):
+            continue
+        if not _is_name_word(word.capitalize()) and not (
+            word[0].isupper() and listed in WORD_NAMES  # "my boyfriend Bill": a stop word
+        ):
             continue
         end = _extend_surname(text, m.start("name"), m.end("name"))
         spans.append(Span(m.start("name"), end, "NAME", text[m.start("name") : end]))
@@ -158,6 +169,12 @@ def names(text: str, roster: Roster | None) -> list[Span]:
             if f"{words[i].group()} {words[i + 1].group()}".lower() in US_STATES
             for k in (0, 1)
         }
+        states |= {  # "Eastern Kentucky", "Upstate New York": a region of a state
+            i
+            for i in range(len(words) - 1)
+            if words[i].group().lower() in _REGIONS
+            and (i + 1 in states or words[i + 1].group().lower() in US_STATES)
+        }
         for index, word in enumerate([*words, None]):
             usable = word is not None and index not in states and _is_name_word(word.group())
             if usable and not run and _sentence_start(text, m.start() + word.start()):
@@ -181,6 +198,8 @@ def names(text: str, roster: Roster | None) -> list[Span]:
             listed = word.lower() in WORD_NAMES and word[0].isupper()  # "Will", "Heaven"
             if (listed or _is_name_word(word)) and word.lower() not in NAME_CUES:
                 spans.append(Span(m.start("name"), m.end("name"), "NAME", word))
+    # 8. Names only their context shows: lower-case typing, initials, "me and destiny".
+    spans.extend(context_names(text))
     # Possessives: "Kaylee's" → redact "Kaylee".
     trimmed = []
     for span in spans:
@@ -222,6 +241,15 @@ def propagate(text: str, spans: list[Span]) -> list[Span]:
         )
     }
     kinds = {s.original: s.type for s in spans if s.original in seen}
+    # The given name of a full name found in context is carried on its own too ("Paisley
+    # was almost six pounds" after "my baby was Paisley Dawn").
+    for full in [o for o in seen if " " in o and kinds[o] == "NAME"]:
+        first = full.split()[0]
+        if first.lower() not in _NOT_CARRIED and (
+            first.lower() in GIVEN_NAMES or first.lower() in WORD_NAMES
+        ):
+            seen.add(first)
+            kinds.setdefault(first, "NAME")
     found = []
     for original in sorted(seen, key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w-]){re.escape(original)}(?![\w-])", text):

@@ -29,7 +29,8 @@ def _regex(kind: str, pattern: str, flags: int = 0, group: int | str = 0):
 
 def phones(text: str) -> list[Span]:
     pattern = re.compile(
-        r"(?<![\w-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-])"
+        r"(?<![\w-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]?|\d{3}[\s.-]\d{3}[\s.-])\d{4}"
+        r"(?:,?\s*(?:ext\.?|extension|x)\s*\d{1,5})?(?![\w-])"
         r"|(?<=[\s:])\d{10}(?!\d)|(?<![\w-])\d{3}[.-]\d{4}(?![\w-])"
     )
     spans = []
@@ -74,7 +75,8 @@ _ID_CUES = [
         "ID",
         r"(?:medicaid|medicare|insurance|member|policy|plan|subscriber|beneficiary|"
         r"patient|client|case|wic|ebt|snap)(?: id| number| no\.?| #| card(?: number)?)"
-        r"|\bid(?: number| no\.?| #)",
+        r"|\bid(?: number| no\.?| #)"
+        r"|(?:inmate|booking|docket|offender|mdoc|doc|meeting)(?: id| number| no\.?| #)",
     ),
     ("ACCOUNT", r"(?:account|acct)(?: number| no\.?| #)?"),
     ("LICENSE", r"(?:driver'?s licen[cs]e|licen[cs]e|certificate|dea|npi)(?: number| no\.?| #)?"),
@@ -99,10 +101,10 @@ def numbered_ids(text: str) -> list[Span]:
 
 
 _NUMBER_CUES = (
+    ("PLATE", r"plate|\btags?\b|\bvin\b"),  # first: "license plate" is a plate
     ("LICENSE", r"licen[cs]e|\bdl\b|dea\b|npi\b|certificate|registration"),
     ("ACCOUNT", r"account|acct|card"),
     ("MRN", r"\bmrn?\b|medical record|chart"),
-    ("PLATE", r"plate|\btags?\b|\bvin\b"),
 )
 
 
@@ -116,6 +118,8 @@ def long_numbers(text: str) -> list[Span]:
         token = m.group().rstrip(" .-")
         if sum(c.isdigit() for c in token) < 7 or re.fullmatch(r"(?:19|20)\d\d(?: \d+)*", token):
             continue
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}([-/.])\d{1,2}\1\d{2,4}", token):
+            continue  # a date: the date detector types it
         before = text[max(0, m.start() - 40) : m.start()].lower()
         kind = next((k for k, cue in _NUMBER_CUES if re.search(cue, before)), "ID")
         spans.append(Span(m.start(), m.start() + len(token), kind, token))
@@ -124,14 +128,14 @@ def long_numbers(text: str) -> list[Span]:
 
 def plates(text: str) -> list[Span]:
     pattern = re.compile(
-        r"\b(?:licen[cs]e )?plates?(?: number)?(?: is| was| reads|:)?\s+"
-        r"(?P<plate>[A-Z0-9]{2,4}[- ]?[A-Z0-9]{2,5})\b",
+        r"\b(?:(?:licen[cs]e )?plates?|tags?)(?: number)?(?: is| was| reads| are| says|:)?\s+"
+        r"(?P<plate>(?:[A-Z]{2}[ ])?[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,6})\b",
         re.IGNORECASE,
     )
     spans = [
         Span(m.start("plate"), m.end("plate"), "PLATE", m.group("plate"))
         for m in pattern.finditer(text)
-        if any(c.isdigit() for c in m.group("plate"))
+        if any(c.isdigit() for c in m.group("plate")) and len(m.group("plate")) >= 4
     ]
     # Letters and digits in the shape of a plate, with a vehicle word nearby ("GHX 4471").
     for m in re.finditer(r"\b[A-Z]{2,3}[- ]?\d{3,4}\b", text):
@@ -141,11 +145,46 @@ def plates(text: str) -> list[Span]:
     return spans
 
 
+def lettered_ids(text: str) -> list[Span]:
+    """Case, docket, member and inmate numbers that mix letter codes and digits in dashed
+    groups ("2021-CW-004417", "CYFD-23-004415", "3347-00918-T"): five digits or more and a
+    letter group. Typed by the nearest cue word before them, else ID."""
+    spans = []
+    pattern = re.compile(
+        r"(?<![\w-])(?=[A-Z0-9-]*[A-Z])(?=(?:[A-Z-]*\d){5})[A-Z0-9]+(?:-[A-Z0-9]+){1,4}(?![\w-])"
+    )
+    for m in pattern.finditer(text):
+        if re.fullmatch(r"(?:1-)?8\d\d-[A-Z0-9]{3}-[A-Z0-9]{4}", m.group()):
+            continue  # a toll-free number spelled with letters ("1-800-662-HELP"): public
+        before = text[max(0, m.start() - 40) : m.start()].lower()
+        kind = next((k for k, cue in _NUMBER_CUES if re.search(cue, before)), "ID")
+        spans.append(Span(m.start(), m.end(), kind, m.group()))
+    return spans
+
+
+def handles(text: str) -> list[Span]:
+    """Social-media and payment handles: "@kayla_b92", "$KaylaB", and a handle after the
+    app's name ("my venmo is kayla-b-92", "snap: kaybear22")."""
+    spans = []
+    for m in re.finditer(r"(?<![\w@.$])[@$][A-Za-z][\w.-]{1,29}(?<![.-])", text):
+        spans.append(Span(m.start(), m.end(), "HANDLE", m.group()))
+    cue = (
+        r"(?i:venmo|cash ?app|cashapp|insta|instagram|ig|snap|snapchat|tiktok|tik tok|twitter|"
+        r"threads|fb|facebook)(?i:[ \t]+(?:handle|name|username|is|was|account))*[ \t]*[:=]?[ \t]*"
+    )
+    for m in re.finditer(rf"\b{cue}(?P<h>[@$]?[A-Za-z0-9][\w.-]*[\w])", text):
+        handle = m.group("h")
+        if re.search(r"[\d_.]", handle) or handle[0] in "@$":
+            spans.append(Span(m.start("h"), m.end("h"), "HANDLE", handle))
+    return spans
+
+
 detect_email = _regex("EMAIL", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 detect_url = _regex(
     "URL",
     r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]"
-    r"|\b[\w-]+\.(?:com|org|net|gov|edu|io|info|us)(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?\b",
+    r"|\b[\w-]+\.(?:com|org|net|gov|edu|io|info|us|me|co|ly|ee|app|tv|link)"
+    r"(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?\b",
     re.IGNORECASE,
 )
 detect_ssn = _regex(
@@ -227,4 +266,6 @@ NUMBER_DETECTORS = (
     spoken_numbers,
     spoken_emails,
     vehicle_ids,
+    lettered_ids,
+    handles,
 )

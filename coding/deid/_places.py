@@ -15,18 +15,26 @@ import re
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from coding.deid._lexicon import (
+    DISCOURSE_WORDS,
     FACILITY_WORDS,
     GIVEN_NAMES,
     KEEP_TERMS,
     MONTHS,
+    NAME_CUES,
     NOT_PLACES,
+    STATE_CODES,
     STREET_TYPES,
     US_STATES,
     WEEKDAYS,
 )
 from coding.deid._spans import Span
 
-CAP = r"[A-Z][a-z'’\-]+"  # a capitalised word
+#: Upper- and lower-case letters, accented ones included ("Élodie", "Ramírez", "Nguyễn").
+UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1F00)) if c.isupper())
+LOWER = "a-z" + "".join(c for c in map(chr, range(0xC0, 0x1F00)) if c.islower())
+#: A capitalised word, with the surname prefixes that carry a second capital ("McArthur",
+#: "O'Brien", "D'Andre") and hyphenated parts ("Mary-Kate", "Urbana-Champaign").
+CAP = rf"(?:Ma?c|O['’]|D['’])?[{UPPER}][{LOWER}'’]+(?:-[{UPPER}{LOWER}][{LOWER}'’]+)*"
 _CAP = CAP
 _SAINT = re.compile(
     rf"\b(?:St\.?|Saint|Ste\.?)[ \t]+{CAP}(?:[ \t]+(?!(?:and|or|the|of)\b){CAP}){{0,3}}"
@@ -49,11 +57,112 @@ def saints_and_roads(text: str) -> list[Span]:
     return spans
 
 
+_STATE_NAMES = "|".join(sorted((s.title() for s in US_STATES), key=len, reverse=True))
+_STATE_CODES = "|".join(sorted(STATE_CODES))
+_TOWN_AND_STATE = re.compile(
+    rf"\b(?P<town>{CAP}(?:[ \t]+{CAP}){{0,2}})"
+    rf"(?:(?:,[ \t]*|[ \t]+)(?:{_STATE_NAMES})\b|,[ \t]*(?:{_STATE_CODES})\b(?![\w'’]))"
+)
+#: Words before a state that name a region of it, not a town ("Northwest Ohio").
+_REGION_WORDS = frozenset(
+    """
+    north south east west northern southern eastern western central upstate downstate rural
+    appalachian coastal northeast northwest southeast southwest northeastern northwestern
+    southeastern southwestern middle lower upper greater metro small town in of
+    """.split()
+)
+_LOWER_STATES = "|".join(sorted(US_STATES, key=len, reverse=True))
+_LOWER_TOWN_AND_STATE = re.compile(  # typed in lower case: "in kokomo indiana"
+    r"\b(?:in|from|to|near|outside(?: of)?|by)[ \t]+"
+    rf"(?P<town>[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?),?[ \t]+(?:{_LOWER_STATES})\b"
+)
+_LOWER_COUNTY = re.compile(r"\b(?P<county>[a-z][a-z'’-]+)[ \t]+(?:county|parish)\b")
+_ZIP_AFTER_STATE = re.compile(
+    rf"(?:\b(?:{_STATE_NAMES})|\b(?:{_STATE_CODES}))[ \t]*,?[ \t]*(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"
+)
+_ZIP_IN_ADDRESS = re.compile(r"(?<=,)[ \t]*(?P<zip>\d{5}(?:-\d{4})?)\b(?![-/.]\d)")
+_HOUSE_NUMBER = re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEW]\.?[ \t]+)?{CAP}")
+_LANDMARK = re.compile(
+    r"\b(?i:right by|by|across from|across the street from|next to|behind|beside|"
+    r"in front of|near|past|down from|up from|close to)[ \t]+the[ \t]+"
+    rf"(?P<place>(?:[A-Z]{{2,5}}|{CAP})(?:[ \t]+(?:[A-Z]{{2,5}}\b|{CAP})){{0,2}})"
+)
+
+
+def _not_a_town(word: str) -> bool:
+    lower = word.lower()
+    return (
+        lower in ENGLISH_STOP_WORDS
+        or lower in KEEP_TERMS
+        or lower in WEEKDAYS
+        or lower in DISCOURSE_WORDS
+        or lower in NAME_CUES
+        or lower in US_STATES
+        or lower in _REGION_WORDS
+        or re.fullmatch(MONTHS, word) is not None
+    )
+
+
+def towns_and_zip_codes(text: str) -> list[Span]:
+    """A town named with its state ("Mexico, Maine", "Hutchinson, Kansas", "Bangor, ME")
+    and its other mentions in the text — even a town that is also a country or a word —;
+    ZIP codes after a state or after a street address and town ("77 Hillcrest Dr, Jackson,
+    45640"); and a store or other place after a landmark phrase ("right by the IGA")."""
+    spans, towns = [], set()
+    for m in _TOWN_AND_STATE.finditer(text):
+        words = m.group("town").split()
+        while words and _not_a_town(words[0]):
+            words = words[1:]
+        if not words or any(_not_a_town(w) for w in words):
+            continue
+        town = " ".join(words)
+        start = m.end("town") - len(town)
+        spans.append(Span(start, m.end("town"), "LOCATION", town))
+        towns.add(town)
+    for m in _LOWER_TOWN_AND_STATE.finditer(text):
+        words = m.group("town").split()
+        if not any(_not_a_town(w) or w in GIVEN_NAMES or w in NOT_PLACES for w in words):
+            spans.append(Span(m.start("town"), m.end("town"), "LOCATION", m.group("town")))
+    for m in _LOWER_COUNTY.finditer(text):
+        if not _not_a_town(m.group("county")):
+            spans.append(Span(m.start(), m.end(), "LOCATION", m.group()))
+    for town in towns:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(town)}(?![\w-])", text):
+            spans.append(Span(m.start(), m.end(), "LOCATION", town))
+    for m in _ZIP_AFTER_STATE.finditer(text):
+        spans.append(Span(m.start("zip"), m.end("zip"), "LOCATION", m.group("zip")))
+    for m in _ZIP_IN_ADDRESS.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[max(line_start, m.start() - 120) : m.start()]
+        if _HOUSE_NUMBER.search(before):
+            spans.append(Span(m.start("zip"), m.end("zip"), "LOCATION", m.group("zip")))
+            town = re.search(rf"(?P<town>{CAP}(?:[ \t]+{CAP}){{0,2}}),$", before)
+            if town:  # the town between the street and the ZIP code
+                start = m.start() - len(before) + town.start("town")
+                spans.append(Span(start, start + len(town.group("town")), "LOCATION",
+                                  town.group("town")))  # fmt: skip
+    for m in _LANDMARK.finditer(text):
+        words = m.group("place").split()
+        first = words[0].lower()
+        if (
+            _not_a_town(words[0])
+            or first in NOT_PLACES
+            or (
+                words[0].isupper()
+                and first in ("er", "ed", "icu", "nicu", "picu", "or", "dmv", "atm", "tv")
+            )
+        ):
+            continue
+        spans.append(Span(m.start("place"), m.end("place"), "LOCATION", m.group("place")))
+    return spans
+
+
 def locations(text: str) -> list[Span]:
     """Streets, facilities, counties, ZIP codes, and towns after a place preposition."""
     spans = []
     street = re.compile(
         rf"\b\d{{1,6}}[ \t]+(?:[NSEW]\.?[ \t]+)?(?:{_CAP}[ \t]+){{1,3}}(?:{STREET_TYPES})\b\.?"
+        r"(?:,?[ \t]+(?:Apt|Apartment|Unit|Lot|Suite|Ste|Trailer|#)\.?[ \t]*#?[A-Z0-9-]{1,5}\b)?"
         rf"|\b(?:{_CAP}[ \t]+){{1,2}}(?:Street|Avenue|Road|Boulevard|Lane|Drive|Parkway|Highway)\b"
     )
     facility = re.compile(
@@ -61,6 +170,18 @@ def locations(text: str) -> list[Span]:
         rf"(?:{'|'.join(re.escape(w) for w in FACILITY_WORDS)})\b"
     )
     county = re.compile(rf"\b(?:{_CAP}[ \t]+){{1,2}}(?:County|Parish|Township)\b")
+    counties = re.compile(  # "Androscoggin and Oxford counties": each name is a county
+        rf"\b(?P<a>{_CAP})(?:,[ \t]*{_CAP})*,?[ \t]+(?:and|&|or)[ \t]+(?P<b>{_CAP})[ \t]+"
+        r"(?:counties|parishes)\b"
+    )
+    lot = re.compile(
+        r"(?<![Aa] )(?i:\b(?:lot|trailer|apt|apartment)(?: number| no\.?| #)?)[ \t]*#?[ \t]*"
+        r"(?P<lot>\d{1,4}[A-Z]?)\b(?![ \t]*(?:mg|minutes|hours|days|weeks|months|years|am|pm))"
+    )
+    for m in counties.finditer(text):
+        spans += [Span(m.start(g), m.end(g), "LOCATION", m.group(g)) for g in ("a", "b")]
+    for m in lot.finditer(text):
+        spans.append(Span(m.start("lot"), m.end("lot"), "LOCATION", m.group("lot")))
     zip_code = re.compile(
         r"(?:(?<=\b[A-Z]{2} )|(?<=\bzip )|(?<=\bzip code )|(?<=\bzipcode )|(?<=\bzip code is ))"
         r"\d{5}(?:-\d{4})?\b",
@@ -101,6 +222,7 @@ def locations(text: str) -> list[Span]:
             or re.fullmatch(MONTHS, words[0])
             or first in GIVEN_NAMES
             or first in {"i", "i'm", "im", "mom", "dad", "grandma", "rehab", "detox", "church"}
+            or (first in _REGION_WORDS and " ".join(words[1:]).lower() in US_STATES)
         ):
             continue
         spans.append(Span(m.start("place"), m.end("place"), "LOCATION", place))

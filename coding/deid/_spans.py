@@ -25,6 +25,7 @@ from coding.errors import CodingError
 TYPES = (
     "EMAIL",
     "URL",
+    "HANDLE",
     "IP",
     "SSN",
     "PHONE",

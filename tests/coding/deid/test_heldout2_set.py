@@ -3,10 +3,11 @@
 ``benchmarks/data/deid_heldout2.jsonl`` (source: ``deid_heldout2.marked.txt``, identifiers
 marked ``⟦TYPE|text⟧`` and hard negatives ``⟪kind|text⟫``) was written and committed before
 the rules of :mod:`coding.deid` were read or changed (commit c307fa3), then scored once after
-the rules were frozen (commit 208fa3a); see docs/deid-heldout.md. The score test below holds
-the rules to what they reached then — recall 327/346 = 0.945, precision 330/340 = 0.971 (span
-level, overlap, any type) — so a change that loses recall on unseen text fails here. The
-floors are those figures, not targets: this set must not be used to tune the rules.
+the rules were frozen (commit 208fa3a); see docs/deid-heldout.md. Scored once then: recall
+327/346 = 0.945, precision 330/340 = 0.971 (span level, overlap, any type). Its 19 misses were
+then used to improve the rules, so since 2026-12-08 it is a DEVELOPMENT set: the score test
+holds the rules to what they reach on it now (recall 346/346, precision 349/354) as a floor
+against regressions; the unseen figure is the third set's (test_heldout3_set.py).
 """
 
 from __future__ import annotations
@@ -92,16 +93,17 @@ def test_categories_and_hard_cases(records):
     assert len(labels) >= 15
 
 
-def test_coding_deid_keeps_the_recall_and_precision_it_had_when_scored_once(records):
+def test_coding_deid_keeps_its_development_recall_and_precision(records):
     """Span level, a gold identifier is found when a predicted span overlaps it (any type);
-    a predicted span is correct when it overlaps a gold identifier. Measured once with the
-    rules frozen: recall 327/346, precision 330/340 (benchmarks/RESULTS.md)."""
+    a predicted span is correct when it overlaps a gold identifier. Scored once unseen:
+    recall 327/346, precision 330/340; after the rules were improved on its misses (a
+    development figure, benchmarks/RESULTS.md): recall 346/346, precision 349/354."""
     from benchmarks.bench_deid import deid_predict, score
 
     overall = score(records, deid_predict).overall()
     assert overall["gold"] == 346
-    assert overall["recall_any"] >= 327 / 346
-    assert overall["precision"] >= 0.97
+    assert overall["recall_any"] >= 346 / 346
+    assert overall["precision"] >= 349 / 354
 
 
 def test_wilson_interval_matches_newcombe_and_statsmodels():

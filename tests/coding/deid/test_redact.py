@@ -224,3 +224,85 @@ def test_spans_are_valid_on_real_and_demo_transcripts():
             rebuilt += [text[cursor : span.start], span.replacement]
             cursor = span.end
         assert "".join(rebuilt) + text[cursor:] == result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Lower-case typing: a kinship word or a title, then a name followed by a verb,
+        # punctuation or a dash (coding/deid/_context.py).
+        ("my uncle benji drove us home", "my uncle [NAME] drove us home"),
+        ("her boyfriend kev, he was there", "her boyfriend [NAME], he was there"),
+        ("ms okafor said no", "ms [NAME] said no"),
+        ("mr. hollins — the landlord", "mr. [NAME] — the landlord"),
+        (
+            "his middle name is lorenzo, after his grandpa",
+            "his middle name is [NAME], after his grandpa",
+        ),
+        # Word-names and stop words in a name context.
+        ("my ex Bill — he never paid", "my ex [NAME] — he never paid"),
+        ("her son's name is Will and he", "her son's name is [NAME] and he"),
+        ("Mark and me moved out in the fall", "[NAME] and me moved out in the fall"),
+        ("me and tanya went back", "me and [NAME] went back"),
+        ("everyone calls her dottie.", "everyone calls her [NAME]."),
+        ("my nephew AJ stays with us. AJ is six", "my nephew [NAME] stays with us. [NAME] is six"),
+        # The first name of a full name is carried on its own.
+        ("we named her Harper Lynn. Harper was tiny", "we named her [NAME]. [NAME] was tiny"),
+        # Accents, prefixes and hyphens stay inside one name.
+        ("my friend Anaïs Côté", "my friend [NAME]"),
+        ("Dr. McKinnon and Mary-Beth O'Hara", "Dr. [NAME] and [NAME]"),
+    ],
+)
+def test_names_from_context(text, expected):
+    assert redacted(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Kinship words followed by everyday words, verbs and adverbs are not names.
+        "my son home, my mom though, my baby girl, the dr said so, my husband cried.",
+        "your mom earlier said my nurse grew up nearby; watch your baby shake and cry.",
+        "i will -- my mom says -- try. I'm thirty-one and this is my fourth baby.",
+        "me and my husband went. me and him split. Mom and I talked.",
+        "the F-150 and P-017, and 1-800-662-HELP is the helpline",
+        "I cried a lot 2 times and took unit 4 of the class",
+        "we moved back to ohio, then to rehab in ohio, in Eastern Kentucky",
+    ],
+)
+def test_context_rules_keep_everyday_words(text):
+    assert redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A town with its state, even a town that is also a country, and its other mentions.
+        (
+            "we lived in Peru, Indiana. Peru is small",
+            "we lived in [LOCATION], Indiana. [LOCATION] is small",
+        ),
+        ("she's up in Bangor, ME now", "she's up in [LOCATION], ME now"),
+        ("we moved to kokomo indiana", "we moved to [LOCATION] indiana"),
+        ("out in pike county", "out in [LOCATION]"),
+        ("in Adams and Brown counties", "in [LOCATION] and [LOCATION] counties"),
+        # ZIP codes after a state or after a street address and a town.
+        ("12 Oak Rd, Lima, Ohio 45801", "[LOCATION], [LOCATION], Ohio [LOCATION]"),
+        ("12 Oak Rd, Lima, 45801", "[LOCATION], [LOCATION], [LOCATION]"),
+        ("lot 7C at the park", "lot [LOCATION] at the park"),
+        # Stores and other places named as landmarks.
+        ("right across from the BP station", "right across from the [LOCATION] station"),
+        # Numbers with letter groups, plates, handles, phones with extensions.
+        ("docket 2023-JD-00981 was", "docket [ID] was"),
+        ("the plate says 7-4421C", "the plate says [PLATE]"),
+        ("my insta is @mama.bear_04", "my insta is [HANDLE]"),
+        ("cash app $JessR88 or venmo jess-r-88", "cash app [HANDLE] or venmo [HANDLE]"),
+        ("call (304)5550142 ext 12", "call [PHONE]"),
+        # Holidays, with a year when one is said.
+        ("since St. Patrick's Day", "since [DATE]"),
+        ("on Christmas Eve 2020", "on [DATE]"),
+        ("she'll be ninety-one", "she'll be [AGE]"),
+    ],
+)
+def test_places_numbers_and_holidays_from_context(text, expected):
+    assert redacted(text) == expected
