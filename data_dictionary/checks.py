@@ -23,7 +23,7 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 from pandas.api import types as ptypes
 
-from data_dictionary.coerce import coerce, impossible_dates
+from data_dictionary.coerce import coerce, far_dates, impossible_dates
 from data_dictionary.errors import SoftConstraintWarning, ValidationError
 from data_dictionary.problems import combine_problems as _combine
 from data_dictionary.problems import problems_frame
@@ -256,6 +256,11 @@ def _type_problems(table: str, field: Field, values: pd.Series, bad: pd.Series) 
         checks[impossible] = "date_exists"
         messages[impossible] = (
             "expected a real calendar date, got " + shown[impossible].map(_show) + " (no such day)"
+        )
+        far = far_dates(values, bad)[bad]
+        checks[far] = "date_range"
+        messages[far] = (
+            "expected a year between 1678 and 2261, got " + shown[far].map(_show) + " (a typo?)"
         )
     return pd.DataFrame(
         {

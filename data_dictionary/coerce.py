@@ -85,6 +85,17 @@ def _integer(values: pd.Series, missing: pd.Series, field: Field) -> tuple[pd.Se
     else:
         typed = _parse_text(values, missing, _INTEGER_SHAPE, pa.int64()).astype("Int64")
         bad = typed.isna() & ~missing
+        if bad.any():
+            # "-99.0": a whole number written by a tool that went through floats (as a
+            # float column is accepted above); only the failed rows are looked at again
+            retry = (
+                values[bad]
+                .astype(str)
+                .str.replace(r"^\s*([+-]?\d{1,18})\.0+\s*$", r"\1", regex=True)
+            )
+            whole = retry.str.fullmatch(r"[+-]?\d{1,18}")
+            typed.loc[whole[whole].index] = retry[whole].astype("int64").to_numpy()
+            bad = typed.isna() & ~missing
     typed = typed.where(~missing, pd.NA)
     if field.required and not typed.isna().any():
         typed = typed.astype("int64")
@@ -247,6 +258,24 @@ def impossible_dates(values: pd.Series, bad: pd.Series) -> pd.Series:
         return bad
     text = values[bad].astype("string").str.strip()
     shaped = text.str.fullmatch(_ISO_SHAPE).fillna(False).astype(bool)
+    shaped &= ~_far_years(text)
     out = pd.Series(False, index=values.index)
     out[shaped[shaped].index] = True
     return out
+
+
+def far_dates(values: pd.Series, bad: pd.Series) -> pd.Series:
+    """Among ``bad`` date rows, YYYY-MM-DD dates whose year lies outside 1678-2261 (the
+    range of datetime64[ns]): real calendar days, most often a typo in the year."""
+    out = pd.Series(False, index=values.index)
+    if not bad.any():
+        return out
+    text = values[bad].astype("string").str.strip()
+    far = text.str.fullmatch(_ISO_SHAPE).fillna(False).astype(bool) & _far_years(text)
+    out[far[far].index] = True
+    return out
+
+
+def _far_years(text: pd.Series) -> pd.Series:
+    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+    return ((year < 1678) | (year > 2261)).fillna(False).astype(bool)

@@ -14,8 +14,11 @@ the Frictionless Table Schema dyadlab uses, following REDCap's own export conven
   ``date_dmy`` → date — REDCap exports dates as YYYY-MM-DD whatever the entry format —,
   ``integer`` → integer, ``number*`` → number, ``email``/``phone``/``zipcode``/``time``/
   ``datetime_*`` → string with a pattern).
-* "Text Validation Min/Max" → ``minimum``/``maximum`` (``today``/``now`` are skipped);
-  "Required Field?" = y → ``required`` unless branching logic can hide the field;
+* "Text Validation Min/Max" → soft ``minimum``/``maximum`` (``today``/``now`` are skipped);
+  "Required Field?" = y → soft ``required`` unless branching logic can hide the field
+  (``softConstraints``: warnings, as REDCap's own checks are; :mod:`data_dictionary.soft`);
+* every field but the record id is ``optional``: an export holds only the instruments or
+  fields chosen for it;
   "Identifier?" = y → ``pii: true``; ``descriptive`` fields are skipped (they hold no data).
 
 A dictionary with a record id, a date entered month first, and a radio question:
@@ -46,7 +49,7 @@ import datetime as dt
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from data_dictionary.errors import DictionaryImportError
@@ -313,6 +316,9 @@ def redcap_to_schema(
             fields.append(field)
     if not fields:
         raise DictionaryImportError("the dictionary defines no data fields", file=path)
+    # A REDCap export holds the columns of the instruments, fields or report chosen for it:
+    # every field but the record id (the first) may be absent.
+    fields = [fields[0]] + [replace(f, optional=True) for f in fields[1:]]
     for form in forms_in_order:
         # every record export has a <form>_complete column per instrument
         if f"{form}_complete" not in seen:

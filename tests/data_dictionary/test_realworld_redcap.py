@@ -225,3 +225,13 @@ def test_windows_1252_dictionary(tmp_path: Path) -> None:
     path.write_bytes(text.encode("cp1252"))
     schema = redcap_to_schema(path)
     assert schema.field("check_one___1").title.startswith("¿Marque una opción? — sí")
+
+
+def test_an_export_of_some_instruments_validates() -> None:
+    # an export of the instrument form_2 only (record_id, form_2 fields, form_2_complete)
+    schema = redcap_to_schema(CORPUS / "checkboxes-1" / "dictionary.csv")
+    records = export("checkboxes-1")
+    form_2 = records[[c for c in records.columns if c != "form_1_complete"]]
+    assert len(dd.validate(form_2, schema)) == 4
+    with pytest.raises(dd.ValidationError, match="missing column 'record_id'"):
+        dd.validate(records.drop(columns="record_id"), schema)

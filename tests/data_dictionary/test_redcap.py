@@ -190,9 +190,7 @@ def test_older_dictionaries_without_trailing_columns_read(tmp_path: Path) -> Non
     # REDCap before 6.5 wrote no "Field Annotation"; cells of absent columns read as empty
     lines = [line.rsplit(",", 1)[0] for line in FIXTURE.read_text().splitlines()]
     (tmp_path / "d.csv").write_text("\n".join(lines))
-    assert redcap_to_schema(tmp_path / "d.csv").field_names == redcap_to_schema(
-        FIXTURE
-    ).field_names
+    assert redcap_to_schema(tmp_path / "d.csv").field_names == redcap_to_schema(FIXTURE).field_names
 
 
 def test_unknown_field_type_names_the_line(tmp_path: Path) -> None:
@@ -235,3 +233,28 @@ def test_cli_bad_file_exit_1_one_line(tmp_path: Path, capsys) -> None:
 
 def test_standard_columns_are_the_18() -> None:
     assert len(COLUMNS) == 18
+
+
+def test_whole_numbers_written_as_decimals_and_far_years() -> None:
+    # exports that went through a float column write 30 as "30.0": a whole number; a year
+    # outside what dates can hold (2919) is a real day, most often a typo, and said so
+    fills = pd.DataFrame(
+        {
+            "claim_id": ["a", "b", "c"],
+            "person_id": ["p", "p", "p"],
+            "fill_date": ["2019-09-17", "2919-09-17", "2023-02-30"],
+            "drug": ["methadone"] * 3,
+            "days_supply": ["30.0", "7.5", " 14.00 "],
+            "source": ["otp"] * 3,
+        }
+    )
+    with pytest.raises(dd.ValidationError) as caught:
+        dd.validate(fills, "dispensing")
+    messages = caught.value.problems.set_index(["row", "column"])["message"].to_dict()
+    assert messages == {
+        (2, "days_supply"): "expected a whole number, got '7.5'",
+        (2, "fill_date"): "expected a year between 1678 and 2261, got '2919-09-17' (a typo?)",
+        (3, "fill_date"): "expected a real calendar date, got '2023-02-30' (no such day)",
+    }
+    typed = dd.validate(fills.iloc[[0]], "dispensing")
+    assert typed["days_supply"].tolist() == [30]
