@@ -110,6 +110,13 @@ VALIDATION = {
     "mrn_10d": ("string", r"\d{10}"),
     "mrn_generic": ("string", None),
     "signature": ("string", None),
+    # country-specific formats of REDCap's validation list: text, their patterns not copied
+    "phone_australia": ("string", None),
+    "postalcode_australia": ("string", None),
+    "postalcode_french": ("string", None),
+    "postalcode_germany": ("string", None),
+    "postalcode_uk": ("string", None),
+    "zipcode_brazil": ("string", None),
     "datetime_ymd": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
     "datetime_mdy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
     "datetime_dmy": ("string", r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
