@@ -161,7 +161,9 @@ def _check_scope_not_empty(study: Any, checked: Mapping[str, Any]) -> None:
     import pandas as pd
 
     site, start, end = checked.get("site"), checked.get("period_start"), checked.get("period_end")
-    if site in (None, "all") and start is None and end is None:
+    if (site in (None, "all") and start is None and end is None) or not hasattr(
+        study, "has_table"
+    ):
         return
     found = 0
     for name, when in (("deliveries", "delivery_date"), ("participants", "interview_date")):

@@ -49,13 +49,14 @@ def _exact(value: object) -> int | None:
 
 def table_value(table: pd.DataFrame, row: str, column: str | None = None) -> object:
     """The value a protected count table shows in one cell: an int, ``<NA>`` when hidden,
-    or ``"≈N"`` when shown rounded (``table.attrs["rounded"]``); missing cells are ``<NA>``.
+    or ``"≈N"`` when shown rounded (``table.attrs["rounded"]``). A row or column the table
+    does not have counts no record (count tables list the categories that occur): 0.
     ``column`` defaults to the only column of a one-way table."""
     column = table.columns[0] if column is None else column
     try:
         value = table.loc[row, column]
     except KeyError:
-        return pd.NA
+        return 0
     if pd.isna(value):
         return pd.NA
     rounded = table.attrs.get("rounded")
@@ -83,15 +84,18 @@ def headline_sentences(
     """
     sentences = []
     if _shown(deliveries) and _shown(mothers):
-        if _count(deliveries) == _count(mothers):
-            sentences.append(
-                f"The report covers {_count(deliveries)} deliveries, each to a different mother."
-            )
+        exact = (_exact(deliveries), _exact(mothers))
+        if None not in exact and exact[0] == exact[1]:
+            why = ", each to a different mother"
+        elif None not in exact:
+            why = " (some mothers gave birth more than once in the study)"
         else:
-            sentences.append(
-                f"The report covers {_count(deliveries)} deliveries to {_count(mothers)} mothers "
-                "(some mothers gave birth more than once in the study)."
-            )
+            why = " (a mother may have more than one delivery)"
+        covers = f"The report covers {_count(deliveries)} deliveries"
+        sentences.append(
+            covers + why + "." if why.startswith(",") else f"{covers} to {_count(mothers)} "
+            f"mothers{why}."
+        )
     elif _shown(deliveries):
         sentences.append(
             f"The report covers {_count(deliveries)} deliveries; the number of mothers is {HIDDEN}."

@@ -47,6 +47,16 @@ def test_headline_sentences_one_per_number_and_mothers_differ_from_deliveries():
     )
 
 
+def test_rounded_equal_counts_do_not_claim_one_delivery_per_mother():
+    sentences = headline_sentences(
+        deliveries="≈20", mothers="≈20", on_moud=pd.NA, retention={}, overdoses=pd.NA
+    )
+    assert sentences[0] == (
+        "The report covers about 20 deliveries to about 20 mothers (a mother may have more "
+        "than one delivery)."
+    )
+
+
 def test_hidden_and_rounded_values_are_never_printed_as_exact():
     sentences = headline_sentences(
         deliveries="≈500",
@@ -69,7 +79,7 @@ def test_table_value_reads_the_shown_cell():
     assert table_value(table, "a") == 40
     assert pd.isna(table_value(table, "b"))
     assert table_value(table, "Total") == "≈50"
-    assert pd.isna(table_value(table, "missing row"))
+    assert table_value(table, "missing row") == 0  # a category that does not occur
 
 
 def test_predictors_in_words_only_clear_and_large_enough_effects():
