@@ -32,6 +32,13 @@ def register(cli: CommandLine) -> None:
     parser.add_argument(
         "--all", action="store_true", help="render every report listed in study.yaml, in parallel"
     )
+    parser.add_argument(
+        "--release",
+        action="store_true",
+        help="release the funder report(s): audit them with every count the study released "
+        "before and record them in the study's release ledger (beside its data); without "
+        "it, reports are drafts",
+    )
     parser.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
     parser.add_argument("--out", help="output folder (default: reports/<study>/)")
     parser.add_argument(
@@ -57,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
     study = load_study(args.study)
     if args.all:
-        outputs = render_all(study, jobs=args.jobs, pdf=args.pdf, output_dir=args.out)
+        outputs = render_all(
+            study, jobs=args.jobs, pdf=args.pdf, output_dir=args.out, release=args.release
+        )
     else:
         outputs = [
             render_report(
@@ -66,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
                 parse_parameters(args.parameter),
                 output_dir=args.out,
                 pdf=args.pdf,
+                release=args.release,
             )
         ]
     if args.json:
