@@ -24,7 +24,7 @@ from coding.web.data import HIGHLIGHT_ALPHA, HIGHLIGHT_PALETTE, from_objects
 colour = pytest.importorskip("colour")
 
 DEFICIENCIES = ("Deuteranomaly", "Protanomaly", "Tritanomaly")
-APP_JS = Path(__file__).resolve().parents[3] / "coding" / "web" / "static" / "app.js"
+APP_JS = Path(__file__).resolve().parents[3] / "coding" / "web" / "static" / "coding.js"
 
 
 def _highlight(hex_colour: str) -> np.ndarray:
