@@ -122,8 +122,9 @@ def test_tables_feed_the_cohort():
     assert first["moud_at_delivery"] == "methadone"
     # No data_end is given: the data end is the latest record, record 3's delivery on
     # 2023-05-20 = day 80. The supply ends on day 75, but the 30-day gap after it is not
-    # observable by day 80, so the delivery is censored at 80, not discontinued.
-    assert first["days_on_moud"] == 80 and not first["discontinued"]
+    # observable by day 80, so the delivery is censored, not discontinued — at the supply end,
+    # day 75 = min(75, 80): days without supply are not counted as retained (rule 4).
+    assert first["days_on_moud"] == 75 and not first["discontinued"]
     assert first["relapse"] and first["days_to_relapse"] == 31
     assert cohort["moud_at_delivery"].tolist()[1:] == ["buprenorphine", "none"]
 
