@@ -116,7 +116,7 @@ class SoftConstraintWarning(UserWarning):
     REDCap itself lets users override). ``.problems`` lists them as
     :class:`ValidationError` does; the data are returned unchanged."""
 
-    def __init__(self, problems: pd.DataFrame, *, file: str | Path | None = None) -> None:
+    def __init__(self, problems: pd.DataFrame, file: str | Path | None = None) -> None:
         from data_dictionary.problems import MESSAGE_LIMIT, problem_line
 
         self.problems = problems.reset_index(drop=True)
@@ -132,4 +132,4 @@ class SoftConstraintWarning(UserWarning):
         )
 
     def __reduce__(self):
-        return (type(self), (self.problems,), {"file": self.file})
+        return (type(self), (self.problems, self.file))

@@ -258,3 +258,26 @@ def test_whole_numbers_written_as_decimals_and_far_years() -> None:
     }
     typed = dd.validate(fills.iloc[[0]], "dispensing")
     assert typed["days_supply"].tolist() == [30]
+
+
+def test_soft_warning_survives_pickling() -> None:
+    import pickle
+
+    from data_dictionary.problems import problems_frame
+
+    problems = problems_frame(
+        [
+            {
+                "table": "t",
+                "row": 1,
+                "column": "age",
+                "check": "soft_maximum",
+                "value": "70",
+                "message": "expected at most 55 (REDCap's soft maximum), got '70'",
+            }
+        ]
+    )
+    warning = dd.SoftConstraintWarning(problems, file="export.csv")
+    again = pickle.loads(pickle.dumps(warning))
+    assert str(again) == str(warning) and again.file == "export.csv"
+    assert again.problems.equals(warning.problems)
