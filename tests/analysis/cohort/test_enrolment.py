@@ -82,6 +82,11 @@ def test_enrolment_errors_name_the_table_row_and_column(churn):
     assert (caught.value.file, caught.value.row, caught.value.field) == (
         "enrolment", 4, "coverage_end_date",
     )  # fmt: skip
+    enrolment.loc[3, "coverage_end_date"] = None
+    enrolment.loc[6, "coverage_start_date"] = None  # e4's span has no start
+    with pytest.raises(AnalysisError, match="coverage_start_date missing") as caught:
+        build_cohort(births, NO_FILLS, NO_EVENTS, data_end=END, enrolment=enrolment)
+    assert (caught.value.file, caught.value.row) == ("enrolment", 7)
 
 
 def test_delayed_entry_is_excluded_and_counted_not_an_error():
