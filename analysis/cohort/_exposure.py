@@ -217,7 +217,9 @@ def moud_group(labels: pd.Series, hierarchy: Sequence[str] = MOUD_HIERARCHY) -> 
         drugs = label.split(",")
         return min(drugs, key=lambda drug: (rank.get(drug, len(rank)), drug))
 
-    return np.array([first(str(label)) for label in labels], dtype=object)
+    text = labels.astype(str)
+    mapping = {label: first(label) for label in text.unique()}  # few distinct labels
+    return text.map(mapping).to_numpy(dtype=object)
 
 
 def lookback_observed(base: pd.DataFrame, lookback_days: int) -> pd.Series:
