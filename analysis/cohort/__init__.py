@@ -5,11 +5,15 @@ time-varying MOUD and services.
 The definitions follow the postpartum MOUD literature and are stated, with citations and a
 worked example per rule, in docs/cohort.md:
 
-* :func:`build_cohort` — ``moud_at_delivery`` (drug(s) covering the delivery date, else
-  ``"none"``), ``moud_recent``, ``lookback_observed``, ``followup_days`` (horizon, data end,
-  loss of coverage, next delivery, death), ``discontinued``/``days_on_moud`` (only when the
-  permissible gap is observable), ``overdose_status``/``days_to_overdose`` (claims follow-up)
-  and ``fatal_overdose_status``/``days_to_fatal_overdose`` (vital records).
+* :func:`build_cohort` — ``moud_at_delivery`` (drug(s) covering the delivery date, no
+  look-ahead by default, else ``"none"``), ``moud_recent``, ``moud_status`` (current /
+  recent / none), ``moud_group``, ``lookback_observed``, ``followup_days`` (horizon, data end,
+  loss of coverage from one span or an enrolment table, next delivery, death),
+  ``discontinued``/``days_on_moud``/``discontinued_status`` (only when the permissible gap
+  is observable, on one time scale, death competing), ``overdose_status``/
+  ``days_to_overdose`` and ``overdose_events`` (claims follow-up) and
+  ``fatal_overdose_status``/``days_to_fatal_overdose`` (vital records, to their own data
+  end); deliveries not covered at delivery are excluded and counted in ``attrs``.
 * :func:`counting_process` — on/off MOUD intervals with a grace period, and dated services as
   time-varying covariates.
 * :func:`check_baseline_covariates` — refuses a service that may start after delivery, or a
