@@ -5,21 +5,17 @@ PATH is a folder of CDM tables (CSV with comma or tab, Parquet) or a DuckDB file
 (:func:`analysis.adapters.omop_files.read_omop_extract`); the conversion rules are those of
 :func:`analysis.adapters.omop.from_omop`. The deliveries get the columns the study's data
 dictionary requires: ``site`` (``--site``, or ``care_site_<id>`` from the person's care
-site) and ``moud`` as recorded at delivery (the drug whose supply covers the delivery date,
-the latest fill first; ``none`` when none does). Every table is validated against its data
-dictionary before anything is written; the three files are then written atomically to the
-paths ``data:`` names in study.yaml. Existing non-empty tables are replaced only with
-``--replace``. Tested in tests/studies/commands/test_import_omop.py.
+site) and ``moud`` as recorded at delivery; validation and writing are those of
+:mod:`studies.commands._study_tables` (nothing written unless every table is valid;
+existing non-empty tables replaced only with ``--replace``).
+Tested in tests/studies/commands/test_import_omop.py.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from studies.cli import add_json_flag, print_json
-
-WRITTEN = ("deliveries", "dispensing", "events")
 
 
 def register(cli) -> None:
@@ -69,33 +65,15 @@ def register(cli) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import warnings
-
-    import data_dictionary as dd
     from analysis.adapters._otp import OTP_PROCEDURES
     from analysis.adapters.omop import DELIVERY_CONCEPTS, from_omop
     from analysis.adapters.omop_files import read_omop_extract
-    from data_dictionary.files import atomic_write
     from studies import load_study
+    from studies.commands._study_tables import check_and_write, complete_deliveries, table_paths
     from studies.errors import StudyError
 
     study = load_study(args.study, check_files=False)
-    targets = {}
-    for name in WRITTEN:
-        if not study.has_table(name):
-            raise StudyError(
-                f"study.yaml sets no data.{name}: add e.g. '{name}: data/{name}.csv' under "
-                "'data:' so the imported table has a place",
-                file=study.path,
-                field=f"data.{name}",
-            )
-        targets[name] = study.data_path(name)
-    busy = [p for p in targets.values() if _has_rows(p)]
-    if busy and not args.replace and not args.dry_run:
-        raise StudyError(
-            f"{', '.join(str(p) for p in busy)} already hold rows; pass --replace to overwrite",
-            file=busy[0],
-        )
+    targets = table_paths(study, replace=args.replace, dry_run=args.dry_run)
     read_notes: list[str] = []
     tables = read_omop_extract(args.path, read_notes)
     otp = dict(OTP_PROCEDURES)
@@ -125,47 +103,9 @@ def run(args: argparse.Namespace) -> int:
     deliveries, dispensing, events = result.deliveries, result.dispensing, result.events
     dispensing = _fill_supply(dispensing, _pairs(args.default_days_supply, "--default-days-supply"))
     deliveries = _with_site(deliveries, tables["person"], args.site)
-    deliveries["moud"] = _moud_at_delivery(deliveries, dispensing)
-    absent = [f.name for f in dd.load_schema("deliveries").fields if f.name not in deliveries]
-    if absent:
-        # columns an OMOP extract does not hold: present and empty ("not recorded")
-        deliveries = deliveries.assign(**{name: "" for name in absent})
-        result.notes.append(
-            f"deliveries columns not in an OMOP extract, left empty: {', '.join(absent)}"
-        )
-    checked = {}
-    for name, frame in (("deliveries", deliveries), ("dispensing", dispensing), ("events", events)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", dd.SoftConstraintWarning)
-            try:
-                checked[name] = dd.validate(frame, name)
-            except dd.ValidationError as error:
-                from data_dictionary.problems import problem_line
-
-                problems = error.problems
-                raise StudyError(
-                    f"the {name} made from {args.path} break the data dictionary in "
-                    f"{len(problems)} place(s), nothing written; first: "
-                    f"{problem_line(problems.iloc[0])}",
-                    field=name,
-                ) from None
-    if not args.dry_run:
-        for name, frame in checked.items():
-            targets[name].parent.mkdir(parents=True, exist_ok=True)
-            out = frame.copy()
-            for column in out.columns:
-                if str(out[column].dtype).startswith("datetime64"):
-                    out[column] = out[column].dt.strftime("%Y-%m-%d")
-            text = out.to_csv(index=False)
-            compress = "gzip" if targets[name].name.endswith(".gz") else None
-            if compress:
-                import gzip
-
-                with atomic_write(targets[name], mode="wb", encoding=None) as handle:
-                    handle.write(gzip.compress(text.encode("utf-8"), mtime=0))
-            else:
-                with atomic_write(targets[name]) as handle:
-                    handle.write(text)
+    deliveries = complete_deliveries(deliveries, dispensing, result.notes, "OMOP extract")
+    frames = {"deliveries": deliveries, "dispensing": dispensing, "events": events}
+    check_and_write(frames, targets, str(args.path), dry_run=args.dry_run)
     summary = {
         "deliveries": len(deliveries),
         "dispensing": len(dispensing),
@@ -187,17 +127,6 @@ def run(args: argparse.Namespace) -> int:
         for note in result.notes:
             print(f"  {note}")
     return 0
-
-
-def _has_rows(path: Path) -> bool:
-    if not path.exists():
-        return False
-    import pandas as pd
-
-    try:
-        return len(pd.read_csv(path, dtype=str, nrows=1)) > 0
-    except (ValueError, OSError):
-        return path.stat().st_size > 0
 
 
 def _ids(text: str | None) -> tuple[str, ...]:
@@ -249,22 +178,3 @@ def _with_site(deliveries, person, site: str | None):
     return deliveries.assign(
         site=[f"care_site_{s}" if s not in ("", "nan", "None", "0") else "unknown" for s in sites]
     )
-
-
-def _moud_at_delivery(deliveries, dispensing):
-    """The drug whose supply covers the delivery date (the latest such fill), else none."""
-    import pandas as pd
-
-    if dispensing.empty:
-        return pd.Series("none", index=deliveries.index)
-    fills = dispensing.dropna(subset=["days_supply"]).assign(
-        end=lambda f: f["fill_date"] + pd.to_timedelta(f["days_supply"].astype(int), unit="D")
-    )
-    pairs = deliveries[["delivery_id", "person_id", "delivery_date"]].merge(
-        fills[["person_id", "fill_date", "end", "drug"]], on="person_id"
-    )
-    covering = pairs[
-        (pairs["fill_date"] <= pairs["delivery_date"]) & (pairs["delivery_date"] < pairs["end"])
-    ].sort_values(["delivery_id", "fill_date"], kind="mergesort")
-    latest = covering.groupby("delivery_id")["drug"].last()
-    return deliveries["delivery_id"].map(latest).fillna("none")
