@@ -33,7 +33,8 @@ when that is ambiguous). An instrument that does not repeat is read from the row
 row per event. An instrument without rows — mapped but absent from the export, or not
 mapped at all — gives an empty table with the right columns, and a note says why.
 
-``choices`` maps raw codes to dyadlab values. For a labelled export pass ``choice_labels``:
+``mapping["dispensing"]["source"]`` says where the fills were recorded (``pharmacy``,
+``otp`` or ``clinic``, the default). ``choices`` maps raw codes to dyadlab values. For a labelled export pass ``choice_labels``:
 the REDCap data dictionary (a DataFrame of its CSV, or ``{field: "1, Methadone | 2, …"}``),
 so that a label is turned back into its code first. A checkbox question becomes one text
 column holding the checked choices' values, sorted and comma-joined (``"none"`` when none).
@@ -158,7 +159,8 @@ def from_redcap(
     dispensing["days_supply"] = pd.to_numeric(dispensing["days_supply"], errors="coerce").astype(
         "Int64"
     )
-    dispensing["source"] = (mapping.get("dispensing") or {}).get("source", "redcap")
+    # the dispensing dictionary's sources: pharmacy, otp, clinic (a study's own records)
+    dispensing["source"] = (mapping.get("dispensing") or {}).get("source", "clinic")
     events = _instrument(
         records,
         instrument,

@@ -1,6 +1,16 @@
-"""``dyadlab import redcap-dictionary FILE``: a REDCap data dictionary → Table Schema YAML.
+"""REDCap imports.
 
-Writes the schema to ``--out`` (atomically) or prints it; ``--json`` prints a summary.
+* ``dyadlab import redcap-dictionary FILE``: a REDCap data dictionary (download or API
+  metadata) → Table Schema YAML, written to ``--out`` (atomically) or printed; ``--json``
+  prints a summary (:mod:`data_dictionary.redcap`).
+* ``dyadlab import redcap-records STUDY EXPORT --mapping MAP.yaml``: a records export →
+  the study's deliveries, dispensing and events (:func:`analysis.adapters.from_redcap`,
+  whose docstring explains the mapping), validated and written as ``dyadlab import omop``
+  writes them (:mod:`studies.commands._study_tables`). ``--dictionary`` (the project's data
+  dictionary) lets a labelled export ("CSV (labels)") be read.
+
+Tested in tests/data_dictionary/test_redcap.py and
+tests/studies/commands/test_import_redcap_records.py.
 """
 
 from __future__ import annotations
@@ -28,6 +38,90 @@ def register(cli) -> None:
         help="keep only this instrument's fields (repeatable)",
     )
     add_json_flag(parser)
+    records = cli.subcommand(
+        "import",
+        "redcap-records",
+        "read a REDCap records export into the study's deliveries, dispensing and events",
+        run_records,
+    )
+    records.add_argument("study", metavar="STUDY", help="study id or path")
+    records.add_argument("export", metavar="EXPORT", help="records export (CSV, raw or labels)")
+    records.add_argument(
+        "--mapping",
+        required=True,
+        metavar="MAP.yaml",
+        help="which REDCap fields give which dyadlab columns (docs/data-dictionary.md)",
+    )
+    records.add_argument(
+        "--dictionary", metavar="DICT.csv", help="the project's data dictionary (labelled exports)"
+    )
+    records.add_argument("--site", help="site of every delivery when the mapping gives none")
+    records.add_argument("--replace", action="store_true", help="replace tables holding rows")
+    records.add_argument("--dry-run", action="store_true", help="convert and check, write nothing")
+    add_json_flag(records)
+
+
+def run_records(args: argparse.Namespace) -> int:
+    import io
+
+    import pandas as pd
+    import yaml
+
+    from analysis.adapters import from_redcap
+    from data_dictionary.redcap import decode_text
+    from studies import load_study
+    from studies.commands._study_tables import check_and_write, complete_deliveries, table_paths
+    from studies.errors import StudyError
+
+    study = load_study(args.study, check_files=False)
+    targets = table_paths(study, replace=args.replace, dry_run=args.dry_run)
+    try:
+        mapping = yaml.safe_load(open(args.mapping, encoding="utf-8"))  # noqa: SIM115
+    except FileNotFoundError:
+        raise StudyError("mapping file not found", file=args.mapping) from None
+    except yaml.YAMLError as error:
+        raise StudyError(f"not valid YAML: {error}", file=args.mapping) from None
+    if not isinstance(mapping, dict):
+        raise StudyError("the mapping must be a YAML mapping (deliveries: ...)", file=args.mapping)
+    frames = {}
+    notes: list[str] = []
+    for name, path in (("export", args.export), ("dictionary", args.dictionary)):
+        if path is None:
+            continue
+        try:
+            text, note = decode_text(open(path, "rb").read())  # noqa: SIM115
+        except FileNotFoundError:
+            raise StudyError(f"{name} not found", file=path) from None
+        if note:
+            notes.append(f"{path}: {note}")
+        frames[name] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    result = from_redcap(
+        frames["export"], mapping, choice_labels=frames.get("dictionary"), source=str(args.export)
+    )
+    notes.extend(result.notes)
+    deliveries = result.deliveries
+    if "site" not in deliveries.columns:
+        if not args.site:
+            raise StudyError(
+                "the deliveries need a site: map one (deliveries: {site: FIELD}) or give --site",
+                field="site",
+            )
+        deliveries = deliveries.assign(site=args.site)
+    deliveries = complete_deliveries(deliveries, result.dispensing, notes, "REDCap export")
+    tables = {"deliveries": deliveries, "dispensing": result.dispensing, "events": result.events}
+    check_and_write(tables, targets, str(args.export), dry_run=args.dry_run)
+    counts = {name: len(frame) for name, frame in tables.items()}
+    if args.json:
+        print_json({**counts, "notes": notes, "dry_run": args.dry_run})
+    else:
+        verb = "would write" if args.dry_run else "wrote"
+        print(
+            f"{study.id}: {verb} {counts['deliveries']} deliveries, {counts['dispensing']} "
+            f"fills, {counts['events']} events from {args.export}"
+        )
+        for note in notes:
+            print(f"  {note}")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
