@@ -20,11 +20,13 @@ worked example per rule, in docs/cohort.md:
   covariate whose ascertainment window ends after delivery, as a baseline covariate
   (immortal-time bias); :func:`landmark` moves time zero later.
 * :func:`coverage_loss_bound` — retention with loss of coverage counted as discontinuation
-  (the pessimistic bound when coverage loss is informative).
+  (the pessimistic bound when coverage loss is informative); :func:`coverage_ipcw` —
+  inverse-probability-of-censoring weights for loss of coverage.
 """
 
 from analysis.cohort._build import DERIVED_COLUMNS, build_cohort
 from analysis.cohort._inputs import EVENT_TYPES
+from analysis.cohort._ipcw import coverage_ipcw
 from analysis.cohort._retention import coverage_loss_bound
 from analysis.cohort._timevarying import (
     check_baseline_covariates,
@@ -39,6 +41,7 @@ __all__ = [
     "build_cohort",
     "check_baseline_covariates",
     "counting_process",
+    "coverage_ipcw",
     "coverage_loss_bound",
     "dated_services",
     "landmark",
