@@ -84,14 +84,16 @@ def show_table(
     The CSV becomes one of the report's data outputs, which must be byte-identical for the
     same inputs and parameters. ``data`` is what the CSV holds when the shown table is made
     of display strings ("82.5% (79.1–85.4)"): the numbers at full precision with separate
-    estimate / lower / upper columns; by default the shown table itself (index included
-    when shown). Tables that describe the run itself (provenance: times, versions) pass
+    estimate / lower / upper columns; by default ``table.attrs["data"]`` (the report tables
+    of studies.reports._tables carry it), else the shown table itself (index included when
+    shown). Tables that describe the run itself (provenance: times, versions) pass
     ``data_output=False``.
     """
     if index is None:
         index = table.index.name is not None or not table.index.equals(pd.RangeIndex(len(table)))
     bundle = {"text/html": table_html(table, caption, index=index, digits=digits)}
     if data_output:
+        data = table.attrs.get("data") if data is None else data
         frame = table if data is None else data
         data_index = index if data is None else not _plain_index(data)
         bundle[TABLE_MIME] = frame.to_csv(index=data_index, lineterminator="\n")

@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from analysis.plots import DAYS_PER_MONTH, group_label
+
 ROLE_LABELS = {"patient": "Mothers", "provider": "Providers"}
 
 
@@ -43,21 +45,30 @@ def theme_table(corpus, codings: pd.DataFrame, codebook, coder: str = "consensus
 def survival_at_table(
     at: pd.DataFrame, group: str | None = None, percent: bool = True
 ) -> pd.DataFrame:
-    """Survival at chosen days (``KaplanMeierResult.at``) as a reader wants it: group, day,
-    number at risk, the estimate and its 95% CI as percentages."""
+    """Survival at chosen days (``KaplanMeierResult.at``) as a reader wants it: group, time
+    in months (days / 30.4375, as the plots' axis), number at risk, the estimate and its 95%
+    CI as percentages. The full-precision numbers (``time`` in days, ``survival, lower,
+    upper``) travel in ``attrs["data"]``, the report's CSV side file."""
     scale = 100 if percent else 1
     unit = "%" if percent else ""
     out = pd.DataFrame()
     if group and group in at.columns:
-        out["Group"] = at[group].astype(str)
-    out["Day"] = at["time"].astype(int)
+        out["Group"] = at[group].map(group_label)
+    out["Months"] = [_months(t) for t in at["time"]]
     out["At risk"] = at["n_risk"].astype(int)
     out["Estimate"] = [f"{scale * v:.1f}{unit}" for v in at["survival"]]
     out["95% CI"] = [
         f"{scale * lo:.1f}–{scale * hi:.1f}{unit}"
         for lo, hi in zip(at["lower"], at["upper"], strict=True)
     ]
+    out.attrs["data"] = at.reset_index(drop=True)
     return out
+
+
+def _months(days: float) -> str:
+    """``91`` → ``"3"``, ``45`` → ``"1.5"``: days as months of 30.4375 days."""
+    months = float(days) / DAYS_PER_MONTH
+    return f"{months:.0f}" if abs(months - round(months)) < 0.05 else f"{months:.1f}"
 
 
 def agreement_summary(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
@@ -88,7 +99,7 @@ def agreement_summary(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
             return f"{row[column]:.2f}"
         return f"{row[column]:.2f} ({low:.2f} to {high:.2f})"
 
-    return pd.DataFrame(
+    shown = pd.DataFrame(
         {
             "Code": [name(c) for c in rows["code_id"]],
             "Kappa (95% CI)": [interval(r, "kappa") for _, r in rows.iterrows()],
@@ -99,6 +110,8 @@ def agreement_summary(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
             "Turns": rows["n_units"].astype(int).to_numpy(),
         }
     )
+    shown.attrs["data"] = rows.drop(columns="_order").reset_index(drop=True)
+    return shown
 
 
 def exemplar_quotes(
@@ -164,7 +177,7 @@ def cox_table(result) -> pd.DataFrame:
     """A Cox model's hazard ratios as read in a paper: ``Covariate``, ``HR (95% CI)``, ``p``
     (robust, clustered SEs when the model was clustered)."""
     summary = result.summary
-    return pd.DataFrame(
+    shown = pd.DataFrame(
         {
             "Covariate": [covariate_label(str(t)) for t in summary.index],
             "HR (95% CI)": [
@@ -173,6 +186,8 @@ def cox_table(result) -> pd.DataFrame:
             "p": [_p_value(p) for p in summary["p"]],
         }
     )
+    shown.attrs["data"] = summary.rename_axis("term").reset_index()
+    return shown
 
 
 def ph_table(test: pd.DataFrame) -> pd.DataFrame:
@@ -193,9 +208,10 @@ def ph_table(test: pd.DataFrame) -> pd.DataFrame:
 def incidence_at(cif: pd.DataFrame, times, by: str | None = None) -> pd.DataFrame:
     """Cumulative incidence (:func:`analysis.competing.cumulative_incidence`) read at chosen
     days, as percentages with 95% CIs: the step function's value at the last event time on
-    or before each day (0 before the first event)."""
-    groups = cif.groupby(by, sort=False) if by else [("All", cif)]
-    rows = []
+    or before each day (0 before the first event). Times are shown in months; the numbers
+    at full precision travel in ``attrs["data"]``."""
+    groups = cif.groupby(by, sort=False) if by else [("all", cif)]
+    rows, data = [], []
     for group, part in groups:
         part = part.sort_values("time")
         for day in times:
@@ -207,13 +223,16 @@ def incidence_at(cif: pd.DataFrame, times, by: str | None = None) -> pd.DataFram
                 value, low, high = last["cif"], last["lower"], last["upper"]
             rows.append(
                 {
-                    "Group": str(group),
-                    "Day": int(day),
+                    "Group": group_label(group),
+                    "Months": _months(day),
                     "Cumulative incidence": f"{100 * value:.1f}%",
                     "95% CI": f"{100 * low:.1f}–{100 * high:.1f}%",
                 }
             )
-    return pd.DataFrame(rows)
+            data.append({"group": group, "time": day, "cif": value, "lower": low, "upper": high})
+    shown = pd.DataFrame(rows)
+    shown.attrs["data"] = pd.DataFrame(data)
+    return shown
 
 
 def rmst_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -221,7 +240,7 @@ def rmst_table(table: pd.DataFrame) -> pd.DataFrame:
     tau = int(table["tau"].iloc[0])
     column = f"Mean days on MOUD in the first {tau}"
     rows = [
-        {"Group": str(group), column: f"{r.rmst:.1f} ({r.lower:.1f} to {r.upper:.1f})"}
+        {"Group": group_label(group), column: f"{r.rmst:.1f} ({r.lower:.1f} to {r.upper:.1f})"}
         for group, r in zip(table.index, table.itertuples(), strict=True)
     ]
     for c in table.attrs.get("contrasts", pd.DataFrame()).itertuples():
@@ -233,4 +252,6 @@ def rmst_table(table: pd.DataFrame) -> pd.DataFrame:
                     f"p {_p_value(c.p)}",
                 }
             )
-    return pd.DataFrame(rows)
+    shown = pd.DataFrame(rows)
+    shown.attrs["data"] = table.rename_axis("group").reset_index()
+    return shown

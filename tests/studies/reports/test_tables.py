@@ -72,8 +72,15 @@ def test_survival_at_table_percentages():
             "upper": [0.8524],
         }
     )
-    row = survival_at_table(at, "moud").iloc[0].tolist()
-    assert row == ["methadone", 90, 399, "82.1%", "78.5–85.2%"]
+    table = survival_at_table(at, "moud")
+    # 90 days / 30.4375 = 2.96 months, shown as 3.
+    assert table.iloc[0].tolist() == ["Methadone", "3", 399, "82.1%", "78.5–85.2%"]
+    # The side file keeps the numbers at full precision, estimate and limits apart.
+    assert table.attrs["data"].loc[0, ["survival", "lower", "upper"]].tolist() == [
+        0.8214,
+        0.7851,
+        0.8524,
+    ]
 
 
 def test_agreement_summary_orders_codes_and_formats_intervals():
