@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 #: Columns of :attr:`ValidationError.problems`.
@@ -65,6 +66,6 @@ def show_value(value: Any) -> str:
     """A value as shown in a message: text quoted, dates as YYYY-MM-DD, missing as nothing."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "nothing"
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return pd.Timestamp(value).date().isoformat()
     return repr(value) if isinstance(value, str) else str(value)

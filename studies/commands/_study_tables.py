@@ -102,10 +102,18 @@ def check_and_write(
                 checked[name] = dd.validate(frame, name)
             except dd.ValidationError as error:
                 problems = error.problems
+                first = problems.iloc[0]
+                where = problem_line(first)
+                if not pd.isna(first["row"]) and len(frame.columns):
+                    # rows of a table made here mean nothing to the user: name its id
+                    key = frame.columns[0]  # delivery_id, claim_id, event_id
+                    where = (
+                        f"{key} {frame[key].iloc[int(first['row']) - 1]!r}, column "
+                        f"{first['column']}: {first['message']}"
+                    )
                 raise StudyError(
                     f"the {name} made from {source} break the data dictionary in "
-                    f"{len(problems)} place(s), nothing written; first: "
-                    f"{problem_line(problems.iloc[0])}",
+                    f"{len(problems)} place(s), nothing written; first: {where}",
                     field=name,
                 ) from None
     if dry_run:

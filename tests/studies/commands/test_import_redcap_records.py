@@ -82,3 +82,32 @@ def test_longitudinal_export_unknown_event_is_one_line(study: Path, capsys) -> N
     assert code == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no event 'delivery_arm_1'" in err
+
+
+def test_a_breach_names_the_record(study: Path, capsys) -> None:
+    # record 2 of repeating-instruments enrolled 2019-02-02; moved to 1900 it is before the
+    # dictionary's earliest delivery date (1990-01-01)
+    records = pd.read_csv(CORPUS / "repeating-instruments" / "data.csv", dtype=str)
+    records.loc[records["date_enrolled"] == "2019-02-02", "date_enrolled"] = "1900-01-01"
+    export = study.parent / "export.csv"
+    records.to_csv(export, index=False)
+    mapping = study.parent / "map.yaml"
+    code = main(
+        [
+            "import",
+            "redcap-records",
+            str(study),
+            str(export),
+            "--mapping",
+            str(mapping),
+            "--site",
+            "north",
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert (
+        "first: delivery_id '2', column delivery_date: expected at least 1990-01-01, "
+        "got 1900-01-01" in err
+    )
+    assert not (study / "data" / "dispensing.csv").read_text().strip().count("\n")
