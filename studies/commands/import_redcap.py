@@ -56,6 +56,12 @@ def register(cli) -> None:
         "--dictionary", metavar="DICT.csv", help="the project's data dictionary (labelled exports)"
     )
     records.add_argument("--site", help="site of every delivery when the mapping gives none")
+    records.add_argument(
+        "--skip-undelivered",
+        action="store_true",
+        help="leave out records without a delivery date (e.g. enrolled in pregnancy, not yet "
+        "delivered), with their fills and events; counted in the output",
+    )
     records.add_argument("--replace", action="store_true", help="replace tables holding rows")
     records.add_argument("--dry-run", action="store_true", help="convert and check, write nothing")
     add_json_flag(records)
@@ -99,7 +105,28 @@ def run_records(args: argparse.Namespace) -> int:
         frames["export"], mapping, choice_labels=frames.get("dictionary"), source=str(args.export)
     )
     notes.extend(result.notes)
-    deliveries = result.deliveries
+    deliveries, dispensing, events = result.deliveries, result.dispensing, result.events
+    undelivered = deliveries["delivery_date"].isna()
+    if undelivered.any() and args.skip_undelivered:
+        gone = deliveries.loc[undelivered, "delivery_id"]
+        deliveries = deliveries.loc[~undelivered].reset_index(drop=True)
+        kept_people = set(deliveries["person_id"])
+        n_fills = int((~dispensing["person_id"].isin(kept_people)).sum())
+        n_events = int(events["delivery_id"].isin(set(gone)).sum())
+        dispensing = dispensing.loc[dispensing["person_id"].isin(kept_people)]
+        events = events.loc[~events["delivery_id"].isin(set(gone))]
+        shown = ", ".join(map(str, gone.head(5))) + (" ..." if len(gone) > 5 else "")
+        notes.append(
+            f"{len(gone)} records without a delivery date left out ({shown}), with "
+            f"{n_fills} fills and {n_events} events"
+        )
+    elif undelivered.any():
+        first = deliveries.loc[undelivered, "delivery_id"].iloc[0]
+        raise StudyError(
+            f"{int(undelivered.sum())} records have no delivery date (first: record "
+            f"{first!r}); fill them in REDCap, or pass --skip-undelivered to leave them out",
+            field="delivery_date",
+        )
     if "site" not in deliveries.columns:
         if not args.site:
             raise StudyError(
@@ -107,8 +134,8 @@ def run_records(args: argparse.Namespace) -> int:
                 field="site",
             )
         deliveries = deliveries.assign(site=args.site)
-    deliveries = complete_deliveries(deliveries, result.dispensing, notes, "REDCap export")
-    tables = {"deliveries": deliveries, "dispensing": result.dispensing, "events": result.events}
+    deliveries = complete_deliveries(deliveries, dispensing, notes, "REDCap export")
+    tables = {"deliveries": deliveries, "dispensing": dispensing, "events": events}
     check_and_write(tables, targets, str(args.export), dry_run=args.dry_run)
     counts = {name: len(frame) for name, frame in tables.items()}
     if args.json:

@@ -111,3 +111,29 @@ def test_a_breach_names_the_record(study: Path, capsys) -> None:
         "got 1900-01-01" in err
     )
     assert not (study / "data" / "dispensing.csv").read_text().strip().count("\n")
+
+
+def test_records_without_a_delivery_date(study: Path, capsys) -> None:
+    # record 2 (enrolled 2019-02-02, one bp instance) loses its date: refused, or left out
+    # with its fill when asked
+    records = pd.read_csv(CORPUS / "repeating-instruments" / "data.csv", dtype=str)
+    records.loc[records["date_enrolled"] == "2019-02-02", "date_enrolled"] = ""
+    export = study.parent / "export.csv"
+    records.to_csv(export, index=False)
+    args = [
+        "import",
+        "redcap-records",
+        str(study),
+        str(export),
+        "--mapping",
+        str(study.parent / "map.yaml"),
+        "--site",
+        "north",
+    ]
+    assert main(args) == 1
+    assert "1 records have no delivery date (first: record '2')" in capsys.readouterr().err
+    assert main([*args, "--skip-undelivered"]) == 0
+    out = capsys.readouterr().out
+    assert "1 records without a delivery date left out (2), with 1 fills and 0 events" in out
+    assert pd.read_csv(study / "data" / "dispensing.csv")["person_id"].tolist() == [1, 1, 1]
+    assert main(["validate", str(study)]) == 0
