@@ -31,6 +31,10 @@ GLOSSARY = {
     "mothers are followed for different lengths of time.",
     "Competing risk": "An event (here, death from another cause) that makes the outcome of "
     "interest (overdose) impossible afterwards.",
+    "Rounded": "A count rounded (to the nearest 10 unless the study sets another base) so "
+    "that it cannot be compared with other reports to work out a small number.",
+    "Follow-up": "The time after delivery in which a mother's records can be seen; it ends "
+    "early if she loses insurance coverage, has another delivery or dies, or when the data end.",
     "Hidden": "A value hidden to protect privacy: it could be small, or could let a reader work "
     "out a small number elsewhere in the report.",
 }
@@ -40,10 +44,11 @@ def glossary_table(terms: Sequence[str] | None = None, min_cell: int = 11) -> pd
     """The glossary as a two-column table (``Term``, ``Meaning``); the entry for hidden
     values is named by the symbol the report's tables show
     (:func:`analysis.disclosure.suppressed_symbol`)."""
-    from analysis.disclosure import suppressed_symbol
+    from analysis.disclosure import ROUNDED_MARK, suppressed_symbol
 
     chosen = terms or list(GLOSSARY)
-    names = [suppressed_symbol(min_cell) if t == "Hidden" else t for t in chosen]
+    symbols = {"Hidden": suppressed_symbol(min_cell), "Rounded": f"{ROUNDED_MARK} (rounded)"}
+    names = [symbols.get(t, t) for t in chosen]
     return pd.DataFrame({"Term": names, "Meaning": [GLOSSARY[t] for t in chosen]})
 
 
@@ -167,7 +172,7 @@ def theme_quote(corpus, codings, code_id: str, role: str = "patient", redact=Non
     empty when nobody of that role was coded with it."""
     from coding.explore import exemplars
 
-    quotes = exemplars(corpus, codings, code_id, n=10)
+    quotes = exemplars(corpus, codings, code_id, n=10_000)  # one per participant first
     quotes = quotes[quotes["role"] == role]
     text = " ".join(str(quotes["quote"].iloc[0]).split()) if len(quotes) else ""
     if text and redact is not None:

@@ -107,7 +107,7 @@ def headline_sentences(
         share = f" ({100 * exact[0] / exact[1]:.0f}%)" if None not in exact and exact[1] else ""
         of = "of" if isinstance(deliveries, str) else "of the"
         sentences.append(
-            f"At delivery, {_count(on_moud)} {of} {_count(deliveries)} mothers{share} were "
+            f"At {_count(on_moud)} {of} {_count(deliveries)} deliveries{share}, the mother was "
             "taking medication for opioid use disorder (MOUD)."
         )
     else:

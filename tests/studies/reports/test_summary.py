@@ -31,8 +31,8 @@ def test_headline_sentences_one_per_number_and_mothers_differ_from_deliveries():
     )
     # 1,122 / 1,320 = 85.0 %.
     assert sentences[1] == (
-        "At delivery, 1,122 of the 1,320 mothers (85%) were taking medication for opioid use "
-        "disorder (MOUD)."
+        "At 1,122 of the 1,320 deliveries (85%), the mother was taking medication for opioid "
+        "use disorder (MOUD)."
     )
     assert sentences[2] == (
         "Of the mothers on MOUD at delivery, 66% after 6 months and 47% after 12 months were "
@@ -67,7 +67,7 @@ def test_hidden_and_rounded_values_are_never_printed_as_exact():
     )
     text = " ".join(sentences)
     assert "about 500 deliveries; the number of mothers is hidden" in text
-    assert "about 380 of about 500 mothers were taking" in text
+    assert "At about 380 of about 500 deliveries, the mother was taking" in text
     assert "%" not in sentences[1]  # no share computed from rounded counts
     assert "Retention on MOUD after delivery is hidden" in text
     assert "The number of overdoses is hidden to protect privacy." in text
