@@ -188,15 +188,19 @@ def key_themes(
     top: int = 5,
     role: str = "patient",
     redact: Callable[[str], str] | None = None,
+    quote_codings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The themes mothers raised most often, each with how widely (in words) and one
     de-identified quote of a mother: ``Theme``, ``Raised by``, ``In her words``.
 
     Only themes at least one person of ``role`` raised are listed, and the quote is always
-    the words of a person of that role (never a provider's words under "In her words")."""
+    the words of a person of that role (never a provider's words under "In her words").
+    ``quote_codings``: the codings quotes may come from (``ReportScope.quote_codings``:
+    participants who consented to be quoted); default ``codings``."""
     from coding.explore import code_frequencies
 
     frequencies = code_frequencies(codings, corpus, by="role")
+    quotable = codings if quote_codings is None else quote_codings
     mine = frequencies[(frequencies["role"] == role) & (frequencies["n_transcripts"] > 0)]
     mine = mine.sort_values(["share", "n_turns", "code_id"], ascending=[False, False, True])
     people = {"patient": "mothers", "provider": "providers"}.get(role, role)
@@ -206,7 +210,7 @@ def key_themes(
             {
                 "Theme": codebook.get(r.code_id).name if r.code_id in codebook else r.code_id,
                 "Raised by": f"{frequency_word(r.share)} {people}",
-                "In her words": theme_quote(corpus, codings, r.code_id, role, redact),
+                "In her words": theme_quote(corpus, quotable, r.code_id, role, redact),
             }
         )
     return pd.DataFrame(rows, columns=["Theme", "Raised by", "In her words"])
@@ -219,13 +223,16 @@ def perspectives(
     *,
     top: int = 6,
     redact: Callable[[str], str] | None = None,
+    quote_codings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mothers' and providers' views side by side: for the themes raised most often by
     either, how widely each group raised it (in words) and a de-identified quote of each:
-    ``Theme``, ``Mothers``, ``Providers``, ``In her words``, ``A provider's view``."""
+    ``Theme``, ``Mothers``, ``Providers``, ``In her words``, ``A provider's view``.
+    ``quote_codings`` as for :func:`key_themes`."""
     from coding.explore import code_frequencies
 
     frequencies = code_frequencies(codings, corpus, by="role")
+    quotable = codings if quote_codings is None else quote_codings
     share = frequencies.pivot_table(index="code_id", columns="role", values="share", aggfunc="max")
     share = share.reindex(columns=["patient", "provider"]).fillna(0.0)
     share = share[(share > 0).any(axis=1)]
@@ -242,8 +249,8 @@ def perspectives(
                 "Providers": f"{frequency_word(share.loc[code_id, 'provider'])} providers"
                 if "provider" in roles_present
                 else "not interviewed",
-                "In her words": theme_quote(corpus, codings, code_id, "patient", redact),
-                "A provider's view": theme_quote(corpus, codings, code_id, "provider", redact),
+                "In her words": theme_quote(corpus, quotable, code_id, "patient", redact),
+                "A provider's view": theme_quote(corpus, quotable, code_id, "provider", redact),
             }
         )
     return pd.DataFrame(

@@ -55,6 +55,14 @@ class ReportScope:
         study = study if hasattr(study, "cohort") else load_study(study)
         if audience not in AUDIENCES:
             raise StudyError(f"audience must be one of {AUDIENCES}, got {audience!r}")
+        from studies.reports._release import policy_min_cell
+
+        if int(min_cell) < policy_min_cell(study):
+            raise StudyError(
+                f"min_cell {min_cell} is below the study's policy ({policy_min_cell(study)}, "
+                "study.yaml disclosure.min_cell)",
+                field="min_cell",
+            )
         if site in ("", "all", "None"):
             site = None
         if site is not None and site not in study.sites():
@@ -107,6 +115,38 @@ class ReportScope:
             keep &= when <= pd.Timestamp(self.period_end)
         return keep
 
+    # -- disclosure control ---------------------------------------------------------------
+    def ledger(self, data: pd.DataFrame, id_column: str = "delivery_id"):
+        """A :class:`analysis.disclosure.DisclosureLedger` for the report's counts of ``data``.
+
+        In a report run it holds every count the study released and every count of the
+        batch's earlier reports (the context the runner gives the kernel,
+        studies.reports._release), shows counts rounded to the study's ``rounding_base``,
+        and its ``check()`` hands what the report published back to the runner. Run by hand
+        (JupyterLab) it reads the study's release ledger itself.
+        """
+        from analysis.disclosure import DisclosureLedger, ReleaseLedger
+        from studies.reports._release import policy_rounding_base, read_context
+
+        context = read_context()
+        if context is None:
+            context = {
+                "report": "",
+                "prior": ReleaseLedger.beside(self.study.data_root).counts(),
+                "rounding_base": policy_rounding_base(self.study),
+                "export": None,
+            }
+        ledger = DisclosureLedger(
+            data,
+            self.min_cell,
+            id_column=id_column,
+            prior=context["prior"],
+            rounding_base=context["rounding_base"] if self.funder else None,
+            report=context["report"],
+        )
+        ledger.export_path = context["export"]
+        return ledger
+
     # -- qualitative ---------------------------------------------------------------------
     def participants(self) -> pd.DataFrame:
         """Interview participants of the site (all sites when none is chosen), interviewed
@@ -143,6 +183,29 @@ class ReportScope:
             "The interviews have no dates, so the report uses every interview of its sites, "
             "not only those of its period."
         )
+
+    def quotable_participants(self) -> set[str]:
+        """Participants in scope whose words a report may quote: those with
+        ``consent_to_quote`` true in the participants table. A study whose table leaves the
+        column empty for everyone has not adopted the flag, and every participant may be
+        quoted (de-identified)."""
+        participants = self.participants()
+        ids = participants["participant_id"].astype(str)
+        if "consent_to_quote" not in participants.columns:
+            return set(ids)
+        consent = participants["consent_to_quote"]
+        if consent.isna().all():
+            return set(ids)
+        agreed = consent.astype("string").str.lower().isin(["true", "1", "yes"])
+        return set(ids[agreed.fillna(False).to_numpy(bool)])
+
+    def quote_codings(self, coder: str | None = None) -> pd.DataFrame:
+        """Coded spans a report may take quotes from: :meth:`codings` on the transcripts of
+        :meth:`quotable_participants` only (the analyses still count every interview)."""
+        allowed = self.quotable_participants()
+        ids = {t.id for t in self.corpus() if str(t.participant_id) in allowed}
+        codings = self.codings(coder)
+        return codings[codings["transcript_id"].isin(ids)].reset_index(drop=True)
 
     def corpus(self):
         """The transcripts of the participants in scope (a :class:`coding.Corpus`)."""
