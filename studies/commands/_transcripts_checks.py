@@ -14,7 +14,7 @@ from studies.commands._transcripts_report import short
 from studies.errors import StudyError
 
 if TYPE_CHECKING:
-    from studies.commands.import_transcripts import _Plan
+    from studies.commands._transcripts_plan import ImportPlan
 
 
 def deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[str]]:
@@ -47,7 +47,7 @@ def deidentify(text: str, turns: list, source: Path) -> tuple[str, list, list[st
 
 def check_existing(
     args: argparse.Namespace,
-    plan: _Plan,
+    plan: ImportPlan,
     folder: Path,
     manifest_rows: dict[str, dict[str, str]],
     codings: pd.DataFrame | None,

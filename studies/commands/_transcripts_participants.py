@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from studies.commands.import_transcripts import _Plan
+    from studies.commands._transcripts_plan import ImportPlan
 
 
-def participants_with(participants: pd.DataFrame, new_people: list[_Plan]) -> pd.DataFrame:
+def participants_with(participants: pd.DataFrame, new_people: list[ImportPlan]) -> pd.DataFrame:
     """The participants table with a row for each participant this import adds."""
     rows = pd.DataFrame(
         [
@@ -39,7 +39,7 @@ _OPTION_FOR = {
 
 
 def new_participant_problems(
-    study, plans: list[_Plan], participants: pd.DataFrame | None
+    study, plans: list[ImportPlan], participants: pd.DataFrame | None
 ) -> list[str]:
     """Check the participants an import would add against the data dictionary and the tables
     they refer to (a patient's ``person_id`` must be in deliveries), so that an import that

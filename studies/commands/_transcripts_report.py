@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from studies.cli import print_json
 
 if TYPE_CHECKING:
-    from studies.commands.import_transcripts import _Plan
+    from studies.commands._transcripts_plan import ImportPlan
 
 
 def short(text: str, limit: int = 40) -> str:
@@ -19,7 +19,7 @@ def short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool = False) -> None:
+def report(args: argparse.Namespace, study, plans: list[ImportPlan], dry_run: bool = False) -> None:
     from coding.transcripts._attribution import describe
 
     records = []
@@ -79,7 +79,7 @@ def report(args: argparse.Namespace, study, plans: list[_Plan], dry_run: bool = 
             _print_turns(record["turn_list"])
 
 
-def _turn_rows(plan: _Plan) -> list[dict[str, Any]]:
+def _turn_rows(plan: ImportPlan) -> list[dict[str, Any]]:
     """One row per turn for a person to check: speaker, time, first words, why to check."""
     from coding.transcripts import UNKNOWN_SPEAKER
 

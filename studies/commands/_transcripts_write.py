@@ -15,14 +15,14 @@ from studies.commands._transcripts_participants import participants_with
 from studies.errors import StudyError
 
 if TYPE_CHECKING:
-    from studies.commands.import_transcripts import _Plan
+    from studies.commands._transcripts_plan import ImportPlan
 
 MANIFEST_COLUMNS = ["transcript_id", "participant_id", "file", "interview_date", "interviewer"]
 
 
 def write(
     args: argparse.Namespace,
-    plans: list[_Plan],
+    plans: list[ImportPlan],
     study,
     folder: Path,
     manifest_path: Path,
@@ -92,7 +92,7 @@ def write(
     register_in_store(study, plans)
 
 
-def register_in_store(study, plans: list[_Plan]) -> None:
+def register_in_store(study, plans: list[ImportPlan]) -> None:
     """Tell an existing coding store about new transcripts (their text hashes)."""
     path = study.store_path
     if path is None or not path.exists():

@@ -40,9 +40,7 @@ import argparse
 import logging
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -51,6 +49,7 @@ from studies.commands._transcripts_checks import check_existing, coded_in_store,
 from studies.commands._transcripts_participants import (
     new_participant_problems,
 )
+from studies.commands._transcripts_plan import ImportJob, ImportPlan
 from studies.commands._transcripts_report import report
 from studies.commands._transcripts_write import MANIFEST_COLUMNS, write
 from studies.errors import StudyError
@@ -134,40 +133,6 @@ def register(cli) -> None:
     add_json_flag(parser)
 
 
-@dataclass
-class _Job:
-    """One file to import and its settings (from the options or a --map row)."""
-
-    source: Path
-    transcript_id: str | None = None
-    participant: str | None = None
-    role: str | None = None
-    site: str | None = None
-    interview_date: str | None = None
-    interviewer: str | None = None
-    person_id: str | None = None
-    provider_type: str | None = None
-
-
-@dataclass
-class _Plan:
-    transcript_id: str
-    source: Path
-    participant_id: str
-    role: str
-    text: str
-    turns: list
-    fmt: str
-    warnings: list[str] = field(default_factory=list)
-    status: str = "new"
-    needs_sidecar: bool = False
-    new_participant: bool = False
-    reanchor: dict[str, Any] | None = None
-    codings_update: pd.DataFrame | None = None
-    job: _Job | None = None
-    attribution: dict[str, Any] = field(default_factory=dict)
-
-
 def import_transcripts(args: argparse.Namespace) -> int:
     """Run the command (see the module docstring)."""
     from studies import load_study
@@ -189,7 +154,7 @@ def import_transcripts(args: argparse.Namespace) -> int:
         else {}
     )
 
-    plans: list[_Plan] = []
+    plans: list[ImportPlan] = []
     problems: list[str] = []
     for job in jobs:
         plan = _plan(args, study, job, manifest_rows, people, plans)
@@ -242,7 +207,7 @@ _MAP_COLUMNS = {
 }
 
 
-def _jobs(args: argparse.Namespace) -> list[_Job]:
+def _jobs(args: argparse.Namespace) -> list[ImportJob]:
     """The files to import, each with its settings; --map rows override the options."""
     if args.transcript_id and (len(args.files) != 1 or args.map):
         raise StudyError("--id names one transcript; give exactly one file with it")
@@ -255,7 +220,9 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
         "person_id": args.person_id,
         "provider_type": args.provider_type,
     }
-    jobs = [_Job(Path(name), transcript_id=args.transcript_id, **defaults) for name in args.files]
+    jobs = [
+        ImportJob(Path(name), transcript_id=args.transcript_id, **defaults) for name in args.files
+    ]
     if args.map:
         if not Path(args.map).is_file():
             raise StudyError("--map file not found", file=args.map)
@@ -281,7 +248,7 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
                     field="role",
                 )
             jobs.append(
-                _Job(
+                ImportJob(
                     base / row["file"].strip(),
                     transcript_id=row.get("transcript_id") or None,
                     participant=row.get("participant_id") or defaults["participant"],
@@ -301,11 +268,11 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
 def _plan(
     args: argparse.Namespace,
     study,
-    job: _Job,
+    job: ImportJob,
     manifest_rows: dict[str, dict[str, str]],
     people: dict[str, dict[str, str]],
-    earlier: list[_Plan],
-) -> _Plan:
+    earlier: list[ImportPlan],
+) -> ImportPlan:
     from coding.transcripts import read_transcript
     from coding.transcripts._turns import parse_turns
 
@@ -381,7 +348,7 @@ def _plan(
         needs_sidecar = parse_turns(text)[0] != turns
     from coding.transcripts import attribution_summary
 
-    return _Plan(
+    return ImportPlan(
         attribution=attribution_summary(turns),
         transcript_id=transcript_id,
         source=source,
