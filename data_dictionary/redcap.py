@@ -288,14 +288,29 @@ def parse_choices(
     return out
 
 
+#: REDCap's export option "Date format" → the strptime format of exported dates.
+EXPORT_DATE_FORMATS = {"ymd": None, "mdy": "%m/%d/%Y", "dmy": "%d/%m/%Y"}
+
+
 def redcap_to_schema(
-    path: str | Path, table: str | None = None, forms: list[str] | None = None
+    path: str | Path,
+    table: str | None = None,
+    forms: list[str] | None = None,
+    date_format: str = "ymd",
 ) -> Schema:
     """Convert the REDCap dictionary at ``path`` into a :class:`Schema` named ``table``.
 
-    ``forms`` keeps only fields of those instruments ("Form Name"). Raises
-    :class:`~data_dictionary.errors.DictionaryImportError` naming the file and line.
+    ``forms`` keeps only fields of those instruments ("Form Name"). ``date_format`` is the
+    date format chosen when the records were exported (REDCap's export option: ``ymd``
+    YYYY-MM-DD, the default; ``mdy`` MM/DD/YYYY; ``dmy`` DD/MM/YYYY): date fields then read
+    that format. Raises :class:`~data_dictionary.errors.DictionaryImportError` naming the
+    file and line.
     """
+    if date_format not in EXPORT_DATE_FORMATS:
+        raise DictionaryImportError(
+            f"date format must be one of {', '.join(EXPORT_DATE_FORMATS)}, got {date_format!r}",
+            field="date_format",
+        )
     path = Path(path)
     rows = read_redcap_dictionary(path)
     if forms:
@@ -326,6 +341,11 @@ def redcap_to_schema(
     # A REDCap export holds the columns of the instruments, fields or report chosen for it:
     # every field but the record id (the first) may be absent.
     fields = [fields[0]] + [replace(f, optional=True) for f in fields[1:]]
+    if EXPORT_DATE_FORMATS[date_format]:
+        fields = [
+            replace(f, format=EXPORT_DATE_FORMATS[date_format]) if f.type == "date" else f
+            for f in fields
+        ]
     for form in forms_in_order:
         # every record export has a <form>_complete column per instrument
         if f"{form}_complete" not in seen:
@@ -536,8 +556,7 @@ def _bound(text: str, field_type: str, where: dict, column: str, validation: str
                     break
                 return day.isoformat()
         raise DictionaryImportError(
-            f"'{column}' must be a date (YYYY-MM-DD, or as entered for {validation}), "
-            f"got {text!r}",
+            f"'{column}' must be a date (YYYY-MM-DD, or as entered for {validation}), got {text!r}",
             **where,
         )
     return None  # REDCap bounds on datetimes/times are not carried over

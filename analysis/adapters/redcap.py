@@ -33,9 +33,12 @@ when that is ambiguous). An instrument that does not repeat is read from the row
 row per event. An instrument without rows — mapped but absent from the export, or not
 mapped at all — gives an empty table with the right columns, and a note says why.
 
-``mapping["dispensing"]["source"]`` says where the fills were recorded (``pharmacy``,
-``otp`` or ``clinic``, the default). ``choices`` maps raw codes to dyadlab values. For a labelled export pass ``choice_labels``:
-the REDCap data dictionary (a DataFrame of its CSV, or ``{field: "1, Methadone | 2, …"}``),
+``mapping["date_format"]`` is the date format chosen when the records were exported
+(``ymd`` YYYY-MM-DD, the default; ``mdy``; ``dmy``): dates are never guessed, so a
+day-first export is never read month-first. ``mapping["dispensing"]["source"]`` says where
+the fills were recorded (``pharmacy``, ``otp`` or ``clinic``, the default). ``choices``
+maps raw codes to dyadlab values. For a labelled export pass ``choice_labels``: the REDCap
+data dictionary (a DataFrame of its CSV, or ``{field: "1, Methadone | 2, …"}``),
 so that a label is turned back into its code first. A checkbox question becomes one text
 column holding the checked choices' values, sorted and comma-joined (``"none"`` when none).
 Any value that is neither a known code nor a known label is an error naming the export row
@@ -94,6 +97,12 @@ def from_redcap(
     """
     records = records.reset_index(drop=True)
     record_id = mapping.get("record_id", "record_id")
+    date_format = mapping.get("date_format", "ymd")
+    if date_format not in DATE_FORMATS:
+        raise AnalysisError(
+            f"mapping['date_format'] must be one of {', '.join(DATE_FORMATS)}, got {date_format!r}",
+            field="mapping",
+        )
     person_field = mapping.get("person_id", record_id)
     require_columns(records, [record_id], name=source)
     labels = _labels(choice_labels)
@@ -125,7 +134,7 @@ def from_redcap(
     for target, name in delivery_fields.items():
         values = _decode(base[name], name, choices, labels, rows, source)
         deliveries[target] = (
-            _as_date(values, name, rows.loc[base.index], source)
+            _as_date(values, name, rows.loc[base.index], source, date_format)
             if (target.endswith("_date"))
             else values.to_numpy()
         )
@@ -155,6 +164,7 @@ def from_redcap(
         rows,
         source,
         id_column="claim_id",
+        date_format=date_format,
     )
     dispensing["days_supply"] = pd.to_numeric(dispensing["days_supply"], errors="coerce").astype(
         "Int64"
@@ -174,6 +184,7 @@ def from_redcap(
         rows,
         source,
         id_column="event_id",
+        date_format=date_format,
     )
     events = events.rename(columns={"_record": "delivery_id"})[EVENT_COLUMNS]
     dispensing = dispensing[DISPENSING_COLUMNS]
@@ -245,6 +256,7 @@ def _instrument(
     source,
     *,
     id_column,
+    date_format="ymd",
 ) -> pd.DataFrame:
     if not spec:
         return _empty([id_column, "person_id", "_record", *targets])
@@ -302,7 +314,7 @@ def _instrument(
     for target, field_name in fields.items():
         values = _decode(part[field_name], field_name, choices, labels, rows, source)
         if target.endswith("_date"):
-            out[target] = _as_date(values, field_name, rows.loc[part.index], source)
+            out[target] = _as_date(values, field_name, rows.loc[part.index], source, date_format)
         else:
             out[target] = values.to_numpy()
     return out
@@ -338,13 +350,30 @@ def _decode(values, field_name, choices, labels, rows, source) -> pd.Series:
     return result
 
 
-def _as_date(values: pd.Series, field_name: str, rows: pd.Series, source: str) -> np.ndarray:
-    parsed = pd.to_datetime(values, errors="coerce")
-    bad = parsed.isna() & values.notna() & (values.astype(str).str.strip() != "")
+#: ``mapping["date_format"]`` (REDCap's export option "Date format") → strptime format.
+DATE_FORMATS = {"ymd": "%Y-%m-%d", "mdy": "%m/%d/%Y", "dmy": "%d/%m/%Y"}
+
+
+def _as_date(
+    values: pd.Series, field_name: str, rows: pd.Series, source: str, date_format: str = "ymd"
+) -> np.ndarray:
+    """Dates of one export column in the export's date format; datetimes keep their day.
+
+    Never inferred: ``03/04/2023`` is March 4 only under ``mdy``; under ``ymd`` it is an
+    error naming the row, so a day-first export is never read month-first.
+    """
+    text = values.fillna("").astype(str).str.strip()
+    day = text.str.split(" ").str[0]  # "2023-03-01 14:30" (datetime fields)
+    parsed = pd.to_datetime(
+        day.where(text != ""), format=DATE_FORMATS[date_format], errors="coerce"
+    )
+    bad = parsed.isna() & (text != "")
     if bad.any():
         first = bad.to_numpy().nonzero()[0][0]
+        shape = {"ymd": "YYYY-MM-DD", "mdy": "MM/DD/YYYY", "dmy": "DD/MM/YYYY"}[date_format]
         raise AnalysisError(
-            f"{values.iloc[first]!r} is not a date (expected YYYY-MM-DD)",
+            f"{values.iloc[first]!r} is not a date {shape} (the export's date format, "
+            "mapping['date_format']: ymd, mdy or dmy)",
             file=source,
             row=int(rows.iloc[first]),
             field=field_name,

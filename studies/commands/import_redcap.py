@@ -30,6 +30,13 @@ def register(cli) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="REDCap data dictionary (CSV)")
     parser.add_argument("--out", metavar="SCHEMA.yaml", help="write here (default: print)")
+    parser.add_argument(
+        "--date-format",
+        choices=("ymd", "mdy", "dmy"),
+        default="ymd",
+        help="the date format chosen for the records export (REDCap's export option; "
+        "default ymd, YYYY-MM-DD)",
+    )
     parser.add_argument("--table", metavar="NAME", help="table name (default: from FILE)")
     parser.add_argument(
         "--form",
@@ -56,6 +63,11 @@ def register(cli) -> None:
         "--dictionary", metavar="DICT.csv", help="the project's data dictionary (labelled exports)"
     )
     records.add_argument("--site", help="site of every delivery when the mapping gives none")
+    records.add_argument(
+        "--date-format",
+        choices=("ymd", "mdy", "dmy"),
+        help="the date format chosen for the export (default: the mapping's date_format, else ymd)",
+    )
     records.add_argument(
         "--skip-undelivered",
         action="store_true",
@@ -89,6 +101,8 @@ def run_records(args: argparse.Namespace) -> int:
         raise StudyError(f"not valid YAML: {error}", file=args.mapping) from None
     if not isinstance(mapping, dict):
         raise StudyError("the mapping must be a YAML mapping (deliveries: ...)", file=args.mapping)
+    if args.date_format:
+        mapping["date_format"] = args.date_format
     frames = {}
     notes: list[str] = []
     for name, path in (("export", args.export), ("dictionary", args.dictionary)):
@@ -155,7 +169,9 @@ def run(args: argparse.Namespace) -> int:
     from data_dictionary.files import atomic_write
     from data_dictionary.redcap import redcap_to_schema, schema_to_yaml
 
-    schema = redcap_to_schema(args.file, table=args.table, forms=args.form)
+    schema = redcap_to_schema(
+        args.file, table=args.table, forms=args.form, date_format=args.date_format
+    )
     text = schema_to_yaml(schema)
     pii = [f.name for f in schema.fields if f.pii]
     if args.out:

@@ -235,3 +235,18 @@ def test_an_export_of_some_instruments_validates() -> None:
     assert len(dd.validate(form_2, schema)) == 4
     with pytest.raises(dd.ValidationError, match="missing column 'record_id'"):
         dd.validate(records.drop(columns="record_id"), schema)
+
+
+@pytest.mark.parametrize(("date_format", "shown"), [("mdy", "%m/%d/%Y"), ("dmy", "%d/%m/%Y")])
+def test_exports_in_the_date_format_chosen_at_export(date_format: str, shown: str) -> None:
+    # REDCap's export option "Date format" writes dates as MM/DD/YYYY or DD/MM/YYYY:
+    # clinical-trial-1 record 1 was born 1991-05-13
+    records = export("clinical-trial-1")
+    records["dob"] = pd.to_datetime(records["dob"]).dt.strftime(shown)
+    schema = redcap_to_schema(
+        CORPUS / "clinical-trial-1" / "dictionary.csv", date_format=date_format
+    )
+    typed = dd.validate(records, schema)
+    assert typed["dob"].iloc[0] == pd.Timestamp("1991-05-13")
+    with pytest.raises(dd.ValidationError):  # the ISO reading refuses it
+        dd.validate(records, redcap_to_schema(CORPUS / "clinical-trial-1" / "dictionary.csv"))

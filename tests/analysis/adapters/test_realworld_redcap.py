@@ -128,3 +128,20 @@ def test_mapped_instrument_without_rows_gives_an_empty_table() -> None:
     assert list(tables.dispensing.columns) == DISPENSING_COLUMNS
     assert tables.dispensing.empty
     assert tables.dispensing["fill_date"].dtype == "datetime64[ns]"
+
+
+def test_dates_are_read_in_the_export_date_format_never_guessed() -> None:
+    # repeating-instruments record 2 enrolled 2019-02-02; written day-first as 02/02/2019
+    # it is the same day either way, so use record 1's 2019-10-14 -> "14/10/2019"
+    records = export("repeating-instruments")
+    records["date_enrolled"] = records["date_enrolled"].replace(
+        {"2019-10-14": "14/10/2019", "2019-02-02": "02/03/2019"}
+    )
+    mapping = {"deliveries": {"delivery_date": "date_enrolled"}}
+    with pytest.raises(AnalysisError, match="not a date YYYY-MM-DD") as caught:
+        from_redcap(records, mapping)
+    assert caught.value.row == 1 and caught.value.field == "date_enrolled"
+    dmy = from_redcap(records, {**mapping, "date_format": "dmy"}).deliveries
+    assert dmy["delivery_date"].tolist() == [pd.Timestamp("2019-10-14"), pd.Timestamp("2019-03-02")]
+    with pytest.raises(AnalysisError, match="MM/DD/YYYY"):  # 14 is no month
+        from_redcap(records, {**mapping, "date_format": "mdy"})
