@@ -214,7 +214,7 @@ def predictors_in_words(summary: pd.DataFrame, data: pd.DataFrame, min_cell: int
         direction = "stopped treatment sooner" if hr > 1 else "stayed on treatment longer"
         sentences.append(
             f"{who[:1].upper() + who[1:]} {direction} than {than} (they stopped at about "
-            f"{hr:.1f} times the rate; 95% CI {row['lower']:.1f} to {row['upper']:.1f})."
+            f"{hr:.2f} times the rate; 95% CI {row['lower']:.2f} to {row['upper']:.2f})."
         )
     return sentences
 
