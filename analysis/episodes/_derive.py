@@ -10,7 +10,9 @@ results:
 * ``engine="pandas"`` is a plain-Python pass (:mod:`analysis.episodes._reference`), the
   readable statement of the rules and the test reference.
 
-An ibis table in gives an ibis table (an unexecuted expression on the table's backend) out.
+An ibis table in gives an ibis table on the table's backend out (the episodes are computed
+there before returning, so that every invalid fill is reported first); a Parquet path in
+gives a DataFrame out, read by the engine without pandas.
 
 Rules, per person, fills in order of (``fill_date``, ``claim_id``): a fill covers
 ``[fill_date, fill_date + days_supply)``; the running supply end is
@@ -24,7 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -38,7 +42,12 @@ from analysis._validation import require_columns
 from analysis.episodes._ibis import episodes_expr
 from analysis.episodes._reference import EPISODE_COLUMNS, reference_episodes
 from analysis.episodes._rules import KNOWN_DRUGS, EpisodeRules, resolve_rules
-from analysis.episodes._validate import validate_fills_frame, validate_fills_table
+from analysis.episodes._validate import (
+    add_duplicates,
+    report_table_problems,
+    screen_fills_table,
+    validate_fills_frame,
+)
 from analysis.errors import AnalysisError
 
 log = logging.getLogger(__name__)
@@ -57,7 +66,7 @@ __all__ = [
 
 
 def derive_episodes(
-    fills: pd.DataFrame | ir.Table,
+    fills: pd.DataFrame | ir.Table | str | os.PathLike,
     gap_days: int = 30,
     carryover: bool = False,
     engine: str = "duckdb",
@@ -79,7 +88,10 @@ def derive_episodes(
     ----------
     fills:
         ``person_id, fill_date, drug, days_supply`` and ``claim_id`` (tie-breaker of same-day
-        fills; a DataFrame without it uses row order). A pandas DataFrame or an ibis Table.
+        fills; a DataFrame without it uses row order). A pandas DataFrame, an ibis Table, or
+        the path of a Parquet file or folder (partitioned ``year=/state=`` folders too), which
+        the engine reads directly (DataFrame out). A table or path is validated with one
+        aggregate query; duplicate fills are found by the episode query itself.
     gap_days:
         Largest number of uncovered days that does not end an episode.
     carryover:
@@ -134,8 +146,18 @@ def derive_episodes(
         on_invalid=on_invalid,
         source=source,
     )
+    if isinstance(fills, (str, os.PathLike)):
+        if engine == "pandas":
+            raise AnalysisError(
+                "a Parquet path is read by an engine: use engine='duckdb' or 'spark'",
+                field="engine",
+            )
+        connection = backend if backend is not None else connect(engine)
+        table = read_parquet_fills(connection, fills)
+        checks["source"] = checks["source"] or str(fills)
+        return normalise_episodes(validated_episodes(table, rules, **checks).to_pandas())
     if isinstance(fills, ir.Table):
-        return episodes_expr(validate_fills_table(fills, **checks), rules)
+        return validated_episodes(fills, rules, **checks)
     if not isinstance(fills, pd.DataFrame):
         raise AnalysisError(
             f"fills must be a pandas DataFrame or an ibis Table, got {type(fills).__name__}",
@@ -147,6 +169,45 @@ def derive_episodes(
         )
     clean = validate_fills_frame(fills, **checks)
     return episodes_of_clean(clean, rules, engine, backend)
+
+
+def validated_episodes(table: ir.Table, rules: EpisodeRules, **checks: Any) -> ir.Table:
+    """Validate an ibis table of fills and derive its episodes: one aggregate query for the
+    row checks, then the episode query, which also finds duplicate fills.
+
+    The episodes are computed here (materialised in the backend with ``Table.cache()``)
+    because duplicates must be reported before the result is handed back; the returned
+    table reads that result.
+    """
+    clean, problems = screen_fills_table(table, **checks)
+    on_invalid, source = checks.get("on_invalid", "raise"), checks.get("source")
+    if problems and on_invalid == "raise":
+        add_duplicates(problems, clean)  # report them too: the error lists every problem
+        report_table_problems(problems, on_invalid, source)
+    episodes = episodes_expr(clean, rules, duplicates=True).cache()
+    total = episodes.ep_dups.sum().to_pandas()
+    copies = 0 if pd.isna(total) else int(total)
+    if copies:
+        add_duplicates(problems, clean, count=copies)
+    report_table_problems(problems, on_invalid, source)
+    return episodes.drop("ep_dups")
+
+
+def read_parquet_fills(connection: Any, path: str | os.PathLike) -> ir.Table:
+    """Fills from a Parquet file, or from a folder of them (partitioned folders such as
+    ``year=2021/state=NJ/`` are read with their partition columns), as a table of
+    ``connection``: the engine reads the file, pandas never holds it."""
+    location = Path(path)
+    if not location.exists():
+        raise AnalysisError(f"no such Parquet file or folder: {location}", file=str(location))
+    if location.is_dir():
+        if not any(location.rglob("*.parquet")):
+            raise AnalysisError(f"no Parquet files under {location}", file=str(location))
+        if connection.name == "duckdb":
+            return connection.read_parquet(
+                str(location / "**" / "*.parquet"), hive_partitioning=True
+            )
+    return connection.read_parquet(str(location))
 
 
 def episodes_of_clean(
@@ -205,7 +266,10 @@ def normalise_episodes(result: pd.DataFrame) -> pd.DataFrame:
     rows sorted by person and episode."""
     frame = result[EPISODE_COLUMNS].copy()
     for column in ("start", "end"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+        values = frame[column]
+        if not pd.api.types.is_datetime64_dtype(values):  # (pd.to_datetime of a datetime64
+            values = pd.to_datetime(values)  # column walks it in Python to decide on a cache)
+        frame[column] = values.astype("datetime64[ns]")
     for column in ("episode", "n_fills"):
         frame[column] = frame[column].astype(np.int64)
     frame["person_id"] = frame["person_id"].astype(object)

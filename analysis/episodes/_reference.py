@@ -23,7 +23,10 @@ def reference_episodes(fills: pd.DataFrame, rules: EpisodeRules) -> pd.DataFrame
     Returns one row per episode with :data:`EPISODE_COLUMNS`; ``start``/``end`` are
     ``datetime64[ns]``, ``end`` exclusive.
     """
-    ordered = fills.sort_values(["person_id", "fill_date", "claim_id"], kind="mergesort")
+    # the engines' total order: fills sharing a date and claim id are ordered by drug, supply
+    ordered = fills.sort_values(
+        ["person_id", "fill_date", "claim_id", "drug", "days_supply"], kind="mergesort"
+    )
     days = (ordered["fill_date"].to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
     persons = ordered["person_id"].astype(str).tolist()
     drugs = ordered["drug"].astype(str).tolist()

@@ -35,6 +35,7 @@ REQUIRED = ("person_id", "fill_date", "drug", "days_supply")
 MAX_SUPPLY = 365
 ON_INVALID = ("raise", "drop_with_warning")
 DUPLICATE_KEYS = ("person_id", "fill_date", "drug", "days_supply", "claim_id")
+DUPLICATE_KIND = "duplicate fill(s) (same person, date, drug, days supply and claim)"
 
 
 @dataclass
@@ -162,11 +163,7 @@ def validate_fills_frame(
     if repeated_claim.any():
         subset = frame.loc[repeated_claim, list(DUPLICATE_KEYS)]
         duplicated[repeated_claim] = subset.duplicated(keep="first").to_numpy()
-    problems.add(
-        "duplicate fill(s) (same person, date, drug, days supply and claim)",
-        "claim_id",
-        rows[duplicated],
-    )
+    problems.add(DUPLICATE_KIND, "claim_id", rows[duplicated])
 
     if problems:
         bad_rows = np.zeros(len(frame), dtype=bool)
@@ -197,7 +194,7 @@ def _report(problems: FillProblems, on_invalid: str, source: str | None, **where
     warnings.warn(text, InvalidFillsWarning, stacklevel=4)
 
 
-def validate_fills_table(
+def screen_fills_table(
     fills: ir.Table,
     *,
     default_days_supply: Mapping[str, int] | None = None,
@@ -205,12 +202,21 @@ def validate_fills_table(
     drugs: Sequence[str] = KNOWN_DRUGS,
     on_invalid: str = "raise",
     source: str | None = None,
-) -> ir.Table:
-    """The same checks on an ibis table, run as queries in its backend.
+) -> tuple[ir.Table, FillProblems]:
+    """The row checks on an ibis table as one aggregate query; duplicates are left to the
+    episode pass (see :func:`analysis.episodes._ibis.episodes_expr`).
+
+    Every row check is a flag; one ``SUM`` per flag over a single scan counts them (the scan
+    that DuckDB or Spark would make anyway, with no hash table). Examples (up to five claim
+    ids, sorted) and the unknown drug names are fetched only for checks that found rows.
+    Duplicate fills (same person, date, drug, days supply and claim) cannot be counted
+    without hashing every claim id, so the episode pass finds them instead: they are adjacent
+    in its window order, which the episodes sort into anyway.
 
     Problems are named by ``claim_id`` (a table has no row numbers), so the table must have
-    a ``claim_id`` column. Returns the cleaned table expression (same columns as
-    :func:`validate_fills_frame`), lazily.
+    a ``claim_id`` column. Returns the cleaned table (``person_id, fill_date, drug,
+    days_supply, claim_id``; flagged rows filtered out when there are any), lazily, and the
+    problems found.
     """
     check_options(on_invalid)
     _missing_columns(list(fills.columns), source)
@@ -233,6 +239,7 @@ def validate_fills_table(
             else_=ibis.null("float64"),
         )
         t = t.mutate(days_supply=t.days_supply.fill_null(default))
+    unknown_drug = f"unknown drug name(s); expected one of {', '.join(drugs)}"
     checks: dict[str, tuple[str, ir.BooleanValue]] = {
         "missing person_id": ("person_id", t.person_id.isnull()),
         "missing fill_date": ("fill_date", t.fill_date.isnull()),
@@ -246,10 +253,7 @@ def validate_fills_table(
             | (t.days_supply < 1)
             | (t.days_supply > MAX_SUPPLY),
         ),
-        f"unknown drug name(s); expected one of {', '.join(drugs)}": (
-            "drug",
-            ~t.drug.isin(list(drugs)) | t.drug.isnull(),
-        ),
+        unknown_drug: ("drug", ~t.drug.isin(list(drugs)) | t.drug.isnull()),
     }
     if study_window is not None:
         low, high = (pd.Timestamp(study_window[0]).date(), pd.Timestamp(study_window[1]).date())
@@ -257,40 +261,48 @@ def validate_fills_table(
             "fill_date",
             (t.fill_date < low) | (t.fill_date > high),
         )
-    duplicate_kind = "duplicate fill(s) (same person, date, drug, days supply and claim)"
-    flags = {f"ep_bad_{i}": cond.fill_null(False) for i, (_, cond) in enumerate(checks.values())}
-    flagged = t.mutate(**flags)
-    counts = flagged.aggregate(
-        ep_rows=flagged.count(),
-        ep_claims=flagged.claim_id.nunique(),
-        **{name: flagged[name].cast("int64").sum() for name in flags},
-    ).to_pandas()
-    copies = t.group_by(list(DUPLICATE_KEYS)).aggregate(ep_n=t.count()).filter(lambda g: g.ep_n > 1)
-    n_copies = 0
-    # duplicates share a claim id: the full check only runs when some claim id repeats
-    if int(counts["ep_claims"].iloc[0]) < int(counts["ep_rows"].iloc[0]):
-        extra = copies.aggregate(extra=(copies.ep_n - 1).sum()).to_pandas()["extra"].iloc[0]
-        n_copies = int(extra or 0)
+    conditions = [cond.fill_null(False) for _, cond in checks.values()]
+    counts = (
+        t.aggregate(**{f"ep_bad_{i}": c.cast("int64").sum() for i, c in enumerate(conditions)})
+        .to_pandas()
+        .iloc[0]
+    )
     problems = FillProblems()
-    for (kind, (column, _)), name in zip(checks.items(), flags, strict=True):
-        count = int(counts[name].iloc[0] or 0)
-        if count:
-            examples = (
-                flagged.filter(flagged[name]).order_by("claim_id").limit(5).claim_id.to_pandas()
-            )
-            problems.add(kind, column, [repr(c) for c in examples], count=count)
-    if n_copies:
+    for i, (kind, (column, _)) in enumerate(checks.items()):
+        value = counts[f"ep_bad_{i}"]
+        count = 0 if pd.isna(value) else int(value)
+        if not count:
+            continue
+        bad = t.filter(conditions[i])
+        examples = bad.order_by("claim_id").limit(5).claim_id.to_pandas()
+        if kind == unknown_drug:
+            names = bad.drug.fill_null("<missing>").name("drug").value_counts().to_pandas()
+            names = names.sort_values(names.columns[1], ascending=False, kind="mergesort")
+            listed = ", ".join(f"{n!r} ×{c}" for n, c in names.itertuples(index=False))
+            kind = f"unknown drug name(s) [{listed}]; expected one of {', '.join(drugs)}"
+        problems.add(kind, column, [repr(c) for c in examples], count=count)
+    if problems:
+        t = t.filter(~ibis.or_(*conditions))
+    return t.mutate(days_supply=t.days_supply.cast("int64")), problems
+
+
+def add_duplicates(problems: FillProblems, clean: ir.Table, count: int | None = None) -> None:
+    """Add the duplicate fills of ``clean`` to ``problems``: their number (extra copies;
+    counted here with a group-by when ``count`` is None) and up to five claim ids.
+
+    A group-by over every fill is what the episode pass avoids; this runs only when there is
+    something to report."""
+    copies = clean.group_by(list(DUPLICATE_KEYS)).aggregate(ep_n=clean.count())
+    copies = copies.filter(copies.ep_n > 1)
+    if count is None:
+        extra = copies.aggregate(extra=(copies.ep_n - 1).sum()).to_pandas()["extra"].iloc[0]
+        count = 0 if pd.isna(extra) else int(extra)
+    if count:
         examples = copies.order_by("claim_id").limit(5).claim_id.to_pandas()
-        problems.add(duplicate_kind, "claim_id", [repr(c) for c in examples], count=n_copies)
+        problems.add(DUPLICATE_KIND, "claim_id", [repr(c) for c in examples], count=count)
+
+
+def report_table_problems(problems: FillProblems, on_invalid: str, source: str | None) -> None:
+    """Raise (``on_invalid="raise"``) or warn about the problems of an ibis table of fills."""
     if problems:
         _report(problems, on_invalid, source, claim=True)
-        t = flagged.filter(~ibis.or_(*[flagged[name] for name in flags])).select(t.columns)
-        if n_copies:
-            t = t.distinct()
-    return t.select(
-        "person_id",
-        "fill_date",
-        "drug",
-        t.days_supply.cast("int64").name("days_supply"),
-        "claim_id",
-    )
