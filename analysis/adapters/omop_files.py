@@ -78,8 +78,14 @@ _SUFFIX = re.compile(r"\.(csv|tsv|txt|parquet)(\.gz)?$", re.IGNORECASE)
 DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
 
 
-def read_omop_extract(path: str | Path, notes: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def read_omop_extract(
+    path: str | Path, notes: list[str] | None = None, *, ancestors=None
+) -> dict[str, pd.DataFrame]:
     """``{table: DataFrame}`` of the CDM tables found at ``path`` (a folder or a DuckDB file).
+
+    The vocabulary tables are read in pieces and kept small (a full vocabulary has millions
+    of rows): of ``concept`` the HCPCS rows, of ``concept_ancestor`` — when ``ancestors``
+    (the concept ids whose descendants the conversion needs) is given — their rows only.
 
     A CSV/TSV file without a header row (a database bulk-load file) gets the CDM column
     names when its number of columns is that of CDM v5.4, v5.3 or v5.2 (said in ``notes``).
@@ -98,7 +104,7 @@ def read_omop_extract(path: str | Path, notes: list[str] | None = None) -> dict[
                 f"({', '.join(DUCKDB_SUFFIXES)})",
                 file=path,
             )
-        tables = _read_duckdb(path)
+        tables = _read_duckdb(path, _ids(ancestors))
         found_names = "tables " + ", ".join(sorted(tables)) if tables else "no CDM tables"
     else:
         files = {}
@@ -106,7 +112,10 @@ def read_omop_extract(path: str | Path, notes: list[str] | None = None) -> dict[
             match = _SUFFIX.search(item.name)
             if item.is_file() and match and not item.name.startswith("."):
                 files.setdefault(item.name[: match.start()].lower(), item)
-        tables = {name: _read_file(files[name], name, notes) for name in TABLES if name in files}
+        keep = _ids(ancestors)
+        tables = {
+            name: _read_file(files[name], name, notes, keep) for name in TABLES if name in files
+        }
         found_names = "files " + ", ".join(sorted(p.name for p in files.values())[:20])
     if "drug_exposure" not in tables:
         notes.append("no drug_exposure table: dispensing comes only from OTP procedures")
@@ -122,14 +131,32 @@ def read_omop_extract(path: str | Path, notes: list[str] | None = None) -> dict[
     return tables
 
 
-def _read_file(path: Path, name: str, notes: list[str]) -> pd.DataFrame:
+def _ids(ancestors) -> set[str] | None:
+    """Concept ids as text (how CSV cells arrive), or None for "keep every row"."""
+    if ancestors is None:
+        return None
+    return {str(int(float(str(a).strip()))) for a in ancestors if str(a).strip()}
+
+
+def _vocabulary_rows(frame: pd.DataFrame, name: str, ancestors: set[str] | None) -> pd.DataFrame:
+    """The rows of a vocabulary table the conversion uses (all rows of other tables)."""
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if name == "concept" and "vocabulary_id" in frame.columns:
+        return frame.loc[frame["vocabulary_id"].astype(str) == "HCPCS"]
+    if name == "concept_ancestor" and ancestors is not None and len(frame.columns):
+        ids = frame["ancestor_concept_id"].astype(str).str.replace(r"\.0$", "", regex=True)
+        return frame.loc[ids.isin(ancestors)]
+    return frame
+
+
+def _read_file(path: Path, name: str, notes: list[str], ancestors=None) -> pd.DataFrame:
+    vocabulary = name in ("concept", "concept_ancestor")
     try:
         if ".parquet" in path.name.lower():
             frame = pd.read_parquet(path)
         else:
             separator, header = _separator(path)
-            frame = pd.read_csv(
-                path,
+            options = dict(
                 sep=separator,
                 dtype=str,
                 keep_default_na=False,
@@ -137,6 +164,14 @@ def _read_file(path: Path, name: str, notes: list[str]) -> pd.DataFrame:
                 quoting=csv.QUOTE_MINIMAL,
                 header=None if _headerless(header, name) else "infer",
             )
+            if vocabulary:
+                # millions of rows in a full vocabulary: keep the used ones, piece by piece
+                pieces = pd.read_csv(path, chunksize=500_000, **options)
+                frame = pd.concat(
+                    [_vocabulary_rows(p, name, ancestors) for p in pieces], ignore_index=True
+                )
+            else:
+                frame = pd.read_csv(path, **options)
     except pd.errors.EmptyDataError:
         notes.append(f"{path.name}: empty file")
         return pd.DataFrame()
@@ -161,8 +196,8 @@ def _read_file(path: Path, name: str, notes: list[str]) -> pd.DataFrame:
             f"({len(frame.columns)} columns)"
         )
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    if name == "concept":
-        frame = _hcpcs_only(frame)
+    if vocabulary:
+        frame = _vocabulary_rows(frame, name, ancestors).reset_index(drop=True)
     return frame
 
 
@@ -183,13 +218,7 @@ def _headerless(first_line: str, name: str) -> bool:
     return bool(known) and not (words & known)
 
 
-def _hcpcs_only(concept: pd.DataFrame) -> pd.DataFrame:
-    if "vocabulary_id" not in concept.columns:
-        return concept
-    return concept.loc[concept["vocabulary_id"].astype(str) == "HCPCS"].reset_index(drop=True)
-
-
-def _read_duckdb(path: Path) -> dict[str, pd.DataFrame]:
+def _read_duckdb(path: Path, ancestors: set[str] | None) -> dict[str, pd.DataFrame]:
     import duckdb
 
     try:
@@ -211,6 +240,9 @@ def _read_duckdb(path: Path) -> dict[str, pd.DataFrame]:
             query = f'SELECT * FROM "{schema}"."{table}"'
             if name == "concept":
                 query += " WHERE vocabulary_id = 'HCPCS'"
+            if name == "concept_ancestor" and ancestors is not None:
+                listed_ids = ", ".join(sorted(ancestors)) or "NULL"
+                query += f" WHERE ancestor_concept_id IN ({listed_ids})"
             frame = con.execute(query).df()
             frame.columns = [str(c).lower() for c in frame.columns]
             out[name] = frame

@@ -74,8 +74,22 @@ def run(args: argparse.Namespace) -> int:
 
     study = load_study(args.study, check_files=False)
     targets = table_paths(study, replace=args.replace, dry_run=args.dry_run)
+    from analysis.adapters.omop import MOUD_INGREDIENTS
+
     read_notes: list[str] = []
-    tables = read_omop_extract(args.path, read_notes)
+    wanted = [
+        *MOUD_INGREDIENTS,
+        *(_ids(args.delivery_concepts) or DELIVERY_CONCEPTS),
+        *_ids(args.overdose_concepts),
+        *_ids(args.return_to_use_concepts),
+    ]
+    try:
+        tables = read_omop_extract(args.path, read_notes, ancestors=wanted)
+    except ValueError:
+        raise StudyError(
+            "concept ids must be numbers, e.g. --delivery-concepts 4015701,4128031",
+            field="--delivery-concepts",
+        ) from None
     otp = dict(OTP_PROCEDURES)
     for code, days in _pairs(args.otp_days, "--otp-days").items():
         code = code.upper()

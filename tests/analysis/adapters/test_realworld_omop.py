@@ -244,3 +244,30 @@ def test_headerless_bulk_load_files_get_the_cdm_columns(from_csv, tmp_path: Path
     assert any("PROCEDURE_OCCURRENCE.csv: no header row" in n and "v5.4" in n for n in notes)
     again = convert(tmp_path)
     pd.testing.assert_frame_equal(again.deliveries, from_csv.deliveries, check_dtype=False)
+
+
+def test_vocabulary_tables_keep_only_the_rows_used(tmp_path: Path) -> None:
+    import duckdb
+
+    copy = tmp_path / "cdm"
+    shutil.copytree(CSV_DIR, copy)
+    (copy / "CONCEPT_ANCESTOR.csv").write_text(
+        "ancestor_concept_id,descendant_concept_id,min_levels_of_separation,"
+        "max_levels_of_separation\n4015701,4015701,0,0\n4015701,9999999,1,1\n123,456,1,1\n"
+    )
+    (copy / "CONCEPT.csv").write_text(
+        "concept_id,concept_name,domain_id,vocabulary_id,concept_class_id,standard_concept,"
+        "concept_code,valid_start_date,valid_end_date,invalid_reason\n"
+        "2617329,Methadone weekly bundle,Procedure,HCPCS,HCPCS,S,G2067,2020-01-01,2099-12-31,\n"
+        "4015701,Cesarean section,Procedure,SNOMED,Procedure,S,11466000,2002-01-31,2099-12-31,\n"
+    )
+    tables = read_omop_extract(copy, ancestors=[4015701])
+    assert tables["concept_ancestor"]["descendant_concept_id"].tolist() == ["4015701", "9999999"]
+    assert tables["concept"]["concept_code"].tolist() == ["G2067"]
+    assert len(read_omop_extract(copy)["concept_ancestor"]) == 3  # no ancestors given: all
+    db = duckdb.connect(str(tmp_path / "cdm.duckdb"))
+    for table in ("PERSON", "CONCEPT_ANCESTOR"):
+        db.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{copy / table}.csv')")
+    db.close()
+    from_db = read_omop_extract(tmp_path / "cdm.duckdb", ancestors=[4015701])
+    assert sorted(from_db["concept_ancestor"]["descendant_concept_id"]) == [4015701, 9999999]
