@@ -132,7 +132,21 @@ def test_repeating_instruments_values() -> None:
 
 
 def test_sparse_repeating_instruments() -> None:
-    assert len(validated("repeating-instruments-sparse")) == 9
+    # records 3-5 have only a first name ("empty 3" ...): their dob and sex are missing
+    typed = validated("repeating-instruments-sparse")
+    assert len(typed) == 9
+    empty = typed[typed["first_name"].str.startswith("empty", na=False)]
+    assert empty["record_id"].tolist() == ["3", "4", "5"]
+    assert empty["dob"].isna().all() and empty["sex"].isna().all()
+    assert empty["date_enrolled"].isna().tolist() == [False, False, True]
+
+
+def test_survey_project() -> None:
+    # participant 1: dob 2018-03-06, consent___1 checked; participant 2: dob 2018-03-05, not
+    typed = validated("survey")
+    assert typed["dob"].tolist() == [pd.Timestamp("2018-03-06"), pd.Timestamp("2018-03-05")]
+    assert typed["consent___1"].tolist() == [True, False]
+    assert typed["prescreening_survey_complete"].tolist() == [2, 2]
 
 
 def test_checkbox_codes_letters_and_numbers() -> None:
@@ -199,10 +213,11 @@ def test_clinical_trial_500_records() -> None:
     assert (first["height"], first["weight"]) == (pytest.approx(176.1), 105)
 
 
-@pytest.mark.parametrize("project", ["arm-single-longitudinal", "survey"])
-def test_other_projects_read_whole(project: str) -> None:
-    expected = {"arm-single-longitudinal": 9, "survey": 2}[project]
-    assert len(validated(project)) == expected
+def test_single_arm_longitudinal_project() -> None:
+    # 3 records x 3 events; weight 11, 12, 13 for record 1 (a text field without validation)
+    typed = validated("arm-single-longitudinal")
+    assert len(typed) == 9
+    assert typed.loc[typed["record_id"] == "1", "weight"].tolist() == ["11", "12", "13"]
 
 
 def test_cli_converts_api_metadata(tmp_path: Path, capsys) -> None:

@@ -145,3 +145,35 @@ def test_dates_are_read_in_the_export_date_format_never_guessed() -> None:
     assert dmy["delivery_date"].tolist() == [pd.Timestamp("2019-10-14"), pd.Timestamp("2019-03-02")]
     with pytest.raises(AnalysisError, match="MM/DD/YYYY"):  # 14 is no month
         from_redcap(records, {**mapping, "date_format": "mdy"})
+
+
+def test_event_and_arm_files_agree_with_the_chosen_events() -> None:
+    # event.csv lists each unique event name with its arm; the delivery events chosen for
+    # date_enrolled are the first event of each arm, and every event of the export is listed
+    events = pd.read_csv(CORPUS / "longitudinal" / "event.csv", dtype=str)
+    arms = pd.read_csv(CORPUS / "longitudinal" / "arm.csv", dtype=str)
+    records = export("longitudinal")
+    assert set(records["redcap_event_name"]) <= set(events["unique_event_name"])
+    assert set(events["arm_num"]) == set(arms["arm_num"]) == {"1", "2"}
+    first_per_arm = events.groupby("arm_num")["unique_event_name"].first().tolist()
+    tables = from_redcap(
+        records, {"record_id": "study_id", "deliveries": {"delivery_date": "date_enrolled"}}
+    )
+    assert f"deliveries read from the rows of event(s) {', '.join(first_per_arm)}" in tables.notes
+
+
+def test_a_date_filled_in_every_event_needs_the_event_named() -> None:
+    # arm-single-longitudinal: interview_date is filled at intake, discharge ("dischage")
+    # and follow-up; which one is the delivery cannot be guessed
+    records = export("arm-single-longitudinal")
+    events = pd.read_csv(CORPUS / "arm-single-longitudinal" / "event.csv", dtype=str)
+    with pytest.raises(AnalysisError, match="filled in events intake_arm_1, dischage_arm_1"):
+        from_redcap(records, {"deliveries": {"delivery_date": "interview_date"}})
+    named = {"delivery_date": "interview_date", "event": events["unique_event_name"].iloc[0]}
+    tables = from_redcap(records, {"deliveries": named})
+    # intake rows: records 1, 2, 3 on 2001-01-01, 2001-02-01, 2001-03-01
+    assert tables.deliveries["delivery_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2001-01-01",
+        "2001-02-01",
+        "2001-03-01",
+    ]
