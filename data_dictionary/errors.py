@@ -127,8 +127,9 @@ class SoftConstraintWarning(UserWarning):
         if n > MESSAGE_LIMIT:
             lines.append(f"... and {n - MESSAGE_LIMIT} more (see .problems)")
         super().__init__(
-            "\n  ".join([f"{head}{n} soft check{'s' if n != 1 else ''} not met (warnings):",
-                         *lines])
+            "\n  ".join(
+                [f"{head}{n} soft check{'s' if n != 1 else ''} not met (warnings):", *lines]
+            )
         )
 
     def __reduce__(self):
