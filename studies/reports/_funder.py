@@ -80,6 +80,16 @@ def retention_for_funders(km, times: Sequence[int], group: str, min_cell: int = 
     estimate beside a hidden number at risk. Times are days; the table says months
     (``After delivery``: "3 months"), as text so the page scan never reads it as a count.
     """
+    if not km.groups:  # round_km drew no group (all too small): nothing to tabulate
+        return pd.DataFrame(
+            columns=[
+                "Medication",
+                "After delivery",
+                "Still on MOUD",
+                "95% CI",
+                "Mothers still followed (rounded)",
+            ]
+        )
     at = km.at(times)
     sizes = km.median["n"]
     rows = []
@@ -88,7 +98,10 @@ def retention_for_funders(km, times: Sequence[int], group: str, min_cell: int = 
             continue
         at_risk = coarsen_counts(part["n_risk"].astype(int), min_cell=min_cell)
         for r, shown in zip(part.itertuples(), at_risk, strict=True):
-            hidden = pd.isna(shown)
+            # A rounded curve (round_km) ends before fewer than min_cell are at risk: past its
+            # end nobody is "at risk" in it, and nothing is shown.
+            hidden = pd.isna(shown) or r.n_risk < min_cell
+            shown = pd.NA if hidden else shown
             rows.append(
                 {
                     "Medication": group_label(name),
