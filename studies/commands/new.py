@@ -63,6 +63,10 @@ outcomes:
   grace_days: 7                # days after a supply end still "on MOUD" (on/off comparison)
   # data_end: 2025-06-30       # the end of the data extract (default: the latest record)
   gap_sensitivity: [7, 14, 30, 60, 90]
+  # The adjustment of the reports' Cox models; the default is
+  # [moud_at_delivery, age, pmad, housing_instability, peer_recovery_coach_at_delivery, insurance].
+  # Rows missing any of them are left out of the model: list only columns your data fill.
+  # cox_covariates: [moud_at_delivery, age]
 
 # Reports `dyadlab report {ref} --all` renders (docs/reports.md).
 reports:
