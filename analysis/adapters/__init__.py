@@ -2,6 +2,8 @@
 
 * :mod:`analysis.adapters.omop` — an OMOP CDM extract (person, drug_exposure,
   condition/procedure_occurrence, observation_period, death);
+* :mod:`analysis.adapters.omop_files` — :func:`read_omop_extract` reads an extract from a
+  folder of CSV/TSV/Parquet files or a DuckDB file;
 * :mod:`analysis.adapters.redcap` — a REDCap records export (raw or label values, checkbox
   ``field___code`` columns, repeating instruments) with a mapping dict.
 
@@ -11,7 +13,8 @@ go straight into :func:`analysis.episodes.derive_episodes` and
 """
 
 from analysis.adapters.omop import from_omop
+from analysis.adapters.omop_files import read_omop_extract
 from analysis.adapters.redcap import from_redcap
 from analysis.adapters.tables import StudyTables
 
-__all__ = ["StudyTables", "from_omop", "from_redcap"]
+__all__ = ["StudyTables", "from_omop", "from_redcap", "read_omop_extract"]
