@@ -1,6 +1,7 @@
 """Every report notebook runs on the demo study, offline, without code or tracebacks, and
 the same inputs and parameters give byte-identical data outputs."""
 
+import re
 from pathlib import Path
 
 import papermill
@@ -33,6 +34,10 @@ def test_researcher_reports_render(demo, template, tmp_path):
     assert external_references(html) == []
     assert "Traceback" not in html and "Error" not in html.split("<main", 1)[1][:2000]
     assert html.count("data:image/png;base64,") >= 2
+    # Every figure has alt text (show_figure), never nbconvert's placeholder.
+    assert "No description has been provided" not in html
+    for image in re.findall(r"<img\b[^>]*>", html):
+        assert re.search(r'alt="[^"]{20,}"', image)
     assert list((tmp_path / f"{out.name}_tables").glob("*.csv"))
 
 
