@@ -47,17 +47,43 @@ from analysis.survival._risksets import (  # noqa: F401 - re-exported for the ot
 log = logging.getLogger(__name__)
 
 
-def information_from(mo: Moments, a, b, c, dd, ff, p: int) -> np.ndarray:
-    """Σ_slots of the Efron/Breslow information, given the per-slot multipliers a…ff."""
-    info = np.zeros((p, p))
-    iu, ju = np.tril_indices(p)
-    info[iu, ju] = a @ mo.s2 - b @ mo.d2
-    info[ju, iu] = info[iu, ju]
+def information_from(mo: Moments, a, b, c, dd, ff, p: int, second=None) -> np.ndarray:
+    """Σ_slots of the Efron/Breslow information, given the per-slot multipliers a…ff;
+    ``second`` is Σ_slots (a·S2 − b·D2) when already formed (:func:`second_moment_part`)."""
+    if second is None:
+        info = np.zeros((p, p))
+        iu, ju = np.tril_indices(p)
+        info[iu, ju] = a @ mo.s2 - b @ mo.d2
+        info[ju, iu] = info[iu, ju]
+    else:
+        info = second.copy()
     info -= (mo.s1 * c[:, None]).T @ mo.s1
     cross = (mo.s1 * dd[:, None]).T @ mo.d1
     info += cross + cross.T
     info -= (mo.d1 * ff[:, None]).T @ mo.d1
     return info
+
+
+def second_moment_part(x, risk, rs: RiskSets, a, b) -> np.ndarray:
+    """Σ_slots (a_k·S2_k − b_k·D2_k) for right-censored data, without forming S2 per slot.
+
+    Row i is at risk at the slots of its stratum before ``leave_i``, so Σ_k a_k S2_k =
+    Σ_i r_i A_i x_i x_iᵀ with A_i the prefix sum of a over those slots (positive terms, no
+    cancellation): one weighted Gram matrix, a single BLAS call over n × p, instead of
+    p(p+1)/2 products per event time. Likewise Σ_k b_k D2_k over the event rows.
+    """
+    bounds = rs.bounds
+    prefix = np.zeros(rs.n_slots + len(bounds) - 1)
+    for s, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        prefix[lo + s + 1 : hi + s + 1] = np.cumsum(a[lo:hi])
+    events = rs.by_event  # event rows sorted by slot, their x gathered once per fit
+    with np.errstate(over="ignore", invalid="ignore"):
+        row_weight = risk * prefix[rs.leave + rs.row_stratum]
+        event_weight = risk[events.order] * b[events.slot]
+        # weights are >= 0: z = √w·x and zᵀz lets BLAS use its symmetric rank-k update
+        z = x * np.sqrt(row_weight)[:, None]
+        ze = events.rows_of(x) * np.sqrt(event_weight)[:, None]
+        return z.T @ z - ze.T @ ze
 
 
 @dataclass
@@ -137,12 +163,16 @@ def terms(
     row_shift, slot_shift = stratum_shift(eta, rs)
     ev = rs.event_rows
     per_slot = needs_slot_shifts(eta, rs)
+    # right-censored without per-slot factors: the S2 part of the information by rows
+    by_rows = (
+        need_information and p > 0 and not per_slot and rs.by_enter is None
+    ) and rs.slot_scale is None
     if per_slot:  # η so wide that risks relative to the stratum's top would underflow
         stratum_slot_shift = slot_shift
         mo, slot_shift = moments_with_slot_shifts(x, eta, weights, rs, need_information)
     else:
         risk = weights * np.exp(eta - row_shift)
-        mo = moments(x, risk, weights, rs, second=need_information)
+        mo = moments(x, risk, weights, rs, second=need_information and not by_rows)
     # Work per slot in units of its own S0 (ratios S1/S0, S2/S0 are what the likelihood
     # needs): 1/den² stays finite even when a risk set's sum is ~e^-400 of the stratum's top.
     norm = np.where(mo.s0 > 0, mo.s0, 1.0)
@@ -167,12 +197,21 @@ def terms(
     c = np.bincount(slot, weights=m / den**2, minlength=k)
     dd = np.bincount(slot, weights=m * f / den**2, minlength=k)
     ff = np.bincount(slot, weights=m * f * f / den**2, minlength=k)
-    score = (weights[ev, None] * x[ev]).sum(axis=0) - (
+    events = rs.by_event
+    score = weights[events.order] @ events.rows_of(x) - (
         scaled.s1 * a[:, None] - scaled.d1 * b[:, None]
     ).sum(0)
-    information = (
-        information_from(scaled, a, b, c, dd, ff, p) if need_information and p else np.zeros((p, p))
-    )
+    if by_rows:
+        second = second_moment_part(x, risk, rs, a / norm, b / norm)
+        information = information_from(scaled, a, b, c, dd, ff, p, second=second)
+        if not np.all(np.isfinite(information)):  # a risk set ~e^-700 of its top: per slot
+            full = moments(x, risk, weights, rs)
+            scaled.s2, scaled.d2 = full.s2 / norm[:, None], full.d2 / norm[:, None]
+            information = information_from(scaled, a, b, c, dd, ff, p)
+    elif need_information and p:
+        information = information_from(scaled, a, b, c, dd, ff, p)
+    else:
+        information = np.zeros((p, p))
     # per-slot pieces back in the units of the row risks w·e^{η−σ} (used by residuals)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
         if per_slot:  # from each slot's own shift to the stratum's (extreme fits only)
@@ -296,11 +335,15 @@ def prepare(
     weights = np.ones(n) if weights is None else weights.astype(float)
     rs = rs or risk_sets(stop, event, start, strata)
     center_all = (weights @ x) / weights.sum() if p_all else np.zeros(0)
-    start_terms = terms(x - center_all, np.zeros(p_all), rs, weights, ties)
+    x_centred = x - center_all
+    start_terms = terms(x_centred, np.zeros(p_all), rs, weights, ties)
     kept, dropped = independent_columns(x, weights, start_terms.information)
-    xc = x[:, kept] - center_all[kept]
     p = len(kept)
-    null = terms(xc, np.zeros(p), rs, weights, ties)
+    if len(dropped):
+        xc = x_centred[:, kept]
+        null = terms(xc, np.zeros(p), rs, weights, ties)
+    else:  # nothing set aside: the null model is the one just evaluated
+        xc, null = x_centred, start_terms
     score_test = float(null.score @ _step(null.information, null.score)) if p else 0.0
     return Start(rs, weights, xc, center_all[kept], kept, dropped, null, score_test)
 

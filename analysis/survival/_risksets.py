@@ -26,7 +26,8 @@ test_robust.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,15 +36,40 @@ from analysis.errors import AnalysisError
 
 @dataclass
 class Grouping:
-    """Rows sorted by a slot index, for segment sums."""
+    """Rows sorted by a slot index, for segment sums.
+
+    ``starts`` are the first positions of each run of equal slots and ``present`` their
+    slots (segment sums with ``np.add.reduceat``). The covariates gathered into this order
+    are kept for the x last seen (the same array at every Newton step of a fit), so the
+    gather of n × p values happens once per fit, not once per step.
+    """
 
     order: np.ndarray  # row positions sorted by slot
     slot: np.ndarray  # slot of each sorted row
+    starts: np.ndarray = field(init=False, repr=False)
+    present: np.ndarray = field(init=False, repr=False)
+    _gathered: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        change = np.ones(len(self.slot), dtype=bool)
+        change[1:] = self.slot[1:] != self.slot[:-1]
+        self.starts = np.flatnonzero(change)
+        self.present = self.slot[self.starts]
 
     @classmethod
     def of(cls, slots: np.ndarray, rows: np.ndarray | None = None) -> Grouping:
         order = np.argsort(slots, kind="stable")
         return cls(order if rows is None else rows[order], slots[order])
+
+    def rows_of(self, x: np.ndarray) -> np.ndarray:
+        """``x[order]``, reused while ``x`` is the same (unmodified) array object."""
+        if self._gathered is not None:
+            source, gathered = self._gathered
+            if source() is x and gathered.shape[1] == x.shape[1]:
+                return gathered
+        gathered = x[self.order]
+        self._gathered = (weakref.ref(x), gathered)
+        return gathered
 
 
 @dataclass
@@ -85,30 +111,30 @@ _EPS = np.finfo(float).eps
 def _slot_sums(grouping: Grouping, risk: np.ndarray, x: np.ndarray, n_out: int, second: bool):
     """Σ risk·[1, x, x xᵀ (lower triangle)] over the rows of each slot.
 
-    First moments use np.bincount. Second moments use one small matrix product per slot
+    First moments are segment sums (np.add.reduceat) over the rows sorted by slot. Second
+    moments use one small matrix product per slot
     (BLAS, O(n·p²) in all) when there are at most BLOCK_LOOP_MAX_SLOTS slots (days-scale data),
     otherwise one bincount per covariate pair.
     """
     p = x.shape[1]
     slots = grouping.slot
     rows = grouping.order
-    r = risk[rows]
-    xs = x[rows]
-    out0 = np.bincount(slots, weights=r, minlength=n_out)
-    out1 = (
-        np.column_stack(
-            [np.bincount(slots, weights=r * xs[:, j], minlength=n_out) for j in range(p)]
-        )
-        if p
-        else np.zeros((n_out, 0))
-    )
     iu, ju = np.tril_indices(p)
+    out0 = np.zeros(n_out)
+    out1 = np.zeros((n_out, p))
     out2 = np.zeros((n_out, len(iu)))
+    if not len(rows):
+        return out0, out1, out2
+    r = risk[rows]
+    xs = grouping.rows_of(x)
+    weighted = xs * r[:, None]
+    out0[grouping.present] = np.add.reduceat(r, grouping.starts)
+    if p:
+        out1[grouping.present] = np.add.reduceat(weighted, grouping.starts, axis=0)
     if not second or not p:
         return out0, out1, out2
     if n_out <= BLOCK_LOOP_MAX_SLOTS:
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(slots)) + 1, [len(slots)]])
-        weighted = xs * r[:, None]
+        starts = np.append(grouping.starts, len(slots))
         for lo, hi in zip(starts[:-1], starts[1:], strict=True):
             block = weighted[lo:hi].T @ xs[lo:hi]
             out2[slots[lo]] = block[iu, ju]
