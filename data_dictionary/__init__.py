@@ -2,7 +2,7 @@
 
 >>> import data_dictionary as dd
 >>> dd.tables()
-['codings', 'deliveries', 'dispensing', 'events', 'participants', 'transcripts']
+['codings', 'deliveries', 'dispensing', 'enrolment', 'events', 'participants', 'transcripts']
 >>> fills = dd.read_table("demo/data/dispensing.csv.gz", "dispensing")   # the demo study
 >>> list(fills.columns)
 ['claim_id', 'person_id', 'fill_date', 'drug', 'days_supply', 'source']
