@@ -166,7 +166,8 @@ class Study:
         for name in TABLE_KEYS:
             if self.has_table(name):
                 path = self.data_path(name)
-                if not path.is_file():
+                # dispensing may be a folder of Parquet files (year=/state= partitions)
+                if not (path.is_file() or (name == "dispensing" and path.is_dir())):
                     raise StudyError(
                         f"'data.{name}' file not found: {path}",
                         file=self.path,
@@ -283,8 +284,11 @@ class Study:
         from analysis.episodes import derive_episodes
 
         outcomes = self.config.outcomes
+        path = self.data_path("dispensing")
+        # a Parquet file or folder (e.g. year=/state= partitions) is read by the engine
+        parquet = path.is_dir() or path.suffix in (".parquet", ".pq")
         return derive_episodes(
-            self.dispensing(),
+            path if parquet else self.dispensing(),
             gap_days=outcomes.gap_days if gap_days is None else gap_days,
             carryover=outcomes.carryover,
         )

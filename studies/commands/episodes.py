@@ -3,7 +3,8 @@
 Settings default to ``outcomes:`` in study.yaml (``gap_days``, ``carryover``); options
 override them. Without ``--out`` a short summary is printed; ``--out FILE`` writes every
 episode as CSV (atomically), ``--json`` prints the summary (and, without ``--out``, the
-episodes) as JSON.
+episodes) as JSON. A Parquet dispensing table (a file, or a folder such as ``year=/state=``
+partitions) is read by the engine, not pandas. On a terminal a bar on stderr shows the stage.
 
     dyadlab episodes demo --gap 60 --carryover --out episodes_gap60.csv
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sys
 import time
 from typing import Any
 
@@ -77,11 +80,20 @@ def run(args: argparse.Namespace) -> int:
     outcomes = study.config.outcomes
     gap = outcomes.gap_days if args.gap is None else args.gap
     carryover = outcomes.carryover if args.carryover is None else args.carryover
-    source = str(study.data_path("dispensing"))
-    fills = study.dispensing()
+    path = study.data_path("dispensing")
+    source = str(path)
+    # a Parquet file or folder is read by the engine itself (never loaded into pandas)
+    by_engine = args.backend != "pandas" and (path.is_dir() or path.suffix in PARQUET)
+    stages = stage_bar(3 if args.out else 2)
+    stages.set_description("reading dispensing")
+    fills = path if by_engine else study.dispensing()
     if args.sensitivity:
+        stages.close()
+        if by_engine:
+            fills = study.dispensing()
         return _sensitivity(args, study, fills, carryover, source)
     started = time.perf_counter()
+    stages.set_description("checking fills and deriving episodes")
     episodes = derive_episodes(
         fills,
         gap_days=gap,
@@ -92,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         source=source,
     )
     seconds = time.perf_counter() - started
+    stages.update()
     summary = summarise(episodes, fills)
     summary["settings"] = {
         "gap_days": gap,
@@ -104,9 +117,12 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         from data_dictionary.files import atomic_write
 
+        stages.set_description(f"writing {args.out}")
         with atomic_write(args.out) as handle:
             episodes.to_csv(handle, index=False, date_format="%Y-%m-%d")
         summary["out"] = str(args.out)
+    stages.update()
+    stages.close()
     if args.json:
         if not args.out:
             summary["episodes"] = [
@@ -128,11 +144,35 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def summarise(episodes: pd.DataFrame, fills: pd.DataFrame) -> dict[str, Any]:
-    """Counts and lengths of the episodes (numbers only, no person-level data)."""
+PARQUET = (".parquet", ".pq")
+
+
+def stage_bar(total: int):
+    """A progress bar over the command's stages on stderr, shown only on a terminal (not in
+    notebooks, pipes or logs; DuckDB's own bar stays off, see analysis.episodes.connect)."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        unit="stage",
+        leave=False,
+        disable=not sys.stderr.isatty(),
+        bar_format="{desc}: {n_fmt}/{total_fmt} stages [{elapsed}]",
+    )
+
+
+def summarise(episodes: pd.DataFrame, fills: pd.DataFrame | str | os.PathLike) -> dict[str, Any]:
+    """Counts and lengths of the episodes (numbers only, no person-level data); ``fills``
+    may be the Parquet path the engine read (its row count comes from the file footers)."""
     lengths = (episodes["end"] - episodes["start"]).dt.days
+    if isinstance(fills, (str, os.PathLike)):
+        import pyarrow.dataset as ds
+
+        n_fills = ds.dataset(fills, format="parquet", partitioning="hive").count_rows()
+    else:
+        n_fills = len(fills)
     return {
-        "n_fills": int(len(fills)),
+        "n_fills": int(n_fills),
         "n_persons": int(episodes["person_id"].nunique()),
         "n_episodes": int(len(episodes)),
         "median_days": float(lengths.median()) if len(lengths) else None,

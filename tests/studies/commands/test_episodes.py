@@ -89,3 +89,53 @@ def test_sensitivity_table(study, capsys):
     assert [r["pct_continuous"] for r in rows] == [0.0, 0.0]
     assert main(["episodes", str(study), "--sensitivity"]) == 0
     assert "retention by permitted gap" in capsys.readouterr().out
+
+
+def _parquet_study(study, partitioned: bool):
+    """The fixture study with its dispensing table as Parquet: one file, or a folder
+    partitioned by year and drug (as claims extracts come)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.read_csv(study / "dispensing.csv", parse_dates=["fill_date"])
+    frame["fill_date"] = frame["fill_date"].dt.date
+    frame["year"] = [d.year for d in frame["fill_date"]]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if partitioned:
+        pq.write_to_dataset(table, study / "dispensing", partition_cols=["year", "source"])
+        target = "dispensing"
+    else:
+        pq.write_table(table, study / "dispensing.parquet")
+        target = "dispensing.parquet"
+    yaml = (study / "study.yaml").read_text(encoding="utf-8")
+    (study / "study.yaml").write_text(yaml.replace("dispensing.csv", target), encoding="utf-8")
+
+
+@pytest.mark.parametrize("partitioned", [False, True])
+def test_parquet_dispensing_is_read_by_the_engine(study, capsys, monkeypatch, partitioned):
+    from studies import load_study
+    from studies.study import Study
+
+    assert main(["episodes", str(study), "--json"]) == 0
+    want = json.loads(capsys.readouterr().out)
+    _parquet_study(study, partitioned)
+
+    def no_pandas(self):
+        raise AssertionError("the Parquet dispensing table was loaded into pandas")
+
+    monkeypatch.setattr(Study, "dispensing", no_pandas)
+    assert main(["episodes", str(study), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["episodes"] == want["episodes"] and got["n_fills"] == 4
+    episodes = load_study(str(study)).episodes()
+    assert episodes["end"].dt.strftime("%Y-%m-%d").tolist() == [
+        e["end"] for e in want["episodes"]
+    ]
+
+
+def test_stage_bar_on_a_terminal_only(study, capsys, monkeypatch):
+    assert main(["episodes", str(study)]) == 0
+    assert capsys.readouterr().err == ""  # not a terminal (pipes, notebooks): no bar
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert main(["episodes", str(study)]) == 0
+    assert "stages" in capsys.readouterr().err
