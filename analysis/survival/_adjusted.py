@@ -27,8 +27,17 @@ def adjusted_survival(cox_result, df: pd.DataFrame, by: str, times=None) -> pd.D
     For a stratified model each person's curve comes from their own stratum's baseline
     hazard (``df`` must hold the strata columns), as R ``survfit(fit, newdata=)`` does.
 
-    >>> fit = cox(cohort, "days_on_moud", "discontinued", ["age", "C(moud)", "pmad"])
-    >>> adjusted_survival(fit, cohort, by="moud", times=[90, 180, 365])
+    R's ``lung`` data, everyone set to each sex in turn and the predicted curves averaged
+    (``survfit(coxph(...), newdata =)`` in tests/analysis/r/make_references.R): one-year
+    survival 0.337 as men, 0.525 as women:
+
+    >>> from analysis.survival import cox
+    >>> complete = lung.dropna(subset=["ph.ecog"])
+    >>> fit = cox(complete, "time", "dead", ["age", "sex", "ph.ecog"])
+    >>> adjusted_survival(fit, complete, by="sex", times=[365]).round(3)
+       sex   time  survival
+    0    1  365.0     0.337
+    1    2  365.0     0.525
     """
     _validation.require_columns(df, [by])
     from analysis.survival._design import variables_of
@@ -64,8 +73,9 @@ def landmark(
     rest get ``duration − landmark_day``. With ``horizon`` (days after the landmark), follow-up
     is censored there. Adds a column ``landmark`` with the landmark day.
 
-    >>> later = landmark(cohort, "days_on_moud", "discontinued", landmark_day=90)
-    >>> kaplan_meier(later, "days_on_moud", "discontinued", by="peer_recovery_coach")
+    >>> later = landmark(lung, "time", "dead", landmark_day=90)
+    >>> len(later) == int((lung["time"] > 90).sum()), bool((later["time"] > 0).all())
+    (True, True)
     """
     data = _validation.complete_rows(df, [duration, event])
     time = _validation.durations(data, duration)

@@ -50,8 +50,14 @@ def design_matrix(
     ``spec`` to code new data with the same levels and columns — needed for predictions on
     data that holds only some levels of a categorical variable.
 
-    >>> design_matrix(cohort, ["age", "C(moud)"]).columns
-    Index(['age', 'C(moud)[T.methadone]', 'C(moud)[T.naltrexone]', ...])
+    The first level in sorted order is the reference, as in R:
+
+    >>> frame = pd.DataFrame({"age": [30, 25, 41], "moud": ["methadone", "buprenorphine", "none"]})
+    >>> design_matrix(frame, ["age", "C(moud)"])
+        age  C(moud)[T.methadone]  C(moud)[T.none]
+    0  30.0                   1.0              0.0
+    1  25.0                   0.0              0.0
+    2  41.0                   0.0              1.0
     """
     terms = terms_of(covariates)
     reference = dict(reference or {})

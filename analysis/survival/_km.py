@@ -211,7 +211,12 @@ class KaplanMeierResult:
 
         S(t) is the curve at the last time ≤ t; ``n_risk`` is the number still at risk at t.
 
-        >>> km.at([30, 90, 180, 365])
+        On R's ``lung`` data, ``summary(survfit(Surv(time, status) ~ 1, lung), times = 365)``
+        gives 65 at risk and survival 0.409:
+
+        >>> kaplan_meier(lung, "time", "dead").at([365])[["time", "n_risk", "survival"]].round(3)
+            time  n_risk  survival
+        0  365.0      65     0.409
         """
         times = np.asarray(list(times), dtype=float)
         out = []
@@ -319,8 +324,15 @@ def kaplan_meier(
       numbers (e.g. inverse-probability weights) the SE is the infinitesimal jackknife, as R.
       A missing or non-positive weight is an error naming the row.
 
-    >>> km = kaplan_meier(cohort, "days_on_moud", "discontinued", by="moud")
-    >>> km.median, km.at([30, 90, 180, 365])
+    R's ``lung`` data (228 patients, 165 deaths; ``print(survfit(...))``): median survival
+    270 days for men (``sex`` 1) and 426 for women:
+
+    >>> km = kaplan_meier(lung, "time", "dead", by="sex")
+    >>> km.median[["n", "events", "median"]]
+           n  events  median
+    sex
+    1    138     112   270.0
+    2     90      53   426.0
     """
     if weights is not None:
         _validation.require_columns(df, [weights])

@@ -66,7 +66,14 @@ def rmst(
     with the group named, as ``survRM2::rmst2`` does (choose τ ≤ the smallest of the groups'
     last times).
 
-    >>> rmst(cohort, "days_on_moud", "discontinued", tau=365, by="moud")
+    R's ``lung`` data up to one year (``print(survfit(...), rmean = 365)``): 241.5 days
+    (SE 10.4) for men, 297.5 (SE 10.8) for women:
+
+    >>> rmst(lung, "time", "dead", tau=365, by="sex")[["rmst", "se"]].round(1)
+          rmst    se
+    sex
+    1    241.5  10.4
+    2    297.5  10.8
     """
     if not np.isfinite(tau) or tau <= 0:
         raise AnalysisError(f"tau must be a positive number of days, got {tau!r}")

@@ -49,7 +49,17 @@ def cox_zph(result, transform: str = "km") -> pd.DataFrame:
 
     Matches R ``cox.zph(fit, transform=)`` (survival 3.5) to 1e-6 in the tests.
 
-    >>> cox(cohort, "days_on_moud", "discontinued", ["age", "C(moud)"]).ph_test()
+    ``cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, lung))`` in R:
+
+    >>> from analysis.survival import cox
+    >>> complete = lung.dropna(subset=["ph.ecog"])
+    >>> cox(complete, "time", "dead", ["age", "sex", "ph.ecog"]).ph_test().round(3)
+             chisq  df      p
+    term
+    age      0.188   1  0.665
+    sex      2.305   1  0.129
+    ph.ecog  2.054   1  0.152
+    GLOBAL   4.464   3  0.216
     """
     d = result.data
     fit = result.fit
