@@ -13,10 +13,14 @@ QualCoder and others. This module is the public face; the work is split by job:
 * :mod:`coding.exchange._safety` — zip-slip, decompression-bomb and XML-entity defences;
 * :mod:`coding.exchange._xml` — XML and naming helpers, the namespaces real tools write.
 
+The demo study out and back in: every transcript and coding is carried, nothing is lost.
+
 >>> from coding.exchange import read_qdpx, write_qdpx
->>> warnings = write_qdpx("study.qdpx", corpus, codebook, codings, participants=participants)
->>> project = read_qdpx("from_nvivo.qdpx")
->>> project.corpus, project.codebook, project.codings, project.warnings
+>>> write_qdpx("study.qdpx", corpus, codebook, codings, participants=participants)
+[]
+>>> project = read_qdpx("study.qdpx")
+>>> project.corpus.ids == corpus.ids, len(project.codings) == len(codings), project.warnings
+(True, True, [])
 """
 
 from coding.exchange._codes import read_qdc

@@ -115,8 +115,14 @@ def read_qdc(path: str | Path, *, warnings: list[str] | None = None) -> Codebook
     cannot be carried (code groups, notes on codes, bad colours) is appended to ``warnings``
     when a list is given, and logged.
 
+    The demo study's codebook written as a .qdc and read back (its name, version and
+    description have no place in the file, which :func:`write_qdc` reports):
+
+    >>> from coding.exchange import write_qdc
+    >>> lost = write_qdc("codebook.qdc", codebook)
     >>> book = read_qdc("codebook.qdc")
     >>> [code.id for code in book.themes()]
+    ['recovery_promoters', 'barriers', 'cps_perception']
     """
     path = Path(path)
     if not path.is_file():

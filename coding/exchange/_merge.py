@@ -46,8 +46,13 @@ def merge_codebook(study: Codebook, project: Codebook, *, match_ids: bool = Fals
     dyadlab, whose code ids are the study's own), a code whose name matches nothing but whose
     id is a study code's is mapped to it too. Study codes are never changed.
 
-    >>> merged = merge_codebook(study.codebook(), read_qdpx("nvivo.qdpx").codebook)
-    >>> merged.mapping["stigma_felt"], merged.added
+    A project exported from the study itself brings nothing new: every code is found.
+
+    >>> from coding.exchange import read_qdpx, write_qdpx
+    >>> _ = write_qdpx("demo.qdpx", corpus, codebook, codings)
+    >>> merged = merge_codebook(codebook, read_qdpx("demo.qdpx").codebook)
+    >>> merged.added, all(merged.mapping[code] == code for code in codebook.ids)
+    ([], True)
     """
     by_name: dict[str, list[Code]] = {}
     for code in study:

@@ -101,8 +101,11 @@ def read_qdpx(
     normalised text. The archive is read in memory with size limits (see
     :mod:`coding.exchange._safety`).
 
+    >>> from coding.exchange import write_qdpx
+    >>> _ = write_qdpx("interviews.qdpx", corpus, codebook, codings)
     >>> project = read_qdpx("interviews.qdpx")
-    >>> project.codings.head(), project.warnings
+    >>> list(project.codings.columns), project.warnings     # the codings table's columns
+    (['coding_id', 'transcript_id', 'coder', 'code_id', 'start', 'end', 'memo'], [])
     """
     if positions not in ("auto", "codepoints", "utf16"):
         raise ExchangeError(f"positions must be 'auto', 'codepoints' or 'utf16', got {positions!r}")

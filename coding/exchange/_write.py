@@ -323,6 +323,7 @@ def write_qdpx(
 
     >>> write_qdpx("demo.qdpx", study.transcripts(), study.codebook(), study.codings(),
     ...            participants=study.participants())
+    []
     """
     xml, files, warnings = project_xml(corpus, codebook, codings, participants, name, positions)
     with (
