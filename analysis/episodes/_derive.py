@@ -155,7 +155,10 @@ def derive_episodes(
         connection = backend if backend is not None else connect(engine)
         table = read_parquet_fills(connection, fills)
         checks["source"] = checks["source"] or str(fills)
-        return normalise_episodes(validated_episodes(table, rules, **checks).to_pandas())
+        episodes = validated_episodes(table, rules, **checks)
+        # sorted by the engine (in parallel), not by pandas over Python strings
+        frame = episodes.order_by(["person_id", "episode"]).to_pandas()
+        return normalise_episodes(frame, ordered=True)
     if isinstance(fills, ir.Table):
         return validated_episodes(fills, rules, **checks)
     if not isinstance(fills, pd.DataFrame):
@@ -261,9 +264,9 @@ def _to_arrow(clean: pd.DataFrame) -> pa.Table:
     )
 
 
-def normalise_episodes(result: pd.DataFrame) -> pd.DataFrame:
+def normalise_episodes(result: pd.DataFrame, ordered: bool = False) -> pd.DataFrame:
     """Engine output in the one pandas shape: dates as ``datetime64[ns]``, int64 counts,
-    rows sorted by person and episode."""
+    rows sorted by person and episode (``ordered=True``: the engine already sorted them)."""
     frame = result[EPISODE_COLUMNS].copy()
     for column in ("start", "end"):
         values = frame[column]
@@ -274,7 +277,8 @@ def normalise_episodes(result: pd.DataFrame) -> pd.DataFrame:
         frame[column] = frame[column].astype(np.int64)
     frame["person_id"] = frame["person_id"].astype(object)
     frame["drugs"] = frame["drugs"].astype(object)
-    frame = frame.sort_values(["person_id", "episode"], kind="mergesort")
+    if not ordered:
+        frame = frame.sort_values(["person_id", "episode"], kind="mergesort")
     return frame.reset_index(drop=True)
 
 

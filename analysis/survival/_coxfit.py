@@ -80,10 +80,18 @@ def second_moment_part(x, risk, rs: RiskSets, a, b) -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):
         row_weight = risk * prefix[rs.leave + rs.row_stratum]
         event_weight = risk[events.order] * b[events.slot]
-        # weights are >= 0: z = √w·x and zᵀz lets BLAS use its symmetric rank-k update
-        z = x * np.sqrt(row_weight)[:, None]
-        ze = events.rows_of(x) * np.sqrt(event_weight)[:, None]
-        return z.T @ z - ze.T @ ze
+        # weights are >= 0: z = √w·x and zᵀz lets BLAS use its symmetric rank-k update;
+        # in blocks of rows that stay in cache
+        return _gram(x, np.sqrt(row_weight)) - _gram(events.rows_of(x), np.sqrt(event_weight))
+
+
+def _gram(x: np.ndarray, root_weight: np.ndarray, block: int = 32768) -> np.ndarray:
+    """xᵀ diag(root_weight²) x, summed over blocks of rows."""
+    gram = np.zeros((x.shape[1], x.shape[1]))
+    for lo in range(0, len(x), block):
+        z = x[lo : lo + block] * root_weight[lo : lo + block, None]
+        gram += z.T @ z
+    return gram
 
 
 @dataclass
@@ -135,6 +143,9 @@ def _efron_pieces(rs: RiskSets, wsum: np.ndarray, ties: str):
 def stratum_shift(eta: np.ndarray, rs: RiskSets) -> tuple[np.ndarray, np.ndarray]:
     """σ per row and per slot: the largest linear predictor of the stratum."""
     n_strata = len(rs.stratum_offsets)
+    if n_strata == 1:  # no scatter needed (np.maximum.at is slow over a million rows)
+        top = float(eta.max()) if len(eta) and np.isfinite(eta.max()) else 0.0
+        return np.broadcast_to(top, eta.shape), np.full(rs.n_slots, top)
     shift = np.full(n_strata, -np.inf)
     np.maximum.at(shift, rs.row_stratum, eta)
     shift = np.where(np.isfinite(shift), shift, 0.0)

@@ -30,6 +30,7 @@ import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from analysis.errors import AnalysisError
 
@@ -49,6 +50,8 @@ class Grouping:
     starts: np.ndarray = field(init=False, repr=False)
     present: np.ndarray = field(init=False, repr=False)
     _gathered: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _indptr: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _columns: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         change = np.ones(len(self.slot), dtype=bool)
@@ -60,6 +63,16 @@ class Grouping:
     def of(cls, slots: np.ndarray, rows: np.ndarray | None = None) -> Grouping:
         order = np.argsort(slots, kind="stable")
         return cls(order if rows is None else rows[order], slots[order])
+
+    def segments(self, values: np.ndarray, n_out: int) -> sparse.csr_matrix:
+        """The n_out × len(order) matrix with ``values`` at (slot of row, row): its product
+        with ``x[order]`` sums each slot's rows (SciPy's compiled CSR product)."""
+        if self._indptr is None or len(self._indptr) != n_out + 1:
+            self._indptr = np.searchsorted(self.slot, np.arange(n_out + 1)).astype(np.int64)
+            self._columns = np.arange(len(self.slot), dtype=np.int64)
+        return sparse.csr_matrix(
+            (values, self._columns, self._indptr), shape=(n_out, len(self.slot))
+        )
 
     def rows_of(self, x: np.ndarray) -> np.ndarray:
         """``x[order]``, reused while ``x`` is the same (unmodified) array object."""
@@ -111,7 +124,7 @@ _EPS = np.finfo(float).eps
 def _slot_sums(grouping: Grouping, risk: np.ndarray, x: np.ndarray, n_out: int, second: bool):
     """Σ risk·[1, x, x xᵀ (lower triangle)] over the rows of each slot.
 
-    First moments are segment sums (np.add.reduceat) over the rows sorted by slot. Second
+    First moments are segment sums over the rows sorted by slot (S1 as a sparse product). Second
     moments use one small matrix product per slot
     (BLAS, O(n·p²) in all) when there are at most BLOCK_LOOP_MAX_SLOTS slots (days-scale data),
     otherwise one bincount per covariate pair.
@@ -127,12 +140,12 @@ def _slot_sums(grouping: Grouping, risk: np.ndarray, x: np.ndarray, n_out: int, 
         return out0, out1, out2
     r = risk[rows]
     xs = grouping.rows_of(x)
-    weighted = xs * r[:, None]
     out0[grouping.present] = np.add.reduceat(r, grouping.starts)
-    if p:
-        out1[grouping.present] = np.add.reduceat(weighted, grouping.starts, axis=0)
+    if p:  # S1 as a sparse (slot × row, entries r) product: one pass over x, no n × p temporary
+        out1 = grouping.segments(r, n_out) @ xs
     if not second or not p:
         return out0, out1, out2
+    weighted = xs * r[:, None]
     if n_out <= BLOCK_LOOP_MAX_SLOTS:
         starts = np.append(grouping.starts, len(slots))
         for lo, hi in zip(starts[:-1], starts[1:], strict=True):
@@ -337,6 +350,8 @@ def needs_slot_shifts(eta: np.ndarray, rs: RiskSets) -> bool:
     risks relative to the stratum's top would underflow (right-censored data only)."""
     if rs.by_enter is not None or rs.slot_scale is not None:
         return False
+    if len(rs.stratum_offsets) == 1:
+        return bool(len(eta) and eta.max() - eta.min() > 2 * BLOCK_WIDTH)
     spread = np.zeros(len(rs.stratum_offsets))
     top = np.full(len(spread), -np.inf)
     low = np.full(len(spread), np.inf)
