@@ -132,9 +132,11 @@ def build_cohort(
     ``episode_options``) unless ``episodes`` is given. ``attrs["data_end"]`` and
     ``attrs["settings"]`` record what was used.
 
-    >>> cohort = build_cohort(study.deliveries(), study.dispensing(), study.events(),
-    ...                       data_end="2025-06-30")
-    >>> cohort.groupby("moud_at_delivery")["overdose_status"].value_counts()
+    With the demo study's tables (``fills`` is its dispensing table):
+
+    >>> cohort = build_cohort(deliveries, fills, events, data_end="2025-06-30")
+    >>> cohort["delivery_id"].is_unique, set(cohort["overdose_status"]) <= {0, 1, 2}
+    (True, True)
     """
     for name, value in (
         ("gap_days", gap_days),

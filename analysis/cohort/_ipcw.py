@@ -100,8 +100,12 @@ def coverage_ipcw(
     retention, ``days_to_overdose``/``overdose``); ``followup_end`` tells which deliveries
     lost coverage. ``attrs["lost"]`` is the number of deliveries censored by coverage loss.
 
+    >>> from analysis.survival import kaplan_meier
+    >>> on_moud = cohort[cohort["moud_at_delivery"] != "none"]
     >>> rows = coverage_ipcw(on_moud, ["age", "pmad"])
-    >>> kaplan_meier(rows, "stop", "event", start="start", weights="weight")
+    >>> list(rows.columns[:8])
+    ['delivery_id', 'person_id', 'start', 'stop', 'interval', 'event', 'lost', 'weight']
+    >>> km = kaplan_meier(rows, "stop", "event", start="start", weights="weight")
     """
     require_columns(cohort, ["delivery_id", "person_id", "followup_end", duration, event])
     if isinstance(interval_days, bool) or int(interval_days) < 1:

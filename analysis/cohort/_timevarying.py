@@ -162,6 +162,8 @@ def landmark(cohort: pd.DataFrame, days: int, *, duration: str, event: str) -> p
     only checked to exist.
 
     >>> at_90 = landmark(cohort, 90, duration="days_to_overdose", event="overdose")
+    >>> bool((at_90["days_to_overdose"] > 0).all())
+    True
     """
     require_columns(cohort, ["delivery_date", duration, event])
     if days < 0:
@@ -258,7 +260,9 @@ def counting_process(
     Returns ``delivery_id, person_id, start, stop, on_moud, event`` (and ``recent_off``), the
     services, and ``covariates`` (baseline values repeated on each row).
 
-    >>> rows = counting_process(cohort, study.dispensing(), grace_days=7, covariates=["age"])
+    >>> rows = counting_process(cohort, fills, grace_days=7, covariates=["age"])
+    >>> list(rows.columns[:6])
+    ['delivery_id', 'person_id', 'start', 'stop', 'on_moud', 'event']
     """
     require_columns(cohort, ["delivery_id", "person_id", "delivery_date", duration, event])
     for name, value in (("grace_days", grace_days), ("lag_days", lag_days),
