@@ -69,20 +69,19 @@ def second_moment_part(x, risk, rs: RiskSets, a, b) -> np.ndarray:
 
     Row i is at risk at the slots of its stratum before ``leave_i``, so Σ_k a_k S2_k =
     Σ_i r_i A_i x_i x_iᵀ with A_i the prefix sum of a over those slots (positive terms, no
-    cancellation): one weighted Gram matrix, a single BLAS call over n × p, instead of
-    p(p+1)/2 products per event time. Likewise Σ_k b_k D2_k over the event rows.
+    cancellation); an event row at slot k also carries −r_i b_k (D2). Its weight
+    r_i (A_i − b_k) stays ≥ 0 (A_i ≥ a_k ≥ b_k, as f = l/d < 1), so the whole part is one
+    weighted Gram matrix zᵀz with z = √v·x: a single pass of BLAS over n × p per Newton
+    step instead of p(p+1)/2 products per event time.
     """
     bounds = rs.bounds
     prefix = np.zeros(rs.n_slots + len(bounds) - 1)
     for s, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         prefix[lo + s + 1 : hi + s + 1] = np.cumsum(a[lo:hi])
-    events = rs.by_event  # event rows sorted by slot, their x gathered once per fit
     with np.errstate(over="ignore", invalid="ignore"):
-        row_weight = risk * prefix[rs.leave + rs.row_stratum]
-        event_weight = risk[events.order] * b[events.slot]
-        # weights are >= 0: z = √w·x and zᵀz lets BLAS use its symmetric rank-k update;
-        # in blocks of rows that stay in cache
-        return _gram(x, np.sqrt(row_weight)) - _gram(events.rows_of(x), np.sqrt(event_weight))
+        span = prefix[rs.leave + rs.row_stratum]
+        span[rs.event_rows] -= b[rs.event_slot]
+        return _gram(x, np.sqrt(risk * np.maximum(span, 0.0)))
 
 
 def _gram(x: np.ndarray, root_weight: np.ndarray, block: int = 32768) -> np.ndarray:
