@@ -70,6 +70,15 @@ _APPOSITION = re.compile(  # "will -- my son", "liv and hayden are my twins"
     rf"(?:,|--|—|–|(?<=\w)[ \t]+(?:is|was|are|were))[ \t]*(?i:my|her|his|our|their)[ \t]+"
     rf"(?:\w+[ \t]+)?(?i:{_CUE})s?\b"
 )
+_INTRODUCED = re.compile(  # "this is ma'kayla from the study", "my new worker is chloé landry"
+    rf"(?i:\b(?:hey|hi|hello)\b[^.!?\n]{{0,40}}?\bthis[ \t]+is|\b{_POSSESSIVE}[ \t]+{_MODIFIER}"
+    rf"(?:{_CUE})s?[ \t]+(?:is|was))[ \t]+(?P<name>{_LOWER_WORD})"
+    rf"(?:[ \t]+(?P<surname>{_LOWER_WORD}))?"
+)
+_NUMBER = re.compile(
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?"
+)
 _PRONOUN_BEFORE = re.compile(r"(?i:\b(?:i|you|u|he|she|we|they|it|who|that|which))[ \t]*$")
 _ME_AND = re.compile(r"(?i:\bme[ \t]+and)[ \t]+(?P<name>[A-Za-z][a-z'’-]*[a-z])")
 _AND_ME = re.compile(r"\b(?P<name>[A-Za-z][a-z'’-]*[a-z])[ \t]+and[ \t]+(?:me|I)\b(?!['’])")
@@ -136,8 +145,24 @@ def context_names(text: str) -> list[Span]:
                 continue
             if _everyday(lower, morphology=pattern is not _AFTER_TITLE):
                 continue
-            if _listed(lower) or _name_follows(text, m.start("name") + len(word)):
+            # After a title or "my name is" a surname or a given name is expected: no verb
+            # needs to follow ("mr. hollins and hes", "my name is kayleigh but").
+            if pattern is not _AFTER_CUE or _listed(lower) or _name_follows(
+                text, m.start("name") + len(word)
+            ):
                 spans.append(Span(m.start("name"), m.start("name") + len(word), "NAME", word))
+    for m in _INTRODUCED.finditer(text):
+        word, surname = m.group("name"), m.group("surname")
+        listed_word = word not in GIVEN_NAMES and _listed(word)
+        if _everyday(word) or listed_word or _NUMBER.fullmatch(word):
+            continue
+        end = m.end("name")
+        if surname and not _everyday(surname) and not _listed(surname):
+            end = m.end("surname")  # "chloé landry"
+        if surname is None or end == m.end("surname") or _name_follows(text, end):
+            spans.append(Span(m.start("name"), end, "NAME", text[m.start("name") : end]))
+        elif surname in ("from", "and", "but", "here", "again", "with"):
+            spans.append(Span(m.start("name"), end, "NAME", word))
     for m in _CALLED.finditer(text):  # "we call him will": a word-name is a name here
         word = m.group("name")
         if _listed(word) or (not _everyday(word) and _name_follows(text, m.end("name"))):

@@ -34,6 +34,10 @@ def dates(text: str) -> list[Span]:
         rf"\b(?:{MONTHS})\.?\s+{ordinal}\b(?:,?\s+\d{{4}})?",  # March 14th, 2022
         rf"\b{ordinal}\s+(?:of\s+)?(?:{MONTHS})\b(?:,?\s+\d{{4}})?",  # 14th of March
         rf"\b(?:{MONTHS})(?=\s+(?:19|20)\d{{2}}\b)",  # March (2022): the year is kept
+        rf"\b(?i:{MONTHS})(?=\s+of\s+(?:(?:19|20)\d{{2}}|['’]\d{{2}})\b)",  # April of 2020
+        rf"\b(?i:{MONTHS})\.?\s+{ordinal}(?<=\d(?:st|nd|rd|th))\b",  # feb 14th, typed
+        r"\b\d{1,2}\s+de\s+(?i:enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+        r"septiembre|setiembre|octubre|noviembre|diciembre)\b",  # el 12 de diciembre
         r"\b(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])\b(?![/-]|\s*(?:a|an|of|mg|"
         r"milligrams?|tabs?|pills?|strips?|doses?|cups?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
         r"months?|years?|times|people|pounds|lbs|percent|%)\b)",  # 10/12, 7-15
@@ -48,9 +52,14 @@ def dates(text: str) -> list[Span]:
     spans = []
     for index, pattern in enumerate(patterns):
         for m in re.finditer(pattern, text):
-            if index == 5 and re.fullmatch(r"\d/\d", m.group()):
+            if index == 8 and re.fullmatch(r"\d/\d", m.group()):
                 before = text[max(0, m.start() - 20) : m.start()].lower()
-                if not re.search(r"\b(on|since|by|until|born|due|date|from|til)\s*$", before):
+                if not re.search(
+                    r"(?:\b(?:on|since|by|until|born|due|date|from|til|mon|tue|tues|wed|thu|"
+                    r"thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|"
+                    r"sunday)|[—–]|--)\s*$",
+                    before,
+                ):
                     continue  # "1/2" alone is more often a fraction than a date
             group = 1 if m.re.groups else 0  # the list pattern: the day after "and"
             spans.append(Span(m.start(group), m.end(group), "DATE", m.group(group).rstrip()))
@@ -58,9 +67,11 @@ def dates(text: str) -> list[Span]:
     lone = re.compile(
         rf"\b(?i:in|on|since|until|till|by|last|this|next|early|late|mid|around|from|of|"
         rf"through|during|before|after)\s+(?:(?:early|late|mid)[- ])?(?P<m>{MONTHS})\b(?!\s*\d)"
+        rf"|\b(?i:early|late|mid)-(?P<m2>{MONTHS})\b"
     )
     for m in lone.finditer(text):
-        spans.append(Span(m.start("m"), m.end("m"), "DATE", m.group("m")))
+        group = "m" if m.group("m") else "m2"
+        spans.append(Span(m.start(group), m.end(group), "DATE", m.group(group)))
     return spans
 
 
@@ -88,5 +99,30 @@ def ages(text: str) -> list[Span]:
     spans = []
     for pattern in [*patterns, spelled]:
         for m in re.finditer(pattern, text, re.IGNORECASE):
+            spans.append(Span(m.start(), m.end(), "AGE", m.group()))
+    # An old person's age in other phrasings: "grandpa is 94 and", "passed at 101", "died at
+    # 97", "she's like ninety-one", "my grandmother's ninety-four" — a number over 89 after
+    # "is/'s/at/like/about" with an elder or a death named just before it.
+    number = (
+        rf"{old}|ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+        r"|(?:a|one) hundred(?: and (?:one|two|three|four|five|six|seven|eight|nine|ten))?"
+    )
+    for m in re.finditer(
+        rf"(?i:\b(?:is|was|['’]s|at|like|about|almost|nearly|over)[ \t]+(?:like[ \t]+)?)"
+        rf"(?P<age>(?i:{number}))\b(?![ \t]*(?:%|percent|mg|milligrams|pounds|lbs|weeks|days|"
+        r"minutes|hours|dollars|bucks|miles|degrees|times|people|families|moms|patients))",
+        text,
+    ):
+        before = text[max(0, m.start() - 60) : m.start()].lower()
+        if re.search(
+            r"\b(?:grand\w*|great[- ]\w+|nana|granny|mamaw|papaw|pawpaw|memaw|pop-?pop|aunt\w*|"
+            r"mama|mom|mother|dad|father|"
+            r"uncle|elder|passed|died|old|age|lived to|made it to)\b|['’]s$",
+            before,
+        ):
+            spans.append(Span(m.start("age"), m.end("age"), "AGE", m.group("age")))
+    # The same age said again ("a hundred and two. A hundred and two!").
+    for said in {s.original.lower() for s in spans if not s.original.isdigit()}:
+        for m in re.finditer(rf"\b{re.escape(said)}\b", text, re.IGNORECASE):
             spans.append(Span(m.start(), m.end(), "AGE", m.group()))
     return spans

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import re
 
-from coding.deid._lexicon import NOT_IDENTIFIERS
+from coding.deid._lexicon import NOT_IDENTIFIERS, ROLE_LABEL
 from coding.deid._spans import Span
 
 _NOT_IDENTIFIERS = re.compile(
     r"(?<![\w-])(?:" + "|".join(NOT_IDENTIFIERS) + r")(?![\w])", re.IGNORECASE
+)
+#: A role label on its own line after a timestamp, as Teams writes turns ("00:03:21
+#: Interviewer" and the words on the next line).
+_TIMESTAMPED_ROLE = re.compile(
+    rf"^[ \t]*\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?\]?[ \t]+"
+    rf"(?P<role>{ROLE_LABEL})[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
 )
 _WORD_TYPES = frozenset({"NAME", "LOCATION", "DATE"})
 
@@ -27,6 +34,7 @@ def protected_ranges(text: str, labels: list[tuple[int, int]] = ()) -> list[tupl
     """``(start, end)`` of every clinical/programme term in ``text``, plus ``labels`` (the
     role labels found by :mod:`coding.deid._speakers`)."""
     found = [(m.start(), m.end()) for m in _NOT_IDENTIFIERS.finditer(text)]
+    found += [(m.start("role"), m.end("role")) for m in _TIMESTAMPED_ROLE.finditer(text)]
     return sorted([*found, *labels])
 
 

@@ -5,7 +5,9 @@ firewalls. The given-name list is the most common US first names (a few hundred,
 covering the birth cohorts of mothers, partners, children and staff in postpartum studies);
 it is used only together with context (a capital letter mid-sentence, a kinship word or
 title before it), so a common name that is also a word ("Hope", "Will", "Grace") is never
-redacted on the list alone.
+redacted on the list alone. The town list (:data:`TOWNS`) is matched only after a place
+preposition, for towns typed in lower case. Over 400 lines because it is only lists: split
+by idea, each would be one list to a file.
 """
 
 from __future__ import annotations
@@ -281,6 +283,16 @@ NOT_IDENTIFIERS = (
     r"plan\s+of\s+safe\s+care|nurse[\s-]+family\s+partnership|parents\s+as\s+teachers",
     r"healthy\s+families(?:\s+america)?|al-?\s?anon|nar-?\s?anon|smart\s+recovery",
     r"safe\s+sleep",
+    # Programmes, courts and agencies named by what they do, not by a place or person.
+    r"early\s+intervention|(?:family\s+|drug\s+|recovery\s+)?treatment\s+courts?",
+    r"children(?:['’]s)?\s+services|child\s+welfare|children\s+(?:and|&)\s+youth(?:\s+services)?",
+    r"(?:pregnancy\s+and\s+)?parenting\s+program",
+    r"(?:northern|southern)\s+cheyenne|cape\s+verdean|puerto\s+ric(?:o|an)",
+    r"google\s+voice|epic|linktree|[a-z]+-brand|project\s+[a-z]+",
+    # A health plan named after its cue ("my Medicaid is through Keystone First", "the Green
+    # Mountain Care card"): the plan, not a place.
+    r"(?:medicaid|insurance|coverage)(?:\s+plan)?\s+(?:is\s+|was\s+)?(?:through|with|called)"
+    r"\s+[a-z]+(?:\s+[a-z]+)?|(?:[a-z]+\s+){1,2}(?:care|first|choice)(?=\s+card)",
 )
 
 #: Capitalised words after "in", "from", "to"… that are not places ("in God", "to Mexico" is
@@ -289,6 +301,39 @@ NOT_PLACES = frozenset(
     """
     god jesus christ lord english spanish bible christmas heaven church mass
     america american mexico canada africa
+    """.split()
+) | frozenset(
+    # Countries and territories are not subdivisions of a state; kinship words and everyday
+    # capitalised words are not people either.
+    """
+    vietnam china japan korea india pakistan philippines thailand cambodia laos somalia
+    ethiopia kenya nigeria ghana haiti jamaica cuba honduras guatemala salvador nicaragua
+    colombia venezuela peru brazil argentina chile ecuador bolivia ukraine russia poland
+    germany france italy spain portugal ireland england scotland britain iraq iran syria
+    afghanistan yemen egypt morocco liberia sudan congo guam samoa
+    nana pop-pop pawpaw papaw mamaw memaw meemaw maw-maw paw-paw granny grammy gigi poppy
+    mom mama momma dad daddy papa sis bro
+    everybody everyone somebody someone nobody superwoman superman virgin room motel
+    army navy marines moms dads
+    """.split()
+)
+
+#: Nationalities, ethnic groups and tribal nations: who a community is, not a person or a
+#: place smaller than a state ("I'm Haitian", "I'm enrolled Northern Cheyenne").
+NATIONS = frozenset(
+    """
+    somali irish cape verdean haitian lumbee ho-chunk diné dine navajo cherokee lakota
+    oglala sicangu hunkpapa ojibwe anishinaabe oneida hopi apache choctaw chickasaw creek
+    muscogee seminole comanche
+    kiowa osage cheyenne arapaho crow blackfeet shoshone paiute ute yakama nez perce tlingit
+    yupik inupiat menominee potawatomi mohawk seneca tohono o'odham pueblo zuni
+    mexican guatemalan salvadoran honduran dominican puerto rican cuban jamaican nigerian
+    ghanaian ethiopian eritrean kenyan sudanese congolese liberian vietnamese cambodian
+    hmong laotian filipino chinese korean japanese indian pakistani bangladeshi nepali
+    bhutanese burmese karen afghan iraqi syrian yemeni arab lebanese ukrainian russian polish
+    german italian portuguese brazilian colombian venezuelan peruvian scottish english
+    british french african caribbean latina latino latinx hispanic appalachian native
+    indigenous amish mennonite
     """.split()
 )
 
@@ -349,4 +394,60 @@ STATE_CODES = frozenset(
     AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ
     NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC
     """.split()
+)
+
+#: US cities and towns, typed in lower case in chat ("in kokomo", "at uk in lexington"): the
+#: largest cities of every state, state capitals and county seats of the regions the
+#: project's studies work in (Appalachia, the Ohio Valley, New England, the Deep South).
+#: Matched only after a place preposition, and never words that are mostly something else
+#: ("mobile", "reading", "buffalo", "hope", "independence", "normal").
+TOWNS = frozenset(
+    town.strip()
+    for town in """new york|los angeles|chicago|houston|phoenix|philadelphia|san antonio
+    san diego|dallas|austin|jacksonville|fort worth|columbus|charlotte|indianapolis
+    seattle|denver|nashville
+    oklahoma city|el paso|boston|portland|las vegas|memphis|louisville|baltimore|milwaukee
+    albuquerque|tucson|fresno|sacramento|kansas city|atlanta|omaha|raleigh|miami|oakland
+    minneapolis|tulsa|wichita|new orleans|arlington|cleveland|bakersfield|tampa|aurora
+    anaheim|honolulu|riverside|lexington|stockton|pittsburgh|anchorage|cincinnati|toledo
+    st louis|saint paul|st paul|greensboro|lincoln|plano|henderson|durham|chandler|laredo
+    madison|lubbock|buffalo ny|reno|glendale|scottsdale|norfolk|boise|spokane|richmond
+    baton rouge|des moines|birmingham|rochester|tacoma|modesto|fayetteville|montgomery
+    shreveport|akron|little rock|augusta|knoxville|chattanooga|huntsville|providence
+    jackson|worcester|springfield|hartford|new haven|bridgeport|stamford|manchester|nashua
+    concord|burlington|montpelier|rutland|bangor|lewiston|augusta|portsmouth|albany|syracuse
+    utica|binghamton|scranton|wilkes-barre|altoona|johnstown|erie|harrisburg|allentown
+    lancaster|york|wheeling|morgantown|charleston|huntington|parkersburg|beckley|bluefield
+    clarksburg|fairmont|logan|williamson|welch|princeton|pikeville|hazard|paintsville
+    prestonsburg|ashland|morehead|somerset|london|corbin|harlan|middlesboro|whitesburg
+    bowling green|owensboro|paducah|frankfort|covington|richmond ky|elizabethtown|portsmouth
+    chillicothe|athens|marietta|zanesville|lancaster|gallipolis|jackson oh|ironton|dayton
+    youngstown|canton|mansfield|lima|sandusky|steubenville|kokomo|muncie|anderson|terre haute
+    evansville|bloomington|lafayette|gary|south bend|fort wayne|richmond in|columbus in
+    peoria|rockford|champaign|urbana|joliet|naperville|decatur|carbondale|grand rapids
+    lansing|kalamazoo|flint|saginaw|detroit|dearborn|ann arbor|traverse city|marquette
+    green bay|oshkosh|eau claire|la crosse|duluth|st cloud|fargo|bismarck|sioux falls
+    rapid city|billings|missoula|butte|great falls|helena|bozeman|casper|cheyenne|laramie
+    pocatello|idaho falls|twin falls|ogden|provo|salt lake|salt lake city|flagstaff|yuma
+    mesa|tempe|santa fe|las cruces|farmington|gallup|roswell|amarillo|odessa|midland
+    abilene|waco|killeen|beaumont|corpus christi|brownsville|mcallen|harlingen|edinburg
+    galveston|tyler|longview|texarkana|lafayette la|lake charles|monroe|alexandria|houma
+    thibodaux|hattiesburg|gulfport|biloxi|meridian|tupelo|oxford|greenville|greenwood
+    clarksdale|vicksburg|natchez|dothan|tuscaloosa|gadsden|anniston|florence|selma|opelika
+    auburn|macon|savannah|albany ga|valdosta|athens ga|columbus ga|rome|dalton|gainesville
+    tallahassee|pensacola|orlando|st petersburg|sarasota|fort myers|ocala|daytona|asheville
+    boone|hickory|wilmington|greenville sc|spartanburg|columbia sc|rock hill|myrtle beach
+    kingsport|johnson city|bristol|cookeville|clarksville|murfreesboro|jonesboro|texarkana
+    fort smith|springdale|rogers|hot springs|pine bluff|joplin|st joseph|columbia mo
+    topeka|lawrence|manhattan ks|salina|hutchinson|dodge city|garden city|grand island
+    kearney|north platte|scottsbluff|sioux city|davenport|cedar rapids|dubuque|waterloo
+    ames|iowa city|council bluffs|rochester mn|mankato|bemidji|yakima|wenatchee|olympia
+    everett|bellingham|vancouver|salem|eugene|medford|bend|klamath falls|redding|chico
+    eureka|santa rosa|san jose|san francisco|long beach|santa ana|irvine|san bernardino
+    fall river|new bedford|brockton|lowell|lawrence ma|lynn|quincy|holyoke|pittsfield
+    dorchester|roxbury|chelsea|waterbury|new london|norwich|woonsocket|pawtucket|cranston
+    trenton|newark|camden|paterson|atlantic city|wilmington de|dover|annapolis|hagerstown
+    cumberland|frederick|roanoke|lynchburg|danville|bristol va|norton|wise|abingdon
+    """.replace("\n", "|").split("|")
+    if town.strip()
 )

@@ -26,6 +26,7 @@ from coding.deid._lexicon import (
     LOWERCASE_WORDS,
     MONTHS,
     NAME_CUES,
+    NATIONS,
     NOT_PLACES,
     TITLES,
     US_STATES,
@@ -56,6 +57,7 @@ def _is_name_word(word: str) -> bool:
         and not re.fullmatch(MONTHS, word)
         and lower not in WEEKDAYS
         and lower not in NOT_PLACES
+        and lower not in NATIONS
         and lower not in DISCOURSE_WORDS
         and not _CONTRACTION.fullmatch(word)  # We're, They'll, Didn't
     )
@@ -96,6 +98,14 @@ _PERSON_CLAUSES = (
     re.compile(
         rf"(?:^|(?<=[.!?]\s))(?P<name>{_CAP})(?=[ \t]+(?P<surname>{_CAP})[.,!?;])", re.MULTILINE
     ),
+)
+
+
+_ALONE = re.compile(
+    rf"(?:^|(?<=[.!?:\]—–-])[ \t]*|(?<=\n))[ \t]*(?P<name>{_CAP})[.?!][ \t]+"
+    r"(?:(?P<pronoun>(?:He|She)(?:['’]s|[ \t]+(?:is|was|has|had|lives|works))\b|That['’]s "
+    r"(?:his|her) name)|(?:Yeah|Yes|Oh|Um|Uh|Mm)\b)",
+    re.MULTILINE,
 )
 
 
@@ -200,6 +210,20 @@ def names(text: str, roster: Roster | None) -> list[Span]:
                 spans.append(Span(m.start("name"), m.end("name"), "NAME", word))
     # 8. Names only their context shows: lower-case typing, initials, "me and destiny".
     spans.extend(context_names(text))
+    # 9. A name given alone as an answer: a one-word sentence followed by "He's…", "She…",
+    #    "That's his name", or answering a question about a person ("And the baby's dad?" —
+    #    "Will? Yeah."). Word-names count here: the turn is the name.
+    for m in _ALONE.finditer(text):
+        word = m.group("name")
+        lower = word.lower()
+        if lower in NAME_CUES or not (_is_name_word(word) or lower in WORD_NAMES):
+            continue
+        before = text[max(0, m.start() - 160) : m.start()]
+        asked = re.search(
+            rf"(?i:\b(?:{_CUE}|partner|who|name)\b)[^\n]*\?\s*\n[^\n]*$", before
+        )
+        if m.group("pronoun") or asked:
+            spans.append(Span(m.start("name"), m.end("name"), "NAME", word))
     # Possessives: "Kaylee's" → redact "Kaylee".
     trimmed = []
     for span in spans:

@@ -128,14 +128,16 @@ def long_numbers(text: str) -> list[Span]:
 
 def plates(text: str) -> list[Span]:
     pattern = re.compile(
-        r"\b(?:(?:licen[cs]e )?plates?|tags?)(?: number)?(?: is| was| reads| are| says|:)?\s+"
+        r"\b(?:(?:licen[cs]e )?plates?|tags?)(?: number)?(?: is| was| reads| are| says|:|,)?\s+"
         r"(?P<plate>(?:[A-Z]{2}[ ])?[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,6})\b",
         re.IGNORECASE,
     )
     spans = [
         Span(m.start("plate"), m.end("plate"), "PLATE", m.group("plate"))
         for m in pattern.finditer(text)
-        if any(c.isdigit() for c in m.group("plate")) and len(m.group("plate")) >= 4
+        if any(c.isdigit() for c in m.group("plate"))
+        and len(m.group("plate")) >= 4
+        and (re.search(r"[A-Z]", m.group("plate")) or m.group("plate").isdigit())
     ]
     # Letters and digits in the shape of a plate, with a vehicle word nearby ("GHX 4471").
     for m in re.finditer(r"\b[A-Z]{2,3}[- ]?\d{3,4}\b", text):

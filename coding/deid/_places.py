@@ -21,9 +21,11 @@ from coding.deid._lexicon import (
     KEEP_TERMS,
     MONTHS,
     NAME_CUES,
+    NOT_NAMES_AFTER_CUE,
     NOT_PLACES,
     STATE_CODES,
     STREET_TYPES,
+    TOWNS,
     US_STATES,
     WEEKDAYS,
 )
@@ -81,6 +83,9 @@ _ZIP_AFTER_STATE = re.compile(
     rf"(?:\b(?:{_STATE_NAMES})|\b(?:{_STATE_CODES}))[ \t]*,?[ \t]*(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"
 )
 _ZIP_IN_ADDRESS = re.compile(r"(?<=,)[ \t]*(?P<zip>\d{5}(?:-\d{4})?)\b(?![-/.]\d)")
+_LOWER_TOWN_AND_ZIP = re.compile(
+    r",[ \t]*(?P<town>[a-z][a-z'’]+(?:[ \t]+[a-z][a-z'’]+)?),?[ \t]+(?P<zip>\d{5}(?:-\d{4})?)\b"
+)
 _HOUSE_NUMBER = re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEW]\.?[ \t]+)?{CAP}")
 _LANDMARK = re.compile(
     r"\b(?i:right by|by|across from|across the street from|next to|behind|beside|"
@@ -141,6 +146,13 @@ def towns_and_zip_codes(text: str) -> list[Span]:
                 start = m.start() - len(before) + town.start("town")
                 spans.append(Span(start, start + len(town.group("town")), "LOCATION",
                                   town.group("town")))  # fmt: skip
+    for m in _LOWER_TOWN_AND_ZIP.finditer(text):  # "Unit 12, spokane 99202"
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _HOUSE_NUMBER.search(text[max(line_start, m.start() - 120) : m.start()]) and not (
+            _not_a_town(m.group("town").split()[0])
+        ):
+            spans.append(Span(m.start("town"), m.end("town"), "LOCATION", m.group("town")))
+            spans.append(Span(m.start("zip"), m.end("zip"), "LOCATION", m.group("zip")))
     for m in _LANDMARK.finditer(text):
         words = m.group("place").split()
         first = words[0].lower()
@@ -154,6 +166,84 @@ def towns_and_zip_codes(text: str) -> list[Span]:
         ):
             continue
         spans.append(Span(m.start("place"), m.end("place"), "LOCATION", m.group("place")))
+    return spans
+
+
+#: Acronyms after "at"/"went to" that are agencies, units or programmes, not places.
+_NOT_FACILITY_ACRONYMS = frozenset(
+    """
+    nicu picu icu er ed or cps dhs dcfs dss dcs dcyf dfcs dhhs hhs wic snap tanf iop php otp
+    mat moud oud sud na aa ssi chip cco ihs va dmv atm ob gyn obgyn tv pt ot ama aap acog
+    samhsa cdc fda dea nih usa us uk ged ssa irs hud ems ymca ywca nas nows esc ppd cvs ups
+    fqhc hiv hcv std sti tpr hmo ppo ngo ceo
+    """.split()
+)
+_ACRONYM_PLACE = re.compile(
+    r"\b(?:(?i:at)|went to|go to|going to|goes to|got into|transferred to|sent me to|over at|"
+    r"down at|up at|out at)[ \t]+(?P<place>[A-Z]{3,6})\b(?![-'’]\w)"
+    # an acronym before "in" and a town: "BAART in St. Albans"
+    r"|\b(?P<place2>[A-Z]{3,6})(?=[ \t]+in[ \t]+(?:St\.?[ \t]+)?[A-Z][a-z])"
+)
+_LIVE_IN = re.compile(  # "i live in opp (yes…", "on 412 Bolt Hollow Rd in coal fork and"
+    r"(?:\b(?:live|lives|living|lived|moved|stay|stays|staying|grew up)[ \t]+"
+    rf"(?:with[ \t]+\w+[ \t]+)?in|\b(?:{STREET_TYPES})\.?[ \t]+in)[ \t]+"
+    r"(?P<place>[a-z][a-z'’]+(?:[ \t]+[a-z][a-z'’]+)?)(?=[ \t]*(?:[.,;!?(]|--|—|–|$|"
+    r"[ \t]+(?:and|but|so|with|for|now|since|where|which|near|by|area|county)\b))"
+)
+#: Lower-case words after "live in" that are not places ("living in fear", "lived in sin").
+_NOT_LOWER_PLACES = frozenset(
+    """
+    fear sin recovery rehab detox jail prison treatment shelter town city county state
+    country poverty housing hotel motel apartment apartments trailer car tent woods camper
+    denial hiding peace sober sobriety hell hope limbo survival chaos addiction grief debt
+    basement attic garage projects section place house home there here it that this night
+    noon midnight church court first once best most lunch dinner breakfast war peace risk
+    """.split()
+)
+
+
+def _everyday_shape(word: str) -> bool:
+    """A lower-case word that ends like a verb, adverb or abstract noun ("hiding", "really")."""
+    return re.search(r"(?:.{3}(?:ing|ly|ness|ment|tion|ity)|.{2}ed)$", word) is not None
+_LOWER_STREET = re.compile(  # "i live on elm st in manchester"
+    r"\b(?:live|lives|living|lived|stay|stays|staying|moved|house|place|apartment)[ \t]+on[ \t]+"
+    r"(?P<street>[a-z][a-z'’]+[ \t]+(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|ct|"
+    r"way|pike|hwy)\b\.?)"
+)
+_LOWER_PLACE = re.compile(  # "in columbus for 28 days", "the library in thibodaux"
+    r"\b(?:in|at|from|to|near|outside(?: of)?|around)[ \t]+"
+    r"(?=(?P<place>[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’]+)?)\b)"
+)
+
+
+def lower_case_places(text: str) -> list[Span]:
+    """Places typed in lower case: a listed US town after a place preposition ("in kokomo",
+    "at uk in lexington"), a street after "live on" ("elm st"), a facility acronym after
+    "at" or "went to" ("went to DACCO")."""
+    spans = []
+    for m in _LOWER_PLACE.finditer(text):
+        words = m.group("place").split()
+        for size in (2, 1):
+            candidate = " ".join(words[:size])
+            if len(words) >= size and candidate in TOWNS:
+                end = m.start("place") + len(candidate)
+                spans.append(Span(m.start("place"), end, "LOCATION", candidate))
+                break
+    for m in _LOWER_STREET.finditer(text):
+        street = m.group("street").rstrip(".")
+        if not _not_a_town(street.split()[0]):
+            spans.append(Span(m.start("street"), m.start("street") + len(street), "LOCATION",
+                              street))  # fmt: skip
+    for m in _LIVE_IN.finditer(text):
+        words = m.group("place").split()
+        if not any(_not_a_town(w) or w in _NOT_LOWER_PLACES or _everyday_shape(w) for w in words):
+            spans.append(Span(m.start("place"), m.end("place"), "LOCATION", m.group("place")))
+    for m in _ACRONYM_PLACE.finditer(text):
+        group = "place" if m.group("place") else "place2"
+        word = m.group(group).lower()  # "not at ALL", "at NIGHT": a shouted word
+        if not (word in _NOT_FACILITY_ACRONYMS | KEEP_TERMS or _not_a_town(word)
+                or word in NOT_NAMES_AFTER_CUE or word in _NOT_LOWER_PLACES):  # fmt: skip
+            spans.append(Span(m.start(group), m.end(group), "LOCATION", m.group(group)))
     return spans
 
 
@@ -174,6 +264,13 @@ def locations(text: str) -> list[Span]:
         rf"\b(?P<a>{_CAP})(?:,[ \t]*{_CAP})*,?[ \t]+(?:and|&|or)[ \t]+(?P<b>{_CAP})[ \t]+"
         r"(?:counties|parishes)\b"
     )
+    county_list = re.compile(  # "Delaware, Jay, Blackford counties"
+        rf"\b(?P<list>{_CAP}(?:,[ \t]*{_CAP})+),?[ \t]+(?:counties|parishes)\b"
+    )
+    for m in county_list.finditer(text):
+        for word in re.finditer(_CAP, m.group("list")):
+            start = m.start("list") + word.start()
+            spans.append(Span(start, start + len(word.group()), "LOCATION", word.group()))
     lot = re.compile(
         r"(?<![Aa] )(?i:\b(?:lot|trailer|apt|apartment)(?: number| no\.?| #)?)[ \t]*#?[ \t]*"
         r"(?P<lot>\d{1,4}[A-Z]?)\b(?![ \t]*(?:mg|minutes|hours|days|weeks|months|years|am|pm))"

@@ -38,12 +38,25 @@ from coding.deid._dates import ages, dates
 from coding.deid._keep import drop_protected, protected_ranges
 from coding.deid._names import names, propagate
 from coding.deid._numbers import NUMBER_DETECTORS
-from coding.deid._places import locations, saints_and_roads, towns_and_zip_codes
+from coding.deid._places import (
+    locations,
+    lower_case_places,
+    saints_and_roads,
+    towns_and_zip_codes,
+)
 from coding.deid._spans import TYPES, Redaction, Roster, Span, replace, resolve
 from coding.deid._speakers import find_speakers, mentions
 from coding.errors import CodingError
 
-_DETECTORS = (*NUMBER_DETECTORS, dates, ages, locations, saints_and_roads, towns_and_zip_codes)
+_DETECTORS = (
+    *NUMBER_DETECTORS,
+    dates,
+    ages,
+    locations,
+    lower_case_places,
+    saints_and_roads,
+    towns_and_zip_codes,
+)
 
 
 def redact(
