@@ -12,8 +12,9 @@ the text
 shorter than the raw file's characters, so offsets are never byte positions in the file.
 
 >>> from coding.transcripts import read_transcript
->>> t = read_transcript("P07.docx", participant_id="P07", role="patient")  # doctest: +SKIP
->>> t.turn_frame().head()  # doctest: +SKIP
+>>> t = read_transcript("demo/transcripts/INT-P07.txt", participant_id="P07", role="patient")
+>>> t.turn_frame()[["turn", "speaker"]].head(2).values.tolist()
+[[0, 'INTERVIEWER'], [1, 'P07']]
 """
 
 from __future__ import annotations
@@ -117,9 +118,11 @@ def read_transcript(
     Raises :class:`TranscriptError` (or a subclass) naming the file for: a missing file, an
     unsupported type, binary content, an empty file, a file over the size limit.
 
-    >>> t = read_transcript("P07.txt", participant_id="P07", role="patient")  # doctest: +SKIP
-    >>> t.turns[0].speaker, t.turn_text(0)  # doctest: +SKIP
-    ('INTERVIEWER', 'Thanks for talking with me today.')
+    The demo study's interview with P07, whose second paragraph is her first answer:
+
+    >>> t = read_transcript("demo/transcripts/INT-P07.txt", participant_id="P07", role="patient")
+    >>> t.turns[1].speaker, t.turn_text(1)
+    ('P07', "Oh, sorry I'm all over the place today, the bus was slow.")
     """
     from coding.transcripts.importers.captions import read_captions
     from coding.transcripts.importers.table import read_csv_transcript
@@ -189,8 +192,11 @@ def load_corpus(
     transcript gets its participant's ``role``, and ``site``/``person_id``/``provider_type``
     go into its metadata; a manifest participant missing from the table is an error.
 
-    >>> corpus = load_corpus("studies/demo/transcripts/manifest.csv")  # doctest: +SKIP
-    >>> corpus.turns().groupby("role").size()  # doctest: +SKIP
+    The demo study's 30 interviews, with the roles from its participants table:
+
+    >>> corpus = load_corpus("demo/transcripts/manifest.csv", participants)
+    >>> len(corpus), sorted(set(corpus.turns()["role"]))
+    (30, ['patient', 'provider'])
     """
     manifest_path = Path(manifest_path)
     if not manifest_path.is_file():
