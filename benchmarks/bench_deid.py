@@ -524,9 +524,10 @@ def main(quick: bool = False) -> None:
     for name in reversed(results):  # held-out first: that is the list that matters
         _print_errors(name, results[name])
 
-    from benchmarks import bench_deid_heldout3
+    from benchmarks import bench_deid_heldout3, bench_deid_heldout4
 
-    bench_deid_heldout3.main()  # the unseen set, scored under each match rule
+    bench_deid_heldout3.main()  # set 3: scored once unseen, development since
+    bench_deid_heldout4.main()  # the newest unseen set, scored once with frozen rules
 
 
 if __name__ == "__main__":

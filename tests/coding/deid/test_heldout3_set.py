@@ -121,3 +121,16 @@ def test_coding_deid_keeps_what_it_scored_once_with_the_frozen_rules(records):
     from benchmarks.bench_deid_heldout3 import negatives_flagged
 
     assert negatives_flagged(records)["flagged"].sum() <= 26
+
+
+def test_the_development_figures_after_set_3_was_used_hold(records):
+    """Since commit 549a3b2 set 3's errors have been used to improve the rules: it is a
+    development set and these are development figures (docs/deid-heldout.md): recall 565/581,
+    precision 575/579 (overlap, any type); 3 of the 569 listed hard negatives flagged."""
+    table = report(records).set_index(["reading", "match"])
+    row = table.loc[("as labelled", "overlap, any type")]
+    assert row["found"] >= 565 and row["precision"] >= 575 / 579
+
+    from benchmarks.bench_deid_heldout3 import negatives_flagged
+
+    assert negatives_flagged(records)["flagged"].sum() <= 3
