@@ -15,7 +15,14 @@ rejects each one. Rules kept here:
 >>> memo = plan["memo"]
 >>> bool(memo.str.startswith("autocode p=").all() and memo.str.endswith("consensus)").all())
 True
->>> write_suggestions(store, plan, transcripts=units["transcript_id"].unique())  # doctest: +SKIP
+>>> from coding.store import CodingStore
+>>> store = CodingStore("sqlite:///coding.sqlite")          # a new store in this folder
+>>> _ = store.register_transcripts({transcript.id: transcript.text for transcript in corpus})
+>>> first = write_suggestions(store, plan, transcripts=units["transcript_id"].unique())
+>>> first == {"removed": 0, "added": len(plan)}
+True
+>>> write_suggestions(store, plan) == {"removed": len(plan), "added": len(plan)}  # replaced
+True
 """
 
 from __future__ import annotations
