@@ -56,7 +56,11 @@ def evalue(
     when ``common_outcome`` is true, else used as an RR (rare outcome). Returns ``rr``,
     ``rr_lower``, ``rr_upper`` (on the RR scale), ``evalue`` and ``evalue_ci``.
 
-    >>> evalue(3.9, 1.8, 8.7)["evalue"]   # VanderWeele & Ding 2017: 7.26
+    VanderWeele & Ding (2017)'s example, RR 3.9 (1.8 to 8.7): E-values 7.26 and 3.0.
+
+    >>> result = evalue(3.9, 1.8, 8.7)
+    >>> round(float(result["evalue"]), 2), round(float(result["evalue_ci"]), 2)
+    (7.26, 3.0)
     """
     if measure not in ("RR", "HR"):
         raise AnalysisError(f"measure must be 'RR' or 'HR', got {measure!r}", field="measure")

@@ -134,6 +134,7 @@ def iptw_survival(
     """Weighted KM, Cox (robust variance, clustered on ``cluster`` when present) and RMST to
     ``tau`` of ``treatment == treated`` vs the rest, with stabilised IPT weights.
 
+    >>> on_moud = cohort[cohort["moud_at_delivery"] != "none"]
     >>> fit = iptw_survival(on_moud, "days_on_moud", "discontinued", "moud_group",
     ...                     "methadone", ["age", "insurance", "pmad"], tau=365)
     """
