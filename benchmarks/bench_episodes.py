@@ -1,6 +1,6 @@
 """Episode derivation and cohort build at 10^4, 10^5 (quick) and 10^6 deliveries.
 
-Data: ``studies.synth.generate_cohort(n, seed=7)`` (engineer A's generator; about 51 fills per
+Data: ``studies.synth.generate_cohort(n, seed=7)`` (the synthetic generator; about 51 fills per
 delivery because OTP methadone is dosed daily), written to Parquet once per size. Each
 measurement runs in its own subprocess so that its peak memory (max RSS from ``wait4``) is
 its own; the timings are taken inside the subprocess, after reading the input.
