@@ -131,6 +131,50 @@ class DisclosureConfig:
 
 
 @dataclass(frozen=True)
+class RiskConfig:
+    """Prognostic models of ``dyadlab risk`` (docs/risk.md): each outcome is a
+    ``duration/event`` pair of cohort columns, predicted at ``horizons`` (days) from the
+    ``predictors`` known at delivery, for the deliveries with ``moud_status`` in
+    ``population`` (empty: all); ``groups`` for the fairness checks, ``site`` for
+    leave-one-site-out validation, ``n_bootstrap`` resamples for optimism and group intervals.
+    """
+
+    outcomes: list[str] = field(
+        default_factory=lambda: ["days_on_moud/discontinued", "days_to_overdose/overdose"]
+    )
+    horizons: list[int] = field(default_factory=lambda: [182, 365])
+    predictors: list[str] = field(
+        default_factory=lambda: ["age", "C(insurance)", "pmad", "housing_instability", "parity"]
+    )
+    population: list[str] = field(default_factory=lambda: ["current"])
+    groups: list[str] = field(default_factory=lambda: ["race_ethnicity", "insurance"])
+    site: str = "site"
+    n_bootstrap: int = 200
+
+
+@dataclass(frozen=True)
+class EffectsConfig:
+    """Effect analyses of ``dyadlab effects`` (docs/effects.md): ``services`` that start after
+    delivery (each with an ``X_start_date`` column) emulated as "started within
+    ``grace_days``" vs not, on ``outcome`` (``duration/event``) for the deliveries with
+    ``moud_status`` in ``eligibility``; ``exposure`` (a column fixed at delivery) compared
+    ``treated`` vs the rest by IPTW; ``covariates`` the baseline confounders."""
+
+    outcome: str = "days_on_moud/discontinued"
+    services: list[str] = field(default_factory=lambda: ["peer_recovery_coach"])
+    grace_days: int = 30
+    horizons: list[int] = field(default_factory=lambda: [182, 365])
+    tau: int = 364
+    eligibility: list[str] = field(default_factory=lambda: ["current"])
+    exposure: str = "moud_group"
+    treated: str = "methadone"
+    covariates: list[str] = field(
+        default_factory=lambda: ["age", "insurance", "pmad", "housing_instability", "parity"]
+    )
+    n_bootstrap: int = 200
+
+
+@dataclass(frozen=True)
 class StudyConfig:
     """The whole of study.yaml."""
 
@@ -145,6 +189,8 @@ class StudyConfig:
     reports: list[ReportConfig] = field(default_factory=list)
     deid: DeidConfig = field(default_factory=DeidConfig)
     disclosure: DisclosureConfig = field(default_factory=DisclosureConfig)
+    risk: RiskConfig = field(default_factory=RiskConfig)
+    effects: EffectsConfig = field(default_factory=EffectsConfig)
 
 
 def load_config(path: Path) -> StudyConfig:
