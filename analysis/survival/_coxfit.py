@@ -287,13 +287,18 @@ class CoxFit:
 CHOLESKY_TOLERANCE = np.finfo(float).eps ** 0.75  # R's coxph.control(toler.chol)
 
 
-def independent_columns(x: np.ndarray, weights: np.ndarray, information: np.ndarray):
+def independent_columns(
+    x: np.ndarray, weights: np.ndarray, information: np.ndarray, centred: np.ndarray | None = None
+):
     """Columns kept by R's rule: a pivot of the (scaled) information below toler.chol × the
-    largest diagonal marks a constant or aliased covariate (later columns go first)."""
+    largest diagonal marks a constant or aliased covariate (later columns go first).
+    ``centred``: x minus its weighted mean, when the caller already has it."""
     p = information.shape[0]
     if p == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    mad = (weights @ np.abs(x - (weights @ x) / weights.sum())) / weights.sum()
+    if centred is None:
+        centred = x - (weights @ x) / weights.sum()
+    mad = (weights @ np.abs(centred)) / weights.sum()
     scale = np.where(mad > 0, 1.0 / np.where(mad > 0, mad, 1.0), 1.0)
     work = information * np.outer(scale, scale)
     eps = CHOLESKY_TOLERANCE * max(np.max(np.diag(work)), 0.0)
@@ -347,7 +352,7 @@ def prepare(
     center_all = (weights @ x) / weights.sum() if p_all else np.zeros(0)
     x_centred = x - center_all
     start_terms = terms(x_centred, np.zeros(p_all), rs, weights, ties)
-    kept, dropped = independent_columns(x, weights, start_terms.information)
+    kept, dropped = independent_columns(x, weights, start_terms.information, x_centred)
     p = len(kept)
     if len(dropped):
         xc = x_centred[:, kept]
