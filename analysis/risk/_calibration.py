@@ -54,8 +54,9 @@ def calibration_summary(time, event, predicted_risk, horizon: float) -> dict:
     slope = float(survival.cox(frame, "t", "e", ["lp"], ties="breslow").params.iloc[0])
     observed, _, _ = _km_risk(time, event.astype(bool), horizon)
     expected = float(p.mean())
+    oe = observed / expected
     return {"slope": slope, "observed": observed, "expected": expected,
-            "oe_ratio": observed / expected, "intercept": float(np.log(observed / expected))}
+            "oe_ratio": oe, "intercept": float(np.log(oe)) if oe > 0 else float("nan")}
 
 
 def net_benefit(time, event, predicted_risk, horizon: float,

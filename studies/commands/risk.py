@@ -38,9 +38,29 @@ def _records(frame) -> list[dict]:
     return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+def _one_model(data, pair, duration, event, horizon, settings, n_bootstrap) -> dict:
+    from analysis import risk
+
+    model = risk.fit_risk_model(data, duration, event, settings.predictors, [horizon])
+    entry = {"outcome": pair, "horizon": horizon,
+             "apparent": {k: _clean(v) for k, v in
+                          risk.performance(model, data, horizon).items()}}
+    table = risk.optimism_corrected(data, duration, event, settings.predictors, horizon,
+                                    n_bootstrap=n_bootstrap)
+    entry["optimism_corrected"] = _records(table.reset_index(names="measure"))
+    entry["groups"] = {
+        g: _records(risk.by_group(model, data, g, horizon, n_bootstrap=n_bootstrap))
+        for g in settings.groups if g in data.columns
+    }
+    if settings.site in data.columns and data[settings.site].nunique() > 1:
+        entry["by_site"] = _records(risk.internal_external(
+            data, duration, event, settings.predictors, horizon, site=settings.site))
+    return entry
+
+
 def risk_summary(cohort, settings, n_bootstrap: int) -> dict:
     """The ``dyadlab risk`` result for a cohort and a :class:`RiskConfig`."""
-    from analysis import risk
+    from analysis.errors import AnalysisError
     from studies.errors import StudyError
 
     population = cohort
@@ -54,20 +74,10 @@ def risk_summary(cohort, settings, n_bootstrap: int) -> dict:
         data = population.copy()
         data[event] = data[event].astype(int)
         for horizon in settings.horizons:
-            model = risk.fit_risk_model(data, duration, event, settings.predictors, [horizon])
-            entry = {"outcome": pair, "horizon": horizon,
-                     "apparent": {k: _clean(v) for k, v in
-                                  risk.performance(model, data, horizon).items()}}
-            table = risk.optimism_corrected(data, duration, event, settings.predictors,
-                                            horizon, n_bootstrap=n_bootstrap)
-            entry["optimism_corrected"] = _records(table.reset_index(names="measure"))
-            entry["groups"] = {
-                g: _records(risk.by_group(model, data, g, horizon, n_bootstrap=n_bootstrap))
-                for g in settings.groups if g in data.columns
-            }
-            if settings.site in data.columns and data[settings.site].nunique() > 1:
-                entry["by_site"] = _records(risk.internal_external(
-                    data, duration, event, settings.predictors, horizon, site=settings.site))
+            try:
+                entry = _one_model(data, pair, duration, event, horizon, settings, n_bootstrap)
+            except AnalysisError as error:
+                entry = {"outcome": pair, "horizon": horizon, "error": str(error)}
             out["models"].append(entry)
     return out
 
@@ -84,6 +94,9 @@ def run(args) -> int:
         return 0
     print(f"Risk models: {result['n']} deliveries (moud_status in {result['population']})")
     for m in result["models"]:
+        if "error" in m:
+            print(f"\n{m['outcome']} by day {m['horizon']}: not modelled ({m['error']})")
+            continue
         corrected = {r["measure"]: r["corrected"] for r in m["optimism_corrected"]}
         a = m["apparent"]
         print(f"\n{m['outcome']} by day {m['horizon']}: {a['events']} events; "

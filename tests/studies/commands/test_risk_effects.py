@@ -1,0 +1,55 @@
+"""``dyadlab risk`` and ``dyadlab effects`` end to end on a small synthetic study, and the
+``risk:``/``effects:`` sections of study.yaml."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import risk
+from studies import load_study
+from studies.cli import main
+from studies.study_config import parse_config
+
+
+@pytest.fixture(scope="module")
+def study_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("risk_study") / "s"
+    code = main(["synth", str(folder), "--seed", "7", "--deliveries", "400",
+                 "--participants", "0", "--no-transcripts"])
+    assert code == 0
+    return folder
+
+
+def test_risk_json_matches_the_library(study_dir, capsys):
+    capsys.readouterr()
+    assert main(["risk", str(study_dir), "--json", "--bootstrap", "3"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    study = load_study(study_dir)
+    settings = study.config.risk
+    cohort = study.cohort()
+    on = cohort[cohort["moud_status"].isin(settings.population)].copy()
+    on["discontinued"] = on["discontinued"].astype(int)
+    first = result["models"][0]
+    assert first["outcome"] == "days_on_moud/discontinued" and first["horizon"] == 182
+    model = risk.fit_risk_model(on, "days_on_moud", "discontinued", settings.predictors, [182])
+    expected = risk.performance(model, on, 182)
+    assert first["apparent"]["harrell_c"] == pytest.approx(expected["harrell_c"])
+    assert set(first["groups"]) == {"race_ethnicity", "insurance"}
+
+
+def test_effects_text_output(study_dir, capsys):
+    capsys.readouterr()
+    assert main(["effects", str(study_dir), "--bootstrap", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "peer_recovery_coach started within 30 days vs not" in out
+    assert "E-value" in out
+
+
+def test_config_sections_and_unknown_keys():
+    config = parse_config({"name": "x", "risk": {"horizons": [90]},
+                           "effects": {"services": ["home_visiting"], "grace_days": 14}})
+    assert config.risk.horizons == [90] and config.effects.grace_days == 14
+    with pytest.raises(Exception, match="unknown key 'risk.horizon'"):
+        parse_config({"name": "x", "risk": {"horizon": [90]}})
