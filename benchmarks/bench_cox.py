@@ -17,7 +17,8 @@ Profile of the engine (cProfile at 10^6 × 10, four Newton steps plus the null m
   contracted S2 with the Efron weights; the null model was evaluated twice (once to find
   aliased columns, once more with the kept ones) and ``independent_columns`` recentred x.
 * After: the gather is done once per fit (``Grouping.rows_of`` keeps it for the x of the
-  fit); S0 is a segment sum and S1 a sparse (slot × row) product with the sorted x (SciPy's
+  fit) and with ``np.take(x, order, axis=0)``, 2–4× faster than ``x[order]``; S0 is a
+  segment sum and S1 a sparse (slot × row) product with the sorted x (SciPy's
   compiled CSR loop: one read of x, no n × p temporary; 7× faster than ``np.add.reduceat``
   of ``x·r``); for right-censored data the S2/D2 part of the information is never formed
   per slot: Σ_k (a_k S2_k − b_k D2_k) = Σ_i r_i (A_i − b_k[i is an event]) x_i x_iᵀ with A_i
