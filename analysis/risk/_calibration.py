@@ -29,6 +29,20 @@ def _km_risk(time: np.ndarray, event: np.ndarray, horizon: float) -> tuple[float
     return 1 - km["survival"], 1 - km["upper"], 1 - km["lower"]
 
 
+def km_risk_at(time: np.ndarray, event: np.ndarray, horizon: float) -> float:
+    """1 − Kaplan–Meier survival at ``horizon`` (point estimate only, for bootstrap draws;
+    equal to :func:`analysis.survival.kaplan_meier` in tests/analysis/risk/test_calibration.py)."""
+    time = np.asarray(time, float)
+    event = np.asarray(event).astype(bool)
+    times = np.unique(time[event & (time <= horizon)])
+    if len(times) == 0:
+        return 0.0
+    at_risk = len(time) - np.searchsorted(np.sort(time), times, side="left")
+    deaths = np.bincount(np.searchsorted(times, time[event & (time <= horizon)]),
+                         minlength=len(times))
+    return float(1 - np.prod(1 - deaths / at_risk))
+
+
 def calibration_table(time, event, predicted_risk, horizon: float, groups: int = 10):
     """Predicted vs observed risk by ``horizon`` per group of predicted risk."""
     time = np.asarray(time, float)

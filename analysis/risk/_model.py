@@ -22,7 +22,7 @@ import pandas as pd
 from analysis import survival
 from analysis._validation import complete_rows
 from analysis.errors import AnalysisError
-from analysis.risk._calibration import calibration_summary
+from analysis.risk._calibration import calibration_summary, km_risk_at
 from analysis.risk._metrics import harrell_c, time_dependent_auc, uno_c
 
 
@@ -122,7 +122,7 @@ def by_group(model: RiskModel, df: pd.DataFrame, group: str, horizon: float,
             if ev[i].sum() == 0:
                 continue
             c = harrell_c(time[i], ev[i], risk[i])
-            oe = calibration_summary(time[i], ev[i], risk[i], horizon)["oe_ratio"]
+            oe = km_risk_at(time[i], ev[i], horizon) / risk[i].mean()
             draws.append((c, oe))
         draws = np.array(draws)
         row["c_lower"], row["c_upper"] = np.nanquantile(draws[:, 0], [0.025, 0.975])

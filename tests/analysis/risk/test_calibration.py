@@ -1,9 +1,12 @@
 """Calibration and net benefit on small examples computed by hand."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from analysis import survival
 from analysis.risk import calibration_summary, calibration_table, net_benefit
+from analysis.risk._calibration import km_risk_at
 
 
 def test_net_benefit_by_hand_without_censoring():
@@ -41,3 +44,12 @@ def test_calibration_of_a_perfect_constant_prediction():
     table = calibration_table(time, event, np.linspace(0.1, 0.9, 100), horizon=10, groups=5)
     assert table["n"].tolist() == [20] * 5
     assert table["observed"].tolist() == pytest.approx([0.4] * 5)
+
+
+def test_fast_km_risk_equals_kaplan_meier():
+    rng = np.random.default_rng(0)
+    time = np.ceil(rng.exponential(100, 300))
+    event = rng.random(300) < 0.6
+    km = survival.kaplan_meier(pd.DataFrame({"t": time, "e": event.astype(int)}), "t", "e")
+    for h in (30, 90, 180):
+        assert km_risk_at(time, event, h) == pytest.approx(1 - km.at([h])["survival"].iloc[0])
