@@ -74,6 +74,7 @@ class RangeSolver:
                 sparse.data.astype(float),
             )
         self._core, self._highs = _core, highs
+        self._integer = False
         self._columns = np.arange(n, dtype=np.int32)
 
     def optimum(self, weights: np.ndarray, integer: bool, maximise: bool) -> float:
@@ -83,8 +84,10 @@ class RangeSolver:
         core, highs, n = self._core, self._highs, self.constraints.n_atoms
         highs.changeColsCost(n, self._columns, np.asarray(weights, float))
         highs.changeObjectiveSense(core.ObjSense.kMaximize if maximise else core.ObjSense.kMinimize)
-        kind = core.HighsVarType.kInteger if integer else core.HighsVarType.kContinuous
-        highs.changeColsIntegrality(n, self._columns, np.array([kind] * n))
+        if integer != self._integer:  # changing it resets the solver: only when needed
+            kind = core.HighsVarType.kInteger if integer else core.HighsVarType.kContinuous
+            highs.changeColsIntegrality(n, self._columns, np.array([kind] * n))
+            self._integer = integer
         highs.run()
         if highs.getModelStatus() != core.HighsModelStatus.kOptimal:
             raise RuntimeError(f"disclosure audit could not be solved: {highs.getModelStatus()}")
