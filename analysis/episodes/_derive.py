@@ -28,7 +28,6 @@ import contextlib
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -42,12 +41,8 @@ from analysis._validation import require_columns
 from analysis.episodes._ibis import episodes_expr
 from analysis.episodes._reference import EPISODE_COLUMNS, reference_episodes
 from analysis.episodes._rules import KNOWN_DRUGS, EpisodeRules, resolve_rules
-from analysis.episodes._validate import (
-    add_duplicates,
-    report_table_problems,
-    screen_fills_table,
-    validate_fills_frame,
-)
+from analysis.episodes._tables import read_parquet_fills, validated_episodes
+from analysis.episodes._validate import validate_fills_frame
 from analysis.errors import AnalysisError
 
 log = logging.getLogger(__name__)
@@ -172,45 +167,6 @@ def derive_episodes(
         )
     clean = validate_fills_frame(fills, **checks)
     return episodes_of_clean(clean, rules, engine, backend)
-
-
-def validated_episodes(table: ir.Table, rules: EpisodeRules, **checks: Any) -> ir.Table:
-    """Validate an ibis table of fills and derive its episodes: one aggregate query for the
-    row checks, then the episode query, which also finds duplicate fills.
-
-    The episodes are computed here (materialised in the backend with ``Table.cache()``)
-    because duplicates must be reported before the result is handed back; the returned
-    table reads that result.
-    """
-    clean, problems = screen_fills_table(table, **checks)
-    on_invalid, source = checks.get("on_invalid", "raise"), checks.get("source")
-    if problems and on_invalid == "raise":
-        add_duplicates(problems, clean)  # report them too: the error lists every problem
-        report_table_problems(problems, on_invalid, source)
-    episodes = episodes_expr(clean, rules, duplicates=True).cache()
-    total = episodes.ep_dups.sum().to_pandas()
-    copies = 0 if pd.isna(total) else int(total)
-    if copies:
-        add_duplicates(problems, clean, count=copies)
-    report_table_problems(problems, on_invalid, source)
-    return episodes.drop("ep_dups")
-
-
-def read_parquet_fills(connection: Any, path: str | os.PathLike) -> ir.Table:
-    """Fills from a Parquet file, or from a folder of them (partitioned folders such as
-    ``year=2021/state=NJ/`` are read with their partition columns), as a table of
-    ``connection``: the engine reads the file, pandas never holds it."""
-    location = Path(path)
-    if not location.exists():
-        raise AnalysisError(f"no such Parquet file or folder: {location}", file=str(location))
-    if location.is_dir():
-        if not any(location.rglob("*.parquet")):
-            raise AnalysisError(f"no Parquet files under {location}", file=str(location))
-        if connection.name == "duckdb":
-            return connection.read_parquet(
-                str(location / "**" / "*.parquet"), hive_partitioning=True
-            )
-    return connection.read_parquet(str(location))
 
 
 def episodes_of_clean(

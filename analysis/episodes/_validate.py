@@ -177,7 +177,9 @@ def validate_fills_frame(
     return frame.reset_index(drop=True)
 
 
-def _report(problems: FillProblems, on_invalid: str, source: str | None, **where) -> None:
+def _report(
+    problems: FillProblems, on_invalid: str, source: str | None, stacklevel: int = 4, **where
+) -> None:
     first_kind = next(iter(problems.kinds))
     unit = "claims" if "claim" in where else "rows"
     message = f"invalid dispensing records: {problems.summary(unit)}"
@@ -191,7 +193,7 @@ def _report(problems: FillProblems, on_invalid: str, source: str | None, **where
     total = sum(problems.counts.values())
     text = f"{source + ': ' if source else ''}dropped {total} {message}"
     log.warning(text)
-    warnings.warn(text, InvalidFillsWarning, stacklevel=4)
+    warnings.warn(text, InvalidFillsWarning, stacklevel=stacklevel)
 
 
 def screen_fills_table(
@@ -305,4 +307,5 @@ def add_duplicates(problems: FillProblems, clean: ir.Table, count: int | None = 
 def report_table_problems(problems: FillProblems, on_invalid: str, source: str | None) -> None:
     """Raise (``on_invalid="raise"``) or warn about the problems of an ibis table of fills."""
     if problems:
-        _report(problems, on_invalid, source, claim=True)
+        # warn at the caller of derive_episodes (via _tables.validated_episodes)
+        _report(problems, on_invalid, source, stacklevel=5, claim=True)
