@@ -101,14 +101,16 @@ def by_group(model: RiskModel, df: pd.DataFrame, group: str, horizon: float,
              n_bootstrap: int = 200, seed: int = 0, min_events: int = 5) -> pd.DataFrame:
     """Harrell's C and O/E per level of ``group`` with bootstrap percentile intervals
     (resampling within the group, model fixed); ``miscalibrated`` when the O/E interval
-    excludes 1. Groups with fewer than ``min_events`` events are reported without estimates."""
+    excludes 1. Groups with fewer than ``min_events`` events by the horizon are reported
+    without estimates (no interval can be drawn from them)."""
     rng = np.random.default_rng(seed)
     rows = []
     for level, part in df.groupby(group, sort=True):
-        n_events = int(part[model.event].astype(int).sum())
+        by_horizon = (part[model.event].astype(int) == 1) & (part[model.duration] <= horizon)
+        n_events = int(by_horizon.sum())
         row = {group: level, "n": len(part), "events": n_events}
         if n_events < min_events:
-            rows.append(row | {"note": f"fewer than {min_events} events"})
+            rows.append(row | {"note": f"fewer than {min_events} events by day {horizon:g}"})
             continue
         time = part[model.duration].to_numpy(float)
         ev = part[model.event].astype(int).to_numpy()
