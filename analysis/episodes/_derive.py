@@ -150,9 +150,8 @@ def derive_episodes(
         connection = backend if backend is not None else connect(engine)
         table = read_parquet_fills(connection, fills)
         checks["source"] = checks["source"] or str(fills)
-        episodes = validated_episodes(table, rules, **checks)
         # sorted by the engine (in parallel), not by pandas over Python strings
-        frame = episodes.order_by(["person_id", "episode"]).to_pandas()
+        frame = validated_episodes(table, rules, fetch=True, **checks)
         return normalise_episodes(frame, ordered=True)
     if isinstance(fills, ir.Table):
         return validated_episodes(fills, rules, **checks)

@@ -25,26 +25,34 @@ from analysis.episodes._validate import (
 from analysis.errors import AnalysisError
 
 
-def validated_episodes(table: ir.Table, rules: EpisodeRules, **checks: Any) -> ir.Table:
+def validated_episodes(
+    table: ir.Table, rules: EpisodeRules, *, fetch: bool = False, **checks: Any
+) -> ir.Table | pd.DataFrame:
     """Validate an ibis table of fills and derive its episodes: one aggregate query for the
     row checks, then the episode query, which also finds duplicate fills.
 
-    The episodes are computed here (materialised in the backend with ``Table.cache()``)
-    because duplicates must be reported before the result is handed back; the returned
-    table reads that result.
+    Duplicates must be reported before the result is handed back, so the episodes are
+    computed here: ``fetch=True`` returns them as a DataFrame sorted by the engine (person,
+    episode); otherwise they are materialised in the backend (``Table.cache()``) and the
+    returned table reads them.
     """
     clean, problems = screen_fills_table(table, **checks)
     on_invalid, source = checks.get("on_invalid", "raise"), checks.get("source")
     if problems and on_invalid == "raise":
         add_duplicates(problems, clean)  # report them too: the error lists every problem
         report_table_problems(problems, on_invalid, source)
-    episodes = episodes_expr(clean, rules, duplicates=True).cache()
-    total = episodes.ep_dups.sum().to_pandas()
+    episodes = episodes_expr(clean, rules, duplicates=True)
+    if fetch:  # one query: the copies per episode come with the episodes
+        episodes = episodes.order_by(["person_id", "episode"]).to_pandas()
+        total = episodes["ep_dups"].sum()
+    else:
+        episodes = episodes.cache()
+        total = episodes.ep_dups.sum().to_pandas()
     copies = 0 if pd.isna(total) else int(total)
     if copies:
         add_duplicates(problems, clean, count=copies)
     report_table_problems(problems, on_invalid, source)
-    return episodes.drop("ep_dups")
+    return episodes.drop(columns="ep_dups") if fetch else episodes.drop("ep_dups")
 
 
 def read_parquet_fills(connection: Any, path: str | os.PathLike) -> ir.Table:

@@ -142,3 +142,15 @@ def test_parquet_problems_name_the_file(tmp_path):
         derive_episodes(tmp_path / "missing.parquet")
     with pytest.raises(AnalysisError, match="engine='duckdb'"):
         derive_episodes(path, engine="pandas")
+
+
+def test_parquet_duplicates_reported_and_dropped(tmp_path):
+    data = many_random_fills(range(2))
+    noisy, n_copies = with_copies(data, seed=5)
+    path = tmp_path / "fills.parquet"
+    pq.write_table(_arrow(noisy), path)
+    with pytest.raises(AnalysisError, match=rf"{n_copies} duplicate fill"):
+        derive_episodes(path, carryover=True)
+    with pytest.warns(InvalidFillsWarning, match=rf"dropped {n_copies} "):
+        got = derive_episodes(path, carryover=True, on_invalid="drop_with_warning")
+    pd.testing.assert_frame_equal(got, derive_episodes(data, carryover=True, engine="pandas"))
