@@ -9,7 +9,9 @@
 * :func:`harrell_c`, :func:`uno_c`, :func:`time_dependent_auc`, :func:`censoring_survival`
   (:mod:`._metrics`, equal to scikit-survival's metrics);
 * :func:`calibration_table`, :func:`calibration_summary`, :func:`net_benefit`
-  (:mod:`._calibration`).
+  (:mod:`._calibration`);
+* :func:`score_table`, :data:`PERMITTED_USE` — the scored table for care coordination
+  (:mod:`._scores`).
 
 Definitions and checks: docs/risk.md.
 """
@@ -24,8 +26,10 @@ from analysis.risk._model import (
     optimism_corrected,
     performance,
 )
+from analysis.risk._scores import PERMITTED_USE, score_table
 
 __all__ = [
+    "PERMITTED_USE",
     "RiskModel",
     "by_group",
     "calibration_summary",
@@ -37,6 +41,7 @@ __all__ = [
     "net_benefit",
     "optimism_corrected",
     "performance",
+    "score_table",
     "time_dependent_auc",
     "uno_c",
 ]

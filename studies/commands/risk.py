@@ -4,7 +4,10 @@ For each outcome of study.yaml ``risk.outcomes`` (``duration/event`` cohort colu
 horizon: the prespecified Cox model's apparent and bootstrap optimism-corrected Harrell's C,
 Uno's C, AUC and calibration slope, calibration in the large (O/E), C and O/E by the fairness
 groups with bootstrap intervals and a flag for a miscalibrated group, and leave-one-site-out
-validation (analysis.risk; docs/risk.md). ``--json`` prints the same as JSON. The output holds
+validation (analysis.risk; docs/risk.md). ``--json`` prints the same as JSON. ``--scores``
+also writes the identified scored table for care coordination (risk, tier, main factors in
+plain words) with its statement of permitted use to ``data_root/private/``, mode 0600 — never
+part of funder output. The output holds
 small counts: apply analysis.disclosure before sharing it outside the research team.
 
     dyadlab risk demo --json
@@ -12,9 +15,14 @@ small counts: apply analysis.disclosure before sharing it outside the research t
 
 from __future__ import annotations
 
+import logging
 import math
+import os
+from pathlib import Path
 
 from studies.cli import add_json_flag, print_json
+
+log = logging.getLogger(__name__)
 
 
 def register(cli) -> None:
@@ -23,7 +31,45 @@ def register(cli) -> None:
     parser.add_argument("study", metavar="STUDY", help="study id (e.g. demo) or path")
     parser.add_argument("--bootstrap", type=int, default=None, metavar="N",
                         help="bootstrap resamples (default: study.yaml risk.n_bootstrap)")
+    parser.add_argument("--scores", action="store_true",
+                        help="also write the scored table for care coordination (identified; "
+                             "first outcome and horizon) to DATA_ROOT/private/, owner-only")
     add_json_flag(parser)
+
+
+def write_scores(study, cohort, settings) -> Path:
+    """Write the care-coordination table and its statement of permitted use beside the
+    study's data (``data_root/private/``), readable by the owner only (mode 0600)."""
+    from analysis import risk
+    from data_dictionary.files import atomic_write
+    from studies.errors import StudyError
+
+    duration, _, event = settings.outcomes[0].partition("/")
+    horizon = settings.horizons[0]
+    data = cohort
+    if settings.population:
+        data = cohort[cohort["moud_status"].isin(settings.population)]
+    data = data.copy()
+    data[event] = data[event].astype(int)
+    model = risk.fit_risk_model(data, duration, event, settings.predictors, [horizon])
+    table = risk.score_table(model, data, horizon)
+    folder = study.data_root / "private"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    written = {}
+    for name, text in (("risk_scores.csv", table.to_csv(index=False)),
+                       ("risk_scores_PERMITTED_USE.txt", risk.PERMITTED_USE)):
+        path = folder / name
+        if path.exists():
+            os.chmod(path, 0o600)
+        else:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        with atomic_write(path) as handle:
+            handle.write(text)
+        if path.stat().st_mode & 0o077:
+            raise StudyError(f"{path} is readable by others; not written safely")
+        written[name] = path
+    return written["risk_scores.csv"]
 
 
 def _clean(value):
@@ -88,7 +134,13 @@ def run(args) -> int:
     study = load_study(args.study)
     settings = study.config.risk
     n_boot = args.bootstrap if args.bootstrap is not None else settings.n_bootstrap
-    result = {"study": str(args.study), **risk_summary(study.cohort(), settings, n_boot)}
+    cohort = study.cohort()
+    result = {"study": str(args.study), **risk_summary(cohort, settings, n_boot)}
+    if args.scores:
+        path = write_scores(study, cohort, settings)
+        result["scores_file"] = str(path)
+        log.warning("identified risk scores written to %s (owner-only); read "
+                    "risk_scores_PERMITTED_USE.txt beside it before any use", path)
     if args.json:
         print_json(result)
         return 0

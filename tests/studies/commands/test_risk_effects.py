@@ -53,3 +53,20 @@ def test_config_sections_and_unknown_keys():
     assert config.risk.horizons == [90] and config.effects.grace_days == 14
     with pytest.raises(Exception, match="unknown key 'risk.horizon'"):
         parse_config({"name": "x", "risk": {"horizon": [90]}})
+
+
+def test_scores_are_written_beside_the_data_for_the_owner_only(study_dir, capsys):
+    import stat
+
+    assert main(["risk", str(study_dir), "--bootstrap", "2", "--scores", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    from pathlib import Path
+
+    path = Path(result["scores_file"])
+    statement = path.parent / "risk_scores_PERMITTED_USE.txt"
+    assert path.parent == load_study(study_dir).data_root / "private"
+    for written in (path, statement):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    header = path.read_text().splitlines()[0]
+    assert header == "delivery_id,person_id,risk,tier,factors"
+    assert "MUST NOT" in statement.read_text()
