@@ -10,6 +10,8 @@
   (:mod:`._metrics`, equal to scikit-survival's metrics);
 * :func:`calibration_table`, :func:`calibration_summary`, :func:`net_benefit`
   (:mod:`._calibration`);
+* :func:`landmark_data`, :func:`landmark_performance` — dynamic prediction at landmarks
+  after delivery (:mod:`._landmark`);
 * :func:`score_table`, :data:`PERMITTED_USE` — the scored table for care coordination
   (:mod:`._scores`).
 
@@ -17,6 +19,7 @@ Definitions and checks: docs/risk.md.
 """
 
 from analysis.risk._calibration import calibration_summary, calibration_table, net_benefit
+from analysis.risk._landmark import landmark_data, landmark_performance
 from analysis.risk._metrics import censoring_survival, harrell_c, time_dependent_auc, uno_c
 from analysis.risk._model import (
     RiskModel,
@@ -38,6 +41,8 @@ __all__ = [
     "fit_risk_model",
     "harrell_c",
     "internal_external",
+    "landmark_data",
+    "landmark_performance",
     "net_benefit",
     "optimism_corrected",
     "performance",
