@@ -10,6 +10,8 @@
   (:mod:`._metrics`, equal to scikit-survival's metrics);
 * :func:`calibration_table`, :func:`calibration_summary`, :func:`net_benefit`
   (:mod:`._calibration`);
+* :func:`compare_models` — the Cox model against scikit-survival's gradient-boosted survival
+  model on the same cross-validation folds (:mod:`._compare`);
 * :func:`landmark_data`, :func:`landmark_performance` — dynamic prediction at landmarks
   after delivery (:mod:`._landmark`);
 * :func:`score_table`, :data:`PERMITTED_USE` — the scored table for care coordination
@@ -19,6 +21,7 @@ Definitions and checks: docs/risk.md.
 """
 
 from analysis.risk._calibration import calibration_summary, calibration_table, net_benefit
+from analysis.risk._compare import compare_models
 from analysis.risk._landmark import landmark_data, landmark_performance
 from analysis.risk._metrics import censoring_survival, harrell_c, time_dependent_auc, uno_c
 from analysis.risk._model import (
@@ -38,6 +41,7 @@ __all__ = [
     "calibration_summary",
     "calibration_table",
     "censoring_survival",
+    "compare_models",
     "fit_risk_model",
     "harrell_c",
     "internal_external",
