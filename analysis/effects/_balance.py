@@ -80,8 +80,9 @@ def love_plot(balance: pd.DataFrame, ax=None, threshold: float = BALANCE_THRESHO
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 0.35 * len(balance) + 1.5))
     y = np.arange(len(balance))
-    ax.scatter(balance["smd_unweighted"].abs(), y, facecolors="none", edgecolors="C0",
-               label="unweighted")
+    ax.scatter(
+        balance["smd_unweighted"].abs(), y, facecolors="none", edgecolors="C0", label="unweighted"
+    )
     if "smd_weighted" in balance:
         ax.scatter(balance["smd_weighted"].abs(), y, color="C1", label="weighted")
     ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)

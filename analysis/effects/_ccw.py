@@ -60,7 +60,8 @@ def start_days(df: pd.DataFrame, service_start: str) -> np.ndarray:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
         raise AnalysisError(
-            f"expected a day number or a date, got {column[bad].iloc[0]!r}", row=row,
+            f"expected a day number or a date, got {column[bad].iloc[0]!r}",
+            row=row,
             field=service_start,
         )
     return values.to_numpy(dtype=float)
@@ -102,8 +103,11 @@ def uncensored_probability(
 
 
 def _arm_rows(
-    stop: np.ndarray, status: np.ndarray,
-    weight_in_grace: np.ndarray, weight_after: np.ndarray, grace_days: int,
+    stop: np.ndarray,
+    status: np.ndarray,
+    weight_in_grace: np.ndarray,
+    weight_after: np.ndarray,
+    grace_days: int,
 ) -> pd.DataFrame:
     """(start, stop] pieces of the clones of one arm: one per day of the grace period with
     its weight (``weight_in_grace[i, k-1]`` for (k−1, k]), then one piece after it."""
@@ -147,8 +151,7 @@ def _clone(time, event, start, probability, grace_days):
     stop0 = np.where(deviates, s, time)
     status0 = np.where(deviates, 0, event)
     # piece (k-1, k] needs no start on days 0..k-1: weight 1/P_{k-1}, k = 1..grace
-    rows0 = _arm_rows(stop0, status0, 1 / probability[:, :-1], 1 / probability[:, -1],
-                      grace_days)
+    rows0 = _arm_rows(stop0, status0, 1 / probability[:, :-1], 1 / probability[:, -1], grace_days)
     # service arm: censored at the end of the grace period without the service
     deviates = ~within & (time > grace_days)
     stop1 = np.where(deviates, float(grace_days), time)
@@ -170,8 +173,10 @@ def weighted_product_limit(
     entered = np.concatenate([[0.0], np.cumsum(w[np.argsort(start, kind="stable")])])
     left = np.concatenate([[0.0], np.cumsum(w[np.argsort(stop, kind="stable")])])
     sorted_start, sorted_stop = np.sort(start), np.sort(stop)
-    at_risk = (entered[np.searchsorted(sorted_start, times, side="left")]
-               - left[np.searchsorted(sorted_stop, times, side="left")])
+    at_risk = (
+        entered[np.searchsorted(sorted_start, times, side="left")]
+        - left[np.searchsorted(sorted_stop, times, side="left")]
+    )
     slot = np.searchsorted(times, stop[event == 1])
     deaths = np.bincount(slot, weights=w[event == 1], minlength=len(times))
     return times, np.cumprod(1 - deaths / at_risk)
@@ -196,7 +201,9 @@ def _estimate(time, event, start, x, grace_days, horizons, tau):
     for arm in ARMS:
         part = rows[rows["arm"] == arm]
         times, surv = weighted_product_limit(
-            part["start"].to_numpy(), part["stop"].to_numpy(), part["event"].to_numpy(),
+            part["start"].to_numpy(),
+            part["stop"].to_numpy(),
+            part["event"].to_numpy(),
             part["w"].to_numpy(),
         )
         for h in horizons:
@@ -283,8 +290,9 @@ def clone_censor_weight(
         drawn = rng.integers(0, len(codes), len(codes))
         take = np.concatenate([members[i] for i in drawn])
         try:
-            rep, _ = _estimate(time[take], status[take], start[take], x[take], grace_days,
-                                  horizons, tau)
+            rep, _ = _estimate(
+                time[take], status[take], start[take], x[take], grace_days, horizons, tau
+            )
         except AnalysisError:
             continue
         replicates.append([rep[k] for k in keys])
@@ -294,8 +302,15 @@ def clone_censor_weight(
     measures = dict.fromkeys((m, h) for m, h, _ in keys)
     for measure, h in measures:
         service, none = point[(measure, h, ARMS[0])], point[(measure, h, ARMS[1])]
-        row = {"measure": measure, "day": h, "service": service, "no_service": none,
-               "difference": service - none, "lower": np.nan, "upper": np.nan}
+        row = {
+            "measure": measure,
+            "day": h,
+            "service": service,
+            "no_service": none,
+            "difference": service - none,
+            "lower": np.nan,
+            "upper": np.nan,
+        }
         if len(boot):
             diff = boot[(measure, h, ARMS[0])] - boot[(measure, h, ARMS[1])]
             row["lower"], row["upper"] = np.quantile(diff, [alpha, 1 - alpha])

@@ -38,8 +38,9 @@ def km_risk_at(time: np.ndarray, event: np.ndarray, horizon: float) -> float:
     if len(times) == 0:
         return 0.0
     at_risk = len(time) - np.searchsorted(np.sort(time), times, side="left")
-    deaths = np.bincount(np.searchsorted(times, time[event & (time <= horizon)]),
-                         minlength=len(times))
+    deaths = np.bincount(
+        np.searchsorted(times, time[event & (time <= horizon)]), minlength=len(times)
+    )
     return float(1 - np.prod(1 - deaths / at_risk))
 
 
@@ -53,9 +54,16 @@ def calibration_table(time, event, predicted_risk, horizon: float, groups: int =
     for b in np.unique(bins):
         inside = bins == b
         observed, lower, upper = _km_risk(time[inside], event[inside], horizon)
-        rows.append({"group": int(b) + 1, "n": int(inside.sum()),
-                     "predicted": float(predicted_risk[inside].mean()),
-                     "observed": observed, "lower": lower, "upper": upper})
+        rows.append(
+            {
+                "group": int(b) + 1,
+                "n": int(inside.sum()),
+                "predicted": float(predicted_risk[inside].mean()),
+                "observed": observed,
+                "lower": lower,
+                "upper": upper,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -69,12 +77,18 @@ def calibration_summary(time, event, predicted_risk, horizon: float) -> dict:
     observed, _, _ = _km_risk(time, event.astype(bool), horizon)
     expected = float(p.mean())
     oe = observed / expected
-    return {"slope": slope, "observed": observed, "expected": expected,
-            "oe_ratio": oe, "intercept": float(np.log(oe)) if oe > 0 else float("nan")}
+    return {
+        "slope": slope,
+        "observed": observed,
+        "expected": expected,
+        "oe_ratio": oe,
+        "intercept": float(np.log(oe)) if oe > 0 else float("nan"),
+    }
 
 
-def net_benefit(time, event, predicted_risk, horizon: float,
-                thresholds: Sequence[float]) -> pd.DataFrame:
+def net_benefit(
+    time, event, predicted_risk, horizon: float, thresholds: Sequence[float]
+) -> pd.DataFrame:
     """Net benefit of flagging deliveries with predicted risk ≥ threshold, and of flagging
     all, at each threshold."""
     time = np.asarray(time, float)
@@ -91,6 +105,13 @@ def net_benefit(time, event, predicted_risk, horizon: float,
             model = share * (r - (1 - r) * odds)
         else:
             model = 0.0
-        rows.append({"threshold": pt, "model": model, "treat_all": overall - (1 - overall) * odds,
-                     "treat_none": 0.0, "flagged": float(share)})
+        rows.append(
+            {
+                "threshold": pt,
+                "model": model,
+                "treat_all": overall - (1 - overall) * odds,
+                "treat_none": 0.0,
+                "flagged": float(share),
+            }
+        )
     return pd.DataFrame(rows)

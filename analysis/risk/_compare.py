@@ -28,9 +28,16 @@ def _matrix(df: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
     return pd.get_dummies(frame, drop_first=False, dtype=float)
 
 
-def compare_models(df: pd.DataFrame, duration: str, event: str, predictors: Sequence[str],
-                   horizon: float, n_splits: int = 5, seed: int = 0,
-                   boosting: dict | None = None) -> pd.DataFrame:
+def compare_models(
+    df: pd.DataFrame,
+    duration: str,
+    event: str,
+    predictors: Sequence[str],
+    horizon: float,
+    n_splits: int = 5,
+    seed: int = 0,
+    boosting: dict | None = None,
+) -> pd.DataFrame:
     """One row per (fold, model) with ``harrell_c``, ``uno_c``, ``auc``; the same folds for
     both models. ``boosting``: arguments of ``GradientBoostingSurvivalAnalysis``."""
     from sksurv.ensemble import GradientBoostingSurvivalAnalysis
@@ -46,17 +53,29 @@ def compare_models(df: pd.DataFrame, duration: str, event: str, predictors: Sequ
         time, ev = test[duration].to_numpy(float), test[event].to_numpy()
         censoring = (train[duration].to_numpy(float), train[event].to_numpy())
         cox = fit_risk_model(train, duration, event, predictors, [horizon])
-        params = {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.1,
-                  "random_state": seed} | (boosting or {})
+        params = {
+            "n_estimators": 100,
+            "max_depth": 3,
+            "learning_rate": 0.1,
+            "random_state": seed,
+        } | (boosting or {})
         gbsa = GradientBoostingSurvivalAnalysis(**params).fit(
             x[fold != k].to_numpy(),
-            Surv.from_arrays(train[event].astype(bool).to_numpy(), train[duration].to_numpy()))
-        scores = {"cox": cox.predict_risk(test, horizon),
-                  "gradient_boosting": gbsa.predict(x[fold == k].to_numpy())}
+            Surv.from_arrays(train[event].astype(bool).to_numpy(), train[duration].to_numpy()),
+        )
+        scores = {
+            "cox": cox.predict_risk(test, horizon),
+            "gradient_boosting": gbsa.predict(x[fold == k].to_numpy()),
+        }
         for name, risk in scores.items():
-            rows.append({"fold": k, "model": name, "n": len(test),
-                         "harrell_c": harrell_c(time, ev, risk),
-                         "uno_c": uno_c(time, ev, risk, tau=horizon, train=censoring),
-                         "auc": float(time_dependent_auc(time, ev, risk, [horizon],
-                                                         train=censoring)[0])})
+            rows.append(
+                {
+                    "fold": k,
+                    "model": name,
+                    "n": len(test),
+                    "harrell_c": harrell_c(time, ev, risk),
+                    "uno_c": uno_c(time, ev, risk, tau=horizon, train=censoring),
+                    "auc": float(time_dependent_auc(time, ev, risk, [horizon], train=censoring)[0]),
+                }
+            )
     return pd.DataFrame(rows)

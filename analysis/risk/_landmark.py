@@ -26,9 +26,14 @@ def landmark_data(cohort: pd.DataFrame, day: int, duration: str, event: str) -> 
     return out
 
 
-def landmark_performance(cohort: pd.DataFrame, duration: str, event: str,
-                         predictors: Sequence[str], horizon: float,
-                         landmarks: Sequence[int] = (0, 30, 90)) -> pd.DataFrame:
+def landmark_performance(
+    cohort: pd.DataFrame,
+    duration: str,
+    event: str,
+    predictors: Sequence[str],
+    horizon: float,
+    landmarks: Sequence[int] = (0, 30, 90),
+) -> pd.DataFrame:
     """Apparent performance of the model refitted at each landmark (0 = at delivery)."""
     rows = []
     for day in landmarks:
@@ -38,6 +43,7 @@ def landmark_performance(cohort: pd.DataFrame, duration: str, event: str,
             used.append("on_moud_at_landmark")
         data[event] = data[event].astype(int)
         model = fit_risk_model(data, duration, event, used, [horizon])
-        rows.append({"landmark": day, "predictors": ", ".join(used)}
-                    | performance(model, data, horizon))
+        rows.append(
+            {"landmark": day, "predictors": ", ".join(used)} | performance(model, data, horizon)
+        )
     return pd.DataFrame(rows)

@@ -47,11 +47,17 @@ class RiskModel:
         return self.fit.summary
 
 
-def fit_risk_model(df: pd.DataFrame, duration: str, event: str, predictors: Sequence[str],
-                   horizons: Sequence[int] = (182, 365)) -> RiskModel:
+def fit_risk_model(
+    df: pd.DataFrame,
+    duration: str,
+    event: str,
+    predictors: Sequence[str],
+    horizons: Sequence[int] = (182, 365),
+) -> RiskModel:
     """Fit the prespecified Cox model on complete rows of ``df`` (dropped rows are logged)."""
-    data = complete_rows(df, [duration, event, *[p.removeprefix("C(").split(")")[0]
-                                                 for p in predictors]])
+    data = complete_rows(
+        df, [duration, event, *[p.removeprefix("C(").split(")")[0] for p in predictors]]
+    )
     if data[event].astype(int).sum() < 10:
         raise AnalysisError("fewer than 10 events: no prognostic model", field=event)
     fit = survival.cox(data, duration, event, list(predictors), ties="breslow")
@@ -63,17 +69,27 @@ def performance(model: RiskModel, df: pd.DataFrame, horizon: float) -> dict:
     time = df[model.duration].to_numpy(float)
     event = df[model.event].astype(int).to_numpy()
     risk = model.predict_risk(df, horizon)
-    out = {"n": len(df), "events": int(event.sum()),
-           "harrell_c": harrell_c(time, event, risk),
-           "uno_c": uno_c(time, event, risk, tau=horizon),
-           "auc": float(time_dependent_auc(time, event, risk, [horizon])[0])}
+    out = {
+        "n": len(df),
+        "events": int(event.sum()),
+        "harrell_c": harrell_c(time, event, risk),
+        "uno_c": uno_c(time, event, risk, tau=horizon),
+        "auc": float(time_dependent_auc(time, event, risk, [horizon])[0]),
+    }
     out.update(calibration_summary(time, event, risk, horizon))
     return out
 
 
-def optimism_corrected(df: pd.DataFrame, duration: str, event: str, predictors: Sequence[str],
-                       horizon: float, n_bootstrap: int = 200, seed: int = 0,
-                       measures: Sequence[str] = ("harrell_c", "uno_c", "auc", "slope")):
+def optimism_corrected(
+    df: pd.DataFrame,
+    duration: str,
+    event: str,
+    predictors: Sequence[str],
+    horizon: float,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+    measures: Sequence[str] = ("harrell_c", "uno_c", "auc", "slope"),
+):
     """Harrell's bootstrap optimism correction: a table of apparent, optimism and corrected
     values per measure (``attrs['replicates']`` is the number of resamples that fitted)."""
     model = fit_risk_model(df, duration, event, predictors, [horizon])
@@ -90,15 +106,23 @@ def optimism_corrected(df: pd.DataFrame, duration: str, event: str, predictors: 
             continue
         optimism.append([on_sample[m] - on_original[m] for m in measures])
     mean = np.mean(optimism, axis=0)
-    table = pd.DataFrame({"apparent": [apparent[m] for m in measures], "optimism": mean},
-                         index=list(measures))
+    table = pd.DataFrame(
+        {"apparent": [apparent[m] for m in measures], "optimism": mean}, index=list(measures)
+    )
     table["corrected"] = table["apparent"] - table["optimism"]
     table.attrs["replicates"] = len(optimism)
     return table
 
 
-def by_group(model: RiskModel, df: pd.DataFrame, group: str, horizon: float,
-             n_bootstrap: int = 200, seed: int = 0, min_events: int = 5) -> pd.DataFrame:
+def by_group(
+    model: RiskModel,
+    df: pd.DataFrame,
+    group: str,
+    horizon: float,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+    min_events: int = 5,
+) -> pd.DataFrame:
     """Harrell's C and O/E per level of ``group`` with bootstrap percentile intervals
     (resampling within the group, model fixed); ``miscalibrated`` when the O/E interval
     excludes 1. Groups with fewer than ``min_events`` events by the horizon are reported
@@ -116,8 +140,12 @@ def by_group(model: RiskModel, df: pd.DataFrame, group: str, horizon: float,
         ev = part[model.event].astype(int).to_numpy()
         risk = model.predict_risk(part, horizon)
         cal = calibration_summary(time, ev, risk, horizon)
-        row |= {"harrell_c": harrell_c(time, ev, risk), "observed": cal["observed"],
-                "expected": cal["expected"], "oe_ratio": cal["oe_ratio"]}
+        row |= {
+            "harrell_c": harrell_c(time, ev, risk),
+            "observed": cal["observed"],
+            "expected": cal["expected"],
+            "oe_ratio": cal["oe_ratio"],
+        }
         draws = []
         for _ in range(n_bootstrap):
             i = rng.integers(0, len(part), len(part))
@@ -134,8 +162,14 @@ def by_group(model: RiskModel, df: pd.DataFrame, group: str, horizon: float,
     return pd.DataFrame(rows)
 
 
-def internal_external(df: pd.DataFrame, duration: str, event: str, predictors: Sequence[str],
-                      horizon: float, site: str = "site") -> pd.DataFrame:
+def internal_external(
+    df: pd.DataFrame,
+    duration: str,
+    event: str,
+    predictors: Sequence[str],
+    horizon: float,
+    site: str = "site",
+) -> pd.DataFrame:
     """Fit on all sites but one, measure on the one left out, for each site."""
     rows = []
     for level in sorted(df[site].dropna().unique()):

@@ -52,10 +52,14 @@ def _bare(term: str) -> str:
     return term
 
 
-def score_table(model: RiskModel, df: pd.DataFrame, horizon: float,
-                tiers: Sequence[tuple[str, float]] = (("high", 0.5), ("medium", 0.3)),
-                id_columns: Sequence[str] = ("delivery_id", "person_id"),
-                max_factors: int = 3) -> pd.DataFrame:
+def score_table(
+    model: RiskModel,
+    df: pd.DataFrame,
+    horizon: float,
+    tiers: Sequence[tuple[str, float]] = (("high", 0.5), ("medium", 0.3)),
+    id_columns: Sequence[str] = ("delivery_id", "person_id"),
+    max_factors: int = 3,
+) -> pd.DataFrame:
     """One row per delivery: ids, ``risk`` by ``horizon``, ``tier`` (first tier whose cut the
     risk reaches, else "low") and ``factors`` in plain words."""
     risk = model.predict_risk(df, horizon)
@@ -80,8 +84,11 @@ def score_table(model: RiskModel, df: pd.DataFrame, horizon: float,
             if amount < 0.005:
                 break
             value = df[column].iloc[i]
-            shown = {True: "yes", False: "no"}.get(value, value) if isinstance(
-                value, bool | np.bool_) else value
+            shown = (
+                {True: "yes", False: "no"}.get(value, value)
+                if isinstance(value, bool | np.bool_)
+                else value
+            )
             words.append(f"{_plain(column)}: {shown} (+{100 * amount:.0f} points)")
         factors.append("; ".join(words))
     tier = np.full(len(df), "low", dtype=object)

@@ -26,14 +26,23 @@ log = logging.getLogger(__name__)
 
 
 def register(cli) -> None:
-    parser = cli.command("risk", "Prognostic models of discontinuation and overdose, validated",
-                         run)
+    parser = cli.command(
+        "risk", "Prognostic models of discontinuation and overdose, validated", run
+    )
     parser.add_argument("study", metavar="STUDY", help="study id (e.g. demo) or path")
-    parser.add_argument("--bootstrap", type=int, default=None, metavar="N",
-                        help="bootstrap resamples (default: study.yaml risk.n_bootstrap)")
-    parser.add_argument("--scores", action="store_true",
-                        help="also write the scored table for care coordination (identified; "
-                             "first outcome and horizon) to DATA_ROOT/private/, owner-only")
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=None,
+        metavar="N",
+        help="bootstrap resamples (default: study.yaml risk.n_bootstrap)",
+    )
+    parser.add_argument(
+        "--scores",
+        action="store_true",
+        help="also write the scored table for care coordination (identified; "
+        "first outcome and horizon) to DATA_ROOT/private/, owner-only",
+    )
     add_json_flag(parser)
 
 
@@ -57,8 +66,10 @@ def write_scores(study, cohort, settings) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     written = {}
-    for name, text in (("risk_scores.csv", table.to_csv(index=False)),
-                       ("risk_scores_PERMITTED_USE.txt", risk.PERMITTED_USE)):
+    for name, text in (
+        ("risk_scores.csv", table.to_csv(index=False)),
+        ("risk_scores_PERMITTED_USE.txt", risk.PERMITTED_USE),
+    ):
         path = folder / name
         if path.exists():
             os.chmod(path, 0o600)
@@ -88,19 +99,26 @@ def _one_model(data, pair, duration, event, horizon, settings, n_bootstrap) -> d
     from analysis import risk
 
     model = risk.fit_risk_model(data, duration, event, settings.predictors, [horizon])
-    entry = {"outcome": pair, "horizon": horizon,
-             "apparent": {k: _clean(v) for k, v in
-                          risk.performance(model, data, horizon).items()}}
-    table = risk.optimism_corrected(data, duration, event, settings.predictors, horizon,
-                                    n_bootstrap=n_bootstrap)
+    entry = {
+        "outcome": pair,
+        "horizon": horizon,
+        "apparent": {k: _clean(v) for k, v in risk.performance(model, data, horizon).items()},
+    }
+    table = risk.optimism_corrected(
+        data, duration, event, settings.predictors, horizon, n_bootstrap=n_bootstrap
+    )
     entry["optimism_corrected"] = _records(table.reset_index(names="measure"))
     entry["groups"] = {
         g: _records(risk.by_group(model, data, g, horizon, n_bootstrap=n_bootstrap))
-        for g in settings.groups if g in data.columns
+        for g in settings.groups
+        if g in data.columns
     }
     if settings.site in data.columns and data[settings.site].nunique() > 1:
-        entry["by_site"] = _records(risk.internal_external(
-            data, duration, event, settings.predictors, horizon, site=settings.site))
+        entry["by_site"] = _records(
+            risk.internal_external(
+                data, duration, event, settings.predictors, horizon, site=settings.site
+            )
+        )
     return entry
 
 
@@ -139,8 +157,11 @@ def run(args) -> int:
     if args.scores:
         path = write_scores(study, cohort, settings)
         result["scores_file"] = str(path)
-        log.warning("identified risk scores written to %s (owner-only); read "
-                    "risk_scores_PERMITTED_USE.txt beside it before any use", path)
+        log.warning(
+            "identified risk scores written to %s (owner-only); read "
+            "risk_scores_PERMITTED_USE.txt beside it before any use",
+            path,
+        )
     if args.json:
         print_json(result)
         return 0
@@ -151,19 +172,23 @@ def run(args) -> int:
             continue
         corrected = {r["measure"]: r["corrected"] for r in m["optimism_corrected"]}
         a = m["apparent"]
-        print(f"\n{m['outcome']} by day {m['horizon']}: {a['events']} events; "
-              f"Harrell C {a['harrell_c']:.3f} (optimism-corrected {corrected['harrell_c']:.3f}), "
-              f"Uno C {a['uno_c']:.3f}, calibration slope corrected {corrected['slope']:.2f}, "
-              f"O/E {a['oe_ratio']:.2f}")
+        print(
+            f"\n{m['outcome']} by day {m['horizon']}: {a['events']} events; "
+            f"Harrell C {a['harrell_c']:.3f} (optimism-corrected {corrected['harrell_c']:.3f}), "
+            f"Uno C {a['uno_c']:.3f}, calibration slope corrected {corrected['slope']:.2f}, "
+            f"O/E {a['oe_ratio']:.2f}"
+        )
         for group, rows in m["groups"].items():
             for r in rows:
                 if r.get("harrell_c") is None:
                     print(f"  {group}={r[group]}: n {r['n']}, {r.get('note', '')}")
                     continue
                 flag = "  MISCALIBRATED" if r.get("miscalibrated") else ""
-                print(f"  {group}={r[group]}: n {r['n']}, C {r['harrell_c']:.2f} "
-                      f"({r['c_lower']:.2f}-{r['c_upper']:.2f}), O/E {r['oe_ratio']:.2f} "
-                      f"({r['oe_lower']:.2f}-{r['oe_upper']:.2f}){flag}")
+                print(
+                    f"  {group}={r[group]}: n {r['n']}, C {r['harrell_c']:.2f} "
+                    f"({r['c_lower']:.2f}-{r['c_upper']:.2f}), O/E {r['oe_ratio']:.2f} "
+                    f"({r['oe_lower']:.2f}-{r['oe_upper']:.2f}){flag}"
+                )
         for r in m.get("by_site", []):
             print(f"  left-out site {r['site']}: C {r['harrell_c']:.2f}, O/E {r['oe_ratio']:.2f}")
     return 0

@@ -29,8 +29,13 @@ def test_binary_smd_by_hand():
 
 
 def test_balance_table_love_plot_and_weight_summary():
-    df = pd.DataFrame({"drug": ["m", "m", "m", "b", "b"], "age": [1, 2, 3, 2, 4],
-                       "ins": ["a", "b", "b", "a", "a"]})
+    df = pd.DataFrame(
+        {
+            "drug": ["m", "m", "m", "b", "b"],
+            "age": [1, 2, 3, 2, 4],
+            "ins": ["a", "b", "b", "a", "a"],
+        }
+    )
     table = balance_table(df, "drug", "m", ["age", "ins"], weights=np.ones(5))
     assert list(table.index) == ["age", "ins[b]"]
     assert table.loc["age", "smd_weighted"] == pytest.approx(table.loc["age", "smd_unweighted"])

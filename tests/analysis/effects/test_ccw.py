@@ -16,8 +16,17 @@ def scenario(request):
     effect = request.param
     data = simulate(2500, effect, seed=11)
     result = clone_censor_weight(
-        data, "time", "event", "service_day", ["L", "age"], grace_days=30,
-        horizons=(182, 365), tau=365, n_bootstrap=120, seed=1, conf_level=0.99,
+        data,
+        "time",
+        "event",
+        "service_day",
+        ["L", "age"],
+        grace_days=30,
+        horizons=(182, 365),
+        tau=365,
+        n_bootstrap=120,
+        seed=1,
+        conf_level=0.99,
     )
     return effect, data, result
 
@@ -42,9 +51,15 @@ def test_the_estimator_is_unbiased_over_replicate_cohorts(effect):
     differences = []
     for seed in range(200, 212):
         data = simulate(2500, effect, seed=seed)
-        out, _ = _estimate(data["time"].to_numpy(), data["event"].to_numpy(),
-                           data["service_day"].to_numpy(), data[["L", "age"]].to_numpy(float),
-                           30, [182], None)
+        out, _ = _estimate(
+            data["time"].to_numpy(),
+            data["event"].to_numpy(),
+            data["service_day"].to_numpy(),
+            data[["L", "age"]].to_numpy(float),
+            30,
+            [182],
+            None,
+        )
         differences.append(out[("risk", 182, "service")] - out[("risk", 182, "no_service")])
     truth = true_risk(effect, 182, True) - true_risk(effect, 182, False)
     assert np.mean(differences) == pytest.approx(truth, abs=0.015)
@@ -85,13 +100,20 @@ def test_cloning_rules_by_hand():
     # no-service arm: woman 0 censored at day 1 (weight 1/P_0 = 1.25 on (0, 1]);
     # woman 1's event on day 1 with weight 1.25; woman 2 to day 4: (0,1] 1.25, (1,2] 2, (2,4] 2.5
     assert none[none["row"] == 0][["start", "stop", "event", "w"]].values.tolist() == [
-        [0.0, 1.0, 0, 1.25]]
+        [0.0, 1.0, 0, 1.25]
+    ]
     assert none[none["row"] == 2][["stop", "w"]].values.tolist() == [
-        [1.0, 1.25], [2.0, 2.0], [4.0, 2.5]]
+        [1.0, 1.25],
+        [2.0, 2.0],
+        [4.0, 2.5],
+    ]
     # service arm: woman 0 followed to her event, weight 1/(1 - P_2) = 1/0.6 after the grace;
     # woman 2 (never started) censored at day 2; woman 1's event on day 1 counts here too
     assert service[service["row"] == 0][["stop", "event", "w"]].values.tolist() == [
-        [1.0, 0, 1.0], [2.0, 0, 1.0], [5.0, 1, pytest.approx(1 / 0.6)]]
+        [1.0, 0, 1.0],
+        [2.0, 0, 1.0],
+        [5.0, 1, pytest.approx(1 / 0.6)],
+    ]
     assert service[service["row"] == 2][["stop", "event"]].values.tolist() == [[1.0, 0], [2.0, 0]]
     assert service[service["row"] == 1][["stop", "event"]].values.tolist() == [[1.0, 1]]
 
@@ -102,11 +124,16 @@ def test_bootstrap_product_limit_equals_kaplan_meier():
     from analysis.effects._ccw import uncensored_probability
 
     p = uncensored_probability(data["time"].to_numpy(), data["service_day"].to_numpy(), x, 30)
-    rows = _clone(data["time"].to_numpy(), data["event"].to_numpy(),
-                  data["service_day"].to_numpy(), p, 30)
+    rows = _clone(
+        data["time"].to_numpy(), data["event"].to_numpy(), data["service_day"].to_numpy(), p, 30
+    )
     part = rows[rows["arm"] == "no_service"]
-    times, surv = weighted_product_limit(part["start"].to_numpy(), part["stop"].to_numpy(),
-                                         part["event"].to_numpy(), part["w"].to_numpy())
+    times, surv = weighted_product_limit(
+        part["start"].to_numpy(),
+        part["stop"].to_numpy(),
+        part["event"].to_numpy(),
+        part["w"].to_numpy(),
+    )
     km = survival.kaplan_meier(part, "stop", "event", start="start", weights="w")
     reference = km.survival_function()
     reference = reference[reference["n_event"] > 0]
@@ -121,6 +148,8 @@ def test_prevalent_users_are_not_eligible():
     assert result.counts["started_before_delivery"] == 5
     assert result.counts["eligible"] == 295
     assert np.isnan(result.estimates["lower"]).all()
-    pd.testing.assert_series_equal(result.estimates["difference"],
-                                   result.estimates["service"] - result.estimates["no_service"],
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        result.estimates["difference"],
+        result.estimates["service"] - result.estimates["no_service"],
+        check_names=False,
+    )

@@ -41,10 +41,10 @@ def test_weighted_cox_with_robust_se_equals_r(result):
 def test_weighted_kaplan_meier_and_rmst_equal_r(result):
     at = result.km.at([30, 90, 180])
     # R strata a=0 (buprenorphine, "other") then a=1 (methadone)
-    ours = np.concatenate([at[at["_arm"] == g]["survival"].to_numpy()
-                           for g in ("other", "methadone")])
-    se = np.concatenate([at[at["_arm"] == g]["std_err"].to_numpy()
-                         for g in ("other", "methadone")])
+    ours = np.concatenate(
+        [at[at["_arm"] == g]["survival"].to_numpy() for g in ("other", "methadone")]
+    )
+    se = np.concatenate([at[at["_arm"] == g]["std_err"].to_numpy() for g in ("other", "methadone")])
     np.testing.assert_allclose(ours, R["km_surv"], rtol=1e-7)
     np.testing.assert_allclose(se, R["km_se"], rtol=1e-5)
     rmst = result.rmst.loc[["other", "methadone"]]

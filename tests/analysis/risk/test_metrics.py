@@ -28,11 +28,16 @@ def test_equal_to_scikit_survival(seed):
     time, event, risk = _data(seed)
     y = Surv.from_arrays(event, time)
     assert harrell_c(time, event, risk) == pytest.approx(
-        concordance_index_censored(event, time, risk)[0], abs=1e-12)
+        concordance_index_censored(event, time, risk)[0], abs=1e-12
+    )
     assert uno_c(time, event, risk, tau=100) == pytest.approx(
-        concordance_index_ipcw(y, y, risk, tau=100)[0], abs=1e-12)
-    np.testing.assert_allclose(time_dependent_auc(time, event, risk, [30, 60, 90]),
-                               cumulative_dynamic_auc(y, y, risk, [30, 60, 90])[0], atol=1e-12)
+        concordance_index_ipcw(y, y, risk, tau=100)[0], abs=1e-12
+    )
+    np.testing.assert_allclose(
+        time_dependent_auc(time, event, risk, [30, 60, 90]),
+        cumulative_dynamic_auc(y, y, risk, [30, 60, 90])[0],
+        atol=1e-12,
+    )
     g_times, g = censoring_survival(time, event)
     np.testing.assert_allclose(g, CensoringDistributionEstimator().fit(y).predict_proba(g_times))
 
@@ -42,7 +47,8 @@ def test_uno_with_a_separate_training_sample():
     train_time, train_event, _ = _data(4, n=800)
     y, y_train = Surv.from_arrays(event, time), Surv.from_arrays(train_event, train_time)
     assert uno_c(time, event, risk, tau=90, train=(train_time, train_event)) == pytest.approx(
-        concordance_index_ipcw(y_train, y, risk, tau=90)[0], abs=1e-12)
+        concordance_index_ipcw(y_train, y, risk, tau=90)[0], abs=1e-12
+    )
 
 
 def test_harrell_by_hand():

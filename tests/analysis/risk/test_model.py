@@ -11,14 +11,18 @@ from analysis.risk import by_group, fit_risk_model, internal_external, optimism_
 
 def simulate(n, seed, group_hr=1.0):
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "age": rng.normal(28, 5, n).round(),
-        "pmad": rng.random(n) < 0.3,
-        "noise1": rng.normal(size=n), "noise2": rng.normal(size=n),
-        "noise3": rng.normal(size=n), "noise4": rng.normal(size=n),
-        "group": rng.choice(["a", "b"], n, p=[0.8, 0.2]),
-        "site": rng.choice(["north", "south", "central"], n),
-    })
+    df = pd.DataFrame(
+        {
+            "age": rng.normal(28, 5, n).round(),
+            "pmad": rng.random(n) < 0.3,
+            "noise1": rng.normal(size=n),
+            "noise2": rng.normal(size=n),
+            "noise3": rng.normal(size=n),
+            "noise4": rng.normal(size=n),
+            "group": rng.choice(["a", "b"], n, p=[0.8, 0.2]),
+            "site": rng.choice(["north", "south", "central"], n),
+        }
+    )
     lp = 0.7 * df["pmad"] - 0.04 * (df["age"] - 28) + np.log(group_hr) * (df["group"] == "b")
     t = rng.exponential(400 * np.exp(-lp))
     df["days"] = np.minimum(np.ceil(t), 365)
@@ -33,7 +37,8 @@ def test_known_coefficients_are_recovered():
     model = fit_risk_model(simulate(4000, 1), "days", "event", ["age", "pmad"])
     hr = model.coefficients["hr"]
     assert np.log(hr["pmadTrue" if "pmadTrue" in hr.index else "pmad"]) == pytest.approx(
-        0.7, abs=0.12)
+        0.7, abs=0.12
+    )
     assert np.log(hr["age"]) == pytest.approx(-0.04, abs=0.01)
 
 

@@ -10,10 +10,14 @@ from analysis.risk import PERMITTED_USE, fit_risk_model, score_table
 def test_scores_tiers_and_factors():
     rng = np.random.default_rng(3)
     n = 2000
-    df = pd.DataFrame({"delivery_id": [f"d{i}" for i in range(n)],
-                       "housing_instability": rng.random(n) < 0.3,
-                       "age": rng.normal(28, 5, n).round(),
-                       "insurance": rng.choice(["medicaid", "private"], n)})
+    df = pd.DataFrame(
+        {
+            "delivery_id": [f"d{i}" for i in range(n)],
+            "housing_instability": rng.random(n) < 0.3,
+            "age": rng.normal(28, 5, n).round(),
+            "insurance": rng.choice(["medicaid", "private"], n),
+        }
+    )
     t = rng.exponential(300 * np.exp(-1.2 * df["housing_instability"]))
     df["days"] = np.minimum(np.ceil(t), 365)
     df["event"] = (t <= 365).astype(int)
@@ -27,6 +31,5 @@ def test_scores_tiers_and_factors():
     unstable = df.set_index("delivery_id")["housing_instability"]
     top = table[table["delivery_id"].map(unstable)]
     assert top["factors"].str.startswith("housing instability: yes (+").all()
-    assert not table[~table["delivery_id"].map(unstable)]["factors"].str.contains(
-        "housing").any()
+    assert not table[~table["delivery_id"].map(unstable)]["factors"].str.contains("housing").any()
     assert "MUST NOT" in PERMITTED_USE and "IRB" in PERMITTED_USE

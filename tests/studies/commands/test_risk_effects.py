@@ -16,8 +16,19 @@ from studies.study_config import parse_config
 @pytest.fixture(scope="module")
 def study_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("risk_study") / "s"
-    code = main(["synth", str(folder), "--seed", "7", "--deliveries", "400",
-                 "--participants", "0", "--no-transcripts"])
+    code = main(
+        [
+            "synth",
+            str(folder),
+            "--seed",
+            "7",
+            "--deliveries",
+            "400",
+            "--participants",
+            "0",
+            "--no-transcripts",
+        ]
+    )
     assert code == 0
     return folder
 
@@ -48,8 +59,13 @@ def test_effects_text_output(study_dir, capsys):
 
 
 def test_config_sections_and_unknown_keys():
-    config = parse_config({"name": "x", "risk": {"horizons": [90]},
-                           "effects": {"services": ["home_visiting"], "grace_days": 14}})
+    config = parse_config(
+        {
+            "name": "x",
+            "risk": {"horizons": [90]},
+            "effects": {"services": ["home_visiting"], "grace_days": 14},
+        }
+    )
     assert config.risk.horizons == [90] and config.effects.grace_days == 14
     with pytest.raises(Exception, match="unknown key 'risk.horizon'"):
         parse_config({"name": "x", "risk": {"horizon": [90]}})
