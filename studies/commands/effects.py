@@ -80,14 +80,17 @@ def effects_summary(cohort, settings, n_bootstrap: int) -> dict:
             data, duration, event, settings.exposure, settings.treated, settings.covariates
         )
         hr = fit.hazard_ratio
+        # VanderWeele & Ding: the HR -> RR conversion for an outcome above 15% by the end of
+        # follow-up (discontinuation); a rare outcome (overdose) uses the HR as an RR
+        common = bool(data[event].mean() > 0.15)
         evalue = effects.evalue(
-            hr["hr"], hr["lower"], hr["upper"], measure="HR", common_outcome=True
+            hr["hr"], hr["lower"], hr["upper"], measure="HR", common_outcome=common
         )
         out["exposure"] = {
             "exposure": settings.exposure,
             "treated": settings.treated,
             "hazard_ratio": {k: _clean(hr[k]) for k in ("hr", "lower", "upper", "p")},
-            "evalue": {k: _clean(v) for k, v in evalue.items()},
+            "evalue": {k: _clean(v) for k, v in evalue.items()} | {"common_outcome": common},
             "balance": _records(fit.balance.reset_index()),
             "weights": _records(fit.weights.reset_index()),
         }

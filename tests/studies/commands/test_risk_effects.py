@@ -86,3 +86,15 @@ def test_scores_are_written_beside_the_data_for_the_owner_only(study_dir, capsys
     header = path.read_text().splitlines()[0]
     assert header == "delivery_id,person_id,risk,tier,factors"
     assert "MUST NOT" in statement.read_text()
+
+
+def test_effects_json_carries_the_trial_and_the_evalue(study_dir, capsys):
+    capsys.readouterr()
+    assert main(["effects", str(study_dir), "--bootstrap", "2", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    trial = result["services"][0]
+    assert trial["service"] == "peer_recovery_coach"
+    assert [e["measure"] for e in trial["estimates"]] == ["risk", "risk", "rmst"]
+    exposure = result["exposure"]
+    assert exposure["evalue"]["common_outcome"] is True  # discontinuation is common
+    assert exposure["evalue"]["evalue"] >= 1
