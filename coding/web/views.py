@@ -97,6 +97,15 @@ async def login(request: Request) -> Response:
 
     if not cookie or not secrets.compare_digest(sent, cookie):
         return again("Your login form expired; please try again.", 403)
+    # The in-page "session expired" dialog sends the page's user: its pending request is then
+    # replayed, so it must never run as anyone else (tests/coding/web/test_security.py).
+    page_user = str(form.get("page_user", ""))[:64]
+    if page_user and page_user != name:
+        return again(
+            f"This page belongs to {page_user}: log in as {page_user}, "
+            "or reload the page to work as someone else.",
+            409,
+        )
     # Counted before the (slow) password check, so parallel attempts cannot slip past.
     reservation = ctx.throttle.reserve(name, address)
     if reservation is None:

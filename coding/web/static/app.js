@@ -61,10 +61,13 @@
       try {
         const page = await (await fetch("/login", { credentials: "same-origin" })).text();
         const token = (page.match(/name="login_csrf" value="([^"]+)"/) || [])[1] || "";
+        // the pending request is replayed after login: only ever as the page's own user
+        const pageUser = document.body.dataset.user || "";
         const body = new URLSearchParams({
           name: document.getElementById("relogin-name").value,
           password: password.value,
           login_csrf: token,
+          page_user: pageUser,
         });
         const answer = await fetch("/login", {
           method: "POST", body, credentials: "same-origin", redirect: "manual",
@@ -72,12 +75,21 @@
         if (answer.type !== "opaqueredirect") {
           error.textContent = answer.status === 429
             ? "Too many attempts: wait a few minutes, then try again."
-            : "Wrong name or password.";
+            : answer.status === 409
+              ? "This page belongs to " + pageUser + ": log in as " + pageUser +
+                ", or reload the page to work as someone else."
+              : "Wrong name or password.";
           return;
         }
         const me = await fetch("/api/me", { credentials: "same-origin" });
         if (!me.ok) { error.textContent = "Logging in failed; try again."; return; }
-        csrfMeta.content = (await me.json()).csrf_token;
+        const account = await me.json();
+        if (!pageUser || account.name !== pageUser) {
+          // someone else's session (e.g. logged in from another tab): never replay as them
+          location.reload();
+          return;
+        }
+        csrfMeta.content = account.csrf_token;
         password.value = "";
         document.getElementById("relogin").hidden = true;
         const waiting = reloginWaiting;

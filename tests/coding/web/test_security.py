@@ -92,6 +92,24 @@ def test_a_success_clears_the_account_failures(make_app, sqlite_url):
         assert login(TestClient(app), "coder_a", "a wrong guess!").status_code == 401
 
 
+def test_relogin_from_a_page_is_locked_to_the_page_user(make_app, any_url):
+    """The "session expired" dialog sends the page's user: a different account is refused
+    (409, no session, no password check) so the pending request is never replayed as them."""
+    app, store = make_app(any_url)
+    client = TestClient(app)
+    page = client.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', page.text).group(1)
+    form = {"name": "lead1", "password": PASSWORDS["lead1"], "login_csrf": token}
+    refused = client.post("/login", data={**form, "page_user": "coder_a"}, follow_redirects=False)
+    assert refused.status_code == 409 and "belongs to coder_a" in refused.text
+    assert "dyadlab_session" not in refused.cookies and client.get("/api/me").status_code == 401
+    assert (store.audit_log()["action"] == "login_failed").sum() == 0
+    token = re.search(r'name="login_csrf" value="([^"]+)"', refused.text).group(1)
+    form = {"name": "coder_a", "password": PASSWORDS["coder_a"], "login_csrf": token}
+    same = client.post("/login", data={**form, "page_user": "coder_a"}, follow_redirects=False)
+    assert same.status_code == 303 and client.get("/api/me").json()["name"] == "coder_a"
+
+
 def test_concurrent_password_hashing_is_bounded():
     """Twenty verifications at once never run more than ``max_concurrent`` argon2 hashes."""
     running_now, peak, lock = 0, 0, threading.Lock()
