@@ -8,6 +8,7 @@ exporting the same study twice gives the same GUIDs and other tools can merge re
 
 from __future__ import annotations
 
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -25,6 +26,10 @@ from coding.exchange._safety import ExchangeError
 from coding.exchange._xml import NS, NS_CODEBOOK
 from coding.reliability._units import clean_codings
 from data_dictionary.files import atomic_write
+
+# Characters outside XML 1.0's Char production (C0 controls but tab, LF, CR; surrogates;
+# U+FFFE, U+FFFF): lxml refuses them, so a memo holding one is named before writing.
+XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 SCHEMA_PATH = Path(__file__).with_name("project.xsd")
 _NAMESPACE = uuid.UUID("6f3c2a52-0d4e-5b39-9a7e-2f1b3c4d5e6f")
@@ -240,6 +245,14 @@ def project_xml(
             _element(coding, "CodeRef", targetGUID=guid("code", row.code_id))
             memo = getattr(row, "memo", None)
             if isinstance(memo, str) and memo.strip():
+                bad = XML_INCOMPATIBLE.search(memo)
+                if bad is not None:
+                    raise ExchangeError(
+                        f"coding {key} ({transcript.id}, {row.coder}): its memo holds "
+                        f"U+{ord(bad.group()):04X} at character {bad.start()}, which XML "
+                        "cannot carry; edit the memo and export again",
+                        field="memo",
+                    )
                 note_guid = guid("note", key)
                 _element(coding, "NoteRef", targetGUID=note_guid)
                 notes.append((note_guid, memo))

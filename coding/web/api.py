@@ -8,11 +8,12 @@ Writes return only after the store committed them.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from coding.store import AUTO, Coding, NotFoundError, StaleEditError
 from coding.web.auth import (
@@ -32,6 +33,24 @@ MAX_OFFSET = 1_000_000_000  # far beyond any transcript; keeps numbers inside SQ
 MAX_VERSION = 2**31 - 1
 PublicId = Annotated[int, Path(ge=0, le=MAX_PUBLIC_ID, description="a coding's public id")]
 
+# Characters XML 1.0 cannot carry (C0 controls but tab, LF, CR; surrogates; U+FFFE, U+FFFF):
+# a memo holding one would break the REFI-QDA export, so it is refused on input (422 naming
+# the field). Tested in tests/coding/web/test_api.py.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_compatible(text: str) -> str:
+    bad = _XML_INCOMPATIBLE.search(text)
+    if bad is not None:
+        raise ValueError(
+            f"holds the control character U+{ord(bad.group()):04X} at character "
+            f"{bad.start()}, which exports cannot carry; remove it"
+        )
+    return text
+
+
+MemoText = Annotated[str, AfterValidator(_xml_compatible)]
+
 
 class StrictBody(BaseModel):
     """A request body that refuses unknown fields (422)."""
@@ -43,7 +62,7 @@ class CodingIn(StrictBody):
     code_id: str = Field(min_length=1, max_length=128)
     start: int = Field(ge=0, le=MAX_OFFSET)
     end: int = Field(gt=0, le=MAX_OFFSET)
-    memo: str = Field(default="", max_length=20_000)
+    memo: MemoText = Field(default="", max_length=20_000)
     coder: str | None = Field(
         default=None, description="layer; default: your own (a lead: consensus)"
     )
@@ -56,7 +75,7 @@ class CodingPatch(StrictBody):
     code_id: str | None = Field(default=None, min_length=1, max_length=128)
     start: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
     end: int | None = Field(default=None, gt=0, le=MAX_OFFSET)
-    memo: str | None = Field(default=None, max_length=20_000)
+    memo: MemoText | None = Field(default=None, max_length=20_000)
 
 
 class DoneIn(StrictBody):
@@ -64,7 +83,7 @@ class DoneIn(StrictBody):
 
 
 class MemoIn(StrictBody):
-    text: str = Field(max_length=20_000)
+    text: MemoText = Field(max_length=20_000)
     version: int | None = Field(
         default=None,
         ge=0,

@@ -256,6 +256,29 @@ def test_done_and_memo(sessions):
     assert users["coder_b"].get("/api/transcripts/T01").json()["memo"] == ""
 
 
+@pytest.mark.parametrize("bad", ["\x0b", "\x00", "\x1f", "\ufffe"])
+def test_xml_incompatible_characters_are_refused_naming_the_field(sessions_any, bad):
+    """XML 1.0 (the REFI-QDA export) cannot carry C0 controls other than tab, LF and CR:
+    memos holding one are refused with a 422 that names the field; tab, LF, CR are kept."""
+    users, store = sessions_any
+    a = users["coder_a"]
+    start, end = span(TRANSCRIPTS[0].text, "They judged me")
+    body = {"code_id": "stigma", "start": start, "end": end, "memo": f"see{bad}turn 2"}
+    added = a.write("POST", "/api/transcripts/T01/codings", body)
+    assert added.status_code == 422 and "memo" in added.json()["error"]
+    assert store.codings(coder="coder_a").empty
+    memo = a.write("PUT", "/api/transcripts/T01/memo", {"text": f"x{bad}"})
+    assert memo.status_code == 422 and "text" in memo.json()["error"]
+    kept = "line 1\tcol\r\nline 2\n"
+    created = a.write("POST", "/api/transcripts/T01/codings", {**body, "memo": kept})
+    assert created.status_code == 201, created.text
+    coding = created.json()
+    patch = {"version": coding["version"], "memo": f"y{bad}"}
+    patched = a.write("PATCH", f"/api/codings/{coding['id']}", patch)
+    assert patched.status_code == 422 and "memo" in patched.json()["error"]
+    assert store.codings(coder="coder_a")["memo"].tolist() == [kept]
+
+
 # -- lead views ---------------------------------------------------------------------------
 
 

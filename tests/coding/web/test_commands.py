@@ -264,3 +264,20 @@ def test_a_transcript_imported_while_serving_appears_without_restart(demo, tmp_p
         assert shown["text"].endswith("Better, the clinic helps.")
     finally:
         store.close()
+
+
+def test_qdpx_export_names_a_stored_memo_it_cannot_carry(study):
+    """A memo stored before the input check (or by a script) holding a character XML cannot
+    carry gives a one-line error naming the coding, not a 500."""
+    app, store = build_app(load_study(study, check_files=False))
+    try:
+        client = _lead_client(app, store)
+        first = store.codings().iloc[0]
+        store.update_coding(int(first.coding_id), 1, memo="bad\x0bmemo")
+        response = client.get("/api/export/project.qdpx")
+        assert response.status_code == 400
+        message = response.json()["error"]
+        assert f"coding {first.coding_id} " in message and first.coder in message
+        assert "U+000B" in message and "\n" not in message
+    finally:
+        store.close()

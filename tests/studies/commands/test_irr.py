@@ -237,3 +237,14 @@ def test_export_codings_neutralises_formulas_and_is_private(study, tmp_path, cap
     fresh = tmp_path / "fresh.csv"
     assert main(["export", "codings", str(study), str(fresh)]) == 0
     assert fresh.stat().st_mode & 0o777 == 0o600
+
+
+def test_export_qdpx_names_a_memo_xml_cannot_carry(study, tmp_path, capsys):
+    codings = pd.read_csv(study / "codings.csv", keep_default_na=False)
+    codings.loc[2, "memo"] = "see\x0bturn 2"
+    codings.to_csv(study / "codings.csv", index=False)
+    out = tmp_path / "mini.qdpx"
+    assert main(["export", "qdpx", str(study), str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "coding c3" in err and "U+000B" in err
+    assert "Traceback" not in err and not out.exists()
