@@ -3,6 +3,7 @@ the notebooks call — the data in scope, the report tables, the funder sections
 helpers and the provenance table.
 """
 
+from studies.reports._batch import render_all
 from studies.reports._display import heading, show_counts, show_figure, show_table
 from studies.reports._funder import (
     funder_joint_display,
@@ -25,9 +26,7 @@ from studies.reports._runner import (
     ReportError,
     ReportOutputs,
     check_parameters,
-    render_all,
     render_report,
-    templates,
 )
 from studies.reports._scope import ReportScope
 from studies.reports._summary import (
@@ -47,6 +46,7 @@ from studies.reports._tables import (
     survival_at_table,
     theme_table,
 )
+from studies.reports._templates import templates
 
 __all__ = [
     "ReportError",

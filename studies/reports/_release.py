@@ -46,7 +46,7 @@ def template_audience(template: str) -> str:
     """``"funder"`` or ``"researcher"``, fixed by the template (metadata, else its default)."""
     import nbformat
 
-    from studies.reports._runner import declared_parameters, template_path
+    from studies.reports._templates import declared_parameters, template_path
 
     path = template_path(template)
     metadata = nbformat.read(path, as_version=4).metadata.get("dyadlab", {})

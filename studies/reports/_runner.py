@@ -45,6 +45,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from data_dictionary.files import atomic_write
 from studies.errors import ReportError
+from studies.reports import _templates
 from studies.reports._html import external_references, notebook_to_html
 from studies.reports._release import (
     DisclosureSession,
@@ -52,13 +53,14 @@ from studies.reports._release import (
     fixed_parameters,
     template_audience,
 )
+from studies.reports._templates import (
+    REPO_ROOT,
+    declared_parameters,
+    template_path,
+)
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO_ROOT / "notebooks"
-#: Notebooks that are not parameterized reports.
-NOT_REPORTS = {"tour"}
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -80,28 +82,6 @@ class ReportOutputs:
     html: Path
     pdf: Path | None
     seconds: float
-
-
-def templates() -> list[str]:
-    """Names of the report notebooks in ``notebooks/`` (without ``.ipynb``)."""
-    return sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in NOT_REPORTS)
-
-
-def template_path(template: str) -> Path:
-    """The notebook of report ``template``; ReportError naming the available ones if unknown."""
-    path = NOTEBOOKS / f"{template}.ipynb"
-    if not path.is_file() or template in NOT_REPORTS:
-        raise ReportError(
-            f"no report template {template!r}; available: {', '.join(templates())}",
-            field="template",
-        )
-    return path
-
-
-def declared_parameters(template: str) -> dict[str, Any]:
-    """The parameters a template declares, with their defaults (from its ``parameters`` cell)."""
-    declared = papermill.inspect_notebook(str(template_path(template)))
-    return {name: spec["default"] for name, spec in declared.items()}
 
 
 def check_parameters(study: Any, template: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -294,7 +274,7 @@ def render_report(
                 parameters=run_parameters,
                 kernel_name=kernel_name,
                 progress_bar=False,
-                cwd=str(NOTEBOOKS),
+                cwd=str(_templates.NOTEBOOKS),
                 log_output=False,
             )
         except PapermillExecutionError as failure:
@@ -431,7 +411,3 @@ def _print_pdf(html: str, scratch: Path) -> bytes:
     if done.returncode != 0 or not out.is_file():
         raise ReportError(f"Chromium could not print the PDF: {done.stderr.strip()[-300:]}")
     return out.read_bytes()
-
-
-# Batches (study.yaml ``reports:``) live in _batch; imported here for the public names.
-from studies.reports._batch import ReportJob, render_all, report_jobs  # noqa: E402, F401

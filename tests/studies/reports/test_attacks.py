@@ -337,7 +337,7 @@ def test_a_template_whose_default_audience_is_funder_is_scanned(tmp_path, monkey
     parameters = next(c for c in source.cells if "parameters" in c.metadata.get("tags", []))
     parameters.source = parameters.source.replace('"researcher"', '"funder"')
     nbformat.write(source, folder / "sneaky.ipynb")
-    monkeypatch.setattr(reports._runner, "NOTEBOOKS", folder)
+    monkeypatch.setattr(reports._templates, "NOTEBOOKS", folder)
     study = _synth(tmp_path / "study", rounding=True, reports=[])
     with pytest.raises(ReportError, match="disclosure check failed|published no audited counts"):
         render_report(load_study(study), "sneaky", {}, output_dir=tmp_path / "out")

@@ -10,7 +10,7 @@ import pytest
 from studies import load_study
 from studies.reports import render_report, templates
 from studies.reports._html import external_references
-from studies.reports._runner import NOTEBOOKS
+from studies.reports._templates import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 

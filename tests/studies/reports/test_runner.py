@@ -50,7 +50,7 @@ def _write_template(folder: Path, name: str, *cells: str) -> None:
 def templates(tmp_path, monkeypatch):
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    monkeypatch.setattr(reports._runner, "NOTEBOOKS", folder)
+    monkeypatch.setattr(reports._templates, "NOTEBOOKS", folder)
     _write_template(
         folder,
         "ok",
