@@ -52,6 +52,10 @@ Total            80
 
 Tested in tests/analysis/disclosure/test_ledger.py (hand-worked differencing, cumulative
 releases, rounding intervals).
+
+The module is longer than most (about 470 lines) because the ledger, its atoms and the
+whole-number audit over them are one idea: splitting the audit from the cells it bounds would
+leave two modules that only make sense together.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ The import is checked before it counts: every file it changes is kept, the study
 (``dyadlab validate``) afterwards, and if the import added problems every file is put back and
 the command fails naming them — an import that exits 0 leaves a study that validates as well
 as before. Tested in tests/studies/commands/test_import_qdpx.py.
+
+The module is longer than most (about 440 lines) because an all-or-nothing import is one
+transaction: planning, checking and writing, with the put-back when the study would validate
+worse, read best in one place; the participant mapping lives in ``_qdpx_participants``.
 """
 
 from __future__ import annotations
