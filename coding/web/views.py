@@ -111,13 +111,25 @@ async def login(request: Request) -> Response:
     if reservation is None:
         wait = ctx.throttle.retry_after(name, address)
         log.warning("login throttled: %r from %s", name, address)
+        refused = ctx.throttle.refusal_to_audit(address)
+        if refused:  # at most one entry per address per minute, however many arrive
+            await run_in_threadpool(
+                ctx.store.record,
+                name or "(empty)",
+                "login_refused",
+                f"user:{name}",
+                {"address": address, "refused_since_last_entry": refused},
+            )
         response = again(
             f"Too many failed attempts; wait {max(1, wait // 60)} minute(s) and try again.", 429
         )
         response.headers["Retry-After"] = str(wait)
         return response
-    user = await run_in_threadpool(ctx.accounts.verify_password, name, password)
-    ctx.throttle.settle(reservation, succeeded=user is not None)
+    user = None
+    try:
+        user = await run_in_threadpool(ctx.accounts.verify_password, name, password)
+    finally:
+        ctx.throttle.settle(reservation, succeeded=user is not None)
     if user is None:
         await run_in_threadpool(
             ctx.store.record,

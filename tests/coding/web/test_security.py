@@ -70,16 +70,56 @@ def test_twelve_parallel_guesses_get_at_most_five_tries(make_app, sqlite_url):
     assert failed["after"].iloc[0]["address"] == "127.0.0.1"
 
 
-def test_one_address_guessing_many_accounts_is_limited_too(make_app, sqlite_url):
+def test_one_address_past_its_limit_is_slowed_not_locked(make_app, sqlite_url):
+    """A team behind one NAT: after 8 failures from its address (of any account), a correct
+    password for an account that is not itself throttled still gets in; failures go on
+    being counted per account, so a throttled account stays refused."""
     from coding.web.accounts import LoginThrottle
 
     app, store = make_app(sqlite_url, login_throttle=LoginThrottle(per_account=5, per_address=8))
     client = TestClient(app)
     names = [f"guess{k}" for k in range(10)]  # names that do not exist cost a hash too
     codes = [login(client, name, "a wrong guess!").status_code for name in names]
-    assert codes == [401] * 8 + [429] * 2
-    refused = login(client, "coder_a")
+    assert codes == [401] * 10  # one at a time: slowed, not locked
+    assert login(TestClient(app), "coder_a").status_code == 303
+    for _ in range(5):
+        assert login(client, "coder_b", "a wrong guess!").status_code == 401
+    refused = login(client, "coder_b")
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+    assert login(TestClient(app), "lead1").status_code == 303
+
+
+def test_past_the_address_limit_only_one_check_is_in_flight():
+    from coding.web.accounts import LoginThrottle
+
+    throttle = LoginThrottle(per_account=5, per_address=3)
+    first = [throttle.reserve(f"name{k}", "10.0.0.9") for k in range(3)]
+    assert all(r is not None for r in first)
+    for r in first:
+        throttle.settle(r, succeeded=False)
+    lane = throttle.reserve("coder_a", "10.0.0.9")
+    assert lane is not None
+    assert throttle.reserve("coder_b", "10.0.0.9") is None  # one in flight: wait a moment
+    throttle.settle(lane, succeeded=True)
+    # coder_a logged in from here: skips the lane even while another check is in flight
+    other = throttle.reserve("coder_b", "10.0.0.9")
+    assert other is not None and throttle.reserve("coder_a", "10.0.0.9") is not None
+
+
+def test_refused_logins_are_audited_without_flooding_the_log(make_app, sqlite_url):
+    app, store = make_app(sqlite_url)
+    client = TestClient(app)
+    for _ in range(5):
+        assert login(client, "coder_a", "a wrong guess!").status_code == 401
+    for _ in range(40):
+        assert login(client, "coder_a", "another guess").status_code == 429
+    log = store.audit_log()
+    refused = log[log["action"] == "login_refused"]
+    assert len(refused) == 1  # one entry per address per minute
+    assert refused["target"].iloc[0] == "user:coder_a"
+    assert refused["after"].iloc[0] == {"address": "testclient", "refused_since_last_entry": 1}
+    assert app.state.ctx.throttle.refusal_to_audit("testclient") == 0  # 39 kept counting
+    assert app.state.ctx.throttle._refusals["testclient"][0] == 39
 
 
 def test_a_success_clears_the_account_failures(make_app, sqlite_url):
@@ -274,5 +314,6 @@ def test_refused_attempts_with_new_names_do_not_grow_the_throttle():
 
     throttle = LoginThrottle(per_account=5, per_address=3)
     admitted = [throttle.reserve(f"name{k}", "10.0.0.1") for k in range(1000)]
-    assert sum(r is not None for r in admitted) == 3
-    assert len(throttle._accounts) == 3 and len(throttle._addresses) == 1
+    assert sum(r is not None for r in admitted) == 4  # 3, then one at a time (none settled)
+    assert len(throttle._accounts) == 4 and len(throttle._addresses) == 1
+    assert len(throttle._refusals) == 1
