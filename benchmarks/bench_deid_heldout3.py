@@ -201,9 +201,13 @@ def negatives_flagged(records: list[dict], predict: Predictor = deid_predict) ->
 
 
 def main() -> None:
-    records = load()
+    print_report("held-out 3 (unseen)", load())
+
+
+def print_report(name: str, records: list[dict]) -> None:
+    """Print a held-out set's scores under each match rule, its misses and false positives."""
     table = report(records)
-    print(f"\nheld-out 3 (unseen): {len(records)} passages, "
+    print(f"\n{name}: {len(records)} passages, "
           f"{sum(len(r['entities']) for r in records)} identifiers, "
           f"{sum(len(r['negatives']) for r in records)} listed hard negatives\n")  # fmt: skip
     print("| reading | match | recall | Wilson 95% | bootstrap 95% | precision | Wilson 95% "
@@ -217,23 +221,24 @@ def main() -> None:
             f"{_interval(row.precision_wilson)} | {_interval(row.precision_bootstrap)} |"
         )
     gold, pred = judge(records)
-    print("\nrecall by type (overlap, any type | same type):")
+    print("\nrecall by type (overlap, any type | same type | exact):")
     for kind, group in gold.groupby("type"):
-        any_type, same_type = group["any"].mean(), group["same"].mean()
-        print(f"  {kind:<9} {len(group):>4}  {any_type:.3f} | {same_type:.3f}")
+        print(f"  {kind:<9} {len(group):>4}  {int(group['any'].sum())}/{len(group)} = "
+              f"{group['any'].mean():.3f} | {group['same'].mean():.3f} | "
+              f"{group['exact'].mean():.3f}")  # fmt: skip
     negatives = negatives_flagged(records)
     by_kind = negatives.groupby("kind")["flagged"].agg(["sum", "size"])
     print(f"\nlisted hard negatives flagged: {int(negatives['flagged'].sum())}/{len(negatives)} ("
           + ", ".join(f"{k} {int(r['sum'])}/{int(r['size'])}" for k, r in by_kind.iterrows())
           + ")")  # fmt: skip
-    print(f"\nheld-out 3 — misses ({int((~gold['any']).sum())}):")
+    print(f"\n{name} — misses ({int((~gold['any']).sum())}):")
     for m in gold[~gold["any"]].itertuples():
         print(f"  {m.id}  {m.type:<8} {m.text!r}")
-    print(f"\nheld-out 3 — false positives ({int((~pred['any']).sum())}):")
+    print(f"\n{name} — false positives ({int((~pred['any']).sum())}):")
     for f in pred[~pred["any"]].itertuples():
         print(f"  {f.id}  {f.type:<8} {f.text!r}")
     for f in negatives[negatives["flagged"]].itertuples():
-        print(f"  negative flagged: {f.id}  {f.kind:<9} {f.text!r}")
+        print(f"  negative flagged: {f.id}  {f.kind:<11} {f.text!r}")
 
 
 def _interval(bounds: tuple[float, float]) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 
 from benchmarks.bench_deid import DATA, Predictor, deid_predict
-from benchmarks.bench_deid_heldout3 import judge, report
+from benchmarks.bench_deid_heldout3 import print_report
 
 SOURCE_PATH = DATA / "deid_heldout4.source.jsonl"  # as the author delivered it
 HELDOUT4_PATH = DATA / "deid_heldout4.jsonl"  # converted to the project's records
@@ -88,44 +88,7 @@ def negatives_flagged(records: list[dict], predict: Predictor = deid_predict):
 
 
 def main() -> None:
-    records = load()
-    table = report(records)
-    print(f"\nheld-out 4 (unseen, rules frozen at 549a3b2): {len(records)} passages, "
-          f"{sum(len(r['entities']) for r in records)} identifiers, "
-          f"{sum(len(r['negatives']) for r in records)} listed hard negatives\n")  # fmt: skip
-    print("| reading | match | recall | Wilson 95% | bootstrap 95% | precision | Wilson 95% "
-          "| bootstrap 95% |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
-    for row in table.itertuples():
-        print(
-            f"| {row.reading} | {row.match} | {row.found}/{row.gold} = {row.recall:.3f} | "
-            f"{_interval(row.recall_wilson)} | {_interval(row.recall_bootstrap)} | "
-            f"{row.correct}/{row.predicted} = {row.precision:.3f} | "
-            f"{_interval(row.precision_wilson)} | {_interval(row.precision_bootstrap)} |"
-        )
-    gold, pred = judge(records)
-    print("\nrecall by type (overlap, any type | same type | exact):")
-    for kind, group in gold.groupby("type"):
-        print(f"  {kind:<9} {len(group):>4}  {int(group['any'].sum())}/{len(group)} = "
-              f"{group['any'].mean():.3f} | {group['same'].mean():.3f} | "
-              f"{group['exact'].mean():.3f}")  # fmt: skip
-    negatives = negatives_flagged(records)
-    by_kind = negatives.groupby("kind")["flagged"].agg(["sum", "size"])
-    print(f"\nlisted hard negatives flagged: {int(negatives['flagged'].sum())}/{len(negatives)} ("
-          + ", ".join(f"{k} {int(r['sum'])}/{int(r['size'])}" for k, r in by_kind.iterrows())
-          + ")")  # fmt: skip
-    print(f"\nheld-out 4 — misses ({int((~gold['any']).sum())}):")
-    for m in gold[~gold["any"]].itertuples():
-        print(f"  {m.id}  {m.type:<8} {m.text!r}")
-    print(f"\nheld-out 4 — false positives ({int((~pred['any']).sum())}):")
-    for f in pred[~pred["any"]].itertuples():
-        print(f"  {f.id}  {f.type:<8} {f.text!r}")
-    for f in negatives[negatives["flagged"]].itertuples():
-        print(f"  negative flagged: {f.id}  {f.kind:<11} {f.text!r}")
-
-
-def _interval(bounds: tuple[float, float]) -> str:
-    return f"{bounds[0]:.3f}–{bounds[1]:.3f}"
+    print_report("held-out 4 (unseen, rules frozen at 549a3b2)", load())
 
 
 if __name__ == "__main__":
