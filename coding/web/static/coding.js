@@ -46,27 +46,44 @@
   function showMemoState() {
     document.getElementById("memo-state").textContent = memoDirty() ? "not saved yet" : "";
   }
+  // A draft is kept with the version it was typed over, so saving a restored draft over a
+  // memo saved since (another tab, another day) gives the conflict panel, not an overwrite.
   memoBox.addEventListener("input", () => {
-    try { localStorage.setItem(memoKey, memoBox.value); } catch (e) { /* private mode */ }
+    const base = memoSaved === null ? null : memoSaved.version;
+    try {
+      localStorage.setItem(memoKey, JSON.stringify({ text: memoBox.value, version: base }));
+    } catch (e) { /* private mode */ }
     showMemoState();
   });
 
+  function readDraft() {
+    let raw = null;
+    try { raw = localStorage.getItem(memoKey); } catch (e) { raw = null; }
+    if (raw === null) return null;
+    try {
+      const draft = JSON.parse(raw);
+      if (draft && typeof draft.text === "string") {
+        return { text: draft.text, version: Number.isInteger(draft.version) ? draft.version : 0 };
+      }
+    } catch (e) { /* a draft from before versions were kept */ }
+    return { text: raw, version: 0 }; // base unknown: 0, so any saved memo gives a conflict
+  }
+
   function takeMemo(text, version) {
     if (memoSaved === null) { // first load: a draft left by a closed tab comes back
-      let draft = null;
-      try { draft = localStorage.getItem(memoKey); } catch (e) { draft = null; }
-      memoSaved = { text, version };
-      if (draft !== null && draft !== text) {
-        memoBox.value = draft;
+      const draft = readDraft();
+      if (draft !== null && draft.text !== text) {
+        memoSaved = { text, version: draft.version }; // save against the draft's base
+        memoBox.value = draft.text;
         flash("Your unsaved memo draft was restored: save it when ready.", false);
       } else {
+        memoSaved = { text, version };
         memoBox.value = text;
       }
-    } else {
-      const wasDirty = memoDirty();
+    } else if (!memoDirty()) {
       memoSaved = { text, version };
-      if (!wasDirty) memoBox.value = text; // never replace what she is typing
-    }
+      memoBox.value = text;
+    } // else: never replace what she is typing, nor the version it was typed over
     showMemoState();
   }
 
@@ -76,7 +93,8 @@
       const saved = await api("PUT", "/api/transcripts/" + encodeURIComponent(transcriptId) + "/memo",
         { text, version: memoSaved.version }, { quiet409: true });
       memoSaved = { text: saved.memo, version: saved.version };
-      try { if (localStorage.getItem(memoKey) === text) localStorage.removeItem(memoKey); } catch (e) { /* */ }
+      const draft = readDraft();
+      try { if (draft !== null && draft.text === text) localStorage.removeItem(memoKey); } catch (e) { /* */ }
       document.getElementById("memo-conflict").hidden = true;
       flash("Memo saved.");
     } catch (e) {

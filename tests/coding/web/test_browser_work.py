@@ -304,3 +304,23 @@ def test_a_lead_action_after_the_session_expired_is_finished_after_login(browser
     lead.click("#relogin-form button[type=submit]")
     lead.wait_for_selector("tr[data-transcript='T01'] button.open-reconciliation", state="detached")
     assert store.transcript("T01")["reconciliation_open"]
+
+
+def test_a_restored_draft_does_not_overwrite_a_memo_saved_since(browser, server):  # noqa: F811
+    """The draft keeps the version it was typed over: saving it after a newer save elsewhere
+    shows the conflict panel and leaves the newer memo in place."""
+    base, store = server
+    page = log_in(browser, base, "coder_a")
+    open_transcript(page, "T01")
+    page.fill("#memo", "draft typed yesterday")
+    page.close()  # left without saving: the draft stays in the browser
+    store.set_memo("T01", "coder_a", "saved later from another computer")
+    again = page.context.new_page()
+    open_transcript(again, "T01")
+    assert again.input_value("#memo") == "draft typed yesterday"
+    assert "draft was restored" in again.text_content("#flash")
+    again.click("#save-memo")
+    again.wait_for_selector("#memo-conflict:not([hidden])")
+    assert again.text_content("#memo-current") == "saved later from another computer"
+    assert again.input_value("#memo") == "draft typed yesterday"
+    assert store.memo("T01", "coder_a") == "saved later from another computer"
