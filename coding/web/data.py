@@ -92,8 +92,8 @@ class CodeView:
 
 @dataclass
 class StudyData:
-    """Everything read-only the app needs: transcripts by id and the codes (themes excluded
-    from the palette when they are only parents)."""
+    """Everything read-only the app needs: transcripts by id and the codes (themes last in
+    the palette)."""
 
     transcripts: dict[str, TranscriptView]
     codes: list[CodeView]
@@ -108,10 +108,20 @@ class StudyData:
     def code(self, code_id: str) -> CodeView | None:
         return self._by_id.get(code_id)
 
+    def themes(self) -> set[str]:
+        """Ids of the codes that are parents of others (the codebook's themes)."""
+        return {c.parent for c in self.codes if c.parent}
+
     def palette(self) -> list[CodeView]:
-        """Codes a coder can apply: every code that is not only a parent theme."""
-        parents = {c.parent for c in self.codes if c.parent}
-        return [c for c in self.codes if c.id not in parents]
+        """Codes a coder can apply, in codebook order: the codes under the themes (and codes
+        without children) first, then the themes themselves — the codebook lets a theme be
+        applied to talk that fits none of its child codes, and REFI-QDA carries it. Themes
+        come last so the number keys of the other codes do not move. Tested in
+        tests/coding/web/test_palette.py."""
+        themes = self.themes()
+        return [c for c in self.codes if c.id not in themes] + [
+            c for c in self.codes if c.id in themes
+        ]
 
     def turns_frame(self) -> pd.DataFrame:
         """Turns of every transcript: ``transcript_id, turn, speaker, start, end``."""

@@ -204,6 +204,7 @@ def transcript_page(transcript_id: str, request: Request, principal: UserDep) ->
         transcript=view,
         info=info,
         palette=palette,
+        themes=ctx.data.themes(),
         layer=principal.layer,
         coder_memos=_coder_memos(ctx, transcript_id, principal.name) if principal.is_lead else [],
     )

@@ -279,6 +279,17 @@ def test_xml_incompatible_characters_are_refused_naming_the_field(sessions_any, 
     assert store.codings(coder="coder_a")["memo"].tolist() == [kept]
 
 
+def test_a_theme_is_in_the_palette_and_can_be_applied(sessions):
+    users, store = sessions
+    a = users["coder_a"]
+    page = a.get("/transcripts/T01").text
+    assert re.search(r'<li class="code theme" data-code="barriers"', page)
+    assert page.index('data-code="barriers"') > page.index('data-code="delivery_pain"')
+    added = _add(a, "They judged me", code="barriers")
+    assert added.status_code == 201, added.text
+    assert store.codings(coder="coder_a")["code_id"].tolist() == ["barriers"]
+
+
 # -- lead views ---------------------------------------------------------------------------
 
 

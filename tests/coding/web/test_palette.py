@@ -52,7 +52,10 @@ def _closest(colours: list[str], groups: list[list[int]], deficiency: str | None
 
 
 def _default_palette():
-    codes = from_objects([], load_codebook("default")).palette()
+    """The colours of the default codebook's child codes (the themes keep their own colours
+    and follow in the palette) and their positions grouped by theme."""
+    data = from_objects([], load_codebook("default"))
+    codes = [c for c in data.palette() if c.id not in data.themes()]
     themes: dict[str, list[int]] = {}
     for number, code in enumerate(codes):
         themes.setdefault(code.parent or code.id, []).append(number)
@@ -87,3 +90,17 @@ def test_the_fallback_palette_is_the_same_sixteen_and_visible_on_white():
         assert lab[0] >= 62  # black text stays readable on it
         full = _lab(np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255)
         assert np.hypot(full[1], full[2]) >= 30  # a colour, not a grey
+
+
+def test_themes_are_in_the_palette_after_the_codes():
+    """The default codebook lets a theme be applied on its own ("apply the theme itself only
+    to talk that ... fits none of them"): every theme is in the palette, after the codes, so
+    the number keys of the codes stay as they were."""
+    codebook = load_codebook("default")
+    data = from_objects([], codebook)
+    ids = [c.id for c in data.palette()]
+    assert ids[-3:] == ["recovery_promoters", "barriers", "cps_perception"]
+    assert sorted(ids) == sorted(c.id for c in codebook.codes)
+    assert [c.id for c in data.palette()[:16]] == [
+        c.id for c in codebook.codes if c.id not in data.themes()
+    ]
