@@ -28,9 +28,10 @@ from coding.exchange._description import pack_description, unpack_description
 from coding.exchange._merge import CodebookMerge, adopt_codebook, merge_codebook
 from coding.exchange._read import QdpxProject, read_qdpx
 from coding.exchange._safety import ExchangeError, Limits
-from coding.exchange._write import write_qdc, write_qdpx
+from coding.exchange._write import XML_INCOMPATIBLE, write_qdc, write_qdpx
 
 __all__ = [
+    "XML_INCOMPATIBLE",
     "CodebookMerge",
     "ExchangeError",
     "Limits",

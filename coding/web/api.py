@@ -8,13 +8,13 @@ Writes return only after the store committed them.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from coding.exchange import XML_INCOMPATIBLE
 from coding.store import AUTO, Coding, NotFoundError, StaleEditError
 from coding.web.auth import (
     AppContext,
@@ -33,14 +33,11 @@ MAX_OFFSET = 1_000_000_000  # far beyond any transcript; keeps numbers inside SQ
 MAX_VERSION = 2**31 - 1
 PublicId = Annotated[int, Path(ge=0, le=MAX_PUBLIC_ID, description="a coding's public id")]
 
-# Characters XML 1.0 cannot carry (C0 controls but tab, LF, CR; surrogates; U+FFFE, U+FFFF):
-# a memo holding one would break the REFI-QDA export, so it is refused on input (422 naming
-# the field). Tested in tests/coding/web/test_api.py.
-_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _xml_compatible(text: str) -> str:
-    bad = _XML_INCOMPATIBLE.search(text)
+    """``text`` unchanged, or ValueError when it holds a character XML 1.0 cannot carry (C0
+    controls but tab, LF, CR; surrogates; U+FFFE, U+FFFF): a memo holding one would break the
+    REFI-QDA export, so it is refused on input (422 naming the field)."""
+    bad = XML_INCOMPATIBLE.search(text)
     if bad is not None:
         raise ValueError(
             f"holds the control character U+{ord(bad.group()):04X} at character "
