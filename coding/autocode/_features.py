@@ -118,8 +118,8 @@ class KeywordFeatures(TransformerMixin, BaseEstimator):
     A prior, not a rule: the linear model learns how much each column counts for each code.
 
     >>> kf = KeywordFeatures({"stigma": ["judged", "junkie"]}).fit(["x"])
-    >>> kf.transform(["They judged me, called me a junkie"]).toarray().round(3)
-    array([[1.099]])
+    >>> kf.transform(["They judged me, called me a junkie"]).toarray().round(3).tolist()
+    [[1.099]]
     """
 
     def __init__(self, keywords: Mapping[str, Iterable[str]] | None = None,
