@@ -50,9 +50,16 @@ def run(args) -> int:
 
     study = load_study(args.study)
     cohort = study.cohort()
+    # As in the reports: a delivery whose person was not observable for the whole lookback
+    # window cannot be classed "no MOUD", so it is left out and counted (docs/cohort.md).
+    excluded = 0
+    if "lookback_observed" in cohort.columns:
+        observed = cohort["lookback_observed"].astype("boolean").fillna(True).to_numpy(bool)
+        excluded = int((~observed).sum())
+        cohort = cohort[observed]
     covariates = study.config.outcomes.cox_covariates
     result = retention_summary(cohort, covariates=covariates, times=args.times)
-    result = {"study": str(args.study), **result}
+    result = {"study": str(args.study), "left_out_without_lookback": excluded, **result}
     if {"days_to_overdose", "overdose_status"} <= set(cohort.columns):
         result["overdose"] = overdose_summary(cohort, times=args.times)
     if args.out:
@@ -63,6 +70,7 @@ def run(args) -> int:
     print(
         f"MOUD retention after delivery: {result['n']} deliveries on MOUD, "
         f"{result['events']} discontinued"
+        + (f" ({excluded} deliveries without the full lookback left out)" if excluded else "")
     )
     header = "".join(f"{'day ' + format(t, 'g'):>16}" for t in result["times"])
     print(f"{'MOUD':<24}{'n':>6}{'median (95% CI)':>22}{header}")

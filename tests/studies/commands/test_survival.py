@@ -35,7 +35,7 @@ def test_json_has_km_by_moud_and_cox(study_dir, capsys):
     capsys.readouterr()
     assert main(["survival", str(study_dir), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    cohort = load_study(study_dir).cohort()
+    cohort = _with_lookback(load_study(study_dir).cohort())
     treated = cohort[cohort["moud_at_delivery"] != "none"]
     assert result["n"] == len(treated)
     km = survival.kaplan_meier(treated, "days_on_moud", "discontinued", by="moud_at_delivery")
@@ -104,7 +104,7 @@ def test_json_has_overdose_cumulative_incidence_with_gray_test(study_dir, capsys
     capsys.readouterr()
     assert main(["survival", str(study_dir), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)["overdose"]
-    cohort = load_study(study_dir).cohort()
+    cohort = _with_lookback(load_study(study_dir).cohort())
     assert result["n"] == len(cohort)
     assert "gray_test" in result and 0 <= result["gray_test"]["p_value"] <= 1
     table = cumulative_incidence(
@@ -144,3 +144,10 @@ def test_summary_without_discontinuations_reports_km_and_why_no_cox():
     assert "no events" in result["cox"]["error"]
     assert result["logrank"]["p_value"] is None
     json.dumps(result, allow_nan=False)  # valid JSON for --json
+
+
+def _with_lookback(cohort):
+    """The deliveries the command analyses: those observed for the whole lookback window."""
+    if "lookback_observed" not in cohort.columns:
+        return cohort
+    return cohort[cohort["lookback_observed"].astype("boolean").fillna(True).to_numpy(bool)]
