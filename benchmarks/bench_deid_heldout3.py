@@ -86,6 +86,22 @@ READINGS = {
 }
 
 
+def project_record(record: dict, kinds: dict[str, str]) -> dict:
+    """One author's record as the project's: same id, text, offsets and types; ``spans`` →
+    ``entities``, each negative's ``why`` → its short kind from ``kinds`` (the sentence kept)."""
+    return {
+        "id": record["id"],
+        "text": record["text"],
+        "entities": [{k: s[k] for k in ("start", "end", "type", "text")} for s in record["spans"]],
+        "negatives": [
+            {"start": n["start"], "end": n["end"], "kind": kinds[n["why"]],
+             "text": n["text"], "why": n["why"]}
+            for n in record["negatives"]
+        ],  # fmt: skip
+        "roster": None,
+    }
+
+
 def convert(source_lines: list[str], meta_lines: list[str]) -> list[dict]:
     """The author's records as the project's: same text, offsets and types; ``spans`` →
     ``entities``, each negative's ``why`` → a short ``kind`` (the sentence kept as ``why``),
@@ -95,21 +111,7 @@ def convert(source_lines: list[str], meta_lines: list[str]) -> list[dict]:
     for record in map(json.loads, filter(str.strip, source_lines)):
         info = meta[record["id"]]
         records.append(
-            {
-                "id": record["id"],
-                "setting": info["region"],
-                "speaker": info["style"],
-                "text": record["text"],
-                "entities": [
-                    {k: s[k] for k in ("start", "end", "type", "text")} for s in record["spans"]
-                ],
-                "negatives": [
-                    {"start": n["start"], "end": n["end"], "kind": KINDS[n["why"]],
-                     "text": n["text"], "why": n["why"]}
-                    for n in record["negatives"]
-                ],  # fmt: skip
-                "roster": None,
-            }
+            {**project_record(record, KINDS), "setting": info["region"], "speaker": info["style"]}
         )
     return records
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.bench_deid import DATA, Predictor, deid_predict
-from benchmarks.bench_deid_heldout3 import print_report
+from benchmarks.bench_deid import DATA
+from benchmarks.bench_deid_heldout3 import negatives_flagged as negatives_flagged  # scored as set 3
+from benchmarks.bench_deid_heldout3 import print_report, project_record
 
 SOURCE_PATH = DATA / "deid_heldout4.source.jsonl"  # as the author delivered it
 HELDOUT4_PATH = DATA / "deid_heldout4.jsonl"  # converted to the project's records
@@ -55,36 +56,13 @@ KINDS = {
 def convert(source_lines: list[str]) -> list[dict]:
     """The author's records as the project's: same id, text, offsets and types; ``spans`` →
     ``entities``, each negative's ``why`` → a short ``kind`` (the sentence kept as ``why``)."""
-    records = []
-    for record in map(json.loads, filter(str.strip, source_lines)):
-        records.append(
-            {
-                "id": record["id"],
-                "text": record["text"],
-                "entities": [
-                    {k: s[k] for k in ("start", "end", "type", "text")} for s in record["spans"]
-                ],
-                "negatives": [
-                    {"start": n["start"], "end": n["end"], "kind": KINDS[n["why"]],
-                     "text": n["text"], "why": n["why"]}
-                    for n in record["negatives"]
-                ],  # fmt: skip
-                "roster": None,
-            }
-        )
-    return records
+    return [project_record(r, KINDS) for r in map(json.loads, filter(str.strip, source_lines))]
 
 
 def load() -> list[dict]:
     with open(HELDOUT4_PATH, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
-
-def negatives_flagged(records: list[dict], predict: Predictor = deid_predict):
-    """Listed hard negatives overlapped by a predicted span (``id, kind, text, flagged``)."""
-    from benchmarks.bench_deid import negatives_flagged as flagged
-
-    return flagged(records, predict)
 
 
 def main() -> None:
